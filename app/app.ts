@@ -1,0 +1,111 @@
+/**
+ * Wires one process: gateway (platform adapters, outbound sending, HTTP), worker (inbound
+ * processing), or both (ROLE=all, the embedded default). Same code for every deployment shape.
+ */
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { PlatformAdapter } from "../bot/adapter.ts";
+import { Gateway } from "../bot/gateway.ts";
+import { createHttpServer } from "../bot/http.ts";
+import { SimulatorAdapter } from "../bot/simulator/adapter.ts";
+import { Outbox } from "../bot/simulator/outbox.ts";
+import { ReplyHub } from "../bot/simulator/reply-hub.ts";
+import { registerSimulatorRoutes } from "../bot/simulator/routes.ts";
+import { simulatorEnabled, type Env } from "../config/env.ts";
+import { createLogger, type Logger } from "../config/logger.ts";
+import { activitiesForChat } from "../db/activities.ts";
+import { createDb, type Db } from "../db/client.ts";
+import type { Platform } from "../messages/messages.ts";
+import { createRedis } from "../workers/connection.ts";
+import { processInbound } from "../workers/inbound.ts";
+import { outboundProcessor } from "../workers/outbound.ts";
+import { createProducers, type Producers } from "../workers/queues.ts";
+import { WorkerManager } from "../workers/worker-manager.ts";
+import { checkRedis, preparePostgres } from "./preflight.ts";
+
+export interface AppOptions {
+  env: Env;
+  log?: Logger;
+  now?: () => Date;
+}
+
+export interface App {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000 */
+  url: string;
+  db: Db;
+  producers: Producers;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = () => new Date() }: AppOptions): Promise<App> {
+  await checkRedis(env.REDIS_URL);
+  const applied = await preparePostgres(env.DATABASE_URL);
+  if (applied.length) log.info({ applied }, "migrations applied");
+
+  const db = createDb(env.DATABASE_URL, env.DB_POOL_SIZE);
+  const connections: Redis[] = [];
+  const redis = (forWorker = true) => {
+    const r = createRedis(env.REDIS_URL, forWorker);
+    r.on("error", (err) => log.warn({ err: err.message }, "redis connection error"));
+    connections.push(r);
+    return r;
+  };
+  const shared = redis();
+  const producers = createProducers(shared, env.QUEUE_PREFIX);
+  const workers = new WorkerManager({
+    connection: shared, prefix: env.QUEUE_PREFIX, concurrency: env.INBOUND_CONCURRENCY,
+    lockDuration: env.JOB_LOCK_MS, stalledInterval: env.STALLED_INTERVAL_MS, log,
+  });
+  const isGateway = env.ROLE !== "worker";
+  const isWorker = env.ROLE !== "gateway";
+
+  if (isWorker) {
+    const afterCommit = env.FAULT_CRASH_AFTER_COMMIT ? () => process.exit(137) : undefined;
+    const deps = { db, now, producers, log, afterCommit };
+    workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
+  }
+
+  const health = async () => {
+    const [redisOk, pgOk] = await Promise.all([
+      shared.ping().then(() => true, () => false),
+      db.$queryRaw`SELECT 1`.then(() => true, () => false),
+    ]);
+    return { redis: redisOk, postgres: pgOk };
+  };
+  const http: FastifyInstance = createHttpServer(log, health);
+  const adapters = new Map<Platform, PlatformAdapter>();
+  let gateway: Gateway | undefined;
+
+  if (isGateway) {
+    gateway = new Gateway(producers, redis(), env.QUEUE_PREFIX);
+    await gateway.ready();
+    if (simulatorEnabled(env)) {
+      const sim = new SimulatorAdapter(new ReplyHub(shared, redis(false), env.QUEUE_PREFIX), new Outbox(shared, env.QUEUE_PREFIX));
+      adapters.set("sim", sim);
+      registerSimulatorRoutes(http, sim, gateway, (platform, chatId) => activitiesForChat(db, platform, chatId));
+    }
+    for (const adapter of adapters.values()) await adapter.start(gateway.sink);
+    workers.register("outbound", outboundProcessor(adapters), env.OUTBOUND_CONCURRENCY);
+  }
+
+  const address = await http.listen({ host: env.HOST, port: env.PORT });
+  const url = address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
+  log.info({ url, role: env.ROLE, simulator: adapters.has("sim") }, "教联体助手 started");
+
+  let closed = false;
+  return {
+    url, db, producers, log,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await http.close();
+      await workers.closeAll();
+      for (const adapter of adapters.values()) await adapter.stop();
+      await gateway?.close();
+      await producers.close();
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * The bot's one HTTP server: /healthz always; simulator and (later) platform callbacks as
+ * registered. Errors become short JSON in Chinese, never a stack trace.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Logger } from "../config/logger.ts";
+
+export type HealthCheck = () => Promise<{ redis: boolean; postgres: boolean }>;
+
+export function createHttpServer(log: Logger, health: HealthCheck): FastifyInstance {
+  const app: FastifyInstance = Fastify({ loggerInstance: log.child({ part: "http" }, { level: "warn" }) as FastifyBaseLogger, bodyLimit: 2 * 1024 * 1024 });
+  app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) log.error({ url: req.url, err: err.message }, "http handler failed");
+    const text = status === 413 ? "请求太大。" : status === 500 ? "服务器内部错误，请稍后再试。" : "请求格式不对，请发送 JSON。";
+    void reply.code(status).send({ error: text });
+  });
+  app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: "没有这个地址。" }));
+  app.get("/healthz", async (_req, reply) => {
+    const status = await health();
+    return reply.code(status.redis && status.postgres ? 200 : 503).send({ ok: status.redis && status.postgres, ...status });
+  });
+  return app;
+}

@@ -1,0 +1,29 @@
+/** The local simulator as a platform: replies go to the waiting HTTP request, pushes to the outbox. */
+import type { OutboundMessage } from "../../messages/messages.ts";
+import type { InboundSink, PlatformAdapter } from "../adapter.ts";
+import type { Outbox } from "./outbox.ts";
+import type { ReplyHub } from "./reply-hub.ts";
+
+export class SimulatorAdapter implements PlatformAdapter {
+  readonly platform = "sim" as const;
+  sink: InboundSink | undefined;
+
+  constructor(readonly hub: ReplyHub, readonly outbox: Outbox) {}
+
+  async start(sink: InboundSink): Promise<void> {
+    this.sink = sink;
+    await this.hub.start();
+  }
+
+  async send(message: OutboundMessage): Promise<void> {
+    if (message.replyTo) {
+      await this.hub.deliver({ messageId: message.replyTo, chatId: message.chatId, replies: message.replies });
+      return;
+    }
+    for (const r of message.replies) await this.outbox.push(message.chatId, r.text);
+  }
+
+  async stop(): Promise<void> {
+    await this.hub.close();
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The simulator's HTTP face (loopback only): post a message and get the bot's replies, read what
+ * the bot pushed to a chat, and read a chat's community's activities.
+ */
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { Gateway } from "../gateway.ts";
+import { isLoopback } from "../loopback.ts";
+import type { SimulatorAdapter } from "./adapter.ts";
+
+export const REPLY_TIMEOUT_MS = 10_000;
+
+const postSchema = z.object({
+  chatId: z.string().trim().min(1).max(256),
+  userId: z.string().trim().min(1).max(256),
+  userName: z.string().max(128).optional(),
+  text: z.string().max(1_000_000),
+  messageId: z.string().trim().min(1).max(256).optional(),
+  chatType: z.enum(["group", "direct"]).optional(),
+  mentioned: z.boolean().optional(),
+});
+const chatQuery = z.object({ chatId: z.string().trim().min(1).max(256) });
+
+const EXAMPLE = '{"chatId":"g1","userId":"u1","userName":"张老师","text":"/记录 示范课 11月20日 二小 语文"}';
+
+/** Reads the activities of the community bound to a simulator chat (provided by the app: bot/ has no database). */
+export type ActivityReader = (platform: "sim", chatId: string) => Promise<unknown[] | null>;
+
+function bad(reply: FastifyReply, message: string) {
+  return reply.code(400).send({ error: message });
+}
+
+export function registerSimulatorRoutes(app: FastifyInstance, sim: SimulatorAdapter, gateway: Gateway, readActivities: ActivityReader): void {
+  app.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.url.startsWith("/sim/") && !isLoopback(req.socket.remoteAddress)) {
+      return reply.code(403).send({ error: "模拟器只接受本机请求。" });
+    }
+  });
+
+  app.post("/sim/messages", async (req, reply) => {
+    const body = postSchema.safeParse(req.body);
+    if (!body.success) {
+      const field = body.error.issues[0]?.path.join(".") || "正文";
+      return bad(reply, `请求格式不对（${field}）。需要 JSON：${EXAMPLE}`);
+    }
+    const b = body.data;
+    const messageId = b.messageId ?? randomUUID();
+    const replyWait = sim.hub.wait(messageId, REPLY_TIMEOUT_MS);
+    if (!sim.sink) return reply.code(503).send({ error: "模拟器尚未就绪，请稍后再试。" });
+    const { jobId, existed } = await sim.sink({
+      platform: "sim", chatId: b.chatId, chatType: b.chatType ?? "group", senderId: b.userId, senderName: b.userName ?? "",
+      text: b.text, messageId, mentioned: b.mentioned ?? false, receivedAt: new Date().toISOString(),
+    });
+    const result = await gateway.waitForResult(jobId, REPLY_TIMEOUT_MS);
+    if (!result) return reply.code(504).send({ error: "处理超时（10秒）。稍后可用 GET /sim/activities 查看是否已记录。", messageId, replies: [] });
+    if (result.replies.length === 0) return { messageId, replies: [] };
+    if (existed || result.duplicate) return { messageId, duplicate: true, replies: result.replies.map((r) => ({ text: r.text })) };
+    const delivered = await replyWait;
+    if (!delivered) return reply.code(504).send({ error: "回复发送超时（10秒）。", messageId, replies: [] });
+    return { messageId, replies: delivered.map((r) => ({ text: r.text })) };
+  });
+
+  app.get("/sim/outbox", async (req, reply) => {
+    const q = chatQuery.safeParse(req.query);
+    if (!q.success) return bad(reply, "缺少 chatId。例如：GET /sim/outbox?chatId=g1");
+    return { messages: await sim.outbox.list(q.data.chatId) };
+  });
+
+  app.get("/sim/replies", async (req, reply) => {
+    const q = chatQuery.safeParse(req.query);
+    if (!q.success) return bad(reply, "缺少 chatId。例如：GET /sim/replies?chatId=g1");
+    return { deliveries: await sim.hub.delivered(q.data.chatId) };
+  });
+
+  app.get("/sim/activities", async (req, reply) => {
+    const q = chatQuery.safeParse(req.query);
+    if (!q.success) return bad(reply, "缺少 chatId。例如：GET /sim/activities?chatId=g1");
+    const activities = await readActivities("sim", q.data.chatId);
+    if (activities === null) return reply.code(404).send({ error: "这个群还没有绑定共同体。先发送 /绑定 共同体名称。", activities: [] });
+    return { activities };
+  });
+}

@@ -1,0 +1,20 @@
+/** Finding a record by its number and deciding who may change it. */
+import { UserError } from "./errors.ts";
+import type { BoundContext } from "./types.ts";
+
+const EDIT_WINDOW_MS = 7 * 24 * 3600 * 1000;
+
+/** The record, if it belongs to this community and the sender may change it (recorder within 7 days, or an admin). */
+export async function editableActivity(ctx: BoundContext, number: number) {
+  const activity = await ctx.db.activity.findUnique({ where: { communityId_number: { communityId: ctx.community.id, number } } });
+  if (!activity) throw new UserError(`本共同体没有编号为 #${number} 的记录。发送 /列表 查看记录编号。`);
+  if (activity.revokedAt) throw new UserError(`记录 #${number} 已撤销。`);
+  const isAdmin = ctx.member.roles.includes("admin");
+  const isRecorder = activity.recorderId === ctx.member.id;
+  if (isAdmin) return activity;
+  if (!isRecorder) throw new UserError(`记录 #${number} 不是你登记的，只有登记人（7天内）或管理员可以修改。`);
+  if (ctx.now.getTime() - activity.createdAt.getTime() > EDIT_WINDOW_MS) {
+    throw new UserError(`记录 #${number} 登记已超过7天，请联系管理员修改。`);
+  }
+  return activity;
+}

@@ -1,0 +1,17 @@
+/** The fields of an activity, shared by /记录 and /修改 so both read input the same way. */
+import { z } from "zod";
+import { field } from "./fields.ts";
+
+const dateValue = z.object({ date: z.string(), time: z.string().optional() });
+
+export const activityFields = {
+  kind: field(z.string().optional(), { label: "类型", keys: ["类型", "活动", "kind"], token: "kind", required: true, ask: "请问是什么活动？例如：示范课、听评课、联席会议、集体备课" }),
+  date: field(dateValue.optional(), { label: "日期", keys: ["日期", "时间", "date"], token: "date" }),
+  host: field(z.number().int().optional(), { label: "主办校", keys: ["主办", "主办校", "承办", "承办校", "host"], token: "school", ask: "请问主办校是哪所？回复学校简称即可，例如：二小" }),
+  schools: field(z.array(z.number().int()).max(20).optional(), { label: "参与校", keys: ["参与", "参与校", "schools"], token: "school", multiple: true }),
+  subject: field(z.string().optional(), { label: "学科", keys: ["学科", "subject"], token: "subject" }),
+  title: field(z.string().min(1).max(100, "不超过100个字").optional(), { label: "课题", keys: ["课题", "题目", "主题", "title"], token: "title", placeholder: "《课题》" }),
+  headcount: field(z.number().int().min(1, "至少1人").max(100000, "人数太大").optional(), { label: "人数", keys: ["人数", "headcount"], token: "headcount", placeholder: "N人" }),
+  people: field(z.array(z.string().min(1).max(30)).max(30).optional(), { label: "主讲", keys: ["主讲", "执教", "教师", "人员", "people"], token: "text", multiple: true, positional: false }),
+  notes: field(z.string().max(500, "不超过500个字").optional(), { label: "备注", keys: ["备注", "说明", "notes"], token: "rest" }),
+};

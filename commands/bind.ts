@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { UserError } from "./errors.ts";
+import { field } from "./fields.ts";
+import { openCommand } from "./types.ts";
+
+export const bindCommand = openCommand({
+  name: "绑定",
+  aliases: ["bind"],
+  summary: "把本群绑定到一个共同体（新名称则创建，绑定者成为管理员）",
+  examples: ["/绑定 清涧县第二小学教育共同体"],
+  args: z.object({
+    name: field(z.string().min(2, "至少两个字").max(60, "不超过60个字"), {
+      label: "共同体名称", keys: [], token: "rest", required: true, ask: "请问要绑定的共同体名称是？例如：清涧县第二小学教育共同体",
+    }),
+  }),
+  async run(ctx, { name }) {
+    const { db, message } = ctx;
+    const bound = await db.chatGroup.findUnique({ where: { platform_chatId: { platform: message.platform, chatId: message.chatId } }, include: { community: true } });
+    if (bound?.community.name === name) return `本群已绑定「${name}」。`;
+    if (bound && !ctx.member?.roles.includes("admin")) {
+      throw new UserError(`本群已绑定「${bound.community.name}」。只有它的管理员可以改绑。`);
+    }
+
+    const existing = await db.community.findUnique({ where: { name } });
+    const identity = { platform: message.platform, userId: message.senderId };
+    if (existing) {
+      const me = await db.platformIdentity.findUnique({
+        where: { communityId_platform_userId: { communityId: existing.id, ...identity } },
+        include: { member: true },
+      });
+      if (!me?.member.roles.includes("admin")) {
+        throw new UserError(`共同体「${name}」已存在。只有它的管理员可以把新群绑定到它，请让管理员在本群发送：/绑定 ${name}`);
+      }
+      await db.chatGroup.upsert({
+        where: { platform_chatId: { platform: message.platform, chatId: message.chatId } },
+        create: { communityId: existing.id, platform: message.platform, chatId: message.chatId },
+        update: { communityId: existing.id },
+      });
+      await db.auditLog.create({ data: { communityId: existing.id, actorId: me.memberId, action: "bind", entity: "chat", after: { chatId: message.chatId, platform: message.platform } } });
+      return `已把本群绑定到「${name}」。`;
+    }
+
+    const community = await db.community.create({ data: { name } });
+    const member = await db.member.create({
+      data: {
+        communityId: community.id,
+        displayName: message.senderName || message.senderId,
+        roles: ["admin"],
+        identities: { create: { communityId: community.id, ...identity } },
+      },
+    });
+    await db.chatGroup.upsert({
+      where: { platform_chatId: { platform: message.platform, chatId: message.chatId } },
+      create: { communityId: community.id, platform: message.platform, chatId: message.chatId },
+      update: { communityId: community.id },
+    });
+    await db.auditLog.create({ data: { communityId: community.id, actorId: member.id, action: "create", entity: "community", entityId: community.id, after: { name } } });
+    return [
+      `已创建共同体「${name}」并绑定本群，${member.displayName} 是管理员。`,
+      "下一步：",
+      "/学校 添加 清涧县第二小学 核心 二小  （添加学校）",
+      "/成员 张三 二小 校长  （设置成员）",
+      "/记录 示范课 11月20日 二小 语文  （记录活动）",
+    ].join("\n");
+  },
+});

@@ -1,0 +1,144 @@
+/**
+ * From one inbound message to its replies, in one database transaction. Knows no platform.
+ * Idempotent twice over: a processed message is recorded (with its replies) in the same
+ * transaction as its effects, under a unique key; a redelivery returns the stored replies.
+ */
+import type { Db, Tx } from "../db/client.ts";
+import { isUniqueViolation } from "../db/client.ts";
+import { normalizeText, splitCommand, stripLeadingMentions } from "../core/normalize.ts";
+import { messageKey, type InboundMessage, type Reply } from "../messages/messages.ts";
+import type { InboundResult } from "../messages/queues.ts";
+import { communityForChat, memberForSender, schoolsOf } from "./context.ts";
+import { AskError, isUserError, UserError } from "./errors.ts";
+import { fieldsOf } from "./fields.ts";
+import { answerField, finish, parseArgs, type ParseResult } from "./parse.ts";
+import { COMMANDS, findCommand, suggestCommand } from "./registry.ts";
+import type { AnyCommand, BoundContext, CommandContext, CommandResult, CommunityInfo } from "./types.ts";
+import { usageText } from "./usage.ts";
+
+export const MAX_TEXT_LENGTH = 4000;
+const QUESTION_TTL_MS = 10 * 60 * 1000;
+
+export interface DispatchDeps {
+  db: Db;
+  now: () => Date;
+}
+
+const NOT_BOUND = "本群还没有绑定共同体。请先发送：/绑定 共同体名称\n例如：/绑定 清涧县第二小学教育共同体";
+const NOT_UNDERSTOOD = "没看懂这条消息。发送 /帮助 查看可用命令，例如：/记录 示范课 11月20日 二小 语文";
+const TOO_LONG = `消息太长了（超过${MAX_TEXT_LENGTH}字），没有处理。请分几条发送，或把备注写短一些。\n例如：/记录 示范课 11月20日 二小 语文 备注=效果很好`;
+
+const toReplies = (r: CommandResult): Reply[] => (typeof r === "string" ? [{ text: r }] : r);
+const reply = (text: string, duplicate = false): InboundResult => ({ replies: [{ text }], duplicate });
+
+type Pending = { command: string; field: string; partial: Record<string, unknown> };
+
+/** What this message asks for: a command with its argument text, or an answer to a pending question. */
+type Intent = { type: "command"; command: AnyCommand; rest: string } | { type: "answer"; command: AnyCommand; pending: Pending; answer: string };
+
+export async function handleInbound(deps: DispatchDeps, message: InboundMessage): Promise<InboundResult> {
+  const key = messageKey(message);
+  const seen = await deps.db.processedMessage.findUnique({ where: { key } });
+  if (seen) return { replies: seen.replies as Reply[], duplicate: true };
+  if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);
+
+  const now = deps.now();
+  const { text, mentioned } = stripLeadingMentions(normalizeText(message.text));
+  const parsed = splitCommand(text);
+  const community = await communityForChat(deps.db, message);
+  const pendingWhere = { platform_chatId_userId: { platform: message.platform, chatId: message.chatId, userId: message.senderId } };
+  const pendingRow = community ? await deps.db.pendingQuestion.findUnique({ where: pendingWhere }) : null;
+  const pending = pendingRow && pendingRow.expiresAt > now ? pendingRow : null;
+
+  let intent: Intent;
+  if (parsed) {
+    // A new command cancels any question still waiting for this person.
+    if (pendingRow) await deps.db.pendingQuestion.deleteMany({ where: { id: pendingRow.id } });
+    const command = findCommand(parsed.name);
+    if (!command) {
+      const guess = suggestCommand(parsed.name);
+      return reply(`没有「/${parsed.name}」这个命令。${guess ? `你是不是想用 /${guess.name}？\n${usageText(guess)}` : "发送 /帮助 查看全部命令。"}`);
+    }
+    intent = { type: "command", command, rest: parsed.rest };
+  } else if (pending && text !== "") {
+    const command = findCommand(pending.command);
+    if (!command) return reply(NOT_UNDERSTOOD);
+    intent = { type: "answer", command, pending: { command: pending.command, field: pending.field, partial: pending.partial as Record<string, unknown> }, answer: text };
+  } else if (message.chatType === "group" && !mentioned && !message.mentioned) {
+    return { replies: [], duplicate: false }; // ordinary group chatter, not for the bot
+  } else {
+    return reply(NOT_UNDERSTOOD);
+  }
+
+  if (intent.command.bound && !community) return reply(NOT_BOUND);
+  try {
+    const replies = await deps.db.$transaction(async (tx) => {
+      const out = await runIntent(tx, intent, { message, now, community });
+      await tx.processedMessage.create({ data: { key, communityId: community?.id ?? null, replies: out } });
+      return out;
+    });
+    return { replies, duplicate: false };
+  } catch (e) {
+    if (isUserError(e)) return reply(e.userText);
+    if (isUniqueViolation(e)) {
+      // The same message committed meanwhile (a second gateway or a retried job): answer as before.
+      const stored = await deps.db.processedMessage.findUnique({ where: { key } });
+      if (stored) return { replies: stored.replies as Reply[], duplicate: true };
+    }
+    throw e;
+  }
+}
+
+interface Base {
+  message: InboundMessage;
+  now: Date;
+  community: CommunityInfo | null;
+}
+
+async function runIntent(tx: Tx, intent: Intent, base: Base): Promise<Reply[]> {
+  const { command } = intent;
+  const communityId = base.community?.id;
+  const member = communityId === undefined ? null : await memberForSender(tx, communityId, base.message);
+  const schools = communityId === undefined ? [] : await schoolsOf(tx, communityId);
+  const ctx: CommandContext = {
+    db: tx, now: base.now, message: base.message, community: base.community, member, schools, commands: COMMANDS,
+    parseEnv: { now: base.now, zone: base.community?.timezone ?? "Asia/Shanghai", schools },
+  };
+
+  let result: ParseResult<typeof command.args>;
+  try {
+    if (intent.type === "answer") {
+      const f = fieldsOf(command.args).find((x) => x.name === intent.pending.field);
+      if (!f) throw new UserError(NOT_UNDERSTOOD);
+      result = finish(command.args, answerField(f, intent.answer, ctx.parseEnv, intent.pending.partial));
+    } else {
+      result = parseArgs(command.args, intent.rest, ctx.parseEnv);
+    }
+  } catch (e) {
+    if (isUserError(e)) throw new UserError(`${e.userText}\n${usageText(command)}`);
+    throw e;
+  }
+
+  if (result.kind === "missing") return ask(tx, ctx, command, result.field.name, result.partial);
+  try {
+    const out = toReplies(await command.run(command.bound ? (ctx as BoundContext) : ctx, result.args));
+    if (intent.type === "answer") await tx.pendingQuestion.deleteMany({ where: { chatId: base.message.chatId, platform: base.message.platform, userId: base.message.senderId } });
+    return out;
+  } catch (e) {
+    if (e instanceof AskError) return ask(tx, ctx, command, e.field, e.partial);
+    throw e;
+  }
+}
+
+async function ask(tx: Tx, ctx: CommandContext, command: AnyCommand, fieldName: string, partial: Record<string, unknown>): Promise<Reply[]> {
+  const f = fieldsOf(command.args).find((x) => x.name === fieldName);
+  if (!f?.ask || !ctx.community) throw new UserError(`缺少「${f?.label ?? fieldName}」。\n${usageText(command)}`);
+  const m = ctx.message;
+  const data = { communityId: ctx.community.id, command: command.name, field: fieldName, partial: JSON.parse(JSON.stringify(partial)), expiresAt: new Date(ctx.now.getTime() + QUESTION_TTL_MS) };
+  await tx.pendingQuestion.upsert({
+    where: { platform_chatId_userId: { platform: m.platform, chatId: m.chatId, userId: m.senderId } },
+    create: { ...data, platform: m.platform, chatId: m.chatId, userId: m.senderId },
+    update: data,
+  });
+  return [{ text: `${f.ask}\n（10分钟内直接回复即可；发送其他命令则取消）` }];
+}

@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { todayIn } from "../core/dates.ts";
+import { editableActivity } from "./activity-access.ts";
+import { activityFields } from "./activity-fields.ts";
+import { activityDetails } from "./activity-view.ts";
+import { UserError } from "./errors.ts";
+import { field } from "./fields.ts";
+import { checkDay } from "./record.ts";
+import { audit, dayToDb, dbToDay } from "./support.ts";
+import { boundCommand } from "./types.ts";
+
+export const editCommand = boundCommand({
+  name: "修改",
+  aliases: ["edit", "更正"],
+  summary: "修改一条记录（登记人7天内，或管理员）",
+  examples: ["/修改 12 日期=11月21日 人数=40", "/修改 12 课题=《圆的认识》"],
+  args: z.object({
+    number: field(z.number().int().optional(), { label: "编号", keys: ["编号"], token: "int", required: true, ask: "请问要修改哪条记录？回复编号，例如：12", placeholder: "编号" }),
+    ...activityFields,
+    kind: field(z.string().optional(), { label: "类型", keys: ["类型", "活动", "kind"], token: "kind" }),
+  }),
+  async run(ctx, { number, ...changes }) {
+    if (number === undefined) throw new UserError("请写上记录编号。");
+    const before = await editableActivity(ctx, number);
+    const data: Record<string, unknown> = {};
+    if (changes.kind) data.kind = changes.kind;
+    if (changes.date) {
+      checkDay(changes.date.date, todayIn(ctx.now, ctx.community.timezone));
+      data.date = dayToDb(changes.date.date);
+    }
+    if (changes.host !== undefined) data.hostSchoolId = changes.host;
+    if (changes.schools) data.schoolIds = changes.schools;
+    if (changes.subject) data.subject = changes.subject;
+    if (changes.title) data.title = changes.title;
+    if (changes.headcount !== undefined) data.headcount = changes.headcount;
+    if (changes.people) data.people = changes.people;
+    if (changes.notes !== undefined) data.notes = changes.notes;
+    if (Object.keys(data).length === 0) throw new UserError("没有要修改的内容。请写成 字段=值，例如：/修改 12 日期=11月21日");
+
+    const after = await ctx.db.activity.update({ where: { id: before.id }, data });
+    const snapshot = (a: typeof before) => ({ ...a, date: dbToDay(a.date), createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString(), revokedAt: null });
+    await audit(ctx, "update", "activity", before.id, snapshot(before), snapshot(after));
+    return [`✏️ 已修改 #${number}`, ...activityDetails(after, ctx.schools)].join("\n");
+  },
+});

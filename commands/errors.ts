@@ -1,0 +1,22 @@
+/**
+ * A UserError carries the Chinese text shown to the user; it is expected, not logged as a failure.
+ * Anything else is a bug: logged with the job id, and the user sees a short apology with a reference.
+ */
+export class UserError extends Error {
+  override readonly name = "UserError";
+  constructor(readonly userText: string) {
+    super(userText);
+  }
+}
+
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError;
+}
+
+/** Thrown by a handler that needs one more field: the bot asks for it and waits for the answer. */
+export class AskError extends Error {
+  override readonly name = "AskError";
+  constructor(readonly field: string, readonly partial: Record<string, unknown>) {
+    super(`ask ${field}`);
+  }
+}

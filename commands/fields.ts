@@ -1,0 +1,58 @@
+/**
+ * Argument metadata attached to each field of a command's zod schema. The same schema then drives
+ * the text parser (which token goes to which field), the usage text, and (later) forms.
+ */
+import { z } from "zod";
+
+export type TokenKind =
+  | "date" // a Chinese or numeric date → { date, time? }
+  | "school" // a known school (full or short name) → school id
+  | "subject" // 语文, 数学 … → canonical subject
+  | "kind" // an activity kind or alias → canonical kind
+  | "headcount" // "35人" → 35
+  | "title" // 《…》 → text inside
+  | "int" // a record number, "#12" or "12" → 12
+  | "choice" // one of `choices` → its value
+  | "text" // any other word, in order
+  | "rest"; // everything up to the next key=value, punctuation kept
+
+export interface FieldMeta {
+  /** Chinese label used in usage and questions. */
+  label: string;
+  /** Keys accepted in key=value form (Chinese first). */
+  keys: readonly string[];
+  token: TokenKind;
+  multiple?: boolean;
+  required?: boolean;
+  /** The question asked in the chat when a required field is missing. Absent: fail with usage. */
+  ask?: string;
+  /** For token "choice": typed word → stored value. */
+  choices?: Readonly<Record<string, string>>;
+  /** False: only filled as key=value, never from a positional word (e.g. people's names). */
+  positional?: boolean;
+  /** Placeholder shown in the usage line, e.g. "<类型>". */
+  placeholder?: string;
+}
+
+export const fieldRegistry = z.registry<FieldMeta>();
+
+/** Attaches parsing metadata to a zod schema and returns it (for use inside z.object). */
+export function field<T extends z.ZodType>(schema: T, meta: FieldMeta): T {
+  (schema as z.ZodType).register(fieldRegistry, meta);
+  return schema;
+}
+
+export type ArgsSchema = z.ZodObject<Record<string, z.ZodType>>;
+
+export interface FieldSpec extends FieldMeta {
+  name: string;
+}
+
+/** The fields of a command's schema in declaration order, with their metadata. */
+export function fieldsOf(schema: ArgsSchema): FieldSpec[] {
+  return Object.entries(schema.shape).map(([name, s]) => {
+    const meta = fieldRegistry.get(s);
+    if (!meta) throw new Error(`field ${name} has no metadata`);
+    return { name, ...meta };
+  });
+}

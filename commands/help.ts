@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { UserError } from "./errors.ts";
+import { field } from "./fields.ts";
+import { openCommand } from "./types.ts";
+import { helpFor, usageLine } from "./usage.ts";
+
+export const helpCommand = openCommand({
+  name: "帮助",
+  aliases: ["help", "?", "？"],
+  summary: "查看命令列表，或某个命令的用法",
+  examples: ["/帮助", "/帮助 记录"],
+  args: z.object({
+    topic: field(z.string().optional(), { label: "命令", keys: [], token: "text" }),
+  }),
+  async run(ctx, { topic }) {
+    if (topic) {
+      const name = topic.replace(/^\//, "").toLowerCase();
+      const found = ctx.commands.find((c) => c.name === name || c.aliases.includes(name));
+      if (!found) throw new UserError(`没有「${topic}」这个命令。发送 /帮助 查看全部命令。`);
+      return helpFor(found);
+    }
+    const lines = ctx.commands.map((c) => `${usageLine(c)}\n  ${c.summary}`);
+    const first = ctx.community ? "" : "本群还没有绑定共同体，请先发送：/绑定 共同体名称\n\n";
+    return `${first}教联体助手 可用命令：\n${lines.join("\n")}\n\n发送 /帮助 命令名 查看例子，如 /帮助 记录`;
+  },
+});

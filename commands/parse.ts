@@ -1,0 +1,126 @@
+/**
+ * The one parser for every command: assigns key=value pieces by key and positional words by
+ * what they are (date, school, subject, …), in any order, then validates with the command's zod
+ * schema. A missing required field with a question becomes a `missing` result (the bot asks).
+ */
+import type { z } from "zod";
+import { UserError } from "./errors.ts";
+import { fieldsOf, type ArgsSchema, type FieldSpec } from "./fields.ts";
+import { recognize, recognizeKeyed, type ParseEnv } from "./recognize.ts";
+import { tokenize } from "./tokenize.ts";
+
+export type Partial = Record<string, unknown>;
+
+export type ParseResult<S extends ArgsSchema> =
+  | { kind: "ok"; args: z.infer<S> }
+  | { kind: "missing"; field: FieldSpec; partial: Partial };
+
+function keysOf(fields: readonly FieldSpec[]): Map<string, FieldSpec> {
+  const map = new Map<string, FieldSpec>();
+  for (const f of fields) for (const k of f.keys) map.set(k.toLowerCase(), f);
+  return map;
+}
+
+function assign(partial: Partial, f: FieldSpec, value: unknown): void {
+  if (f.multiple) {
+    const list = (partial[f.name] as unknown[] | undefined) ?? [];
+    if (!list.includes(value)) list.push(value);
+    partial[f.name] = list;
+  } else {
+    partial[f.name] = value;
+  }
+}
+
+const isOpen = (partial: Partial, f: FieldSpec) => f.multiple || partial[f.name] === undefined;
+
+/** Which field a positional word belongs to: specific kinds first, then free text in order. */
+function placeWord(word: string, fields: readonly FieldSpec[], partial: Partial, env: ParseEnv): boolean {
+  for (const f of fields) {
+    if (f.token === "text" || f.token === "rest" || f.positional === false || !isOpen(partial, f)) continue;
+    const r = recognize(word, f, env);
+    if (r.ok) {
+      assign(partial, f, r.value);
+      return true;
+    }
+  }
+  const textField = fields.find((f) => f.token === "text" && f.positional !== false && isOpen(partial, f));
+  if (textField) {
+    assign(partial, textField, word);
+    return true;
+  }
+  return false;
+}
+
+function describe(word: string, fields: readonly FieldSpec[]): string {
+  const wanted = fields.filter((f) => f.token !== "rest" && f.positional !== false).map((f) => f.label);
+  return `没看懂「${word}」：它不是本命令能用的${wanted.join("、")}。`;
+}
+
+/** Fills `partial` from argument text. Throws UserError for words that fit nowhere. */
+export function collect(schema: ArgsSchema, text: string, env: ParseEnv, partial: Partial = {}): Partial {
+  const fields = fieldsOf(schema);
+  const byKey = keysOf(fields);
+  const pieces = tokenize(text, new Set(byKey.keys()));
+  const restField = fields.find((f) => f.token === "rest" && f.keys.length === 0);
+  if (restField && pieces.every((p) => p.type === "word") && text.trim() !== "") {
+    // A command whose only argument is free text (e.g. /绑定 名称) takes it whole.
+    partial[restField.name] = text.trim();
+    return partial;
+  }
+
+  const kvPieces = pieces.filter((p) => p.type === "kv");
+  for (const p of pieces) {
+    if (p.type !== "kv") continue;
+    const f = byKey.get(p.key);
+    if (!f) continue;
+    if (f.token === "rest") {
+      const next = kvPieces.find((q) => q.start > p.start);
+      assign(partial, f, text.slice(p.valueStart, next?.start ?? text.length).trim());
+      continue;
+    }
+    const values = f.multiple ? p.value.split(/[,，、;；]+/).filter(Boolean) : [p.value];
+    for (const v of values) {
+      const r = recognizeKeyed(v, f, env);
+      if (!r.ok) throw new UserError(`「${f.label}」填的「${v}」没看懂。`);
+      assign(partial, f, r.value);
+    }
+  }
+
+  const restStarts = kvPieces.filter((p) => byKey.get(p.key)?.token === "rest");
+  for (const p of pieces) {
+    if (p.type !== "word") continue;
+    // Words inside a rest value (e.g. 备注=… spanning several words) were taken with it.
+    if (restStarts.some((r) => r.start < p.start && !kvPieces.some((q) => q.start > r.start && q.start < p.start))) continue;
+    if (!placeWord(p.text, fields, partial, env)) throw new UserError(describe(p.text, fields));
+  }
+  return partial;
+}
+
+/** Checks required fields and validates the whole with zod. */
+export function finish<S extends ArgsSchema>(schema: S, partial: Partial): ParseResult<S> {
+  for (const f of fieldsOf(schema)) {
+    if (f.required && f.ask && partial[f.name] === undefined) return { kind: "missing", field: f, partial };
+  }
+  const parsed = schema.safeParse(partial);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const name = first?.path[0];
+    const f = fieldsOf(schema).find((x) => x.name === name);
+    const missing = f && partial[f.name] === undefined;
+    throw new UserError(missing ? `缺少「${f.label}」。` : `「${f?.label ?? String(name)}」${first?.message ?? "不正确"}。`);
+  }
+  return { kind: "ok", args: parsed.data as z.infer<S> };
+}
+
+export function parseArgs<S extends ArgsSchema>(schema: S, text: string, env: ParseEnv): ParseResult<S> {
+  return finish(schema, collect(schema, text, env));
+}
+
+/** Reads the answer to a question about one field. */
+export function answerField(f: FieldSpec, answer: string, env: ParseEnv, partial: Partial): Partial {
+  const word = answer.trim();
+  const r = f.token === "rest" || f.token === "text" ? { ok: true as const, value: word } : recognizeKeyed(word, f, env);
+  if (!r.ok || word === "") throw new UserError(`没看懂「${word}」。${f.ask ?? ""}`);
+  assign(partial, f, r.value);
+  return partial;
+}

@@ -1,0 +1,88 @@
+/** Recognizers: does a word fit a token kind, and what value does it carry? */
+import { parseChineseDate, type ParsedDate } from "../core/dates.ts";
+import { resolveKind } from "../core/kinds.ts";
+import { resolveSubject } from "../core/subjects.ts";
+import { UserError } from "./errors.ts";
+import type { FieldSpec } from "./fields.ts";
+
+export interface SchoolInfo {
+  id: number;
+  fullName: string;
+  shortNames: string[];
+  role: "core" | "member";
+}
+
+export interface ParseEnv {
+  now: Date;
+  zone: string;
+  schools: readonly SchoolInfo[];
+}
+
+export type Recognized = { ok: true; value: unknown } | { ok: false };
+const no: Recognized = { ok: false };
+const yes = (value: unknown): Recognized => ({ ok: true, value });
+
+export function findSchools(word: string, schools: readonly SchoolInfo[]): SchoolInfo[] {
+  const exact = schools.filter((s) => s.fullName === word);
+  return exact.length > 0 ? exact : schools.filter((s) => s.shortNames.includes(word));
+}
+
+function recognizeSchool(word: string, env: ParseEnv): Recognized {
+  const found = findSchools(word, env.schools);
+  if (found.length === 0) return no;
+  if (found.length > 1) {
+    throw new UserError(`「${word}」同时是 ${found.map((s) => s.fullName).join("、")} 的简称，请写全称。`);
+  }
+  return yes(found[0]?.id);
+}
+
+function recognizeDate(word: string, env: ParseEnv): Recognized {
+  const parsed = parseChineseDate(word, env.now, env.zone);
+  if (parsed.ok) return yes(parsed.value satisfies ParsedDate);
+  if (parsed.reason === "invalid") throw new UserError(`日期「${word}」不存在，请检查月份和日子。例如：11月20日`);
+  return no;
+}
+
+/** Tries one word against one field's token kind. Throws UserError only for a word that is clearly meant for the field but wrong. */
+export function recognize(word: string, f: FieldSpec, env: ParseEnv): Recognized {
+  switch (f.token) {
+    case "date":
+      return recognizeDate(word, env);
+    case "school":
+      return recognizeSchool(word, env);
+    case "subject": {
+      const s = resolveSubject(word);
+      return s ? yes(s) : no;
+    }
+    case "kind": {
+      const k = resolveKind(word);
+      return k ? yes(k) : no;
+    }
+    case "headcount": {
+      const m = /^(\d{1,6})\s*(?:人|名|位|人次)$/.exec(word);
+      return m ? yes(Number(m[1])) : no;
+    }
+    case "title": {
+      const m = /^《(.+)》$/.exec(word);
+      return m ? yes(m[1]?.trim()) : no;
+    }
+    case "int": {
+      const m = /^[#＃№]?(\d{1,9})号?$/.exec(word);
+      return m ? yes(Number(m[1])) : no;
+    }
+    case "choice": {
+      const v = f.choices?.[word] ?? f.choices?.[word.toLowerCase()];
+      return v !== undefined ? yes(v) : no;
+    }
+    case "text":
+    case "rest":
+      return word.length > 0 ? yes(word) : no;
+  }
+}
+
+/** Values given after "key=" are more forgiving: a bare number is a headcount, any text a title. */
+export function recognizeKeyed(value: string, f: FieldSpec, env: ParseEnv): Recognized {
+  if (f.token === "headcount" && /^\d{1,6}$/.test(value)) return yes(Number(value));
+  if (f.token === "title") return yes(value.replace(/^《|》$/g, "").trim());
+  return recognize(value, f, env);
+}

@@ -1,0 +1,60 @@
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { todayIn } from "../core/dates.ts";
+import { messageKey } from "../messages/messages.ts";
+import { activityFields } from "./activity-fields.ts";
+import { activityDetails } from "./activity-view.ts";
+import { AskError, UserError } from "./errors.ts";
+import { audit, dayToDb } from "./support.ts";
+import { boundCommand } from "./types.ts";
+
+const MAX_DAYS_AWAY = 366;
+
+export function checkDay(day: string, today: string): void {
+  const away = Math.abs(DateTime.fromISO(day).diff(DateTime.fromISO(today), "days").days);
+  if (away > MAX_DAYS_AWAY) throw new UserError(`日期 ${day} 离今天超过一年，请检查。例如：11月20日`);
+}
+
+export const recordCommand = boundCommand({
+  name: "记录",
+  aliases: ["record", "登记"],
+  summary: "记录一次活动：类型、日期、主办校、参与校、学科、课题、人数、备注",
+  examples: ["/记录 示范课 11月20日 二小 语文", "/记录 听评课 昨天 二小 参与=郝家也、双庙 数学 《分数的意义》 35人 备注=效果很好"],
+  args: z.object(activityFields),
+  async run(ctx, args) {
+    const kind = args.kind;
+    if (!kind) throw new AskError("kind", args);
+    const today = todayIn(ctx.now, ctx.community.timezone);
+    const day = args.date?.date ?? today;
+    checkDay(day, today);
+    const host = args.host ?? ctx.member.schoolId ?? undefined;
+    if (host === undefined && ctx.schools.length > 0) throw new AskError("host", args);
+    const schoolIds = (args.schools ?? []).filter((id) => id !== host);
+
+    const { activitySeq: number } = await ctx.db.community.update({
+      where: { id: ctx.community.id },
+      data: { activitySeq: { increment: 1 } },
+      select: { activitySeq: true },
+    });
+    const activity = await ctx.db.activity.create({
+      data: {
+        communityId: ctx.community.id,
+        number,
+        kind,
+        date: dayToDb(day),
+        hostSchoolId: host ?? null,
+        schoolIds,
+        people: args.people ?? [],
+        subject: args.subject ?? null,
+        title: args.title ?? null,
+        headcount: args.headcount ?? null,
+        notes: args.notes ?? null,
+        recorderId: ctx.member.id,
+        sourceMessageKey: messageKey(ctx.message),
+      },
+    });
+    await audit(ctx, "create", "activity", activity.id, null, { number, kind, date: day, hostSchoolId: host ?? null, schoolIds });
+    const text = [`✅ 已记录 #${number}`, ...activityDetails(activity, ctx.schools), `有误可发 /修改 ${number} 字段=值，或 /撤销 ${number}`].join("\n");
+    return [{ text, actions: [{ label: "撤销", command: `/撤销 ${number}` }] }];
+  },
+});

@@ -1,0 +1,31 @@
+/** Every command, in the order /帮助 lists them, and lookup by name or alias. */
+import { closest } from "fastest-levenshtein";
+import { bindCommand } from "./bind.ts";
+import { editCommand } from "./edit.ts";
+import { helpCommand } from "./help.ts";
+import { listCommand } from "./list.ts";
+import { memberCommand } from "./member.ts";
+import { pairCommand } from "./pair.ts";
+import { progressCommand } from "./progress.ts";
+import { recordCommand } from "./record.ts";
+import { schoolCommand } from "./school.ts";
+import type { AnyCommand } from "./types.ts";
+import { undoCommand } from "./undo.ts";
+
+export const COMMANDS: readonly AnyCommand[] = [
+  recordCommand, editCommand, undoCommand, listCommand, progressCommand,
+  pairCommand, schoolCommand, memberCommand, bindCommand, helpCommand,
+];
+
+const byName = new Map<string, AnyCommand>();
+for (const c of COMMANDS) for (const n of [c.name, ...c.aliases]) byName.set(n.toLowerCase(), c);
+
+export function findCommand(name: string): AnyCommand | undefined {
+  return byName.get(name.toLowerCase());
+}
+
+/** The command name closest to what was typed, for "did you mean". */
+export function suggestCommand(name: string): AnyCommand | undefined {
+  const guess = closest(name.toLowerCase(), [...byName.keys()]);
+  return guess ? byName.get(guess) : undefined;
+}

@@ -1,0 +1,71 @@
+/** What a command is, and the small context its handler receives. */
+import type { z } from "zod";
+import type { Tx } from "../db/client.ts";
+import type { InboundMessage, Reply } from "../messages/messages.ts";
+import type { ArgsSchema } from "./fields.ts";
+import type { ParseEnv, SchoolInfo } from "./recognize.ts";
+
+export type Role = "admin" | "principal" | "coordinator" | "teacher";
+
+export interface CommunityInfo {
+  id: number;
+  name: string;
+  timezone: string;
+  termName: string | null;
+  termStart: string | null;
+  termEnd: string | null;
+}
+
+export interface MemberInfo {
+  id: number;
+  displayName: string;
+  roles: Role[];
+  schoolId: number | null;
+}
+
+export interface CommandContext {
+  /** Data access: the transaction this command runs in. */
+  db: Tx;
+  now: Date;
+  message: InboundMessage;
+  community: CommunityInfo | null;
+  member: MemberInfo | null;
+  schools: SchoolInfo[];
+  parseEnv: ParseEnv;
+  /** Every registered command, for /帮助. */
+  commands: readonly AnyCommand[];
+}
+
+/** A context whose community and member are known (for commands that need a bound group). */
+export interface BoundContext extends CommandContext {
+  community: CommunityInfo;
+  member: MemberInfo;
+}
+
+export type CommandResult = string | Reply[];
+
+export interface Command<S extends ArgsSchema, C extends CommandContext = CommandContext> {
+  /** Chinese name first; then English and other aliases (Simplified; Traditional input is converted). */
+  name: string;
+  aliases: readonly string[];
+  summary: string;
+  examples: readonly string[];
+  args: S;
+  /** Needs a group bound to a community (all but /帮助 and /绑定). */
+  bound: boolean;
+  run(ctx: C, args: z.infer<S>): Promise<CommandResult>;
+}
+
+// Handlers are contravariant in their context; the registry only needs name, args and run.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCommand = Command<ArgsSchema, any>;
+
+/** A command that runs in a group bound to a community, with a known member. */
+export function boundCommand<S extends ArgsSchema>(c: Omit<Command<S, BoundContext>, "bound">): Command<S, BoundContext> {
+  return { ...c, bound: true };
+}
+
+/** A command that also runs where no community is bound yet (/帮助, /绑定). */
+export function openCommand<S extends ArgsSchema>(c: Omit<Command<S, CommandContext>, "bound">): Command<S, CommandContext> {
+  return { ...c, bound: false };
+}

@@ -1,0 +1,25 @@
+/** One pino logger; secrets are redacted by key wherever they appear in logged objects. */
+import { pino, type Logger } from "pino";
+
+export type { Logger };
+
+const SECRET_KEYS = ["secret", "token", "password", "aesKey", "DATABASE_URL", "REDIS_URL", "authorization", "ticket", "sessionWebhook"];
+
+export function createLogger(level: string, name = "jiaolian"): Logger {
+  return pino({
+    name,
+    level,
+    redact: { paths: [...SECRET_KEYS, ...SECRET_KEYS.map((k) => `*.${k}`)], censor: "[redacted]" },
+  });
+}
+
+/** A URL safe to print: the password, if any, replaced. */
+export function maskUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "(无效的地址)";
+  }
+}

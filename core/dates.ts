@@ -1,0 +1,97 @@
+/**
+ * Chinese date words → a calendar day in the community's timezone. Numeric and week-relative
+ * forms are handled here (chrono's zh weeks start on Sunday, ours on Monday as on Chinese
+ * calendars); spelled-out numerals ("十一月十九日", "二〇二六年…") and day words go to chrono.
+ */
+import * as chrono from "chrono-node";
+import { DateTime } from "luxon";
+
+export interface ParsedDate {
+  /** YYYY-MM-DD in the community's timezone. */
+  date: string;
+  /** HH:mm when a time of day was given. */
+  time?: string;
+}
+
+export type DateParse = { ok: true; value: ParsedDate } | { ok: false; reason: "invalid" | "not-a-date" };
+
+const WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7 };
+const DAY_WORD: Record<string, number> = { 今天: 0, 今日: 0, 昨天: -1, 昨日: -1, 前天: -2, 大前天: -3, 明天: 1, 明日: 1, 后天: 2 };
+const TIME = "(?:(上午|早上|中午|下午|晚上)?(\\d{1,2})(?:[点時时:](\\d{1,2}|半)?分?))?";
+
+function withTime(day: DateTime, meridiem?: string, hour?: string, minute?: string): ParsedDate {
+  const date = day.toISODate() ?? "";
+  if (hour === undefined) return { date };
+  let h = Number(hour);
+  if ((meridiem === "下午" || meridiem === "晚上") && h < 12) h += 12;
+  const m = minute === "半" ? 30 : Number(minute ?? 0);
+  return { date, time: `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}` };
+}
+
+/** The year that puts month/day closest to today (a record for "12月30日" typed on Jan 2 is last year). */
+function nearestYear(today: DateTime, month: number, day: number): number {
+  const candidates = [today.year - 1, today.year, today.year + 1];
+  let best = today.year;
+  let bestDistance = Infinity;
+  for (const year of candidates) {
+    const d = DateTime.fromObject({ year, month, day }, { zone: today.zone });
+    if (!d.isValid) continue;
+    const distance = Math.abs(d.diff(today, "days").days);
+    if (distance < bestDistance) [best, bestDistance] = [year, distance];
+  }
+  return best;
+}
+
+function fromParts(today: DateTime, year: number | undefined, month: number, day: number): DateParse {
+  const y = year ?? nearestYear(today, month, day);
+  const d = DateTime.fromObject({ year: y, month, day }, { zone: today.zone });
+  return d.isValid ? { ok: true, value: { date: d.toISODate() ?? "" } } : { ok: false, reason: "invalid" };
+}
+
+/**
+ * Parses one token (already normalized: half-width digits, Simplified). `now` is the clock's
+ * instant; the result is a day in `zone`.
+ */
+export function parseChineseDate(token: string, now: Date, zone: string): DateParse {
+  const today = DateTime.fromJSDate(now, { zone }).startOf("day");
+  const t = token.trim();
+
+  let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$/.exec(t);
+  if (m) return fromParts(today, Number(m[1]), Number(m[2]), Number(m[3]));
+
+  m = /^(\d{1,2})月(\d{1,2})[日号]?$/.exec(t) ?? /^(\d{1,2})\/(\d{1,2})$/.exec(t);
+  if (m) return fromParts(today, undefined, Number(m[1]), Number(m[2]));
+
+  m = new RegExp(`^(大前天|前天|昨天|昨日|今天|今日|明天|明日|后天)${TIME}$`).exec(t);
+  if (m?.[1] !== undefined) {
+    const offset = DAY_WORD[m[1]] ?? 0;
+    return { ok: true, value: withTime(today.plus({ days: offset }), m[2], m[3], m[4]) };
+  }
+
+  m = new RegExp(`^(本|这|上|下|上上)?(?:周|星期|礼拜)([一二三四五六日天1-7])${TIME}$`).exec(t);
+  if (m?.[2] !== undefined) {
+    const weekday = WEEKDAY[m[2]] ?? 1;
+    const weeks = m[1] === "上" ? -1 : m[1] === "下" ? 1 : m[1] === "上上" ? -2 : 0;
+    const day = today.startOf("week").plus({ weeks, days: weekday - 1 });
+    return { ok: true, value: withTime(day, m[3], m[4], m[5]) };
+  }
+
+  // Spelled-out numerals and anything else chrono knows; only accept a full-token match so that
+  // "二小" (a school) is never read as a date.
+  if (!/[年月日号天周]/.test(t)) return { ok: false, reason: "not-a-date" };
+  const results = chrono.zh.hans.parse(t, { instant: now, timezone: zone });
+  const first = results[0];
+  if (!first || first.text !== t || !first.start.isCertain("day")) return { ok: false, reason: "not-a-date" };
+  const s = first.start;
+  const year = s.isCertain("year") ? s.get("year") ?? undefined : undefined;
+  const parsed = fromParts(today, year, s.get("month") ?? 0, s.get("day") ?? 0);
+  if (parsed.ok && s.isCertain("hour")) {
+    parsed.value.time = `${String(s.get("hour")).padStart(2, "0")}:${String(s.get("minute") ?? 0).padStart(2, "0")}`;
+  }
+  return parsed;
+}
+
+/** Today's date (YYYY-MM-DD) in a timezone. */
+export function todayIn(now: Date, zone: string): string {
+  return DateTime.fromJSDate(now, { zone }).toISODate() ?? "";
+}

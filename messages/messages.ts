@@ -1,0 +1,47 @@
+/**
+ * The neutral message contracts. Platform adapters produce InboundMessage and consume
+ * OutboundMessage; nothing else crosses between bot/ and the rest. JSON-safe values only.
+ */
+import { z } from "zod";
+
+export const platformSchema = z.enum(["sim", "wecom", "dingtalk"]);
+export type Platform = z.infer<typeof platformSchema>;
+
+export const inboundMessageSchema = z.object({
+  platform: platformSchema,
+  chatId: z.string().min(1).max(256),
+  chatType: z.enum(["group", "direct"]).default("group"),
+  senderId: z.string().min(1).max(256),
+  senderName: z.string().max(128).default(""),
+  text: z.string(),
+  messageId: z.string().min(1).max(256),
+  /** True when the platform says the bot was @-mentioned (platforms that only deliver mentions set it). */
+  mentioned: z.boolean().default(false),
+  /** ISO time the gateway received the message. */
+  receivedAt: z.string().datetime(),
+  /** Opaque, adapter-specific data needed to answer this message (e.g. a session webhook). */
+  replyHandle: z.record(z.string(), z.unknown()).optional(),
+});
+export type InboundMessage = z.infer<typeof inboundMessageSchema>;
+
+export const replySchema = z.object({
+  text: z.string(),
+  /** Optional buttons an adapter may render as a card; plain-text adapters ignore them. */
+  actions: z.array(z.object({ label: z.string(), command: z.string() })).optional(),
+});
+export type Reply = z.infer<typeof replySchema>;
+
+export const outboundMessageSchema = z.object({
+  platform: platformSchema,
+  chatId: z.string().min(1),
+  /** Set when answering an inbound message; absent for pushes (reminders, digests). */
+  replyTo: z.string().optional(),
+  replyHandle: z.record(z.string(), z.unknown()).optional(),
+  replies: z.array(replySchema),
+});
+export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
+
+/** The idempotency key of an inbound message, used as jobId stem and as a unique DB key. */
+export function messageKey(m: Pick<InboundMessage, "platform" | "messageId">): string {
+  return `${m.platform}-${m.messageId}`;
+}

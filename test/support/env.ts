@@ -1,0 +1,20 @@
+/** Test configuration: the machine's real PostgreSQL and Redis, a separate database, unique prefixes. */
+import { randomUUID } from "node:crypto";
+import { loadEnv, type Env } from "../../config/env.ts";
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/jiaolian_test";
+
+/** A unique string for community names, chat ids and queue prefixes, so tests never share state. */
+export const unique = (stem = "t") => `${stem}${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+
+export function testEnv(overrides: Record<string, string> = {}): Env {
+  return loadEnv({
+    DATABASE_URL: TEST_DATABASE_URL,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    QUEUE_PREFIX: unique("jt"),
+    DB_POOL_SIZE: "5",
+    ...overrides,
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * The inbound processor: one message → one transaction (commands/dispatch) → replies queued on
+ * `outbound` under a jobId derived from the message, so a retry after a crash replies once.
+ */
+import { randomUUID } from "node:crypto";
+import type { Job } from "bullmq";
+import type { Logger } from "../config/logger.ts";
+import { handleInbound, type DispatchDeps } from "../commands/dispatch.ts";
+import { messageKey, type InboundMessage } from "../messages/messages.ts";
+import type { InboundResult } from "../messages/queues.ts";
+import { outboundJobId, type Producers } from "./queues.ts";
+
+export interface InboundDeps extends DispatchDeps {
+  producers: Producers;
+  log: Logger;
+  /** Fault injection for tests: called after the transaction committed, before the reply is queued. */
+  afterCommit?: () => void;
+}
+
+export async function processInbound(deps: InboundDeps, message: InboundMessage, job: Job): Promise<InboundResult> {
+  let result: InboundResult;
+  try {
+    result = await handleInbound(deps, message);
+  } catch (e) {
+    const attempts = job.opts.attempts ?? 1;
+    if (job.attemptsMade + 1 < attempts) throw e; // transient (e.g. a lost connection): BullMQ retries
+    const ref = randomUUID().slice(0, 8);
+    deps.log.error({ ref, jobId: job.id, chatId: message.chatId, err: e instanceof Error ? e.stack : String(e) }, "inbound message failed");
+    result = { replies: [{ text: `抱歉，处理这条消息时出错了（参考编号 ${ref}），请稍后再试。` }], duplicate: false };
+  }
+  deps.afterCommit?.();
+  // Also for a duplicate: if the first run crashed before queueing its reply, this queues it; if
+  // it did not, the same jobId makes this a no-op. Either way the reply goes out once.
+  if (result.replies.length > 0) {
+    await deps.producers.outbound.add(
+      { platform: message.platform, chatId: message.chatId, replyTo: message.messageId, replyHandle: message.replyHandle, replies: result.replies },
+      outboundJobId(messageKey(message)),
+    );
+  }
+  return result;
+}

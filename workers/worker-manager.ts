@@ -1,0 +1,51 @@
+/**
+ * Every worker is registered here: concurrency, payload parsing (a bad payload fails without
+ * retry), logging with job ids, stalled/failed handling, and closing all on shutdown.
+ */
+import { UnrecoverableError, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "../config/logger.ts";
+import { jobSchemas, type JobPayload, type QueueName } from "../messages/queues.ts";
+
+export interface WorkerOptions {
+  connection: Redis;
+  prefix: string;
+  concurrency: number;
+  lockDuration: number;
+  stalledInterval: number;
+  log: Logger;
+}
+
+export class WorkerManager {
+  private readonly workers: Worker[] = [];
+  constructor(private readonly opts: WorkerOptions) {}
+
+  register<Q extends QueueName, R>(name: Q, process: (payload: JobPayload<Q>, job: Job) => Promise<R>, concurrency = this.opts.concurrency): Worker {
+    const log = this.opts.log.child({ queue: name });
+    const worker = new Worker(
+      name,
+      async (job: Job) => {
+        const parsed = jobSchemas[name].safeParse(job.data);
+        if (!parsed.success) throw new UnrecoverableError(`bad ${name} payload: ${parsed.error.issues[0]?.message ?? "invalid"}`);
+        return process(parsed.data as JobPayload<Q>, job);
+      },
+      {
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+        concurrency,
+        lockDuration: this.opts.lockDuration,
+        stalledInterval: this.opts.stalledInterval,
+        maxStalledCount: 3,
+      },
+    );
+    worker.on("failed", (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"));
+    worker.on("stalled", (jobId) => log.warn({ jobId }, "job stalled; it will run again"));
+    worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
+    this.workers.push(worker);
+    return worker;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
