@@ -2,6 +2,7 @@
  * Every worker is registered here: concurrency, payload parsing (a bad payload fails without
  * retry), logging with job ids, stalled/failed handling, and closing all on shutdown.
  */
+import { hostname } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../config/logger.ts";
@@ -32,6 +33,8 @@ export class WorkerManager {
       {
         connection: this.opts.connection,
         prefix: this.opts.prefix,
+        // Recorded on each job as processedBy: which process ran it.
+        name: `${hostname()}:${process.pid}`,
         concurrency,
         lockDuration: this.opts.lockDuration,
         stalledInterval: this.opts.stalledInterval,
