@@ -35,6 +35,8 @@ export interface App {
   db: Db;
   producers: Producers;
   log: Logger;
+  /** The HTTP server (tests use inject() to fake a remote caller). */
+  http: FastifyInstance;
   close(): Promise<void>;
 }
 
@@ -95,7 +97,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
 
   let closed = false;
   return {
-    url, db, producers, log,
+    url, db, producers, log, http,
     async close() {
       if (closed) return;
       closed = true;

@@ -64,7 +64,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     const command = findCommand(pending.command);
     if (!command) return reply(NOT_UNDERSTOOD);
     intent = { type: "answer", command, pending: { command: pending.command, field: pending.field, partial: pending.partial as Record<string, unknown> }, answer: text };
-  } else if (message.chatType === "group" && !mentioned && !message.mentioned) {
+  } else if (message.chatType === "group" && !mentioned && !message.mentioned && !text.startsWith("/")) {
     return { replies: [], duplicate: false }; // ordinary group chatter, not for the bot
   } else {
     return reply(NOT_UNDERSTOOD);

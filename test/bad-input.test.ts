@@ -1,0 +1,115 @@
+/**
+ * Any text of any length and bytes gets a result or a short Chinese error: no stack trace, no
+ * crash, no partial record. Every endpoint is tried with malformed requests.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../app/app.ts";
+import { boundGroup, get, post, startTestApp } from "./support/harness.ts";
+
+let app: App;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => app?.close());
+
+const STACK = /\n\s+at |Error:|undefined|null|\[object/;
+
+describe("malformed commands get a Chinese answer with usage and an example", () => {
+  const inputs = [
+    "/", "/ ", "//", "///记录", "/记录", "/记录 =", "/记录 类型=", "/记录 类型=示范课 日期=", "/记录 《", "/记录 》》》",
+    "/记录 示范课 13月40日 二小", "/记录 示范课 2月30日 二小", "/记录 示范课 1999年1月1日 二小", "/记录 示范课 11月20日 二小 -5人",
+    "/记录 示范课 11月20日 二小 人数=0", "/记录 示范课 11月20日 二小 人数=abc", "/记录 示范课 11月20日 二小 人数=99999999999",
+    "/修改", "/修改 abc", "/修改 1", "/修改 -1 人数=3", "/撤销 99999999999999999999", "/撤销 0", "/撤销 ；",
+    "/成员", "/成员 张三", "/学校 添加", "/学校 添加 x", "/学校 删除 二小", "/结对 甲", "/结对 甲 甲", "/进度 不存在的学校",
+    "/帮助 不存在", "/列表 去年", "/绑定 x", `/绑定 ${"长".repeat(100)}`, "/记录 示范课 11月20日 二小 备注=" + "很".repeat(600),
+    "/记录 示范课 11月20日 二小 《" + "题".repeat(200) + "》", "/记录 '; DROP TABLE \"Activity\"; --", "/记录 示范课 11月20日 二小 学科=火星语",
+    "/\u0000\u0001\u0002", "/记录 \ud800\udfff\ud800", "/记录 😀😀😀", "/abcdefghijklmnopqrstuvwxyz".repeat(20),
+  ];
+  it.each(inputs)("%j", async (text) => {
+    const g = await boundGroup(app);
+    const reply = await g.says(text);
+    expect(reply.length).toBeGreaterThan(0);
+    expect(reply).not.toMatch(STACK);
+    expect(reply).toMatch(/[\u4e00-\u9fff]/);
+    expect(await g.activities()).toHaveLength(0);
+  });
+
+  it("usage errors end with the command's usage and an example", async () => {
+    const g = await boundGroup(app);
+    const reply = await g.says("/记录 示范课 11月20日 二校");
+    expect(reply).toMatch(/没看懂「二校」/);
+    expect(reply).toMatch(/用法：\/记录 <类型>/);
+    expect(reply).toMatch(/例如：\/记录 示范课 11月20日 二小 语文/);
+  });
+
+  it("random bytes never crash the bot or leave a partial record", async () => {
+    const g = await boundGroup(app);
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const alphabet = ["/", "记录", "示范课", "=", "：", "《", "》", "二小", " ", "\n", "11月", "20日", "人", "、", "#", "\u0000", "😀", "x", "9"];
+    let recorded = 0;
+    for (let i = 0; i < 60; i++) {
+      const text = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join("");
+      const reply = await g.says(text);
+      expect(reply).not.toMatch(STACK);
+      if (/已记录/.test(reply)) recorded++;
+    }
+    expect(await g.activities()).toHaveLength(recorded);
+  });
+});
+
+describe("long messages", () => {
+  it("refuses over 4,000 characters politely and records nothing", async () => {
+    const g = await boundGroup(app);
+    const reply = await g.says(`/记录 示范课 11月20日 二小 备注=${"好".repeat(4100)}`);
+    expect(reply).toMatch(/消息太长了（超过4000字）/);
+    expect(await g.activities()).toHaveLength(0);
+  });
+});
+
+describe("malformed HTTP requests", () => {
+  it.each([
+    ["not JSON", "{nope"],
+    ["empty object", {}],
+    ["missing text", { chatId: "g", userId: "u" }],
+    ["text is a number", { chatId: "g", userId: "u", text: 5 }],
+    ["blank chatId", { chatId: "  ", userId: "u", text: "/帮助" }],
+    ["array", [1, 2, 3]],
+    ["chatType invalid", { chatId: "g", userId: "u", text: "/帮助", chatType: "channel" }],
+  ])("POST /sim/messages with %s → 400 in Chinese", async (_name, body) => {
+    const res = await post(app, "/sim/messages", body);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/[\u4e00-\u9fff]/);
+    expect(JSON.stringify(res.body)).not.toMatch(/\n\s+at /);
+  });
+
+  it("a body over the size limit → 413 in Chinese", async () => {
+    const res = await post(app, "/sim/messages", { chatId: "g", userId: "u", text: "x".repeat(3_000_000) });
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatch(/太大/);
+  });
+
+  it.each(["/sim/outbox", "/sim/activities", "/sim/replies", "/sim/outbox?chatId="])("GET %s without a chat → 400", async (path) => {
+    const res = await get<{ error: string }>(app, path);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatch(/缺少 chatId/);
+  });
+
+  it("an unbound chat's activities → 404 in Chinese", async () => {
+    const res = await get<{ error: string }>(app, "/sim/activities?chatId=nobody-here");
+    expect(res.status).toBe(404);
+    expect(res.body.error).toMatch(/还没有绑定/);
+  });
+
+  it("unknown paths → 404 JSON", async () => {
+    const res = await get<{ error: string }>(app, "/nope");
+    expect(res.status).toBe(404);
+  });
+
+  it("/sim refuses callers that are not on this machine", async () => {
+    const res = await app.http.inject({ method: "POST", url: "/sim/messages", remoteAddress: "203.0.113.9", payload: { chatId: "g", userId: "u", text: "/帮助" } });
+    expect(res.statusCode).toBe(403);
+    const health = await app.http.inject({ method: "GET", url: "/healthz", remoteAddress: "203.0.113.9" });
+    expect(health.statusCode).toBe(200);
+  });
+});
