@@ -64,7 +64,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
 
   if (isWorker) {
     const afterCommit = env.FAULT_CRASH_AFTER_COMMIT ? () => process.exit(137) : undefined;
-    const deps = { db, now, producers, log, afterCommit };
+    const deps = { db, now, producers, log, afterCommit, echo: env.ECHO_MODE };
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
   }
 

@@ -27,6 +27,8 @@ export const envSchema = z.object({
   STALLED_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
   /** Only for fault-injection tests: crash the process right after a command's transaction commits. */
   FAULT_CRASH_AFTER_COMMIT: flag.default(false),
+  /** Diagnostics and the benchmark's baseline: reply with the text itself, touching no database. */
+  ECHO_MODE: flag.default(false),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 });
 

@@ -13,6 +13,8 @@ import { outboundJobId, type Producers } from "./queues.ts";
 export interface InboundDeps extends DispatchDeps {
   producers: Producers;
   log: Logger;
+  /** Echo mode (benchmark baseline): the same queues and replies, no database work. */
+  echo?: boolean;
   /** Fault injection for tests: called after the transaction committed, before the reply is queued. */
   afterCommit?: () => void;
 }
@@ -20,7 +22,7 @@ export interface InboundDeps extends DispatchDeps {
 export async function processInbound(deps: InboundDeps, message: InboundMessage, job: Job): Promise<InboundResult> {
   let result: InboundResult;
   try {
-    result = await handleInbound(deps, message);
+    result = deps.echo ? { replies: [{ text: message.text }], duplicate: false } : await handleInbound(deps, message);
   } catch (e) {
     const attempts = job.opts.attempts ?? 1;
     if (job.attemptsMade + 1 < attempts) throw e; // transient (e.g. a lost connection): BullMQ retries

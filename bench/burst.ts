@@ -1,0 +1,113 @@
+/**
+ * `npm run bench`: a burst of 500 /记录 messages from 50 chats at once through the simulator,
+ * against the bot running as its own process (so its peak RSS is its own). The same burst runs
+ * first against ECHO_MODE (same HTTP → BullMQ → outbound → reply path, no database work) as the
+ * baseline. Results go to bench/RESULTS.md.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { randomUUID } from "node:crypto";
+
+const CHATS = 50;
+const PER_CHAT = 10;
+const START = fileURLToPath(new URL("../app/start.ts", import.meta.url));
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/jiaolian_bench";
+
+interface Run {
+  label: string;
+  p50: number;
+  p95: number;
+  p99: number;
+  perSecond: number;
+  peakRssMb: number;
+  ok: number;
+}
+
+async function startBot(port: number, extra: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", START], {
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn", DATABASE_URL, QUEUE_PREFIX: `bench${randomUUID().slice(0, 8)}`, ...extra },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { child, url };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("bot did not start");
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+async function send(url: string, chatId: string, userId: string, text: string): Promise<{ ms: number; text: string }> {
+  const t0 = performance.now();
+  const res = await fetch(`${url}/sim/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, userName: "基准", text }) });
+  const body = (await res.json()) as { replies?: { text: string }[] };
+  return { ms: performance.now() - t0, text: body.replies?.map((r) => r.text).join("\n") ?? "" };
+}
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function burst(label: string, extra: Record<string, string>, expect: RegExp, port: number): Promise<Run> {
+  const { child, url } = await startBot(port, extra);
+  try {
+    const tag = randomUUID().slice(0, 8);
+    const chats = Array.from({ length: CHATS }, (_, i) => ({ chatId: `bench-${tag}-${i}`, userId: `bench-${tag}-u${i}` }));
+    if (!extra.ECHO_MODE) {
+      await Promise.all(chats.map(async (c, i) => {
+        await send(url, c.chatId, c.userId, `/绑定 基准共同体${tag}-${i}`);
+        await send(url, c.chatId, c.userId, "/学校 添加 清涧县第二小学 核心 二小");
+      }));
+    }
+    const messages = chats.flatMap((c) => Array.from({ length: PER_CHAT }, (_, k) => ({ ...c, text: `/记录 示范课 11月${(k % 20) + 1}日 二小 语文 ${30 + k}人` })));
+    const t0 = performance.now();
+    const results = await Promise.all(messages.map((m) => send(url, m.chatId, m.userId, m.text)));
+    const seconds = (performance.now() - t0) / 1000;
+    const sorted = results.map((r) => r.ms).sort((a, b) => a - b);
+    const ok = results.filter((r) => expect.test(r.text)).length;
+    return { label, p50: pct(sorted, 50), p95: pct(sorted, 95), p99: pct(sorted, 99), perSecond: messages.length / seconds, peakRssMb: peakRssMb(child.pid ?? 0), ok };
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  }
+}
+
+const echo = await burst("echo baseline (no database)", { ECHO_MODE: "true" }, /\/记录/, 3901);
+const record = await burst("/记录 → PostgreSQL", {}, /已记录 #\d+/, 3902);
+const ratio = record.p99 / echo.p99;
+const f = (n: number) => n.toFixed(1);
+const rows = [echo, record].map((r) => `| ${r.label} | ${r.ok}/${CHATS * PER_CHAT} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.perSecond)} | ${r.peakRssMb} |`);
+const verdict = [
+  `p99 ratio record/echo: ${ratio.toFixed(2)}× (target ≤ 3×) ${ratio <= 3 ? "✅" : "❌"}`,
+  `records per second: ${f(record.perSecond)} (target ≥ 300) ${record.perSecond >= 300 ? "✅" : "❌"}`,
+  `peak RSS of the bot process: ${record.peakRssMb} MB (target ≤ 250 MB) ${record.peakRssMb <= 250 ? "✅" : "❌"}`,
+];
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+const section = [
+  `## ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC — burst of ${CHATS * PER_CHAT} messages from ${CHATS} chats`,
+  "",
+  `Machine: ${machine}. Bot: one process, ROLE=all, default concurrency; load generator in a separate process on loopback.`,
+  "",
+  "| run | replies ok | p50 ms | p95 ms | p99 ms | messages/s | peak RSS MB |",
+  "|---|---|---|---|---|---|---|",
+  ...rows,
+  "",
+  ...verdict.map((v) => `- ${v}`),
+  "",
+].join("\n");
+console.log(section);
+
+const file = fileURLToPath(new URL("./RESULTS.md", import.meta.url));
+let previous = "";
+try {
+  previous = readFileSync(file, "utf8").replace(/^# .*\n+(?:.*\n)*?(?=## )/, "");
+} catch {
+  /* first run */
+}
+writeFileSync(file, `# Benchmark results\n\nNewest first. Run with \`npm run bench\`; figures drift on shared machines, so compare runs with their same-run baseline.\n\n${section}\n${previous}`);
+process.exit(0);
