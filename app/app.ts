@@ -80,8 +80,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   let gateway: Gateway | undefined;
 
   if (isGateway) {
-    gateway = new Gateway(producers, redis(), env.QUEUE_PREFIX);
-    await gateway.ready();
+    gateway = new Gateway(producers);
     if (simulatorEnabled(env)) {
       const sim = new SimulatorAdapter(new ReplyHub(shared, redis(false), env.QUEUE_PREFIX), new Outbox(shared, env.QUEUE_PREFIX));
       adapters.set("sim", sim);
@@ -104,7 +103,6 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       await http.close();
       await workers.closeAll();
       for (const adapter of adapters.values()) await adapter.stop();
-      await gateway?.close();
       await producers.close();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       await db.$disconnect();

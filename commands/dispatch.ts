@@ -6,7 +6,7 @@
 import type { Db, Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
 import { normalizeText, splitCommand, stripLeadingMentions } from "../core/normalize.ts";
-import { messageKey, type InboundMessage, type Reply } from "../messages/messages.ts";
+import { sourceKey, type InboundMessage, type Reply } from "../messages/messages.ts";
 import type { InboundResult } from "../messages/queues.ts";
 import { communityForChat, memberForSender, schoolsOf } from "./context.ts";
 import { AskError, isUserError, UserError } from "./errors.ts";
@@ -37,7 +37,7 @@ type Pending = { command: string; field: string; partial: Record<string, unknown
 type Intent = { type: "command"; command: AnyCommand; rest: string } | { type: "answer"; command: AnyCommand; pending: Pending; answer: string };
 
 export async function handleInbound(deps: DispatchDeps, message: InboundMessage): Promise<InboundResult> {
-  const key = messageKey(message);
+  const key = sourceKey(message);
   const seen = await deps.db.processedMessage.findUnique({ where: { key } });
   if (seen) return { replies: seen.replies as Reply[], duplicate: true };
   if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);

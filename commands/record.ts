@@ -1,7 +1,7 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { todayIn } from "../core/dates.ts";
-import { messageKey } from "../messages/messages.ts";
+import { sourceKey } from "../messages/messages.ts";
 import { activityFields } from "./activity-fields.ts";
 import { activityDetails } from "./activity-view.ts";
 import { AskError, UserError } from "./errors.ts";
@@ -50,7 +50,7 @@ export const recordCommand = boundCommand({
         headcount: args.headcount ?? null,
         notes: args.notes ?? null,
         recorderId: ctx.member.id,
-        sourceMessageKey: messageKey(ctx.message),
+        sourceMessageKey: sourceKey(ctx.message),
       },
     });
     await audit(ctx, "create", "activity", activity.id, null, { number, kind, date: day, hostSchoolId: host ?? null, schoolIds });

@@ -41,7 +41,16 @@ export const outboundMessageSchema = z.object({
 });
 export type OutboundMessage = z.infer<typeof outboundMessageSchema>;
 
-/** The idempotency key of an inbound message, used as jobId stem and as a unique DB key. */
+/** The queue's dedup key: `<platform>-<messageId>` (platform message ids are unique per platform). */
 export function messageKey(m: Pick<InboundMessage, "platform" | "messageId">): string {
   return `${m.platform}-${m.messageId}`;
+}
+
+/**
+ * The database's idempotency key. It also names the chat, so that a message id reused in another
+ * chat (possible in the simulator, or a misbehaving platform) can never return or change another
+ * chat's data.
+ */
+export function sourceKey(m: Pick<InboundMessage, "platform" | "chatId" | "messageId">): string {
+  return `${m.platform}:${m.chatId}:${m.messageId}`;
 }

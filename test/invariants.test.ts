@@ -48,7 +48,7 @@ describe("a message delivered twice changes data once", () => {
   it("the database refuses a second record for one source message even past the queue", async () => {
     const a = await app();
     const g = await boundGroup(a);
-    await g.says("/记录 示范课 11月20日 二小", { messageId: "fixed-id" });
+    await g.says("/记录 示范课 11月20日 二小", { messageId: unique("m") });
     const community = await a.db.community.findUniqueOrThrow({ where: { name: g.community } });
     const existing = await a.db.activity.findFirstOrThrow({ where: { communityId: community.id } });
     const { id: _id, ...copy } = existing;
@@ -85,6 +85,18 @@ describe("a worker killed mid-job", () => {
 });
 
 describe("two communities never see each other", () => {
+  it("a message id reused in another community's chat neither returns nor changes the first chat's data", async () => {
+    const a = await app();
+    const one = await boundGroup(a);
+    const two = await boundGroup(a);
+    const messageId = unique("m");
+    await one.says("/记录 示范课 11月20日 二小 《秘密》", { messageId });
+    const res = await post(a, "/sim/messages", { chatId: two.chatId, userId: two.userId, userName: two.userName, text: "/列表", messageId });
+    expect(res.status).toBe(409);
+    expect(JSON.stringify(res.body)).not.toContain("秘密");
+    expect(await two.activities()).toHaveLength(0);
+  });
+
   it("lists, edits, undoes and progress stay inside the community bound to the group", async () => {
     const a = await app();
     const one = await boundGroup(a);

@@ -32,12 +32,11 @@ export async function processInbound(deps: InboundDeps, message: InboundMessage,
   }
   deps.afterCommit?.();
   // Also for a duplicate: if the first run crashed before queueing its reply, this queues it; if
-  // it did not, the same jobId makes this a no-op. Either way the reply goes out once.
-  if (result.replies.length > 0) {
-    await deps.producers.outbound.add(
-      { platform: message.platform, chatId: message.chatId, replyTo: message.messageId, replyHandle: message.replyHandle, replies: result.replies },
-      outboundJobId(messageKey(message)),
-    );
-  }
+  // it did not, the same jobId makes this a no-op. Either way the reply goes out once. Also when
+  // there is nothing to say: the adapter that holds the request learns that processing ended.
+  await deps.producers.outbound.add(
+    { platform: message.platform, chatId: message.chatId, replyTo: message.messageId, replyHandle: message.replyHandle, replies: result.replies },
+    outboundJobId(messageKey(message)),
+  );
   return result;
 }

@@ -52,8 +52,12 @@ export class ReplyHub {
 
   async deliver(d: Delivery): Promise<void> {
     const logKey = `${this.prefix}:sim:delivered:${d.chatId}`;
-    await this.pub.multi().rpush(logKey, JSON.stringify({ messageId: d.messageId, replies: d.replies, at: new Date().toISOString() })).ltrim(logKey, -LOG_CAP, -1).exec();
-    await this.pub.publish(this.channel, JSON.stringify(d));
+    const tx = this.pub.multi();
+    if (d.replies.length > 0) {
+      tx.rpush(logKey, JSON.stringify({ messageId: d.messageId, replies: d.replies, at: new Date().toISOString() }));
+      tx.ltrim(logKey, -LOG_CAP, -1);
+    }
+    await tx.publish(this.channel, JSON.stringify(d)).exec();
   }
 
   async delivered(chatId: string): Promise<{ messageId: string; replies: Reply[]; at: string }[]> {

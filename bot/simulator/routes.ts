@@ -52,12 +52,16 @@ export function registerSimulatorRoutes(app: FastifyInstance, sim: SimulatorAdap
       platform: "sim", chatId: b.chatId, chatType: b.chatType ?? "group", senderId: b.userId, senderName: b.userName ?? "",
       text: b.text, messageId, mentioned: b.mentioned ?? false, receivedAt: new Date().toISOString(),
     });
-    const result = await gateway.waitForResult(jobId, REPLY_TIMEOUT_MS);
-    if (!result) return reply.code(504).send({ error: "处理超时（10秒）。稍后可用 GET /sim/activities 查看是否已记录。", messageId, replies: [] });
-    if (result.replies.length === 0) return { messageId, replies: [] };
-    if (existed || result.duplicate) return { messageId, duplicate: true, replies: result.replies.map((r) => ({ text: r.text })) };
+    if (existed) {
+      // A redelivery: it is not processed again; answer with what the first delivery produced,
+      // but only to the chat it came from.
+      if (!(await gateway.sameChat(jobId, b.chatId))) return reply.code(409).send({ error: "这个 messageId 已被另一个群使用，请换一个。" });
+      const earlier = await gateway.resultOf(jobId, REPLY_TIMEOUT_MS);
+      if (!earlier) return reply.code(504).send({ error: "处理超时（10秒）。稍后可用 GET /sim/activities 查看是否已记录。", messageId, replies: [] });
+      return { messageId, duplicate: true, replies: earlier.replies.map((r) => ({ text: r.text })) };
+    }
     const delivered = await replyWait;
-    if (!delivered) return reply.code(504).send({ error: "回复发送超时（10秒）。", messageId, replies: [] });
+    if (!delivered) return reply.code(504).send({ error: "处理超时（10秒）。稍后可用 GET /sim/activities 查看是否已记录。", messageId, replies: [] });
     return { messageId, replies: delivered.map((r) => ({ text: r.text })) };
   });
 
