@@ -47,14 +47,15 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
 
   const db = createDb(env.DATABASE_URL, env.DB_POOL_SIZE);
   const connections: Redis[] = [];
-  const redis = (forWorker = true) => {
-    const r = createRedis(env.REDIS_URL, forWorker);
+  const redis = (forWorker = true, autoPipelining = false) => {
+    const r = createRedis(env.REDIS_URL, forWorker, autoPipelining);
     r.on("error", (err) => log.warn({ err: err.message }, "redis connection error"));
     connections.push(r);
     return r;
   };
   const shared = redis();
-  const producers = createProducers(shared, env.QUEUE_PREFIX);
+  const pipelined = redis(false, true);
+  const producers = createProducers(pipelined, env.QUEUE_PREFIX);
   const workers = new WorkerManager({
     connection: shared, prefix: env.QUEUE_PREFIX, concurrency: env.INBOUND_CONCURRENCY,
     lockDuration: env.JOB_LOCK_MS, stalledInterval: env.STALLED_INTERVAL_MS, log,
@@ -82,7 +83,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   if (isGateway) {
     gateway = new Gateway(producers);
     if (simulatorEnabled(env)) {
-      const sim = new SimulatorAdapter(new ReplyHub(shared, redis(false), env.QUEUE_PREFIX), new Outbox(shared, env.QUEUE_PREFIX));
+      const sim = new SimulatorAdapter(new ReplyHub(pipelined, redis(false), env.QUEUE_PREFIX), new Outbox(pipelined, env.QUEUE_PREFIX));
       adapters.set("sim", sim);
       registerSimulatorRoutes(http, sim, gateway, (platform, chatId) => activitiesForChat(db, platform, chatId));
     }

@@ -12,7 +12,8 @@ import { randomUUID } from "node:crypto";
 
 const CHATS = 50;
 const PER_CHAT = 10;
-const START = fileURLToPath(new URL("../app/start.ts", import.meta.url));
+// The compiled build, as `npm start` runs it (npm run bench builds it first).
+const START = fileURLToPath(new URL("../dist/app/start.js", import.meta.url));
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/jiaolian_bench";
 
 interface Run {
@@ -26,7 +27,7 @@ interface Run {
 }
 
 async function startBot(port: number, extra: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", START], {
+  const child = spawn(process.execPath, [START], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn", DATABASE_URL, QUEUE_PREFIX: `bench${randomUUID().slice(0, 8)}`, ...extra },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -5,6 +5,7 @@
  */
 import type { Db, Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
+import { loadMessageContext } from "../db/message-context.ts";
 import { normalizeText, splitCommand, stripLeadingMentions } from "../core/normalize.ts";
 import { sourceKey, type InboundMessage, type Reply } from "../messages/messages.ts";
 import type { InboundResult } from "../messages/queues.ts";
@@ -13,7 +14,8 @@ import { AskError, isUserError, UserError } from "./errors.ts";
 import { fieldsOf } from "./fields.ts";
 import { answerField, finish, parseArgs, type ParseResult } from "./parse.ts";
 import { COMMANDS, findCommand, suggestCommand } from "./registry.ts";
-import type { AnyCommand, BoundContext, CommandContext, CommandResult, CommunityInfo } from "./types.ts";
+import type { SchoolInfo } from "./recognize.ts";
+import type { AnyCommand, BoundContext, CommandContext, CommandResult, CommunityInfo, MemberInfo } from "./types.ts";
 import { usageText } from "./usage.ts";
 
 export const MAX_TEXT_LENGTH = 4000;
@@ -38,17 +40,17 @@ type Intent = { type: "command"; command: AnyCommand; rest: string } | { type: "
 
 export async function handleInbound(deps: DispatchDeps, message: InboundMessage): Promise<InboundResult> {
   const key = sourceKey(message);
-  const seen = await deps.db.processedMessage.findUnique({ where: { key } });
-  if (seen) return { replies: seen.replies as Reply[], duplicate: true };
   if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);
+  const loaded = await loadMessageContext(deps.db, message, key);
+  if (loaded.processed) return { replies: loaded.processed as Reply[], duplicate: true };
 
   const now = deps.now();
   const { text, mentioned } = stripLeadingMentions(normalizeText(message.text));
   const parsed = splitCommand(text);
-  const community = await communityForChat(deps.db, message);
-  const pendingWhere = { platform_chatId_userId: { platform: message.platform, chatId: message.chatId, userId: message.senderId } };
-  const pendingRow = community ? await deps.db.pendingQuestion.findUnique({ where: pendingWhere }) : null;
-  const pending = pendingRow && pendingRow.expiresAt > now ? pendingRow : null;
+  // A 1:1 chat that is not bound acts for the sender's only community (rare: the slow path).
+  const community = loaded.community ?? (message.chatType === "direct" ? await communityForChat(deps.db, message) : null);
+  const pendingRow = loaded.pending;
+  const pending = pendingRow && new Date(pendingRow.expiresAt) > now ? pendingRow : null;
 
   let intent: Intent;
   if (parsed) {
@@ -63,7 +65,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   } else if (pending && text !== "") {
     const command = findCommand(pending.command);
     if (!command) return reply(NOT_UNDERSTOOD);
-    intent = { type: "answer", command, pending: { command: pending.command, field: pending.field, partial: pending.partial as Record<string, unknown> }, answer: text };
+    intent = { type: "answer", command, pending: { command: pending.command, field: pending.field, partial: pending.partial }, answer: text };
   } else if (message.chatType === "group" && !mentioned && !message.mentioned && !text.startsWith("/")) {
     return { replies: [], duplicate: false }; // ordinary group chatter, not for the bot
   } else {
@@ -71,10 +73,12 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   }
 
   if (intent.command.bound && !community) return reply(NOT_BOUND);
+  const sameCommunity = loaded.community !== null && community?.id === loaded.community.id;
+  const preloaded = { member: sameCommunity ? loaded.member : null, schools: sameCommunity ? loaded.schools : null };
   try {
     const replies = await deps.db.$transaction(async (tx) => {
-      const out = await runIntent(tx, intent, { message, now, community });
-      await tx.processedMessage.create({ data: { key, communityId: community?.id ?? null, replies: out } });
+      const out = await runIntent(tx, intent, { message, now, community, preloaded });
+      await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies) VALUES (${key}, ${community?.id ?? null}, ${JSON.stringify(out)}::jsonb)`;
       return out;
     });
     return { replies, duplicate: false };
@@ -93,13 +97,15 @@ interface Base {
   message: InboundMessage;
   now: Date;
   community: CommunityInfo | null;
+  /** Loaded with the message context when it concerns the same community; null means load now. */
+  preloaded: { member: MemberInfo | null; schools: SchoolInfo[] | null };
 }
 
 async function runIntent(tx: Tx, intent: Intent, base: Base): Promise<Reply[]> {
   const { command } = intent;
   const communityId = base.community?.id;
-  const member = communityId === undefined ? null : await memberForSender(tx, communityId, base.message);
-  const schools = communityId === undefined ? [] : await schoolsOf(tx, communityId);
+  const member = communityId === undefined ? null : base.preloaded.member ?? (await memberForSender(tx, communityId, base.message));
+  const schools = communityId === undefined ? [] : base.preloaded.schools ?? (await schoolsOf(tx, communityId));
   const ctx: CommandContext = {
     db: tx, now: base.now, message: base.message, community: base.community, member, schools, commands: COMMANDS,
     parseEnv: { now: base.now, zone: base.community?.timezone ?? "Asia/Shanghai", schools },

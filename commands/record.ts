@@ -1,17 +1,16 @@
-import { DateTime } from "luxon";
 import { z } from "zod";
-import { todayIn } from "../core/dates.ts";
+import { daysBetween, todayIn } from "../core/dates.ts";
+import { insertActivity } from "../db/insert-activity.ts";
 import { sourceKey } from "../messages/messages.ts";
 import { activityFields } from "./activity-fields.ts";
 import { activityDetails } from "./activity-view.ts";
 import { AskError, UserError } from "./errors.ts";
-import { audit, dayToDb } from "./support.ts";
 import { boundCommand } from "./types.ts";
 
 const MAX_DAYS_AWAY = 366;
 
 export function checkDay(day: string, today: string): void {
-  const away = Math.abs(DateTime.fromISO(day).diff(DateTime.fromISO(today), "days").days);
+  const away = Math.abs(daysBetween(today, day));
   if (away > MAX_DAYS_AWAY) throw new UserError(`日期 ${day} 离今天超过一年，请检查。例如：11月20日`);
 }
 
@@ -31,29 +30,21 @@ export const recordCommand = boundCommand({
     if (host === undefined && ctx.schools.length > 0) throw new AskError("host", args);
     const schoolIds = (args.schools ?? []).filter((id) => id !== host);
 
-    const { activitySeq: number } = await ctx.db.community.update({
-      where: { id: ctx.community.id },
-      data: { activitySeq: { increment: 1 } },
-      select: { activitySeq: true },
+    const activity = await insertActivity(ctx.db, {
+      communityId: ctx.community.id,
+      recorderId: ctx.member.id,
+      kind,
+      day,
+      hostSchoolId: host ?? null,
+      schoolIds,
+      people: args.people ?? [],
+      subject: args.subject ?? null,
+      title: args.title ?? null,
+      headcount: args.headcount ?? null,
+      notes: args.notes ?? null,
+      sourceMessageKey: sourceKey(ctx.message),
     });
-    const activity = await ctx.db.activity.create({
-      data: {
-        communityId: ctx.community.id,
-        number,
-        kind,
-        date: dayToDb(day),
-        hostSchoolId: host ?? null,
-        schoolIds,
-        people: args.people ?? [],
-        subject: args.subject ?? null,
-        title: args.title ?? null,
-        headcount: args.headcount ?? null,
-        notes: args.notes ?? null,
-        recorderId: ctx.member.id,
-        sourceMessageKey: sourceKey(ctx.message),
-      },
-    });
-    await audit(ctx, "create", "activity", activity.id, null, { number, kind, date: day, hostSchoolId: host ?? null, schoolIds });
+    const { number } = activity;
     const text = [`✅ 已记录 #${number}`, ...activityDetails(activity, ctx.schools), `有误可发 /修改 ${number} 字段=值，或 /撤销 ${number}`].join("\n");
     return [{ text, actions: [{ label: "撤销", command: `/撤销 ${number}` }] }];
   },

@@ -17,6 +17,7 @@ export type DateParse = { ok: true; value: ParsedDate } | { ok: false; reason: "
 
 const WEEKDAY: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 日: 7, 天: 7, "1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6, "7": 7 };
 const DAY_WORD: Record<string, number> = { 今天: 0, 今日: 0, 昨天: -1, 昨日: -1, 前天: -2, 大前天: -3, 明天: 1, 明日: 1, 后天: 2 };
+const LOOKS_LIKE_DATE = /^\d{1,4}[-/.年月]|[年月日号天周]|星期|礼拜/;
 const TIME = "(?:(上午|早上|中午|下午|晚上)?(\\d{1,2})(?:[点時时:](\\d{1,2}|半)?分?))?";
 
 function withTime(day: DateTime, meridiem?: string, hour?: string, minute?: string): ParsedDate {
@@ -28,15 +29,24 @@ function withTime(day: DateTime, meridiem?: string, hour?: string, minute?: stri
   return { date, time: `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}` };
 }
 
+const DAY_MS = 86_400_000;
+
+/** Calendar arithmetic on plain dates (UTC midnights): no timezone work after "today" is known. */
+const utcDay = (year: number, month: number, day: number): number | undefined => {
+  const t = Date.UTC(year, month - 1, day);
+  const d = new Date(t);
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day ? t : undefined;
+};
+
 /** The year that puts month/day closest to today (a record for "12月30日" typed on Jan 2 is last year). */
 function nearestYear(today: DateTime, month: number, day: number): number {
-  const candidates = [today.year - 1, today.year, today.year + 1];
+  const now = Date.UTC(today.year, today.month - 1, today.day);
   let best = today.year;
   let bestDistance = Infinity;
-  for (const year of candidates) {
-    const d = DateTime.fromObject({ year, month, day }, { zone: today.zone });
-    if (!d.isValid) continue;
-    const distance = Math.abs(d.diff(today, "days").days);
+  for (const year of [today.year - 1, today.year, today.year + 1]) {
+    const t = utcDay(year, month, day);
+    if (t === undefined) continue;
+    const distance = Math.abs(t - now) / DAY_MS;
     if (distance < bestDistance) [best, bestDistance] = [year, distance];
   }
   return best;
@@ -44,8 +54,13 @@ function nearestYear(today: DateTime, month: number, day: number): number {
 
 function fromParts(today: DateTime, year: number | undefined, month: number, day: number): DateParse {
   const y = year ?? nearestYear(today, month, day);
-  const d = DateTime.fromObject({ year: y, month, day }, { zone: today.zone });
-  return d.isValid ? { ok: true, value: { date: d.toISODate() ?? "" } } : { ok: false, reason: "invalid" };
+  const t = utcDay(y, month, day);
+  return t === undefined ? { ok: false, reason: "invalid" } : { ok: true, value: { date: new Date(t).toISOString().slice(0, 10) } };
+}
+
+/** Whole days between two YYYY-MM-DD dates. */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
 }
 
 /**
@@ -53,8 +68,11 @@ function fromParts(today: DateTime, year: number | undefined, month: number, day
  * instant; the result is a day in `zone`.
  */
 export function parseChineseDate(token: string, now: Date, zone: string): DateParse {
-  const today = DateTime.fromJSDate(now, { zone }).startOf("day");
   const t = token.trim();
+  // Most words tried against the date field are not dates: reject them before any timezone work,
+  // which is the expensive part (Intl) of parsing.
+  if (!LOOKS_LIKE_DATE.test(t)) return { ok: false, reason: "not-a-date" };
+  const today = DateTime.fromJSDate(now, { zone }).startOf("day");
 
   let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$/.exec(t);
   if (m) return fromParts(today, Number(m[1]), Number(m[2]), Number(m[3]));

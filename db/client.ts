@@ -11,7 +11,8 @@ export function createDb(databaseUrl: string, poolSize = 10): Db {
   return new PrismaClient({ adapter });
 }
 
-/** True for a unique-constraint violation (Prisma's P2002), used to detect a concurrent duplicate. */
+/** True for a unique-constraint violation (P2002 from a model query, SQLSTATE 23505 from raw SQL). */
 export function isUniqueViolation(e: unknown): boolean {
-  return e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002";
+  if (!(e instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  return e.code === "P2002" || (e.code === "P2010" && e.message.includes("23505"));
 }

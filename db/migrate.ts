@@ -6,10 +6,13 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 
-const MIGRATIONS_DIR = new URL("../prisma/migrations/", import.meta.url);
+// This file runs from db/ (sources, via tsx/vitest) or dist/db/ (the compiled build).
+const here = dirname(fileURLToPath(import.meta.url));
+const MIGRATIONS_DIR = resolve(here, here.includes(`${sep}dist${sep}`) ? "../.." : "..", "prisma", "migrations");
 // Any fixed number; serializes concurrent boots (gateway + workers starting together).
 const LOCK_ID = 72_707_369;
 
@@ -55,7 +58,7 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
     const done = new Set((await client.query<{ migration_name: string }>(`SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)).rows.map((r) => r.migration_name));
     for (const name of names) {
       if (done.has(name)) continue;
-      const sql = await readFile(join(MIGRATIONS_DIR.pathname, name, "migration.sql"), "utf8");
+      const sql = await readFile(join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
       await client.query("BEGIN");
       try {

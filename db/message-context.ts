@@ -1,0 +1,69 @@
+/**
+ * Everything the dispatcher needs about one message, in one round trip: whether it was processed
+ * before, the chat's community, the sender as a member, a pending question, and the schools.
+ * This runs for every message, so it is one SQL statement rather than five ORM queries.
+ */
+import type { Db } from "./client.ts";
+
+export interface ContextCommunity {
+  id: number;
+  name: string;
+  timezone: string;
+  termName: string | null;
+  termStart: string | null;
+  termEnd: string | null;
+}
+
+export interface ContextMember {
+  id: number;
+  displayName: string;
+  roles: ("admin" | "principal" | "coordinator" | "teacher")[];
+  schoolId: number | null;
+}
+
+export interface ContextPending {
+  id: number;
+  command: string;
+  field: string;
+  partial: Record<string, unknown>;
+  expiresAt: string;
+}
+
+export interface ContextSchool {
+  id: number;
+  fullName: string;
+  shortNames: string[];
+  role: "core" | "member";
+}
+
+export interface MessageContext {
+  processed: unknown[] | null;
+  community: ContextCommunity | null;
+  member: ContextMember | null;
+  pending: ContextPending | null;
+  schools: ContextSchool[];
+}
+
+export async function loadMessageContext(db: Db, m: { platform: string; chatId: string; senderId: string }, key: string): Promise<MessageContext> {
+  const rows = await db.$queryRaw<MessageContext[]>`
+    WITH chat AS (
+      SELECT c.id, c.name, c.timezone, c."termName", c."termStart", c."termEnd"
+      FROM "ChatGroup" g JOIN "Community" c ON c.id = g."communityId"
+      WHERE g.platform = ${m.platform} AND g."chatId" = ${m.chatId}
+    )
+    SELECT
+      (SELECT replies FROM "ProcessedMessage" WHERE key = ${key}) AS processed,
+      (SELECT row_to_json(chat) FROM chat) AS community,
+      (SELECT row_to_json(q) FROM (
+        SELECT id, command, field, partial, "expiresAt" FROM "PendingQuestion"
+        WHERE platform = ${m.platform} AND "chatId" = ${m.chatId} AND "userId" = ${m.senderId}) q) AS pending,
+      (SELECT row_to_json(mm) FROM (
+        SELECT mb.id, mb."displayName", mb.roles, mb."schoolId"
+        FROM "PlatformIdentity" i JOIN "Member" mb ON mb.id = i."memberId"
+        WHERE i."communityId" = (SELECT id FROM chat) AND i.platform = ${m.platform} AND i."userId" = ${m.senderId}) mm) AS member,
+      (SELECT coalesce(json_agg(json_build_object('id', s.id, 'fullName', s."fullName", 'shortNames', s."shortNames", 'role', s.role) ORDER BY s.role, s.id), '[]'::json)
+        FROM "School" s WHERE s."communityId" = (SELECT id FROM chat)) AS schools`;
+  const row = rows[0];
+  if (!row) throw new Error("message context query returned no row");
+  return row;
+}
