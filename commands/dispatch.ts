@@ -5,7 +5,8 @@
  */
 import type { Db, Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
-import { loadMessageContext } from "../db/message-context.ts";
+import { loadMessageContext, type MessageContext } from "../db/message-context.ts";
+import { recordedReplies } from "./record.ts";
 import { normalizeText, splitCommand, stripLeadingMentions } from "../core/normalize.ts";
 import { sourceKey, type InboundMessage, type Reply } from "../messages/messages.ts";
 import type { InboundResult } from "../messages/queues.ts";
@@ -42,7 +43,8 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   const key = sourceKey(message);
   if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);
   const loaded = await loadMessageContext(deps.db, message, key);
-  if (loaded.processed) return { replies: loaded.processed as Reply[], duplicate: true };
+  const earlier = repliesOfProcessed(loaded);
+  if (earlier) return { replies: earlier, duplicate: true };
 
   const now = deps.now();
   const { text, mentioned } = stripLeadingMentions(normalizeText(message.text));
@@ -75,9 +77,15 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   if (intent.command.bound && !community) return reply(NOT_BOUND);
   const sameCommunity = loaded.community !== null && community?.id === loaded.community.id;
   const preloaded = { member: sameCommunity ? loaded.member : null, schools: sameCommunity ? loaded.schools : null };
+  const base = { message, now, community, preloaded };
   try {
+    if (intent.command.singleStatement && intent.type === "command") {
+      // Atomic and idempotent by itself (see Command.singleStatement): no transaction needed.
+      // (An answer to a question also deletes the question, so it takes the transactional path.)
+      return { replies: await runIntent(deps.db, intent, base), duplicate: false };
+    }
     const replies = await deps.db.$transaction(async (tx) => {
-      const out = await runIntent(tx, intent, { message, now, community, preloaded });
+      const out = await runIntent(tx, intent, base);
       await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies) VALUES (${key}, ${community?.id ?? null}, ${JSON.stringify(out)}::jsonb)`;
       return out;
     });
@@ -86,11 +94,18 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     if (isUserError(e)) return reply(e.userText);
     if (isUniqueViolation(e)) {
       // The same message committed meanwhile (a second gateway or a retried job): answer as before.
-      const stored = await deps.db.processedMessage.findUnique({ where: { key } });
-      if (stored) return { replies: stored.replies as Reply[], duplicate: true };
+      const stored = repliesOfProcessed(await loadMessageContext(deps.db, message, key));
+      if (stored) return { replies: stored, duplicate: true };
     }
     throw e;
   }
+}
+
+/** The replies a message produced when it was processed before, if it was. */
+function repliesOfProcessed(loaded: MessageContext): Reply[] | undefined {
+  if (loaded.processed) return loaded.processed as Reply[];
+  if (loaded.recorded) return recordedReplies({ ...loaded.recorded, date: new Date(`${loaded.recorded.date}T00:00:00Z`) }, loaded.schools);
+  return undefined;
 }
 
 interface Base {
@@ -101,7 +116,7 @@ interface Base {
   preloaded: { member: MemberInfo | null; schools: SchoolInfo[] | null };
 }
 
-async function runIntent(tx: Tx, intent: Intent, base: Base): Promise<Reply[]> {
+async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply[]> {
   const { command } = intent;
   const communityId = base.community?.id;
   const member = communityId === undefined ? null : base.preloaded.member ?? (await memberForSender(tx, communityId, base.message));
@@ -136,7 +151,7 @@ async function runIntent(tx: Tx, intent: Intent, base: Base): Promise<Reply[]> {
   }
 }
 
-async function ask(tx: Tx, ctx: CommandContext, command: AnyCommand, fieldName: string, partial: Record<string, unknown>): Promise<Reply[]> {
+async function ask(tx: Tx | Db, ctx: CommandContext, command: AnyCommand, fieldName: string, partial: Record<string, unknown>): Promise<Reply[]> {
   const f = fieldsOf(command.args).find((x) => x.name === fieldName);
   if (!f?.ask || !ctx.community) throw new UserError(`缺少「${f?.label ?? fieldName}」。\n${usageText(command)}`);
   const m = ctx.message;

@@ -53,6 +53,12 @@ export interface Command<S extends ArgsSchema, C extends CommandContext = Comman
   args: S;
   /** Needs a group bound to a community (all but /帮助 and /绑定). */
   bound: boolean;
+  /**
+   * The handler writes with one SQL statement that is idempotent by its own unique key (an
+   * activity's source message key), so it runs without a surrounding transaction or a
+   * processed-message row. Only for the hot path; everything else is transactional.
+   */
+  singleStatement?: boolean;
   run(ctx: C, args: z.infer<S>): Promise<CommandResult>;
 }
 

@@ -36,8 +36,23 @@ export interface ContextSchool {
   role: "core" | "member";
 }
 
+export interface ContextActivity {
+  number: number;
+  kind: string;
+  date: string;
+  hostSchoolId: number | null;
+  schoolIds: number[];
+  people: string[];
+  subject: string | null;
+  title: string | null;
+  headcount: number | null;
+  notes: string | null;
+}
+
 export interface MessageContext {
   processed: unknown[] | null;
+  /** The activity this very message already recorded (its source key), if any. */
+  recorded: ContextActivity | null;
   community: ContextCommunity | null;
   member: ContextMember | null;
   pending: ContextPending | null;
@@ -53,6 +68,9 @@ export async function loadMessageContext(db: Db, m: { platform: string; chatId: 
     )
     SELECT
       (SELECT replies FROM "ProcessedMessage" WHERE key = ${key}) AS processed,
+      (SELECT row_to_json(a) FROM (
+        SELECT number, kind, date, "hostSchoolId", "schoolIds", people, subject, title, headcount, notes
+        FROM "Activity" WHERE "sourceMessageKey" = ${key}) a) AS recorded,
       (SELECT row_to_json(chat) FROM chat) AS community,
       (SELECT row_to_json(q) FROM (
         SELECT id, command, field, partial, "expiresAt" FROM "PendingQuestion"
