@@ -14,7 +14,7 @@ import { registerSimulatorRoutes } from "../bot/simulator/routes.ts";
 import { simulatorEnabled, type Env } from "../config/env.ts";
 import { createLogger, type Logger } from "../config/logger.ts";
 import { activitiesForChat } from "../db/activities.ts";
-import { createDb, type Db } from "../db/client.ts";
+import { createDatabase, type Db } from "../db/client.ts";
 import type { Platform } from "../messages/messages.ts";
 import { createRedis } from "../workers/connection.ts";
 import { processInbound } from "../workers/inbound.ts";
@@ -45,7 +45,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   const applied = await preparePostgres(env.DATABASE_URL);
   if (applied.length) log.info({ applied }, "migrations applied");
 
-  const db = createDb(env.DATABASE_URL, env.DB_POOL_SIZE);
+  const { db, sql } = createDatabase(env.DATABASE_URL, env.DB_POOL_SIZE);
   const connections: Redis[] = [];
   const redis = (forWorker = true, autoPipelining = false) => {
     const r = createRedis(env.REDIS_URL, forWorker, autoPipelining);
@@ -65,7 +65,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
 
   if (isWorker) {
     const afterCommit = env.FAULT_CRASH_AFTER_COMMIT ? () => process.exit(137) : undefined;
-    const deps = { db, now, producers, log, afterCommit, echo: env.ECHO_MODE };
+    const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE };
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
   }
 
@@ -107,6 +107,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       await producers.close();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       await db.$disconnect();
+      await sql.end().catch(() => undefined);
     },
   };
 }

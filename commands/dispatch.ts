@@ -3,7 +3,7 @@
  * Idempotent twice over: a processed message is recorded (with its replies) in the same
  * transaction as its effects, under a unique key; a redelivery returns the stored replies.
  */
-import type { Db, Tx } from "../db/client.ts";
+import type { Db, Sql, Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
 import { loadMessageContext, type MessageContext } from "../db/message-context.ts";
 import { recordedReplies } from "./record.ts";
@@ -24,6 +24,7 @@ const QUESTION_TTL_MS = 10 * 60 * 1000;
 
 export interface DispatchDeps {
   db: Db;
+  sql: Sql;
   now: () => Date;
 }
 
@@ -42,7 +43,7 @@ type Intent = { type: "command"; command: AnyCommand; rest: string } | { type: "
 export async function handleInbound(deps: DispatchDeps, message: InboundMessage): Promise<InboundResult> {
   const key = sourceKey(message);
   if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);
-  const loaded = await loadMessageContext(deps.db, message, key);
+  const loaded = await loadMessageContext(deps.sql, message, key);
   const earlier = repliesOfProcessed(loaded);
   if (earlier) return { replies: earlier, duplicate: true };
 
@@ -77,7 +78,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   if (intent.command.bound && !community) return reply(NOT_BOUND);
   const sameCommunity = loaded.community !== null && community?.id === loaded.community.id;
   const preloaded = { member: sameCommunity ? loaded.member : null, schools: sameCommunity ? loaded.schools : null };
-  const base = { message, now, community, preloaded };
+  const base = { message, now, community, preloaded, sql: deps.sql };
   try {
     if (intent.command.singleStatement && intent.type === "command") {
       // Atomic and idempotent by itself (see Command.singleStatement): no transaction needed.
@@ -94,7 +95,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     if (isUserError(e)) return reply(e.userText);
     if (isUniqueViolation(e)) {
       // The same message committed meanwhile (a second gateway or a retried job): answer as before.
-      const stored = repliesOfProcessed(await loadMessageContext(deps.db, message, key));
+      const stored = repliesOfProcessed(await loadMessageContext(deps.sql, message, key));
       if (stored) return { replies: stored, duplicate: true };
     }
     throw e;
@@ -114,6 +115,7 @@ interface Base {
   community: CommunityInfo | null;
   /** Loaded with the message context when it concerns the same community; null means load now. */
   preloaded: { member: MemberInfo | null; schools: SchoolInfo[] | null };
+  sql: Sql;
 }
 
 async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply[]> {
@@ -122,7 +124,7 @@ async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply
   const member = communityId === undefined ? null : base.preloaded.member ?? (await memberForSender(tx, communityId, base.message));
   const schools = communityId === undefined ? [] : base.preloaded.schools ?? (await schoolsOf(tx, communityId));
   const ctx: CommandContext = {
-    db: tx, now: base.now, message: base.message, community: base.community, member, schools, commands: COMMANDS,
+    db: tx, sql: base.sql, now: base.now, message: base.message, community: base.community, member, schools, commands: COMMANDS,
     parseEnv: { now: base.now, zone: base.community?.timezone ?? "Asia/Shanghai", schools },
   };
 

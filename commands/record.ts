@@ -40,7 +40,7 @@ export const recordCommand = boundCommand({
     if (host === undefined && ctx.schools.length > 0) throw new AskError("host", args);
     const schoolIds = (args.schools ?? []).filter((id) => id !== host);
 
-    const activity = await insertActivity(ctx.db, {
+    const activity = await insertActivity(ctx.sql, {
       communityId: ctx.community.id,
       recorderId: ctx.member.id,
       kind,

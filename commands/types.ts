@@ -1,6 +1,6 @@
 /** What a command is, and the small context its handler receives. */
 import type { z } from "zod";
-import type { Tx } from "../db/client.ts";
+import type { Sql, Tx } from "../db/client.ts";
 import type { InboundMessage, Reply } from "../messages/messages.ts";
 import type { ArgsSchema } from "./fields.ts";
 import type { ParseEnv, SchoolInfo } from "./recognize.ts";
@@ -26,6 +26,8 @@ export interface MemberInfo {
 export interface CommandContext {
   /** Data access: the transaction this command runs in. */
   db: Tx;
+  /** Raw SQL outside any transaction: only for `singleStatement` commands. */
+  sql: Sql;
   now: Date;
   message: InboundMessage;
   community: CommunityInfo | null;

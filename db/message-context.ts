@@ -3,7 +3,7 @@
  * before, the chat's community, the sender as a member, a pending question, and the schools.
  * This runs for every message, so it is one SQL statement rather than five ORM queries.
  */
-import type { Db } from "./client.ts";
+import type { Sql } from "./client.ts";
 
 export interface ContextCommunity {
   id: number;
@@ -59,28 +59,30 @@ export interface MessageContext {
   schools: ContextSchool[];
 }
 
-export async function loadMessageContext(db: Db, m: { platform: string; chatId: string; senderId: string }, key: string): Promise<MessageContext> {
-  const rows = await db.$queryRaw<MessageContext[]>`
-    WITH chat AS (
-      SELECT c.id, c.name, c.timezone, c."termName", c."termStart", c."termEnd"
-      FROM "ChatGroup" g JOIN "Community" c ON c.id = g."communityId"
-      WHERE g.platform = ${m.platform} AND g."chatId" = ${m.chatId}
-    )
-    SELECT
-      (SELECT replies FROM "ProcessedMessage" WHERE key = ${key}) AS processed,
-      (SELECT row_to_json(a) FROM (
-        SELECT number, kind, date, "hostSchoolId", "schoolIds", people, subject, title, headcount, notes
-        FROM "Activity" WHERE "sourceMessageKey" = ${key}) a) AS recorded,
-      (SELECT row_to_json(chat) FROM chat) AS community,
-      (SELECT row_to_json(q) FROM (
-        SELECT id, command, field, partial, "expiresAt" FROM "PendingQuestion"
-        WHERE platform = ${m.platform} AND "chatId" = ${m.chatId} AND "userId" = ${m.senderId}) q) AS pending,
-      (SELECT row_to_json(mm) FROM (
-        SELECT mb.id, mb."displayName", mb.roles, mb."schoolId"
-        FROM "PlatformIdentity" i JOIN "Member" mb ON mb.id = i."memberId"
-        WHERE i."communityId" = (SELECT id FROM chat) AND i.platform = ${m.platform} AND i."userId" = ${m.senderId}) mm) AS member,
-      (SELECT coalesce(json_agg(json_build_object('id', s.id, 'fullName', s."fullName", 'shortNames', s."shortNames", 'role', s.role) ORDER BY s.role, s.id), '[]'::json)
-        FROM "School" s WHERE s."communityId" = (SELECT id FROM chat)) AS schools`;
+const CONTEXT_SQL = `
+  WITH chat AS (
+    SELECT c.id, c.name, c.timezone, c."termName", c."termStart", c."termEnd"
+    FROM "ChatGroup" g JOIN "Community" c ON c.id = g."communityId"
+    WHERE g.platform = $1 AND g."chatId" = $2
+  )
+  SELECT
+    (SELECT replies FROM "ProcessedMessage" WHERE key = $4) AS processed,
+    (SELECT row_to_json(a) FROM (
+      SELECT number, kind, date, "hostSchoolId", "schoolIds", people, subject, title, headcount, notes
+      FROM "Activity" WHERE "sourceMessageKey" = $4) a) AS recorded,
+    (SELECT row_to_json(chat) FROM chat) AS community,
+    (SELECT row_to_json(q) FROM (
+      SELECT id, command, field, partial, "expiresAt" FROM "PendingQuestion"
+      WHERE platform = $1 AND "chatId" = $2 AND "userId" = $3) q) AS pending,
+    (SELECT row_to_json(mm) FROM (
+      SELECT mb.id, mb."displayName", mb.roles, mb."schoolId"
+      FROM "PlatformIdentity" i JOIN "Member" mb ON mb.id = i."memberId"
+      WHERE i."communityId" = (SELECT id FROM chat) AND i.platform = $1 AND i."userId" = $3) mm) AS member,
+    (SELECT coalesce(json_agg(json_build_object('id', s.id, 'fullName', s."fullName", 'shortNames', s."shortNames", 'role', s.role) ORDER BY s.role, s.id), '[]'::json)
+      FROM "School" s WHERE s."communityId" = (SELECT id FROM chat)) AS schools`;
+
+export async function loadMessageContext(sql: Sql, m: { platform: string; chatId: string; senderId: string }, key: string): Promise<MessageContext> {
+  const { rows } = await sql.query<MessageContext>({ name: "message-context", text: CONTEXT_SQL, values: [m.platform, m.chatId, m.senderId, key] });
   const row = rows[0];
   if (!row) throw new Error("message context query returned no row");
   return row;
