@@ -3,8 +3,14 @@
  * forms are handled here (chrono's zh weeks start on Sunday, ours on Monday as on Chinese
  * calendars); spelled-out numerals ("十一月十九日", "二〇二六年…") and day words go to chrono.
  */
-import * as chrono from "chrono-node";
+import { createRequire } from "node:module";
 import { DateTime } from "luxon";
+
+// chrono is loaded on first use: it is only needed for spelled-out numerals, and loading all its
+// locales costs ~15 MB of memory in every process.
+const require = createRequire(import.meta.url);
+let chronoModule: typeof import("chrono-node") | undefined;
+const chrono = () => (chronoModule ??= require("chrono-node") as typeof import("chrono-node"));
 
 export interface ParsedDate {
   /** YYYY-MM-DD in the community's timezone. */
@@ -97,7 +103,7 @@ export function parseChineseDate(token: string, now: Date, zone: string): DatePa
   // Spelled-out numerals and anything else chrono knows; only accept a full-token match so that
   // "二小" (a school) is never read as a date.
   if (!/[年月日号天周]/.test(t)) return { ok: false, reason: "not-a-date" };
-  const results = chrono.zh.hans.parse(t, { instant: now, timezone: zone });
+  const results = chrono().zh.hans.parse(t, { instant: now, timezone: zone });
   const first = results[0];
   if (!first || first.text !== t || !first.start.isCertain("day")) return { ok: false, reason: "not-a-date" };
   const s = first.start;
