@@ -1,19 +1,9 @@
 /** How an activity reads in replies and lists. */
+import type { ActivityRow } from "../db/activity-values.ts";
 import type { SchoolInfo } from "./recognize.ts";
 import { dbToDay, schoolName } from "./support.ts";
 
-export interface ActivityRow {
-  number: number;
-  kind: string;
-  date: Date;
-  hostSchoolId: number | null;
-  schoolIds: number[];
-  subject: string | null;
-  title: string | null;
-  headcount: number | null;
-  people: string[];
-  notes: string | null;
-}
+export type { ActivityRow };
 
 export function activityDetails(a: ActivityRow, schools: readonly SchoolInfo[]): string[] {
   const lines = [`类型：${a.kind}`, `日期：${dbToDay(a.date)}`];

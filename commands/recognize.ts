@@ -5,12 +5,8 @@ import { resolveSubject } from "../core/subjects.ts";
 import { UserError } from "./errors.ts";
 import type { FieldSpec } from "./fields.ts";
 
-export interface SchoolInfo {
-  id: number;
-  fullName: string;
-  shortNames: string[];
-  role: "core" | "member";
-}
+export type { ContextSchool as SchoolInfo } from "../db/message-context.ts";
+import type { ContextSchool as SchoolInfo } from "../db/message-context.ts";
 
 export interface ParseEnv {
   now: Date;

@@ -1,27 +1,16 @@
 /** What a command is, and the small context its handler receives. */
 import type { z } from "zod";
 import type { Sql, Tx } from "../db/client.ts";
+import type { ContextCommunity, ContextMember } from "../db/message-context.ts";
 import type { InboundMessage, Reply } from "../messages/messages.ts";
 import type { ArgsSchema } from "./fields.ts";
 import type { ParseEnv, SchoolInfo } from "./recognize.ts";
 
-export type Role = "admin" | "principal" | "coordinator" | "teacher";
+export type { Role } from "../db/message-context.ts";
 
-export interface CommunityInfo {
-  id: number;
-  name: string;
-  timezone: string;
-  termName: string | null;
-  termStart: string | null;
-  termEnd: string | null;
-}
-
-export interface MemberInfo {
-  id: number;
-  displayName: string;
-  roles: Role[];
-  schoolId: number | null;
-}
+/** The community and member as loaded with each message (db/message-context.ts). */
+export type CommunityInfo = ContextCommunity;
+export type MemberInfo = ContextMember;
 
 export interface CommandContext {
   /** Data access: the transaction this command runs in. */

@@ -2,35 +2,18 @@
  * Records one activity: takes the community's next number under its row lock, inserts the
  * activity and its audit entry, in one statement (the hot path of every /记录).
  */
+import type { ActivityRow, ActivityValues } from "./activity-values.ts";
 import type { Sql } from "./client.ts";
 
-export interface NewActivity {
+export interface NewActivity extends ActivityValues {
   communityId: number;
   recorderId: number;
-  kind: string;
   day: string; // YYYY-MM-DD
-  hostSchoolId: number | null;
-  schoolIds: number[];
-  people: string[];
-  subject: string | null;
-  title: string | null;
-  headcount: number | null;
-  notes: string | null;
   sourceMessageKey: string;
 }
 
-export interface InsertedActivity {
+export interface InsertedActivity extends ActivityRow {
   id: number;
-  number: number;
-  kind: string;
-  date: Date;
-  hostSchoolId: number | null;
-  schoolIds: number[];
-  people: string[];
-  subject: string | null;
-  title: string | null;
-  headcount: number | null;
-  notes: string | null;
 }
 
 const INSERT_SQL = `

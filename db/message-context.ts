@@ -3,6 +3,7 @@
  * before, the chat's community, the sender as a member, a pending question, and the schools.
  * This runs for every message, so it is one SQL statement rather than five ORM queries.
  */
+import type { ActivityValues } from "./activity-values.ts";
 import type { Sql } from "./client.ts";
 
 export interface ContextCommunity {
@@ -14,10 +15,12 @@ export interface ContextCommunity {
   termEnd: string | null;
 }
 
+export type Role = "admin" | "principal" | "coordinator" | "teacher";
+
 export interface ContextMember {
   id: number;
   displayName: string;
-  roles: ("admin" | "principal" | "coordinator" | "teacher")[];
+  roles: Role[];
   schoolId: number | null;
 }
 
@@ -36,17 +39,10 @@ export interface ContextSchool {
   role: "core" | "member";
 }
 
-export interface ContextActivity {
+/** An activity as the context query returns it: the date as YYYY-MM-DD text. */
+export interface ContextActivity extends ActivityValues {
   number: number;
-  kind: string;
   date: string;
-  hostSchoolId: number | null;
-  schoolIds: number[];
-  people: string[];
-  subject: string | null;
-  title: string | null;
-  headcount: number | null;
-  notes: string | null;
 }
 
 export interface MessageContext {
