@@ -1,0 +1,26 @@
+/** The boot-time configuration schema. */
+import { describe, expect, it } from "vitest";
+import { loadEnv } from "../../config/env.ts";
+
+describe("configuration", () => {
+  it("has working defaults with nothing set", () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/jiaolian", REDIS_URL: "redis://127.0.0.1:6379", PORT: 3000, ROLE: "all", HOST: "127.0.0.1" });
+  });
+
+  it("treats empty strings as unset and reads flags as true/false, not truthiness", () => {
+    const env = loadEnv({ PORT: "", SIMULATOR: "false", ECHO_MODE: "true" });
+    expect(env.PORT).toBe(3000);
+    expect(env.SIMULATOR).toBe(false);
+    expect(env.ECHO_MODE).toBe(true);
+  });
+
+  it("names every bad variable without printing values", () => {
+    expect(() => loadEnv({ PORT: "abc", ROLE: "x", DATABASE_URL: "secret-not-a-url" })).toThrow(/PORT[\s\S]*ROLE|ROLE[\s\S]*PORT/);
+    try {
+      loadEnv({ DATABASE_URL: "secret-not-a-url" });
+    } catch (e) {
+      expect((e as Error).message).not.toContain("secret-not-a-url");
+    }
+  });
+});
