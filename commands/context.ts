@@ -5,20 +5,17 @@ import type { SchoolInfo } from "./recognize.ts";
 import { dbToDay } from "./support.ts";
 import type { CommunityInfo, MemberInfo } from "./types.ts";
 
-type Reader = Pick<Tx, "chatGroup" | "platformIdentity" | "community">;
+type Reader = Pick<Tx, "platformIdentity">;
 
 function toCommunityInfo(c: { id: number; name: string; timezone: string; termName: string | null; termStart: Date | null; termEnd: Date | null }): CommunityInfo {
   return { id: c.id, name: c.name, timezone: c.timezone, termName: c.termName, termStart: c.termStart && dbToDay(c.termStart), termEnd: c.termEnd && dbToDay(c.termEnd) };
 }
 
 /**
- * The community of a chat: the one the group is bound to; for a 1:1 chat that is not bound,
- * the sender's community when they belong to exactly one.
+ * For a 1:1 chat that is not bound (the message context found no binding): the sender's
+ * community when they belong to exactly one.
  */
-export async function communityForChat(db: Reader, m: InboundMessage): Promise<CommunityInfo | null> {
-  const chat = await db.chatGroup.findUnique({ where: { platform_chatId: { platform: m.platform, chatId: m.chatId } }, include: { community: true } });
-  if (chat) return toCommunityInfo(chat.community);
-  if (m.chatType !== "direct") return null;
+export async function soleCommunityOfSender(db: Reader, m: InboundMessage): Promise<CommunityInfo | null> {
   const ids = await db.platformIdentity.findMany({ where: { platform: m.platform, userId: m.senderId }, include: { member: { include: { community: true } } }, take: 2 });
   const only = ids.length === 1 ? ids[0] : undefined;
   return only ? toCommunityInfo(only.member.community) : null;

@@ -10,7 +10,7 @@ import { recordedReplies } from "./record.ts";
 import { normalizeText, splitCommand, stripLeadingMentions } from "../core/normalize.ts";
 import { sourceKey, type InboundMessage, type Reply } from "../messages/messages.ts";
 import type { InboundResult } from "../messages/queues.ts";
-import { communityForChat, memberForSender, schoolsOf } from "./context.ts";
+import { memberForSender, soleCommunityOfSender, schoolsOf } from "./context.ts";
 import { AskError, isUserError, UserError } from "./errors.ts";
 import { fieldsOf } from "./fields.ts";
 import { answerField, finish, parseArgs, type ParseResult } from "./parse.ts";
@@ -51,7 +51,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   const { text, mentioned } = stripLeadingMentions(normalizeText(message.text));
   const parsed = splitCommand(text);
   // A 1:1 chat that is not bound acts for the sender's only community (rare: the slow path).
-  const community = loaded.community ?? (message.chatType === "direct" ? await communityForChat(deps.db, message) : null);
+  const community = loaded.community ?? (message.chatType === "direct" ? await soleCommunityOfSender(deps.db, message) : null);
   const pendingRow = loaded.pending;
   const pending = pendingRow && new Date(pendingRow.expiresAt) > now ? pendingRow : null;
 
