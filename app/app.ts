@@ -7,6 +7,7 @@ import type { Redis } from "ioredis";
 import type { PlatformAdapter } from "../bot/adapter.ts";
 import { Gateway } from "../bot/gateway.ts";
 import { createHttpServer } from "../bot/http.ts";
+import { RateLimiter } from "../bot/rate-limiter.ts";
 import { SimulatorAdapter } from "../bot/simulator/adapter.ts";
 import { Outbox } from "../bot/simulator/outbox.ts";
 import { ReplyHub } from "../bot/simulator/reply-hub.ts";
@@ -65,7 +66,8 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
 
   if (isWorker) {
     const afterCommit = env.FAULT_CRASH_AFTER_COMMIT ? () => process.exit(137) : undefined;
-    const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE };
+    const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE } };
+    const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings };
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
   }
 
@@ -88,7 +90,8 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       registerSimulatorRoutes(http, sim, gateway, (platform, chatId) => activitiesForChat(db, platform, chatId));
     }
     for (const adapter of adapters.values()) await adapter.start(gateway.sink);
-    workers.register("outbound", outboundProcessor(adapters), env.OUTBOUND_CONCURRENCY);
+    const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });
+    workers.register("outbound", outboundProcessor(adapters, limiter), env.OUTBOUND_CONCURRENCY);
   }
 
   const address = await http.listen({ host: env.HOST, port: env.PORT });

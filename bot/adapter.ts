@@ -1,5 +1,6 @@
 /** The port every platform adapter implements: transport only, no database, no commands. */
 import type { InboundMessage, OutboundMessage, Platform } from "../messages/messages.ts";
+import type { Delivery } from "./delivery.ts";
 
 /** Hands a normalized message to the pipeline; resolves once it is safely queued (the ack point). */
 export type InboundSink = (message: InboundMessage) => Promise<{ jobId: string; existed: boolean }>;
@@ -7,7 +8,10 @@ export type InboundSink = (message: InboundMessage) => Promise<{ jobId: string; 
 export interface PlatformAdapter {
   readonly platform: Platform;
   start(sink: InboundSink): Promise<void>;
-  /** Delivers replies or a push. Throws to make the outbound job retry later. */
-  send(message: OutboundMessage): Promise<void>;
+  /**
+   * The sends that deliver replies or a push, in order. Must be deterministic for one message:
+   * a retried job skips the sends that already went out by their position.
+   */
+  plan(message: OutboundMessage): Delivery[];
   stop(): Promise<void>;
 }

@@ -16,7 +16,7 @@ import { fieldsOf } from "./fields.ts";
 import { answerField, finish, parseArgs, type ParseResult } from "./parse.ts";
 import { COMMANDS, findCommand, suggestCommand } from "./registry.ts";
 import type { SchoolInfo } from "./recognize.ts";
-import type { AnyCommand, BoundContext, CommandContext, CommandResult, CommunityInfo, MemberInfo } from "./types.ts";
+import { DEFAULT_SETTINGS, type AnyCommand, type BoundContext, type CommandContext, type CommandResult, type CommandSettings, type CommunityInfo, type MemberInfo } from "./types.ts";
 import { usageText } from "./usage.ts";
 
 export const MAX_TEXT_LENGTH = 4000;
@@ -26,6 +26,7 @@ export interface DispatchDeps {
   db: Db;
   sql: Sql;
   now: () => Date;
+  settings?: CommandSettings;
 }
 
 const NOT_BOUND = "本群还没有绑定共同体。请先发送：/绑定 共同体名称\n例如：/绑定 清涧县第二小学教育共同体";
@@ -78,7 +79,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   if (intent.command.bound && !community) return reply(NOT_BOUND);
   const sameCommunity = loaded.community !== null && community?.id === loaded.community.id;
   const preloaded = { member: sameCommunity ? loaded.member : null, schools: sameCommunity ? loaded.schools : null };
-  const base = { message, now, community, preloaded, sql: deps.sql };
+  const base = { message, now, community, preloaded, sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS };
   try {
     if (intent.command.singleStatement && intent.type === "command") {
       // Atomic and idempotent by itself (see Command.singleStatement): no transaction needed.
@@ -92,7 +93,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     });
     return { replies, duplicate: false };
   } catch (e) {
-    if (isUserError(e)) return reply(e.userText);
+    if (isUserError(e)) return { replies: [userErrorReply(e, intent)], duplicate: false };
     if (isUniqueViolation(e)) {
       // The same message committed meanwhile (a second gateway or a retried job): answer as before.
       const stored = repliesOfProcessed(await loadMessageContext(deps.sql, message, key));
@@ -100,6 +101,26 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     }
     throw e;
   }
+}
+
+/**
+ * A refusal; for an ambiguous word, each meaning is offered as a ready-made message (the same
+ * command with the word replaced, or the bare answer to a question) that a choice card can send.
+ */
+function userErrorReply(e: UserError, intent: Intent): Reply {
+  if (!e.ambiguity) return { text: e.userText };
+  const { word, options } = e.ambiguity;
+  const resend = (option: string) =>
+    intent.type === "answer" ? option : `/${intent.command.name} ${replaceWord(intent.rest, word, option)}`;
+  return { text: e.userText, choices: options.map((o) => ({ label: o, command: resend(o) })) };
+}
+
+/** Replaces the whole word (a positional word, or a key=value's value), not a part of another. */
+function replaceWord(rest: string, word: string, by: string): string {
+  return rest
+    .split(/(\s+|[,，、;；=])/)
+    .map((piece) => (piece === word ? by : piece))
+    .join("");
 }
 
 /** The replies a message produced when it was processed before, if it was. */
@@ -116,6 +137,7 @@ interface Base {
   /** Loaded with the message context when it concerns the same community; null means load now. */
   preloaded: { member: MemberInfo | null; schools: SchoolInfo[] | null };
   sql: Sql;
+  settings: CommandSettings;
 }
 
 async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply[]> {
@@ -124,7 +146,7 @@ async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply
   const member = communityId === undefined ? null : base.preloaded.member ?? (await memberForSender(tx, communityId, base.message));
   const schools = communityId === undefined ? [] : base.preloaded.schools ?? (await schoolsOf(tx, communityId));
   const ctx: CommandContext = {
-    db: tx, sql: base.sql, now: base.now, message: base.message, community: base.community, member, schools, commands: COMMANDS,
+    db: tx, sql: base.sql, now: base.now, message: base.message, community: base.community, member, schools, commands: COMMANDS, settings: base.settings,
     parseEnv: { now: base.now, zone: base.community?.timezone ?? "Asia/Shanghai", schools },
   };
 
@@ -138,7 +160,7 @@ async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply
       result = parseArgs(command.args, intent.rest, ctx.parseEnv);
     }
   } catch (e) {
-    if (isUserError(e)) throw new UserError(`${e.userText}\n${usageText(command)}`);
+    if (isUserError(e)) throw new UserError(`${e.userText}\n${usageText(command)}`, e.ambiguity);
     throw e;
   }
 

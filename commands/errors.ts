@@ -4,7 +4,8 @@
  */
 export class UserError extends Error {
   override readonly name = "UserError";
-  constructor(readonly userText: string) {
+  /** When the input was ambiguous: the word, and what it could mean (offered as a choice card). */
+  constructor(readonly userText: string, readonly ambiguity?: { word: string; options: readonly string[] }) {
     super(userText);
   }
 }

@@ -27,7 +27,8 @@ function recognizeSchool(word: string, env: ParseEnv): Recognized {
   const found = findSchools(word, env.schools);
   if (found.length === 0) return no;
   if (found.length > 1) {
-    throw new UserError(`「${word}」同时是 ${found.map((s) => s.fullName).join("、")} 的简称，请写全称。`);
+    const options = found.map((s) => s.fullName);
+    throw new UserError(`「${word}」同时是 ${options.join("、")} 的简称，请写全称。`, { word, options });
   }
   return yes(found[0]?.id);
 }

@@ -20,7 +20,7 @@ export function checkDay(day: string, today: string): void {
 export function recordedReplies(activity: ActivityRow, schools: readonly SchoolInfo[]): Reply[] {
   const { number } = activity;
   const text = [`✅ 已记录 #${number}`, ...activityDetails(activity, schools), `有误可发 /修改 ${number} 字段=值，或 /撤销 ${number}`].join("\n");
-  return [{ text, actions: [{ label: "撤销", command: `/撤销 ${number}` }] }];
+  return [{ text, actions: [{ label: "确认", command: `/确认 ${number}` }, { label: "撤销", command: `/撤销 ${number}` }] }];
 }
 
 export const recordCommand = boundCommand({
@@ -54,7 +54,6 @@ export const recordCommand = boundCommand({
       notes: args.notes ?? null,
       sourceMessageKey: sourceKey(ctx.message),
     });
-    const { number } = activity;
     return recordedReplies(activity, ctx.schools);
   },
 });

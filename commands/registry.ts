@@ -1,6 +1,10 @@
 /** Every command, in the order /帮助 lists them, and lookup by name or alias. */
 import { closest } from "fastest-levenshtein";
 import { bindCommand } from "./bind.ts";
+import { confirmCommand } from "./confirm.ts";
+import { linkCommand } from "./link.ts";
+import { notifyCommand } from "./notify.ts";
+import { pushTargetCommand } from "./push-targets.ts";
 import { editCommand } from "./edit.ts";
 import { helpCommand } from "./help.ts";
 import { listCommand } from "./list.ts";
@@ -13,8 +17,8 @@ import type { AnyCommand } from "./types.ts";
 import { undoCommand } from "./undo.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
-  recordCommand, editCommand, undoCommand, listCommand, progressCommand,
-  pairCommand, schoolCommand, memberCommand, bindCommand, helpCommand,
+  recordCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
+  pairCommand, schoolCommand, memberCommand, linkCommand, notifyCommand, pushTargetCommand, bindCommand, helpCommand,
 ];
 
 const byName = new Map<string, AnyCommand>();

@@ -12,6 +12,16 @@ export type { Role } from "../db/message-context.ts";
 export type CommunityInfo = ContextCommunity;
 export type MemberInfo = ContextMember;
 
+/** Deployment settings a few commands need (never secrets). */
+export interface CommandSettings {
+  /** The only origins a group robot webhook may point to (the platforms' hosts; a fake in tests). */
+  webhookOrigins: { wecom: string; dingtalk: string };
+}
+
+export const DEFAULT_SETTINGS: CommandSettings = {
+  webhookOrigins: { wecom: "https://qyapi.weixin.qq.com", dingtalk: "https://oapi.dingtalk.com" },
+};
+
 export interface CommandContext {
   /** Data access: the transaction this command runs in. */
   db: Tx;
@@ -25,6 +35,7 @@ export interface CommandContext {
   parseEnv: ParseEnv;
   /** Every registered command, for /帮助. */
   commands: readonly AnyCommand[];
+  settings: CommandSettings;
 }
 
 /** A context whose community and member are known (for commands that need a bound group). */

@@ -30,6 +30,51 @@ export const envSchema = z.object({
   /** Diagnostics and the benchmark's baseline: reply with the text itself, touching no database. */
   ECHO_MODE: flag.default(false),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+
+  /** Group robot webhooks (both platforms): at most this many messages per window per robot. */
+  ROBOT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  ROBOT_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+
+  // WeCom 智能机器人 (long connection). Both or neither.
+  WECOM_BOT_ID: z.string().optional(),
+  WECOM_BOT_SECRET: z.string().optional(),
+  WECOM_WS_URL: z.string().url().default("wss://openws.work.weixin.qq.com"),
+  /** Application-level ping interval; two missed answers mean a dead connection. */
+  WECOM_HEARTBEAT_MS: z.coerce.number().int().min(200).default(30_000),
+  // WeCom self-built app (企业微信自建应用): callback crypto + message API. All or none.
+  WECOM_CORP_ID: z.string().optional(),
+  WECOM_APP_TOKEN: z.string().optional(),
+  WECOM_APP_AES_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}$/, "EncodingAESKey 应为43位字母数字").optional(),
+  WECOM_APP_SECRET: z.string().optional(),
+  WECOM_AGENT_ID: z.coerce.number().int().positive().optional(),
+  /** qyapi host: app message API and the only origin group robot webhooks may point to. */
+  WECOM_API_BASE: z.string().url().default("https://qyapi.weixin.qq.com"),
+
+  // DingTalk 企业内部应用机器人.
+  DINGTALK_CLIENT_ID: z.string().optional(),
+  DINGTALK_CLIENT_SECRET: z.string().optional(),
+  /** robotCode for the OpenAPI sends; the client id when unset (DingTalk's default). */
+  DINGTALK_ROBOT_CODE: z.string().optional(),
+  DINGTALK_MODE: z.enum(["stream", "http"]).default("stream"),
+  DINGTALK_API_BASE: z.string().url().default("https://api.dingtalk.com"),
+  /** Stream gateway (connections/open); defaults to DINGTALK_API_BASE's. */
+  DINGTALK_GATEWAY_URL: z.string().url().optional(),
+  /** oapi host: the only origin custom group robot webhooks may point to. */
+  DINGTALK_OAPI_BASE: z.string().url().default("https://oapi.dingtalk.com"),
+  /** Stream keepalive: WebSocket ping interval; a ping unanswered by the next one ends the socket. */
+  DINGTALK_KEEPALIVE_MS: z.coerce.number().int().min(200).default(8_000),
+}).superRefine((env, ctx) => {
+  const groups: [string, (keyof typeof env)[]][] = [
+    ["企业微信智能机器人", ["WECOM_BOT_ID", "WECOM_BOT_SECRET"]],
+    ["企业微信自建应用", ["WECOM_CORP_ID", "WECOM_APP_TOKEN", "WECOM_APP_AES_KEY", "WECOM_APP_SECRET", "WECOM_AGENT_ID"]],
+    ["钉钉机器人", ["DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"]],
+  ];
+  for (const [what, keys] of groups) {
+    const set = keys.filter((k) => env[k] !== undefined);
+    if (set.length > 0 && set.length < keys.length) {
+      for (const k of keys.filter((k) => env[k] === undefined)) ctx.addIssue({ code: "custom", path: [k], message: `${what}需要同时设置 ${keys.join("、")}` });
+    }
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -44,7 +89,11 @@ export function loadEnv(raw: NodeJS.ProcessEnv = process.env): Env {
   return parsed.data;
 }
 
+export const wecomBotEnabled = (env: Env) => env.WECOM_BOT_ID !== undefined;
+export const wecomAppEnabled = (env: Env) => env.WECOM_CORP_ID !== undefined;
+export const dingtalkEnabled = (env: Env) => env.DINGTALK_CLIENT_ID !== undefined;
+
 /** The simulator runs when asked to, or by default when no platform is configured. */
 export function simulatorEnabled(env: Env): boolean {
-  return env.SIMULATOR ?? true;
+  return env.SIMULATOR ?? !(wecomBotEnabled(env) || wecomAppEnabled(env) || dingtalkEnabled(env));
 }

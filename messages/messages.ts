@@ -24,10 +24,25 @@ export const inboundMessageSchema = z.object({
 });
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;
 
+const actionSchema = z.object({ label: z.string(), command: z.string() });
+
+/** A push destination that is not the chat the message came from: a group robot webhook. */
+export const webhookTargetSchema = z.object({
+  platform: z.enum(["wecom", "dingtalk"]),
+  name: z.string(),
+  url: z.string().url(),
+  secret: z.string().optional(),
+});
+export type WebhookTarget = z.infer<typeof webhookTargetSchema>;
+
 export const replySchema = z.object({
   text: z.string(),
   /** Optional buttons an adapter may render as a card; plain-text adapters ignore them. */
-  actions: z.array(z.object({ label: z.string(), command: z.string() })).optional(),
+  actions: z.array(actionSchema).optional(),
+  /** A one-of-several question (e.g. which school was meant): a vote card where the platform has one. */
+  choices: z.array(actionSchema).optional(),
+  /** Set on a reply that goes elsewhere (a push to a robot webhook) instead of back to the chat. */
+  to: webhookTargetSchema.optional(),
 });
 export type Reply = z.infer<typeof replySchema>;
 
@@ -37,6 +52,10 @@ export const outboundMessageSchema = z.object({
   /** Set when answering an inbound message; absent for pushes (reminders, digests). */
   replyTo: z.string().optional(),
   replyHandle: z.record(z.string(), z.unknown()).optional(),
+  /** For pushes: whether chatId names a group or a single user (platforms address them differently). */
+  chatType: z.enum(["group", "direct"]).default("group"),
+  /** For pushes to a group robot webhook instead of a chat the bot is in. */
+  webhook: webhookTargetSchema.optional(),
   replies: z.array(replySchema),
 });
 export type OutboundMessage = z.infer<typeof outboundMessageSchema>;

@@ -3,7 +3,7 @@
  * processed: a payload that does not parse fails as UnrecoverableError instead of retrying.
  */
 import { z } from "zod";
-import { inboundMessageSchema, outboundMessageSchema } from "./messages.ts";
+import { inboundMessageSchema, outboundMessageSchema, replySchema } from "./messages.ts";
 
 export const QUEUE = { inbound: "inbound", outbound: "outbound" } as const;
 
@@ -17,7 +17,7 @@ export type JobPayload<Q extends QueueName> = z.infer<(typeof jobSchemas)[Q]>;
 
 /** What an inbound job returns: the replies, and whether the message had been processed before. */
 export const inboundResultSchema = z.object({
-  replies: z.array(z.object({ text: z.string() }).passthrough()),
+  replies: z.array(replySchema),
   duplicate: z.boolean(),
 });
 export type InboundResult = z.infer<typeof inboundResultSchema>;

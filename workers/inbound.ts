@@ -34,9 +34,17 @@ export async function processInbound(deps: InboundDeps, message: InboundMessage,
   // Also for a duplicate: if the first run crashed before queueing its reply, this queues it; if
   // it did not, the same jobId makes this a no-op. Either way the reply goes out once. Also when
   // there is nothing to say: the adapter that holds the request learns that processing ended.
+  const key = messageKey(message);
+  const here = result.replies.filter((r) => !r.to);
   await deps.producers.outbound.add(
-    { platform: message.platform, chatId: message.chatId, replyTo: message.messageId, replyHandle: message.replyHandle, replies: result.replies },
-    outboundJobId(messageKey(message)),
+    { platform: message.platform, chatId: message.chatId, chatType: message.chatType, replyTo: message.messageId, replyHandle: message.replyHandle, replies: here },
+    outboundJobId(key),
   );
+  // Replies addressed elsewhere (robot webhooks): one job each, ids derived from the message too.
+  for (const [i, r] of result.replies.entries()) {
+    if (!r.to) continue;
+    const push = { platform: r.to.platform, chatId: `webhook:${r.to.name}`, chatType: "group" as const, webhook: r.to, replies: [{ text: r.text }] };
+    await deps.producers.outbound.add(push, outboundJobId(`${key}-push-${i}`));
+  }
   return result;
 }

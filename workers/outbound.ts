@@ -1,12 +1,51 @@
-/** The outbound processor: hands each message to the adapter of its platform (in the gateway process). */
-import { UnrecoverableError } from "bullmq";
+/**
+ * The outbound processor (in the gateway process): asks the platform's adapter for the sends of
+ * a message and runs them in order. The job's progress counts sends already made, so a retry
+ * never repeats one. A send whose robot is over its per-minute limit, or that the platform
+ * throttled, moves the job to "delayed" until the limit allows it: late, never dropped.
+ */
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { PlatformAdapter } from "../bot/adapter.ts";
+import { ThrottledError, UndeliverableError } from "../bot/delivery.ts";
+import type { RateLimiter } from "../bot/rate-limiter.ts";
+import { webhookDeliveries } from "../bot/webhooks.ts";
 import type { OutboundMessage, Platform } from "../messages/messages.ts";
 
-export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapter>) {
-  return async (message: OutboundMessage): Promise<void> => {
-    const adapter = adapters.get(message.platform);
-    if (!adapter) throw new UnrecoverableError(`no adapter for platform ${message.platform}`);
-    await adapter.send(message);
+/** Robot webhooks need no connection of the bot's own: they go out from any gateway. */
+function planFor(adapters: ReadonlyMap<Platform, PlatformAdapter>, message: OutboundMessage) {
+  if (message.webhook) return webhookDeliveries(message.webhook, message.replies.map((r) => r.text));
+  const adapter = adapters.get(message.platform);
+  if (!adapter) throw new UnrecoverableError(`no adapter for platform ${message.platform}`);
+  return adapter.plan(message);
+}
+
+export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapter>, limiter: RateLimiter) {
+  return async (message: OutboundMessage, job: Job, token?: string): Promise<void> => {
+    const deliveries = planFor(adapters, message);
+    const done = typeof job.progress === "number" ? job.progress : 0;
+    const waitFor = async (position: number, ms: number): Promise<never> => {
+      await job.updateProgress(position);
+      await job.moveToDelayed(Date.now() + ms, token);
+      throw new DelayedError();
+    };
+    for (let i = done; i < deliveries.length; i++) {
+      const d = deliveries[i]!;
+      if (d.bucket) {
+        const wait = await limiter.take(d.bucket);
+        if (wait > 0) await waitFor(i, wait);
+      }
+      try {
+        await d.send();
+      } catch (e) {
+        if (e instanceof ThrottledError) {
+          if (d.bucket) await limiter.block(d.bucket, e.retryAfterMs);
+          await waitFor(i, e.retryAfterMs);
+        }
+        if (e instanceof UndeliverableError) throw new UnrecoverableError(e.message);
+        throw e;
+      }
+      // Only needed when more sends follow; the last one completes the job.
+      if (i + 1 < deliveries.length) await job.updateProgress(i + 1);
+    }
   };
 }

@@ -21,14 +21,14 @@ export class WorkerManager {
   private readonly workers: Worker[] = [];
   constructor(private readonly opts: WorkerOptions) {}
 
-  register<Q extends QueueName, R>(name: Q, handler: (payload: JobPayload<Q>, job: Job) => Promise<R>, concurrency = this.opts.concurrency): Worker {
+  register<Q extends QueueName, R>(name: Q, handler: (payload: JobPayload<Q>, job: Job, token?: string) => Promise<R>, concurrency = this.opts.concurrency): Worker {
     const log = this.opts.log.child({ queue: name });
     const worker = new Worker(
       name,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         const parsed = jobSchemas[name].safeParse(job.data);
         if (!parsed.success) throw new UnrecoverableError(`bad ${name} payload: ${parsed.error.issues[0]?.message ?? "invalid"}`);
-        return handler(parsed.data as JobPayload<Q>, job);
+        return handler(parsed.data as JobPayload<Q>, job, token);
       },
       {
         connection: this.opts.connection,

@@ -1,6 +1,7 @@
 /** The local simulator as a platform: replies go to the waiting HTTP request, pushes to the outbox. */
 import type { OutboundMessage } from "../../messages/messages.ts";
 import type { InboundSink, PlatformAdapter } from "../adapter.ts";
+import type { Delivery } from "../delivery.ts";
 import type { Outbox } from "./outbox.ts";
 import type { ReplyHub } from "./reply-hub.ts";
 
@@ -15,12 +16,10 @@ export class SimulatorAdapter implements PlatformAdapter {
     await this.hub.start();
   }
 
-  async send(message: OutboundMessage): Promise<void> {
-    if (message.replyTo) {
-      await this.hub.deliver({ messageId: message.replyTo, chatId: message.chatId, replies: message.replies });
-      return;
-    }
-    for (const r of message.replies) await this.outbox.push(message.chatId, r.text);
+  plan(message: OutboundMessage): Delivery[] {
+    const { replyTo } = message;
+    if (replyTo) return [{ send: () => this.hub.deliver({ messageId: replyTo, chatId: message.chatId, replies: message.replies }) }];
+    return message.replies.map((r) => ({ send: () => this.outbox.push(message.chatId, r.text) }));
   }
 
   async stop(): Promise<void> {

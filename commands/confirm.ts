@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { UserError } from "./errors.ts";
+import { field } from "./fields.ts";
+import { audit, dbToDay } from "./support.ts";
+import { boundCommand } from "./types.ts";
+
+export const confirmCommand = boundCommand({
+  name: "确认",
+  aliases: ["confirm", "核对"],
+  summary: "确认一条记录无误（记录卡片上的「确认」按钮也是它）；确认过的记录在列表里带 ✔",
+  examples: ["/确认 12"],
+  args: z.object({
+    number: field(z.number().int().optional(), { label: "编号", keys: ["编号"], token: "int", required: true, ask: "请问要确认哪条记录？回复编号，例如：12", placeholder: "编号" }),
+  }),
+  async run(ctx, { number }) {
+    if (number === undefined) throw new UserError("请写上记录编号。");
+    const activity = await ctx.db.activity.findUnique({ where: { communityId_number: { communityId: ctx.community.id, number } } });
+    if (!activity) throw new UserError(`本共同体没有编号为 #${number} 的记录。发送 /列表 查看记录编号。`);
+    if (activity.revokedAt) throw new UserError(`记录 #${number} 已撤销，不能确认。`);
+    if (activity.confirmedAt) return `记录 #${number} 已确认过（${dbToDay(activity.confirmedAt)}）。`;
+    await ctx.db.activity.update({ where: { id: activity.id }, data: { confirmedAt: ctx.now, confirmedById: ctx.member.id } });
+    await audit(ctx, "confirm", "activity", activity.id, null, { confirmedAt: ctx.now.toISOString() });
+    return `✔ 已确认 #${number}（${activity.kind} ${dbToDay(activity.date)}）。`;
+  },
+});
