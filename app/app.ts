@@ -13,6 +13,7 @@ import { Outbox } from "../bot/simulator/outbox.ts";
 import { ReplyHub } from "../bot/simulator/reply-hub.ts";
 import { registerSimulatorRoutes } from "../bot/simulator/routes.ts";
 import { simulatorEnabled, type Env } from "../config/env.ts";
+import { wecomAdapter } from "./platforms.ts";
 import { createLogger, type Logger } from "../config/logger.ts";
 import { activitiesForChat } from "../db/activities.ts";
 import { createDatabase, type Db } from "../db/client.ts";
@@ -89,6 +90,8 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       adapters.set("sim", sim);
       registerSimulatorRoutes(http, sim, gateway, (platform, chatId) => activitiesForChat(db, platform, chatId));
     }
+    const wecom = wecomAdapter(env, { http, redis: pipelined, log });
+    if (wecom) adapters.set("wecom", wecom);
     for (const adapter of adapters.values()) await adapter.start(gateway.sink);
     const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });
     workers.register("outbound", outboundProcessor(adapters, limiter), env.OUTBOUND_CONCURRENCY);
@@ -96,7 +99,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
 
   const address = await http.listen({ host: env.HOST, port: env.PORT });
   const url = address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
-  log.info({ url, role: env.ROLE, simulator: adapters.has("sim") }, "教联体助手 started");
+  log.info({ url, role: env.ROLE, platforms: [...adapters.keys()] }, "教联体助手 started");
 
   let closed = false;
   return {

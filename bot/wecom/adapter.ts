@@ -1,0 +1,170 @@
+/**
+ * WeCom as a platform: the 智能机器人 long connection and/or the self-built app callback in,
+ * passive replies (one stream reply per message, with a card when the reply has buttons or
+ * choices), card updates after a click, and proactive sends out. No database, no commands.
+ */
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { Logger } from "../../config/logger.ts";
+import type { InboundMessage, OutboundMessage, Reply } from "../../messages/messages.ts";
+import type { InboundSink, PlatformAdapter } from "../adapter.ts";
+import type { Delivery } from "../delivery.ts";
+import { splitForLimit } from "../split.ts";
+import { WecomAppApi, APP_MARKDOWN_LIMIT, type AppApiOptions } from "./app-api.ts";
+import { registerWecomCallback } from "./app-callback.ts";
+import { BotConnection, WecomAckError, type BotConnectionOptions } from "./bot-connection.ts";
+import type { CallbackKeys } from "./callback-crypto.ts";
+import { buttonCard, CardStore, doneCard, taskIdFor, voteCard, type TemplateCard } from "./cards.ts";
+import { cardClickFromFrame, messageFromFrame, type Frame } from "./inbound.ts";
+
+/** A stream reply carries up to 20480 bytes; proactive markdown up to 4096. */
+const STREAM_LIMIT = 20480;
+const MARKDOWN_LIMIT = 4096;
+const WELCOME = "你好，我是教联体助手。发送 /帮助 查看命令，例如：/记录 示范课 11月20日 二小 语文";
+
+export interface WecomAdapterOptions {
+  bot?: Omit<BotConnectionOptions, "log">;
+  app?: { api: AppApiOptions; keys: CallbackKeys; http: FastifyInstance };
+  redis: Redis;
+  prefix: string;
+  log: Logger;
+}
+
+type Handle = { via?: string; reqId?: string; kind?: string; taskId?: string; cardType?: string; userId?: string };
+
+export class WecomAdapter implements PlatformAdapter {
+  readonly platform = "wecom" as const;
+  readonly connection: BotConnection | undefined;
+  private readonly app: WecomAppApi | undefined;
+  private readonly cards: CardStore;
+  private readonly log: Logger;
+  private sink: InboundSink | undefined;
+
+  constructor(private readonly opts: WecomAdapterOptions) {
+    this.log = opts.log.child({ platform: "wecom" });
+    this.connection = opts.bot && new BotConnection({ ...opts.bot, log: opts.log });
+    this.app = opts.app && new WecomAppApi(opts.app.api);
+    this.cards = new CardStore(opts.redis, opts.prefix);
+  }
+
+  async start(sink: InboundSink): Promise<void> {
+    this.sink = sink;
+    if (this.opts.app) registerWecomCallback(this.opts.app.http, this.opts.app.keys, sink, this.log);
+    this.connection?.start({
+      message: (f) => this.accept(messageFromFrame(f, new Date()), f),
+      cardEvent: (f) => void this.onCardClick(f),
+      enterChat: (f) => {
+        const reqId = typeof f.headers?.req_id === "string" ? f.headers.req_id : undefined;
+        if (reqId) this.connection?.welcome(reqId, WELCOME).catch((e: Error) => this.log.warn({ err: e.message }, "welcome not sent"));
+      },
+    });
+  }
+
+  plan(message: OutboundMessage): Delivery[] {
+    const handle = (message.replyHandle ?? {}) as Handle;
+    const texts = message.replies.map((r) => r.text);
+    if (texts.length === 0) return [];
+    if (handle.via === "bot" && handle.reqId && handle.kind === "card") return [this.cardUpdate(message, handle, handle.reqId)];
+    if (handle.via === "bot" && handle.reqId) return this.streamReply(message, handle.reqId);
+    if (handle.via === "app" || !this.connection) return this.appSends(message);
+    return this.proactive(message.chatId, texts.join("\n\n"), cardOf(message.replies, taskIdFor(`${message.chatId}:${message.replyTo ?? texts[0]}`)));
+  }
+
+  async stop(): Promise<void> {
+    this.connection?.stop();
+  }
+
+  private accept(message: InboundMessage | undefined, frame: Frame): void {
+    if (!message) {
+      this.log.debug({ msgtype: (frame.body as { msgtype?: unknown } | undefined)?.msgtype }, "wecom frame ignored (not a text or voice message)");
+      return;
+    }
+    this.sink?.(message).catch((e: Error) => this.log.error({ err: e.message, messageId: message.messageId }, "wecom message could not be queued"));
+  }
+
+  private async onCardClick(frame: Frame): Promise<void> {
+    const click = cardClickFromFrame(frame);
+    if (!click) return this.log.debug("wecom card event ignored (malformed)");
+    const option = click.optionIds[0];
+    const command = click.eventKey?.startsWith("/") ? click.eventKey : click.taskId && option ? await this.cards.choice(click.taskId, option) : undefined;
+    if (!command) return; // "done" buttons, or a card of ours that expired
+    const handle: Handle = { via: "bot", reqId: click.reqId, kind: "card", userId: click.userId, ...(click.taskId ? { taskId: click.taskId } : {}), ...(click.cardType ? { cardType: click.cardType } : {}) };
+    this.accept({
+      platform: "wecom", chatId: click.chatId, chatType: click.chatType, senderId: click.userId, senderName: "",
+      text: command, messageId: click.msgid, mentioned: true, receivedAt: new Date().toISOString(), replyHandle: handle,
+    }, frame);
+  }
+
+  /** Within 5 s of the click the card shows the result (for the one who clicked); later, the result goes as a message. */
+  private cardUpdate(message: OutboundMessage, handle: Handle, reqId: string): Delivery {
+    const text = message.replies.map((r) => r.text).join("\n\n");
+    const conn = this.connection!;
+    return {
+      send: async () => {
+        try {
+          await conn.updateCard(reqId, doneCard(handle.taskId ?? taskIdFor(reqId), handle.cardType, text), handle.userId ? [handle.userId] : undefined);
+        } catch (e) {
+          if (!(e instanceof WecomAckError)) throw e;
+          await conn.send(message.chatId, { msgtype: "markdown", markdown: { content: splitForLimit(text, MARKDOWN_LIMIT)[0]! } });
+        }
+      },
+    };
+  }
+
+  private streamReply(message: OutboundMessage, reqId: string): Delivery[] {
+    const conn = this.connection!;
+    const seed = `${message.chatId}:${message.replyTo ?? reqId}`;
+    const card = cardOf(message.replies, taskIdFor(seed));
+    const [first = "", ...more] = splitForLimit(message.replies.map((r) => r.text).join("\n\n"), STREAM_LIMIT);
+    const firstCard = more.length === 0 ? card : undefined;
+    const head: Delivery = {
+      send: async () => {
+        if (firstCard?.choices) await this.cards.saveChoices(firstCard.card.task_id, firstCard.choices);
+        try {
+          await conn.replyStream(reqId, taskIdFor(`stream:${seed}`), first, firstCard?.card);
+        } catch (e) {
+          // The callback's req_id is no longer answerable (e.g. it came on a connection that has
+          // since been replaced): say the same thing as a proactive message instead.
+          if (!(e instanceof WecomAckError)) throw e;
+          this.log.info({ errcode: e.errcode }, "passive reply refused; sending proactively");
+          for (const d of this.proactive(message.chatId, first, firstCard)) await d.send();
+        }
+      },
+    };
+    return [head, ...more.flatMap((text, i) => this.proactive(message.chatId, text, i === more.length - 1 ? card : undefined))];
+  }
+
+  private proactive(chatId: string, text: string, card: CardPlan | undefined): Delivery[] {
+    const conn = this.connection!;
+    const parts = splitForLimit(text, MARKDOWN_LIMIT).map<Delivery>((content) => ({ send: () => conn.send(chatId, { msgtype: "markdown", markdown: { content } }) }));
+    if (!card) return parts;
+    return [...parts, {
+      send: async () => {
+        if (card.choices) await this.cards.saveChoices(card.card.task_id, card.choices);
+        await conn.send(chatId, { msgtype: "template_card", template_card: card.card });
+      },
+    }];
+  }
+
+  private appSends(message: OutboundMessage): Delivery[] {
+    const app = this.app;
+    if (!app) throw new Error("wecom: neither the bot connection nor the app is configured");
+    const direct = message.replyTo !== undefined || message.chatType === "direct";
+    const parts = splitForLimit(message.replies.map((r) => r.text).join("\n\n"), APP_MARKDOWN_LIMIT);
+    // WeCom drops app messages over 30/min per member silently: keep under the robot limit instead.
+    return parts.map((content) => ({
+      bucket: `wecom-app:${message.chatId}`,
+      send: () => (direct ? app.sendToUser(message.chatId, content) : app.sendToChat(message.chatId, content)),
+    }));
+  }
+}
+
+type CardPlan = { card: TemplateCard; choices?: Reply["choices"] };
+
+/** The card for a reply set: the last reply's choices (a vote) or buttons, if any. */
+function cardOf(replies: readonly Reply[], taskId: string): CardPlan | undefined {
+  const last = [...replies].reverse().find((r) => r.choices?.length || r.actions?.length);
+  if (!last) return undefined;
+  if (last.choices?.length) return { card: voteCard(last, last.choices, taskId), choices: last.choices };
+  return { card: buttonCard(last, last.actions ?? [], taskId) };
+}

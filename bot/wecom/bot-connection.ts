@@ -1,0 +1,124 @@
+/**
+ * The 智能机器人 long connection, on WeCom's own SDK. What we add: reconnect forever (the SDK
+ * stops after 10 tries by default), a heartbeat that replaces a connection that is open but
+ * silent, WeCom's "replaced by a newer connection" notice honoured without reconnecting (two
+ * instances of one bot would otherwise take the connection from each other forever), and
+ * acknowledgement errors turned into Errors that say the errcode.
+ */
+import { WSClient } from "@wecom/aibot-node-sdk";
+import type { Logger } from "../../config/logger.ts";
+import { sdkLogger } from "../sdk-logger.ts";
+import type { Frame } from "./inbound.ts";
+
+export interface BotConnectionOptions {
+  botId: string;
+  secret: string;
+  wsUrl: string;
+  heartbeatMs: number;
+  log: Logger;
+}
+
+export type ConnectionState = "connecting" | "online" | "replaced" | "stopped";
+
+/** An acknowledgement with a non-zero errcode. */
+export class WecomAckError extends Error {
+  override readonly name = "WecomAckError";
+  constructor(readonly errcode: number, errmsg: string) {
+    super(`wecom errcode ${errcode}: ${errmsg}`);
+  }
+}
+
+function asError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  const f = e as { errcode?: unknown; errmsg?: unknown } | undefined;
+  if (typeof f?.errcode === "number") return new WecomAckError(f.errcode, String(f.errmsg ?? ""));
+  return new Error(String(e));
+}
+
+export class BotConnection {
+  private readonly client: WSClient;
+  state: ConnectionState = "connecting";
+  private readonly log: Logger;
+
+  constructor(private readonly opts: BotConnectionOptions) {
+    this.log = opts.log.child({ platform: "wecom", mode: "bot" });
+    this.client = new WSClient({
+      botId: opts.botId,
+      secret: opts.secret,
+      wsUrl: opts.wsUrl,
+      heartbeatInterval: opts.heartbeatMs,
+      maxReconnectAttempts: -1,
+      maxAuthFailureAttempts: -1,
+      logger: sdkLogger(this.log),
+    });
+  }
+
+  start(handlers: { message(frame: Frame): void; cardEvent(frame: Frame): void; enterChat(frame: Frame): void }): void {
+    const c = this.client;
+    c.on("message.text", (f) => handlers.message(f));
+    c.on("message.voice", (f) => handlers.message(f));
+    c.on("event.template_card_event", (f) => handlers.cardEvent(f));
+    c.on("event.enter_chat", (f) => handlers.enterChat(f));
+    c.on("authenticated", () => {
+      this.state = "online";
+      this.log.info("wecom bot connection online");
+    });
+    c.on("disconnected", (reason) => {
+      if (this.state !== "replaced" && this.state !== "stopped") this.state = "connecting";
+      this.log.warn({ reason }, "wecom bot connection lost");
+    });
+    c.on("event.disconnected_event", () => {
+      this.state = "replaced";
+      this.log.warn("another connection of this WeCom bot took over (another instance started?); this one stays idle and does not reconnect");
+    });
+    c.on("error", (err) => this.log.warn({ err: err.message }, "wecom bot connection error"));
+    c.connect();
+  }
+
+  get online(): boolean {
+    return this.client.isConnected && this.state === "online";
+  }
+
+  async replyStream(reqId: string, streamId: string, content: string, card?: Record<string, unknown>): Promise<void> {
+    const frame = { headers: { req_id: reqId } };
+    try {
+      if (card) await this.client.replyStreamWithCard(frame, streamId, content, true, { templateCard: card as never });
+      else await this.client.replyStream(frame, streamId, content, true);
+    } catch (e) {
+      throw asError(e);
+    }
+  }
+
+  /** Updates the clicked card, for the given users only when given (others keep their buttons). */
+  async updateCard(reqId: string, card: Record<string, unknown>, userIds?: string[]): Promise<void> {
+    try {
+      await this.client.updateTemplateCard({ headers: { req_id: reqId } }, card as never, userIds);
+    } catch (e) {
+      throw asError(e);
+    }
+  }
+
+  async welcome(reqId: string, content: string): Promise<void> {
+    try {
+      await this.client.replyWelcome({ headers: { req_id: reqId } }, { msgtype: "text", text: { content } } as never);
+    } catch (e) {
+      throw asError(e);
+    }
+  }
+
+  /** A proactive message to a group chat id or a user id. */
+  async send(chatId: string, body: { msgtype: "markdown"; markdown: { content: string } } | { msgtype: "template_card"; template_card: Record<string, unknown> }): Promise<void> {
+    try {
+      await this.client.sendMessage(chatId, body as never);
+    } catch (e) {
+      throw asError(e);
+    }
+  }
+
+  stop(): void {
+    const wasReplaced = this.state === "replaced";
+    this.state = "stopped";
+    // After a "replaced" notice the SDK has already closed the socket and marked itself stopped.
+    if (!wasReplaced) this.client.disconnect();
+  }
+}
