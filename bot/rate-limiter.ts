@@ -38,6 +38,10 @@ export class RateLimiter {
     return Number(wait);
   }
 
+  get windowMs(): number {
+    return this.rate.windowMs;
+  }
+
   /** The platform said "too many": nothing goes to this bucket for `ms`. */
   async block(bucket: string, ms: number): Promise<void> {
     await this.redis.set(this.blockKey(bucket), "1", "PX", Math.max(1, Math.round(ms)));

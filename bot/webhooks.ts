@@ -10,7 +10,7 @@ import { splitForLimit } from "./split.ts";
 
 /** WeCom robot markdown ≤ 4096 bytes; DingTalk custom robot ≤ 20000 bytes (kept well below). */
 const LIMIT = { wecom: 4096, dingtalk: 5000 } as const;
-/** WeCom 45009 (API freq out of limit): the window is a minute. DingTalk 130101: blocked 10 minutes. */
+/** Throttling answers: WeCom 45009/45033, DingTalk 130101 (and 410100, "too many requests"). */
 const WECOM_THROTTLED = new Set([45009, 45033]);
 const DINGTALK_THROTTLED = new Set([130101, 410100]);
 
@@ -33,24 +33,28 @@ interface Answer {
   errmsg?: string;
 }
 
-export function webhookDeliveries(target: WebhookTarget, texts: readonly string[]): Delivery[] {
+/**
+ * `windowMs` is the robot's rate window: after WeCom's 45009 the robot is tried again one window
+ * later; DingTalk blocks a robot for 10 minutes after 130101 (ten one-minute windows).
+ */
+export function webhookDeliveries(target: WebhookTarget, texts: readonly string[], windowMs = 60_000): Delivery[] {
   const bucket = webhookBucket(target.url);
   const parts = texts.flatMap((t) => splitForLimit(t, LIMIT[target.platform]));
   return parts.map((text) => ({
     bucket,
-    send: () => (target.platform === "wecom" ? sendWecom(target, text) : sendDingtalk(target, text)),
+    send: () => (target.platform === "wecom" ? sendWecom(target, text, windowMs) : sendDingtalk(target, text, windowMs * 10)),
   }));
 }
 
-async function sendWecom(target: WebhookTarget, content: string): Promise<void> {
+async function sendWecom(target: WebhookTarget, content: string, waitMs: number): Promise<void> {
   const a = await requestJson<Answer>("wecom webhook", target.url, { body: { msgtype: "markdown", markdown: { content } } });
-  check(a, WECOM_THROTTLED, 60_000, "wecom webhook");
+  check(a, WECOM_THROTTLED, waitMs, "wecom webhook");
 }
 
-async function sendDingtalk(target: WebhookTarget, text: string): Promise<void> {
+async function sendDingtalk(target: WebhookTarget, text: string, waitMs: number): Promise<void> {
   const title = text.split("\n")[0]?.slice(0, 30) || "通知";
   const a = await requestJson<Answer>("dingtalk webhook", signedDingtalkUrl(target.url, target.secret), { body: { msgtype: "markdown", markdown: { title, text } } });
-  check(a, DINGTALK_THROTTLED, 10 * 60_000, "dingtalk webhook");
+  check(a, DINGTALK_THROTTLED, waitMs, "dingtalk webhook");
 }
 
 function check(a: Answer, throttled: ReadonlySet<number>, waitMs: number, what: string): void {

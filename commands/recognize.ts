@@ -18,9 +18,16 @@ export type Recognized = { ok: true; value: unknown } | { ok: false };
 const no: Recognized = { ok: false };
 const yes = (value: unknown): Recognized => ({ ok: true, value });
 
+/**
+ * Schools a word names: its full name, else one of its short names, else (two characters or
+ * more) part of full names, e.g. "郝家也中心" — several such matches are asked about, not guessed.
+ */
 export function findSchools(word: string, schools: readonly SchoolInfo[]): SchoolInfo[] {
   const exact = schools.filter((s) => s.fullName === word);
-  return exact.length > 0 ? exact : schools.filter((s) => s.shortNames.includes(word));
+  if (exact.length > 0) return exact;
+  const short = schools.filter((s) => s.shortNames.includes(word));
+  if (short.length > 0 || [...word].length < 2) return short;
+  return schools.filter((s) => s.fullName.includes(word));
 }
 
 function recognizeSchool(word: string, env: ParseEnv): Recognized {
@@ -28,7 +35,7 @@ function recognizeSchool(word: string, env: ParseEnv): Recognized {
   if (found.length === 0) return no;
   if (found.length > 1) {
     const options = found.map((s) => s.fullName);
-    throw new UserError(`「${word}」同时是 ${options.join("、")} 的简称，请写全称。`, { word, options });
+    throw new UserError(`「${word}」可以指 ${options.join("、")}，请选择或写全称。`, { word, options });
   }
   return yes(found[0]?.id);
 }

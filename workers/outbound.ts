@@ -12,8 +12,8 @@ import { webhookDeliveries } from "../bot/webhooks.ts";
 import type { OutboundMessage, Platform } from "../messages/messages.ts";
 
 /** Robot webhooks need no connection of the bot's own: they go out from any gateway. */
-function planFor(adapters: ReadonlyMap<Platform, PlatformAdapter>, message: OutboundMessage) {
-  if (message.webhook) return webhookDeliveries(message.webhook, message.replies.map((r) => r.text));
+function planFor(adapters: ReadonlyMap<Platform, PlatformAdapter>, message: OutboundMessage, windowMs: number) {
+  if (message.webhook) return webhookDeliveries(message.webhook, message.replies.map((r) => r.text), windowMs);
   const adapter = adapters.get(message.platform);
   if (!adapter) throw new UnrecoverableError(`no adapter for platform ${message.platform}`);
   return adapter.plan(message);
@@ -21,7 +21,7 @@ function planFor(adapters: ReadonlyMap<Platform, PlatformAdapter>, message: Outb
 
 export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapter>, limiter: RateLimiter) {
   return async (message: OutboundMessage, job: Job, token?: string): Promise<void> => {
-    const deliveries = planFor(adapters, message);
+    const deliveries = planFor(adapters, message, limiter.windowMs);
     const done = typeof job.progress === "number" ? job.progress : 0;
     const waitFor = async (position: number, ms: number): Promise<never> => {
       await job.updateProgress(position);
