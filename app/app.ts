@@ -13,7 +13,7 @@ import { Outbox } from "../bot/simulator/outbox.ts";
 import { ReplyHub } from "../bot/simulator/reply-hub.ts";
 import { registerSimulatorRoutes } from "../bot/simulator/routes.ts";
 import { simulatorEnabled, type Env } from "../config/env.ts";
-import { wecomAdapter } from "./platforms.ts";
+import { dingtalkAdapter, wecomAdapter } from "./platforms.ts";
 import { createLogger, type Logger } from "../config/logger.ts";
 import { activitiesForChat } from "../db/activities.ts";
 import { createDatabase, type Db } from "../db/client.ts";
@@ -92,6 +92,8 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     }
     const wecom = wecomAdapter(env, { http, redis: pipelined, log });
     if (wecom) adapters.set("wecom", wecom);
+    const dingtalk = dingtalkAdapter(env, { http, log });
+    if (dingtalk) adapters.set("dingtalk", dingtalk);
     for (const adapter of adapters.values()) await adapter.start(gateway.sink);
     const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });
     workers.register("outbound", outboundProcessor(adapters, limiter), env.OUTBOUND_CONCURRENCY);

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { WecomAdapter } from "../bot/wecom/adapter.ts";
-import { wecomAppEnabled, wecomBotEnabled, type Env } from "../config/env.ts";
+import { DingtalkAdapter } from "../bot/dingtalk/adapter.ts";
+import { dingtalkEnabled, wecomAppEnabled, wecomBotEnabled, type Env } from "../config/env.ts";
 import type { Logger } from "../config/logger.ts";
 
 interface Parts {
@@ -24,4 +25,16 @@ export function wecomAdapter(env: Env, { http, redis, log }: Parts): WecomAdapte
     : undefined;
   if (!bot && !app) return undefined;
   return new WecomAdapter({ ...(bot ? { bot } : {}), ...(app ? { app } : {}), redis, prefix: env.QUEUE_PREFIX, log });
+}
+
+export function dingtalkAdapter(env: Env, { http, log }: Omit<Parts, "redis">): DingtalkAdapter | undefined {
+  if (!dingtalkEnabled(env) || !env.DINGTALK_CLIENT_ID || !env.DINGTALK_CLIENT_SECRET) return undefined;
+  return new DingtalkAdapter({
+    api: { apiBase: env.DINGTALK_API_BASE, clientId: env.DINGTALK_CLIENT_ID, clientSecret: env.DINGTALK_CLIENT_SECRET, robotCode: env.DINGTALK_ROBOT_CODE ?? env.DINGTALK_CLIENT_ID },
+    mode: env.DINGTALK_MODE,
+    gatewayUrl: env.DINGTALK_GATEWAY_URL ?? `${env.DINGTALK_API_BASE}/v1.0/gateway/connections/open`,
+    keepAliveMs: env.DINGTALK_KEEPALIVE_MS,
+    http,
+    log,
+  });
 }

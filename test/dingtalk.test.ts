@@ -1,0 +1,229 @@
+/**
+ * DingTalk end to end: the real dingtalk-stream client in the bot talks to a local fake DingTalk
+ * over loopback (gateway, Stream socket, OpenAPI, session webhooks); messages go through the
+ * real queue, worker and database.
+ */
+import { createHmac } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../app/app.ts";
+import { callbackSign } from "../bot/dingtalk/http-callback.ts";
+import { dingtalkSign, signedDingtalkUrl } from "../bot/webhooks.ts";
+import { activitiesForChat } from "../db/activities.ts";
+import { FakeDingtalk, type Sent } from "./fakes/dingtalk.ts";
+import { waitFor } from "./fakes/http-util.ts";
+import { boundGroup, startTestApp } from "./support/harness.ts";
+import { testEnv, unique } from "./support/env.ts";
+import { startApp } from "../app/app.ts";
+
+const APP = { clientId: "dingjiaolian", clientSecret: "dt-app-secret" };
+let fake: FakeDingtalk;
+let app: App;
+let prefix: string;
+
+const dingEnv = (extra: Record<string, string> = {}) => ({
+  DINGTALK_CLIENT_ID: APP.clientId, DINGTALK_CLIENT_SECRET: APP.clientSecret, DINGTALK_API_BASE: fake.base,
+  DINGTALK_GATEWAY_URL: fake.gatewayUrl, DINGTALK_OAPI_BASE: fake.base, DINGTALK_KEEPALIVE_MS: "300", ...extra,
+});
+
+beforeAll(async () => {
+  fake = await new FakeDingtalk(APP, { webhookSecret: "SEC0123456789abcdef0123456789abcdef", webhookLimit: 3, webhookWindowMs: 1500 }).start();
+  prefix = unique("jt");
+  app = await startTestApp({ ...dingEnv({ SIMULATOR: "true", ROBOT_RATE_LIMIT: "3", ROBOT_RATE_WINDOW_MS: "1500" }), QUEUE_PREFIX: prefix });
+  await fake.waitForOpen();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await fake?.stop();
+});
+
+const textOf = (s: Sent) => JSON.stringify(s.body);
+
+async function says(conversationId: string, userId: string, text: string, opts: { sessionLifeMs?: number } = {}) {
+  const before = fake.sent.length;
+  const m = await fake.userSays({ conversationId, userId, text, ...opts });
+  const reply = await waitFor(() => fake.sent.slice(before).find((s) => s.target === m.session || s.target === conversationId), 10_000, `reply to ${text}`);
+  return { ...m, reply };
+}
+
+async function boundDingGroup() {
+  const conversationId = unique("cid");
+  const admin = unique("staff");
+  await says(conversationId, admin, `/绑定 ${unique("共同体")}`);
+  await says(conversationId, admin, "/学校 添加 清涧县第二小学 核心 二小");
+  return { conversationId, admin };
+}
+
+const records = async (chatId: string) => (await activitiesForChat(app.db, "dingtalk", chatId, true)) ?? [];
+
+describe("DingTalk Stream mode", () => {
+  it("turns a group message into a record, acks it, and answers on the session webhook with buttons", async () => {
+    const { conversationId, admin } = await boundDingGroup();
+    const { reply, streamMessageId } = await says(conversationId, admin, "/记录 示范课 11月20日 二小 语文");
+    expect(reply.via).toBe("session");
+    expect(reply.body.msgtype).toBe("actionCard");
+    const card = reply.body.actionCard as { text: string; btns: { title: string; actionURL: string }[] };
+    expect(card.text).toMatch(/已记录 #1/);
+    expect(card.btns.map((b) => b.title)).toEqual(["确认", "撤销"]);
+    expect(fake.acked(streamMessageId)).toBe(true);
+    expect(await records(conversationId)).toHaveLength(1);
+  });
+
+  it("falls back to the OpenAPI when the session webhook has expired", async () => {
+    const { conversationId, admin } = await boundDingGroup();
+    const { reply } = await says(conversationId, admin, "/记录 听评课 11月19日 二小", { sessionLifeMs: 1000 });
+    expect(reply.via).toBe("group");
+    expect(reply.body.robotCode).toBe(APP.clientId);
+    expect(String(reply.body.msgParam)).toMatch(/已记录 #1/);
+  });
+
+  it("answers 1:1 messages through the OpenAPI to the user when the session is gone", async () => {
+    const user = unique("staff");
+    const before = fake.sent.length;
+    await fake.userSays({ conversationId: unique("cid"), userId: user, text: "/帮助", group: false, sessionLifeMs: 1 });
+    const reply = await waitFor(() => fake.sent.slice(before).find((s) => s.target === user), 10_000, "1:1 reply");
+    expect(reply.via).toBe("user");
+  });
+
+  it("makes one record from a message DingTalk delivers twice (also after the ack)", async () => {
+    const { conversationId, admin } = await boundDingGroup();
+    const [conn] = await fake.waitForOpen();
+    const first = await fake.userSays({ conversationId, userId: admin, text: "/记录 教研活动 11月18日 二小" });
+    await waitFor(() => fake.acked(first.streamMessageId), 5000, "ack");
+    const data = { conversationId, conversationType: "2", msgId: first.msgId, senderStaffId: admin, senderNick: "王", msgtype: "text", text: { content: "/记录 教研活动 11月18日 二小" } };
+    fake.redeliver(conn!, data);
+    fake.redeliver(conn!, data);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await records(conversationId)).toHaveLength(1);
+  });
+
+  it("loses no reply when the server sends a disconnect notice mid-conversation, and reconnects at once", async () => {
+    const { conversationId, admin } = await boundDingGroup();
+    const [conn] = await fake.waitForOpen();
+    const count = fake.conns.length;
+    const pending = says(conversationId, admin, "/记录 示范课 11月20日 二小");
+    fake.disconnect(conn!, 3000);
+    expect(((await pending).reply.body.actionCard as { text: string }).text).toMatch(/已记录 #1/);
+    await waitFor(() => fake.conns.length > count && fake.open().some((c) => c !== conn), 5000, "a new connection before the old one closed");
+    const next = await fake.userSays({ conversationId, userId: admin, text: "/记录 示范课 11月21日 二小", to: fake.open().find((c) => c !== conn) });
+    await waitFor(() => fake.sent.find((s) => s.target === next.session), 10_000, "reply after reconnect");
+    expect(await records(conversationId)).toHaveLength(2);
+  });
+
+  it("ActionCard buttons and interactive-card callbacks run their commands", async () => {
+    const { conversationId, admin } = await boundDingGroup();
+    const { reply } = await says(conversationId, admin, "/记录 示范课 11月20日 二小 语文");
+    const btns = (reply.body.actionCard as { btns: { title: string; actionURL: string }[] }).btns;
+    const confirm = new URL(btns.find((b) => b.title === "确认")!.actionURL);
+    expect(confirm.protocol).toBe("dtmd:");
+    // The button makes the user's client send its content into the chat.
+    const sent = await says(conversationId, admin, confirm.searchParams.get("content")!);
+    expect(textOf(sent.reply)).toMatch(/已确认 #1/);
+    const [conn] = await fake.waitForOpen();
+    const before = fake.sent.length;
+    const click = fake.cardClick(conn!, { userId: admin, conversationId, command: "/撤销 1" });
+    const answer = await waitFor(() => fake.sent.slice(before).find((s) => s.target === conversationId), 10_000, "card callback answer");
+    expect(textOf(answer)).toMatch(/已撤销 #1/);
+    expect(fake.acked(click)).toBe(true);
+    expect((await records(conversationId))[0]?.revoked).toBe(true);
+  });
+
+  it("keeps running through malformed frames", async () => {
+    const [conn] = await fake.waitForOpen();
+    for (const junk of ["", "nope", "{", "null", "[]", JSON.stringify({ type: "CALLBACK" }), JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/im/bot/messages/get", messageId: "m1" }, data: "{bad" }),
+      JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/im/bot/messages/get", messageId: "m2" }, data: JSON.stringify({ msgId: 1, text: 2 }) }),
+      JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/card/instances/callback", messageId: "m3" }, data: JSON.stringify({ userId: "u", content: "{not json" }) }),
+      JSON.stringify({ type: "SYSTEM", headers: {} }), JSON.stringify({ type: "EVENT", headers: { messageId: "e1" }, data: "x" })]) {
+      fake.sendRaw(junk);
+    }
+    fake.push(conn!, "/v1.0/im/bot/messages/get", { msgId: "x", conversationId: "c", msgtype: "picture", senderStaffId: "u" });
+    const { reply } = await says(unique("cid"), unique("staff"), "/帮助");
+    expect(textOf(reply)).toMatch(/记录/);
+  });
+
+  it("replaces a socket that stops answering pings", async () => {
+    const count = fake.conns.length;
+    fake.silent = true;
+    await waitFor(() => fake.conns.length > count, 10_000, "a new connection");
+    fake.silent = false;
+    const { reply } = await says(unique("cid"), unique("staff"), "/帮助");
+    expect(textOf(reply)).toMatch(/记录/);
+  });
+
+  it("two gateway processes of one app handle a message once", async () => {
+    const second = await startApp({ env: testEnv({ ...dingEnv(), QUEUE_PREFIX: prefix }) });
+    try {
+      const conns = await fake.waitForOpen(2);
+      const { conversationId, admin } = await boundDingGroup();
+      const m = await fake.userSays({ conversationId, userId: admin, text: "/记录 示范课 11月20日 二小", to: conns[0] });
+      const data = { conversationId, conversationType: "2", msgId: m.msgId, senderStaffId: admin, senderNick: "王", msgtype: "text", text: { content: "/记录 示范课 11月20日 二小" }, sessionWebhook: `${fake.base}/robot/sendBySession?session=${m.session}`, sessionWebhookExpiredTime: Date.now() + 60_000 };
+      for (const c of conns.slice(1)) fake.redeliver(c, data);
+      await waitFor(() => fake.sent.find((s) => s.target === m.session), 10_000, "reply");
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await records(conversationId)).toHaveLength(1);
+      expect(fake.sent.filter((s) => s.target === m.session)).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe("DingTalk HTTP callback mode", () => {
+  let httpApp: App;
+  beforeAll(async () => {
+    httpApp = await startTestApp(dingEnv({ DINGTALK_MODE: "http" }));
+  });
+  afterAll(async () => httpApp?.close());
+
+  const post = (headers: Record<string, string>, body: unknown) =>
+    fetch(`${httpApp.url}/dingtalk/callback`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+
+  it("accepts a signed message, answers at once and replies on its session webhook", async () => {
+    const conversationId = unique("cid");
+    const ts = String(Date.now());
+    const session = `${fake.base}/robot/sendBySession?session=none`;
+    const res = await post({ timestamp: ts, sign: callbackSign(APP.clientSecret, ts) }, { msgId: unique("m"), conversationId, conversationType: "1", senderStaffId: "s1", senderNick: "李", msgtype: "text", text: { content: "/帮助" }, sessionWebhook: session, sessionWebhookExpiredTime: Date.now() + 60_000 });
+    expect(res.status).toBe(200);
+    // The fake knows no such session: the bot falls back to the OpenAPI to the user.
+    await waitFor(() => fake.sent.find((s) => s.target === "s1" && /记录/.test(textOf(s))), 10_000, "reply");
+  });
+
+  it.each([
+    ["a wrong signature", () => ({ timestamp: String(Date.now()), sign: "AAAA" })],
+    ["a signature made with another secret", () => { const ts = String(Date.now()); return { timestamp: ts, sign: callbackSign("other", ts) }; }],
+    ["a stale timestamp (2 hours old)", () => { const ts = String(Date.now() - 2 * 3600_000); return { timestamp: ts, sign: callbackSign(APP.clientSecret, ts) }; }],
+    ["no headers", () => ({})],
+  ])("refuses %s with 403 and records nothing", async (_what, headers) => {
+    const msgId = unique("m");
+    const res = await post(headers() as Record<string, string>, { msgId, conversationId: "c", senderStaffId: "s", msgtype: "text", text: { content: "/帮助" } });
+    expect(res.status).toBe(403);
+  });
+
+  it("answers a signed but malformed body with 400", async () => {
+    const ts = String(Date.now());
+    const res = await post({ timestamp: ts, sign: callbackSign(APP.clientSecret, ts) }, { hello: 1 });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/钉钉机器人消息/);
+  });
+});
+
+describe("DingTalk custom robot webhook", () => {
+  it("signs as documented: base64(HmacSHA256(secret, timestamp + \"\\n\" + secret)), URL-encoded", () => {
+    const secret = "SECabc";
+    const ts = 1577262236757;
+    const byHand = encodeURIComponent(createHmac("sha256", secret).update(`${ts}\n${secret}`, "utf8").digest().toString("base64"));
+    expect(dingtalkSign(secret, ts)).toBe(byHand);
+    expect(signedDingtalkUrl("https://oapi.dingtalk.com/robot/send?access_token=x", secret, ts)).toBe(`https://oapi.dingtalk.com/robot/send?access_token=x&timestamp=${ts}&sign=${byHand}`);
+  });
+
+  it("pushes signed notices, holding back what is over 3 per window, dropping none", async () => {
+    const g = await boundGroup(app, { schools: false });
+    const token = unique("tok");
+    expect(await g.says(`/推送群 添加 钉钉群 ${fake.webhookUrl(token)} SEC0123456789abcdef0123456789abcdef`)).toMatch(/已设置推送群「钉钉群」（钉钉）/);
+    for (let i = 1; i <= 5; i++) await g.says(`/通知 钉钉群 第${i}条`);
+    const ok = () => fake.sent.filter((s) => s.via === "webhook" && s.target === token && s.errcode === 0);
+    await waitFor(() => ok().length >= 5, 15_000, "5 pushes");
+    expect(fake.sent.filter((s) => s.via === "webhook" && s.target === token && s.errcode !== 0)).toHaveLength(0);
+    expect(await g.says("/推送群 列表")).toMatch(/已加签/);
+  }, 20_000);
+});
