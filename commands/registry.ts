@@ -2,7 +2,7 @@
 import { closest } from "fastest-levenshtein";
 import { bindCommand } from "./bind.ts";
 import { confirmCommand } from "./confirm.ts";
-import { linkCommand } from "./link.ts";
+import { linkCodeCommand, linkCommand } from "./link.ts";
 import { notifyCommand } from "./notify.ts";
 import { pushTargetCommand } from "./push-targets.ts";
 import { editCommand } from "./edit.ts";
@@ -18,7 +18,7 @@ import { undoCommand } from "./undo.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
   recordCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
-  pairCommand, schoolCommand, memberCommand, linkCommand, notifyCommand, pushTargetCommand, bindCommand, helpCommand,
+  pairCommand, schoolCommand, memberCommand, linkCodeCommand, linkCommand, notifyCommand, pushTargetCommand, bindCommand, helpCommand,
 ];
 
 const byName = new Map<string, AnyCommand>();
