@@ -19,9 +19,9 @@ export function activityDetails(a: ActivityRow, schools: readonly SchoolInfo[]):
   return lines;
 }
 
-export function activityLine(a: ActivityRow, schools: readonly SchoolInfo[]): string {
+export function activityLine(a: ActivityRow & { confirmedAt?: Date | null }, schools: readonly SchoolInfo[]): string {
   const host = schools.find((s) => s.id === a.hostSchoolId);
   const where = host ? (host.shortNames[0] ?? host.fullName) : "";
   const bits = [dbToDay(a.date), a.kind, where, a.subject ?? "", a.title ? `《${a.title}》` : ""].filter(Boolean);
-  return `#${a.number} ${bits.join(" ")}`;
+  return `#${a.number} ${bits.join(" ")}${a.confirmedAt ? " ✔" : ""}`;
 }

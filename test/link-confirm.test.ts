@@ -17,6 +17,7 @@ describe("/确认", () => {
     await g.says("/记录 示范课 11月20日 二小 语文");
     expect(await g.says("/确认 1")).toMatch(/已确认 #1/);
     expect(await g.says("/确认 1")).toMatch(/已确认过/);
+    expect(await g.says("/列表")).toMatch(/#1 .* ✔/);
     expect(await g.says("/确认 99")).toMatch(/没有编号为 #99/);
     await g.says("/记录 示范课 11月21日 二小");
     await g.says("/撤销 2");
