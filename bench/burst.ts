@@ -5,6 +5,7 @@
  * baseline. Results go to bench/RESULTS.md.
  */
 import { spawn } from "node:child_process";
+import { dingtalkTransport, simTransport, wecomTransport, type Transport } from "./transports.ts";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -49,17 +50,12 @@ function peakRssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-async function send(url: string, chatId: string, userId: string, text: string): Promise<{ ms: number; text: string }> {
-  const t0 = performance.now();
-  const res = await fetch(`${url}/sim/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, userName: "基准", text }) });
-  const body = (await res.json()) as { replies?: { text: string }[] };
-  return { ms: performance.now() - t0, text: body.replies?.map((r) => r.text).join("\n") ?? "" };
-}
-
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function burst(label: string, extra: Record<string, string>, expect: RegExp, port: number): Promise<Run> {
-  const { child, url } = await startBot(port, extra);
+async function burst(label: string, extra: Record<string, string>, expect: RegExp, port: number, transport: Transport = simTransport()): Promise<Run> {
+  const { child, url } = await startBot(port, { ...extra, ...transport.env });
+  await transport.ready(url);
+  const send = (_url: string, chatId: string, userId: string, text: string) => transport.send(chatId, userId, text);
   try {
     const tag = randomUUID().slice(0, 8);
     const chats = Array.from({ length: CHATS }, (_, i) => ({ chatId: `bench-${tag}-${i}`, userId: `bench-${tag}-u${i}` }));
@@ -88,18 +84,22 @@ async function burst(label: string, extra: Record<string, string>, expect: RegEx
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
+    await transport.close();
   }
 }
 
 const echo = await burst("echo baseline (no database)", { ECHO_MODE: "true" }, /\/记录/, 3901);
 const record = await burst("/记录 → PostgreSQL", {}, /已记录 #\d+/, 3902);
+const wecom = await burst("/记录 through the fake WeCom (aibot SDK, WebSocket)", {}, /已记录 #\d+/, 3903, await wecomTransport());
+const dingtalk = await burst("/记录 through the fake DingTalk (Stream SDK + session webhook)", {}, /已记录 #\d+/, 3904, await dingtalkTransport());
 const ratio = record.p99 / echo.p99;
 const f = (n: number) => n.toFixed(1);
-const rows = [echo, record].map((r) => `| ${r.label} | ${r.ok}/${CHATS * PER_CHAT} (worst burst) | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.perSecond)} | ${r.peakRssMb} |`);
+const rows = [echo, record, wecom, dingtalk].map((r) => `| ${r.label} | ${r.ok}/${CHATS * PER_CHAT} (worst burst) | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.perSecond)} | ${r.peakRssMb} |`);
 const verdict = [
   `p99 ratio record/echo: ${ratio.toFixed(2)}× (target ≤ 3×) ${ratio <= 3 ? "✅" : "❌"}`,
   `records per second: ${f(record.perSecond)} (target ≥ 300) ${record.perSecond >= 300 ? "✅" : "❌"}`,
   `peak RSS of the bot process: ${record.peakRssMb} MB (target ≤ 250 MB) ${record.peakRssMb <= 250 ? "✅" : "❌"}`,
+  `p99 through the platforms vs the simulator path: WeCom ${f(wecom.p99)} ms (${(wecom.p99 / record.p99).toFixed(2)}×), DingTalk ${f(dingtalk.p99)} ms (${(dingtalk.p99 / record.p99).toFixed(2)}×)`,
 ];
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 const section = [

@@ -4,11 +4,17 @@ import type { BoundContext } from "./types.ts";
 
 const EDIT_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-/** The record, if it belongs to this community and the sender may change it (recorder within 7 days, or an admin). */
-export async function editableActivity(ctx: BoundContext, number: number) {
+/** This community's record with that number, not revoked (`revokedText` says why that matters). */
+export async function liveActivity(ctx: BoundContext, number: number, revokedText = "已撤销。") {
   const activity = await ctx.db.activity.findUnique({ where: { communityId_number: { communityId: ctx.community.id, number } } });
   if (!activity) throw new UserError(`本共同体没有编号为 #${number} 的记录。发送 /列表 查看记录编号。`);
-  if (activity.revokedAt) throw new UserError(`记录 #${number} 已撤销。`);
+  if (activity.revokedAt) throw new UserError(`记录 #${number} ${revokedText}`);
+  return activity;
+}
+
+/** The record, if it belongs to this community and the sender may change it (recorder within 7 days, or an admin). */
+export async function editableActivity(ctx: BoundContext, number: number) {
+  const activity = await liveActivity(ctx, number);
   const isAdmin = ctx.member.roles.includes("admin");
   const isRecorder = activity.recorderId === ctx.member.id;
   if (isAdmin) return activity;

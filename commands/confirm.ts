@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { liveActivity } from "./activity-access.ts";
 import { UserError } from "./errors.ts";
 import { field } from "./fields.ts";
 import { audit, dbToDay } from "./support.ts";
@@ -14,9 +15,7 @@ export const confirmCommand = boundCommand({
   }),
   async run(ctx, { number }) {
     if (number === undefined) throw new UserError("请写上记录编号。");
-    const activity = await ctx.db.activity.findUnique({ where: { communityId_number: { communityId: ctx.community.id, number } } });
-    if (!activity) throw new UserError(`本共同体没有编号为 #${number} 的记录。发送 /列表 查看记录编号。`);
-    if (activity.revokedAt) throw new UserError(`记录 #${number} 已撤销，不能确认。`);
+    const activity = await liveActivity(ctx, number, "已撤销，不能确认。");
     if (activity.confirmedAt) return `记录 #${number} 已确认过（${dbToDay(activity.confirmedAt)}）。`;
     await ctx.db.activity.update({ where: { id: activity.id }, data: { confirmedAt: ctx.now, confirmedById: ctx.member.id } });
     await audit(ctx, "confirm", "activity", activity.id, null, { confirmedAt: ctx.now.toISOString() });

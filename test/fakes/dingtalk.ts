@@ -33,6 +33,8 @@ export class FakeDingtalk {
   private readonly sessions = new Map<string, number>();
   private readonly webhookLimits = new Map<string, WindowCounter>();
   tokenCalls = 0;
+  /** Called for every message the bot sent (the benchmark waits on it). */
+  onSent: ((s: Sent) => void) | undefined;
   /** When set, WebSocket pings get no pong (a silent, dead socket). */
   silent = false;
 
@@ -79,9 +81,9 @@ export class FakeDingtalk {
   }
 
   /** A robot message as DingTalk pushes it (to one connection, like DingTalk with several). */
-  async userSays(o: { text: string; userId: string; nick?: string; conversationId: string; group?: boolean; msgId?: string; sessionLifeMs?: number; to?: Conn }): Promise<{ msgId: string; session: string; streamMessageId: string }> {
-    const conn = o.to ?? (await this.waitForOpen())[0]!;
-    const session = randomUUID();
+  async userSays(o: { text: string; userId: string; nick?: string; conversationId: string; group?: boolean; msgId?: string; sessionLifeMs?: number; to?: Conn; session?: string }): Promise<{ msgId: string; session: string; streamMessageId: string }> {
+    const conn = o.to ?? this.open()[0] ?? (await this.waitForOpen())[0]!;
+    const session = o.session ?? randomUUID();
     this.sessions.set(session, Date.now() + (o.sessionLifeMs ?? 90 * 60_000));
     const msgId = o.msgId ?? `msg${randomUUID().replace(/-/g, "")}`;
     const data = {
@@ -166,7 +168,11 @@ export class FakeDingtalk {
     } catch {
       return sendJson(res, { code: "InvalidJson" }, 400);
     }
-    const push = (s: Omit<Sent, "at">) => this.sent.push({ ...s, at: Date.now() });
+    const push = (s: Omit<Sent, "at">) => {
+      const sent = { ...s, at: Date.now() };
+      this.sent.push(sent);
+      this.onSent?.(sent);
+    };
     switch (url.pathname) {
       case "/v1.0/gateway/connections/open": {
         if (body.clientId !== this.app.clientId || body.clientSecret !== this.app.clientSecret) return sendJson(res, { code: "InvalidAuthentication" }, 401);

@@ -51,6 +51,8 @@ export class FakeWecom {
   /** The next N webhook calls answer 45009 whatever the count. */
   forceWebhookThrottle = 0;
   tokenCalls = 0;
+  /** Called for every frame the bot sends that the fake accepted (the benchmark waits on it). */
+  onReceived: ((r: Received) => void) | undefined;
 
   constructor(readonly bots: Record<string, string>, readonly opts: { webhookLimit?: number; webhookWindowMs?: number; corpId?: string; corpSecret?: string } = {}) {}
 
@@ -88,9 +90,9 @@ export class FakeWecom {
   }
 
   /** Pushes a text message as WeCom does (group messages only when the bot is @-mentioned). */
-  async userSays(o: { text: string; userId: string; chatId?: string; msgid?: string; voice?: boolean }): Promise<Frame> {
-    const conn = await this.waitForLive();
-    const reqId = randomUUID();
+  async userSays(o: { text: string; userId: string; chatId?: string; msgid?: string; voice?: boolean; reqId?: string }): Promise<Frame> {
+    const conn = this.live() ?? (await this.waitForLive());
+    const reqId = o.reqId ?? randomUUID();
     const group = o.chatId !== undefined;
     const body: Record<string, unknown> = {
       msgid: o.msgid ?? randomUUID().replace(/-/g, ""), aibotid: conn.botId, chattype: group ? "group" : "single",
@@ -201,7 +203,11 @@ export class FakeWecom {
     }
     if (!conn.authed) return this.ack(conn, reqId, 40058, "not authenticated");
     const issued = this.issued.get(reqId);
-    const record = () => this.received.push({ cmd: frame.cmd ?? "", reqId, body, at: Date.now() });
+    const record = () => {
+      const r = { cmd: frame.cmd ?? "", reqId, body, at: Date.now() };
+      this.received.push(r);
+      this.onReceived?.(r);
+    };
     switch (frame.cmd) {
       case "aibot_respond_msg": {
         if (issued?.kind !== "msg") return this.ack(conn, reqId, 846605, "invalid req_id");
