@@ -38,35 +38,35 @@ export const linkCommand = openCommand({
 });
 
 async function mergeMembers(ctx: BoundContext, text: string): Promise<string> {
-    requireRole(ctx, ["admin"], "合并成员账号");
-    const [targetName, spec] = text.split(/\s+/);
-    const [platformWord, otherName] = (spec ?? "").split("=");
-    const platform = platformWord ? PLATFORM_WORDS[platformWord.toLowerCase()] : undefined;
-    if (!targetName || !platform) throw new UserError(USAGE);
-    const sourceName = otherName || targetName;
+  requireRole(ctx, ["admin"], "合并成员账号");
+  const [targetName, spec] = text.split(/\s+/);
+  const [platformWord, otherName] = (spec ?? "").split("=");
+  const platform = platformWord ? PLATFORM_WORDS[platformWord.toLowerCase()] : undefined;
+  if (!targetName || !platform) throw new UserError(USAGE);
+  const sourceName = otherName || targetName;
 
-    const sources = await membersNamed(ctx, sourceName, platform, true);
-    const targets = (await membersNamed(ctx, targetName, platform, false)).filter((t) => !sources.some((s) => s.id === t.id));
-    if (sources.length !== 1) throw new UserError(sources.length === 0 ? `没有找到在${platformWord}上发过消息的「${sourceName}」。请让他先在绑定的群里@我发一条消息。` : `「${sourceName}」有多位，无法确定。`);
-    if (targets.length !== 1) throw new UserError(targets.length === 0 ? `没有找到还未关联${platformWord}账号的成员「${targetName}」。` : `有多位「${targetName}」，请先用 /成员 改名区分。`);
-    const [source, target] = [sources[0]!, targets[0]!];
+  const sources = await membersNamed(ctx, sourceName, platform, true);
+  const targets = (await membersNamed(ctx, targetName, platform, false)).filter((t) => !sources.some((s) => s.id === t.id));
+  if (sources.length !== 1) throw new UserError(sources.length === 0 ? `没有找到在${platformWord}上发过消息的「${sourceName}」。请让他先在绑定的群里@我发一条消息。` : `「${sourceName}」有多位，无法确定。`);
+  if (targets.length !== 1) throw new UserError(targets.length === 0 ? `没有找到还未关联${platformWord}账号的成员「${targetName}」。` : `有多位「${targetName}」，请先用 /成员 改名区分。`);
+  const [source, target] = [sources[0]!, targets[0]!];
 
-    const { db } = ctx;
-    await db.platformIdentity.updateMany({ where: { memberId: source.id }, data: { memberId: target.id } });
-    await db.activity.updateMany({ where: { recorderId: source.id }, data: { recorderId: target.id } });
-    await db.activity.updateMany({ where: { confirmedById: source.id }, data: { confirmedById: target.id } });
-    try {
-      await db.mentorPair.updateMany({ where: { mentorId: source.id }, data: { mentorId: target.id } });
-      await db.mentorPair.updateMany({ where: { menteeId: source.id }, data: { menteeId: target.id } });
-    } catch {
-      throw new UserError(`「${sourceName}」和「${targetName}」有相同的师徒结对，请先处理重复的结对再关联。`);
-    }
-    await db.auditLog.updateMany({ where: { communityId: ctx.community.id, actorId: source.id }, data: { actorId: target.id } });
-    const roles = [...new Set([...target.roles, ...source.roles.filter((r) => r !== "teacher" || target.roles.length === 0)])];
-    await db.member.update({ where: { id: target.id }, data: { roles, schoolId: target.schoolId ?? source.schoolId } });
-    await db.member.delete({ where: { id: source.id } });
-    await audit(ctx, "link", "member", target.id, { merged: source.id, name: sourceName }, { platform });
-    return `已把${platformWord}上的「${sourceName}」关联到成员「${targetName}」。以后他在两个平台上的记录都算同一个人。`;
+  const { db } = ctx;
+  await db.platformIdentity.updateMany({ where: { memberId: source.id }, data: { memberId: target.id } });
+  await db.activity.updateMany({ where: { recorderId: source.id }, data: { recorderId: target.id } });
+  await db.activity.updateMany({ where: { confirmedById: source.id }, data: { confirmedById: target.id } });
+  try {
+    await db.mentorPair.updateMany({ where: { mentorId: source.id }, data: { mentorId: target.id } });
+    await db.mentorPair.updateMany({ where: { menteeId: source.id }, data: { menteeId: target.id } });
+  } catch {
+    throw new UserError(`「${sourceName}」和「${targetName}」有相同的师徒结对，请先处理重复的结对再关联。`);
+  }
+  await db.auditLog.updateMany({ where: { communityId: ctx.community.id, actorId: source.id }, data: { actorId: target.id } });
+  const roles = [...new Set([...target.roles, ...source.roles.filter((r) => r !== "teacher" || target.roles.length === 0)])];
+  await db.member.update({ where: { id: target.id }, data: { roles, schoolId: target.schoolId ?? source.schoolId } });
+  await db.member.delete({ where: { id: source.id } });
+  await audit(ctx, "link", "member", target.id, { merged: source.id, name: sourceName }, { platform });
+  return `已把${platformWord}上的「${sourceName}」关联到成员「${targetName}」。以后他在两个平台上的记录都算同一个人。`;
 }
 
 /** The person's own way: a code from their existing account, used from the new one. */
