@@ -3,7 +3,7 @@ import { pino, type Logger } from "pino";
 
 export type { Logger };
 
-const SECRET_KEYS = ["secret", "token", "password", "aesKey", "DATABASE_URL", "REDIS_URL", "authorization", "ticket", "sessionWebhook", "url", "accessToken", "access_token", "clientSecret", "WECOM_BOT_SECRET", "WECOM_APP_SECRET", "WECOM_APP_AES_KEY", "WECOM_APP_TOKEN", "DINGTALK_CLIENT_SECRET"];
+const SECRET_KEYS = ["secret", "token", "password", "aesKey", "DATABASE_URL", "REDIS_URL", "authorization", "ticket", "sessionWebhook", "accessToken", "access_token", "clientSecret", "WECOM_BOT_SECRET", "WECOM_APP_SECRET", "WECOM_APP_AES_KEY", "WECOM_APP_TOKEN", "DINGTALK_CLIENT_SECRET"];
 
 export function createLogger(level: string, name = "jiaolian"): Logger {
   return pino({

@@ -30,7 +30,7 @@ export interface DingtalkAdapterOptions {
 }
 
 /** A button that makes the user's DingTalk client send the command into the chat. */
-export const sendMessageLink = (command: string) => `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(command)}`;
+const sendMessageLink = (command: string) => `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(command)}`;
 
 export class DingtalkAdapter implements PlatformAdapter {
   readonly platform = "dingtalk" as const;

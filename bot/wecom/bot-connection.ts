@@ -75,10 +75,6 @@ export class BotConnection {
     c.connect();
   }
 
-  get online(): boolean {
-    return this.client.isConnected && this.state === "online";
-  }
-
   async replyStream(reqId: string, streamId: string, content: string, card?: Record<string, unknown>): Promise<void> {
     const frame = { headers: { req_id: reqId } };
     try {
