@@ -144,5 +144,7 @@ describe("group robot webhook pushes", () => {
     expect(fake.webhookCalls.filter((c) => c.key === key && c.errcode !== 0)).toHaveLength(1);
     // 7 messages at 3 per window need at least two more windows.
     expect(ok()[6]!.at - start).toBeGreaterThanOrEqual(2 * 1500 - 100);
+    expect(await g.says("/推送群 删除 教师群")).toMatch(/已删除推送群「教师群」/);
+    expect(await g.says("/通知 教师群 还在吗")).toMatch(/没有名为「教师群」的推送群/);
   }, 30_000);
 });

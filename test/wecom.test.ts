@@ -122,6 +122,13 @@ describe("WeCom 智能机器人 through the long connection", () => {
     expect(records[0]?.hostSchool).toBe("郝家也中心小学");
   });
 
+  it("welcomes a user who opens the 1:1 chat, within 5 s", async () => {
+    const frame = await fake.enterChat(unique("wu"));
+    const welcome = await fake.waitForReceived((r) => r.reqId === frame.headers.req_id, 5000, "welcome");
+    expect(welcome.cmd).toBe("aibot_respond_welcome_msg");
+    expect(JSON.stringify(welcome.body)).toMatch(/帮助/);
+  });
+
   it("replaces a connection that is open but silent", async () => {
     const before = fake.conns.length;
     fake.silent = true;

@@ -109,6 +109,17 @@ export class FakeWecom {
     this.push(await this.waitForLive(), frame, frame.cmd === "aibot_event_callback" ? "event" : "msg");
   }
 
+  /** A user opens the 1:1 chat with the bot (the welcome must come within 5 s). */
+  async enterChat(userId: string): Promise<Frame> {
+    const conn = await this.waitForLive();
+    const frame: Frame = {
+      cmd: "aibot_event_callback", headers: { req_id: randomUUID() },
+      body: { msgid: randomUUID(), create_time: Math.floor(Date.now() / 1000), aibotid: conn.botId, chattype: "single", from: { userid: userId }, msgtype: "event", event: { eventtype: "enter_chat" } },
+    };
+    this.push(conn, frame, "event");
+    return frame;
+  }
+
   async clickButton(o: { taskId: string; key: string; userId: string; chatId?: string }): Promise<Frame> {
     return this.cardEvent(o, { card_type: "button_interaction", event_key: o.key, task_id: o.taskId });
   }

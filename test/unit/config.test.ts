@@ -1,6 +1,6 @@
 /** The boot-time configuration schema. */
 import { describe, expect, it } from "vitest";
-import { loadEnv } from "../../config/env.ts";
+import { loadEnv, simulatorEnabled } from "../../config/env.ts";
 
 describe("configuration", () => {
   it("has working defaults with nothing set", () => {
@@ -22,5 +22,24 @@ describe("configuration", () => {
     } catch (e) {
       expect((e as Error).message).not.toContain("secret-not-a-url");
     }
+  });
+
+  it("refuses a platform half configured, naming what is missing but not the secret", () => {
+    try {
+      loadEnv({ WECOM_BOT_ID: "bot", DINGTALK_CLIENT_SECRET: "topsecret" });
+      expect.unreachable();
+    } catch (e) {
+      const text = (e as Error).message;
+      expect(text).toMatch(/WECOM_BOT_SECRET/);
+      expect(text).toMatch(/DINGTALK_CLIENT_ID/);
+      expect(text).not.toMatch(/topsecret/);
+    }
+    expect(() => loadEnv({ WECOM_APP_AES_KEY: "short" })).toThrow(/WECOM_APP_AES_KEY/);
+  });
+
+  it("turns the simulator off by default once a platform is configured", () => {
+    expect(simulatorEnabled(loadEnv({}))).toBe(true);
+    expect(simulatorEnabled(loadEnv({ DINGTALK_CLIENT_ID: "a", DINGTALK_CLIENT_SECRET: "b" }))).toBe(false);
+    expect(simulatorEnabled(loadEnv({ DINGTALK_CLIENT_ID: "a", DINGTALK_CLIENT_SECRET: "b", SIMULATOR: "true" }))).toBe(true);
   });
 });
