@@ -36,11 +36,11 @@ export const bindCommand = openCommand({
         create: { communityId: existing.id, platform: message.platform, chatId: message.chatId },
         update: { communityId: existing.id },
       });
-      await db.auditLog.create({ data: { communityId: existing.id, actorId: me.memberId, action: "bind", entity: "chat", after: { chatId: message.chatId, platform: message.platform } } });
+      await db.auditLog.create({ data: { communityId: existing.id, actorId: me.memberId, action: "bind", entity: "chat", at: ctx.now, after: { chatId: message.chatId, platform: message.platform } } });
       return `已把本群绑定到「${name}」。`;
     }
 
-    const community = await db.community.create({ data: { name } });
+    const community = await db.community.create({ data: { name, createdAt: ctx.now } });
     const member = await db.member.create({
       data: {
         communityId: community.id,
@@ -54,7 +54,7 @@ export const bindCommand = openCommand({
       create: { communityId: community.id, platform: message.platform, chatId: message.chatId },
       update: { communityId: community.id },
     });
-    await db.auditLog.create({ data: { communityId: community.id, actorId: member.id, action: "create", entity: "community", entityId: community.id, after: { name } } });
+    await db.auditLog.create({ data: { communityId: community.id, actorId: member.id, action: "create", entity: "community", entityId: community.id, at: ctx.now, after: { name } } });
     return [
       `已创建共同体「${name}」并绑定本群，${member.displayName} 是管理员。`,
       "下一步：",

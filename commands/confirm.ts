@@ -17,7 +17,7 @@ export const confirmCommand = boundCommand({
     if (number === undefined) throw new UserError("请写上记录编号。");
     const activity = await liveActivity(ctx, number, "已撤销，不能确认。");
     if (activity.confirmedAt) return `记录 #${number} 已确认过（${dbToDay(activity.confirmedAt)}）。`;
-    await ctx.db.activity.update({ where: { id: activity.id }, data: { confirmedAt: ctx.now, confirmedById: ctx.member.id } });
+    await ctx.db.activity.update({ where: { id: activity.id }, data: { confirmedAt: ctx.now, confirmedById: ctx.member.id, updatedAt: ctx.now } });
     await audit(ctx, "confirm", "activity", activity.id, null, { confirmedAt: ctx.now.toISOString() });
     return `✔ 已确认 #${number}（${activity.kind} ${dbToDay(activity.date)}）。`;
   },

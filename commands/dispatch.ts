@@ -88,7 +88,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     }
     const replies = await deps.db.$transaction(async (tx) => {
       const out = await runIntent(tx, intent, base);
-      await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies) VALUES (${key}, ${community?.id ?? null}, ${JSON.stringify(out)}::jsonb)`;
+      await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies, "createdAt") VALUES (${key}, ${community?.id ?? null}, ${JSON.stringify(out)}::jsonb, ${now})`;
       return out;
     });
     return { replies, duplicate: false };

@@ -37,7 +37,7 @@ export const editCommand = boundCommand({
     if (changes.notes !== undefined) data.notes = changes.notes;
     if (Object.keys(data).length === 0) throw new UserError("没有要修改的内容。请写成 字段=值，例如：/修改 12 日期=11月21日");
 
-    const after = await ctx.db.activity.update({ where: { id: before.id }, data });
+    const after = await ctx.db.activity.update({ where: { id: before.id }, data: { ...data, updatedAt: ctx.now } });
     const snapshot = (a: typeof before) => ({ ...a, date: dbToDay(a.date), createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString(), revokedAt: null });
     await audit(ctx, "update", "activity", before.id, snapshot(before), snapshot(after));
     return [`✏️ 已修改 #${number}`, ...activityDetails(after, ctx.schools)].join("\n");

@@ -81,7 +81,7 @@ async function linkByCode(ctx: CommandContext, code: string): Promise<string> {
   if (existing?.memberId === member.id) return `这个账号已经关联到「${member.displayName}」了。`;
   if (existing) throw new UserError(`这个账号在「${row.community.name}」里已是成员「${existing.member.displayName}」。请让管理员发送：/关联 ${member.displayName} 平台=${existing.member.displayName} 合并。`);
   await ctx.db.platformIdentity.create({ data: { communityId: row.communityId, platform, userId: senderId, memberId: member.id } });
-  await ctx.db.auditLog.create({ data: { communityId: row.communityId, actorId: member.id, action: "link", entity: "member", entityId: member.id, after: { platform } } });
+  await ctx.db.auditLog.create({ data: { communityId: row.communityId, actorId: member.id, action: "link", entity: "member", entityId: member.id, at: ctx.now, after: { platform } } });
   return `已关联：这个账号现在是「${row.community.name}」的成员「${member.displayName}」。`;
 }
 

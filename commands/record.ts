@@ -53,6 +53,7 @@ export const recordCommand = boundCommand({
       headcount: args.headcount ?? null,
       notes: args.notes ?? null,
       sourceMessageKey: sourceKey(ctx.message),
+      at: ctx.now,
     });
     return recordedReplies(activity, ctx.schools);
   },

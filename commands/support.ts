@@ -34,6 +34,7 @@ export async function audit(
       action,
       entity,
       entityId,
+      at: ctx.now,
       ...(before === null ? {} : { before }),
       ...(after === null ? {} : { after }),
     },

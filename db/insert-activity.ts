@@ -10,6 +10,8 @@ export interface NewActivity extends ActivityValues {
   recorderId: number;
   day: string; // YYYY-MM-DD
   sourceMessageKey: string;
+  /** The injected clock's now: createdAt decides the 7-day edit window, so it must not come from the database's now(). */
+  at: Date;
 }
 
 export interface InsertedActivity extends ActivityRow {
@@ -20,20 +22,20 @@ const INSERT_SQL = `
   WITH seq AS (
     UPDATE "Community" SET "activitySeq" = "activitySeq" + 1 WHERE id = $1 RETURNING "activitySeq" AS number
   ), ins AS (
-    INSERT INTO "Activity" ("communityId", number, kind, date, "hostSchoolId", "schoolIds", people, subject, title, headcount, notes, "recorderId", "sourceMessageKey", "updatedAt")
-    SELECT $1, seq.number, $2, $3::date, $4::int, $5::int[], $6::text[], $7, $8, $9::int, $10, $11, $12, now()
+    INSERT INTO "Activity" ("communityId", number, kind, date, "hostSchoolId", "schoolIds", people, subject, title, headcount, notes, "recorderId", "sourceMessageKey", "createdAt", "updatedAt")
+    SELECT $1, seq.number, $2, $3::date, $4::int, $5::int[], $6::text[], $7, $8, $9::int, $10, $11, $12, $13::timestamptz, $13::timestamptz
     FROM seq
     RETURNING id, number, kind, date, "hostSchoolId", "schoolIds", people, subject, title, headcount, notes
   ), audit AS (
-    INSERT INTO "AuditLog" ("communityId", "actorId", action, entity, "entityId", after)
-    SELECT $1, $11, 'create', 'activity', ins.id,
+    INSERT INTO "AuditLog" ("communityId", "actorId", action, entity, "entityId", at, after)
+    SELECT $1, $11, 'create', 'activity', ins.id, $13::timestamptz,
            jsonb_build_object('number', ins.number, 'kind', ins.kind, 'date', $3::text, 'hostSchoolId', ins."hostSchoolId", 'schoolIds', ins."schoolIds")
     FROM ins
   )
   SELECT id, number, kind, to_char(date, 'YYYY-MM-DD') AS day, "hostSchoolId", "schoolIds", people, subject, title, headcount, notes FROM ins`;
 
 export async function insertActivity(sql: Sql, a: NewActivity): Promise<InsertedActivity> {
-  const values = [a.communityId, a.kind, a.day, a.hostSchoolId, a.schoolIds, a.people, a.subject, a.title, a.headcount, a.notes, a.recorderId, a.sourceMessageKey];
+  const values = [a.communityId, a.kind, a.day, a.hostSchoolId, a.schoolIds, a.people, a.subject, a.title, a.headcount, a.notes, a.recorderId, a.sourceMessageKey, a.at];
   const { rows } = await sql.query<Omit<InsertedActivity, "date"> & { day: string }>({ name: "insert-activity", text: INSERT_SQL, values });
   const row = rows[0];
   if (!row) throw new Error(`community ${a.communityId} not found while recording`);

@@ -107,6 +107,10 @@ describe("/修改 and /撤销", () => {
     const community = await app.db.community.findUniqueOrThrow({ where: { name: g.community } });
     const log = await app.db.auditLog.findMany({ where: { communityId: community.id, entity: "activity" }, orderBy: { id: "asc" } });
     expect(log.map((l) => l.action)).toEqual(["create", "update", "revoke"]);
+    // Every time the domain compares comes from the injected clock, never the database's now().
+    expect(log.map((l) => l.at.toISOString())).toEqual(Array(3).fill(clock.toISOString()));
+    const record = await app.db.activity.findFirstOrThrow({ where: { communityId: community.id } });
+    expect([record.createdAt, record.updatedAt, record.revokedAt].map((d) => d?.toISOString())).toEqual(Array(3).fill(clock.toISOString()));
     expect(log[1]?.before).toMatchObject({ date: "2026-11-20" });
     expect(log[1]?.after).toMatchObject({ date: "2026-11-21", headcount: 40 });
   });

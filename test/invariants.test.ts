@@ -64,9 +64,10 @@ describe("a worker killed mid-job", () => {
     const g = await boundGroup(gw);
     await setup.stop();
 
+    // Worker processes run on the wall clock: a date relative to today never expires.
     const crashing = bot(env, { ROLE: "worker", FAULT_CRASH_AFTER_COMMIT: "true" });
     const messageId = unique("m");
-    const pending = post(gw, "/sim/messages", { chatId: g.chatId, userId: g.userId, userName: g.userName, text: "/记录 示范课 11月20日 二小", messageId });
+    const pending = post(gw, "/sim/messages", { chatId: g.chatId, userId: g.userId, userName: g.userName, text: "/记录 示范课 昨天 二小", messageId });
     expect(await crashing.exited).toBe(137);
     expect(await g.activities()).toHaveLength(1); // committed before the crash
 

@@ -6,8 +6,15 @@
 import { startApp, type App } from "../../app/app.ts";
 import { testEnv, unique } from "./env.ts";
 
-export async function startTestApp(overrides: Record<string, string> = {}, now?: () => Date): Promise<App> {
-  return startApp({ env: testEnv(overrides), ...(now ? { now } : {}) });
+/**
+ * The instant every in-process test app believes it is, unless a test moves its own clock.
+ * Tests write dates without a year ("11月20日") and compare against terms and edit windows:
+ * with the wall clock they would start failing on a date nobody chose.
+ */
+export const TEST_NOW = new Date("2026-11-22T04:00:00Z"); // Sunday 12:00 in Beijing
+
+export async function startTestApp(overrides: Record<string, string> = {}, now: () => Date = () => TEST_NOW): Promise<App> {
+  return startApp({ env: testEnv(overrides), now });
 }
 
 export interface SimResponse {
