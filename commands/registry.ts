@@ -6,6 +6,7 @@ import { linkCodeCommand, linkCommand } from "./link.ts";
 import { notifyCommand } from "./notify.ts";
 import { pushTargetCommand } from "./push-targets.ts";
 import { editCommand } from "./edit.ts";
+import { formCommand } from "./form.ts";
 import { helpCommand } from "./help.ts";
 import { listCommand } from "./list.ts";
 import { memberCommand } from "./member.ts";
@@ -17,7 +18,7 @@ import type { AnyCommand } from "./types.ts";
 import { undoCommand } from "./undo.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
-  recordCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
+  recordCommand, formCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
   pairCommand, schoolCommand, memberCommand, linkCodeCommand, linkCommand, notifyCommand, pushTargetCommand, bindCommand, helpCommand,
 ];
 

@@ -11,3 +11,6 @@ const SUBJECTS: Record<string, string> = {
 export function resolveSubject(word: string): string | undefined {
   return SUBJECTS[word.trim()];
 }
+
+/** The stored names, in the order above (for pickers such as the web form). */
+export const SUBJECT_NAMES: readonly string[] = [...new Set(Object.values(SUBJECTS))];
