@@ -168,7 +168,7 @@ async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply
     } else if (intent.type === "form") {
       result = finish(command.args, { ...intent.args });
     } else {
-      if (command.webForm && intent.rest.trim() === "" && ctx.settings.forms && ctx.community && ctx.member) return [formLinkReply(ctx as BoundContext)];
+      if (command.webForm && intent.rest.trim() === "" && ctx.settings.forms && ctx.community && ctx.member) return [formLinkReply(ctx as BoundContext, command)];
       result = parseArgs(command.args, intent.rest, ctx.parseEnv);
     }
   } catch (e) {

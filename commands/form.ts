@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { field } from "./fields.ts";
 import { formLinkReply } from "./form-link.ts";
+import { recordCommand } from "./record.ts";
 import { boundCommand } from "./types.ts";
 
 export const formCommand = boundCommand({
@@ -12,6 +13,6 @@ export const formCommand = boundCommand({
     kind: field(z.string().optional(), { label: "类型", keys: ["类型"], token: "kind" }),
   }),
   async run(ctx, { kind }) {
-    return [formLinkReply(ctx, kind)];
+    return [formLinkReply(ctx, recordCommand, kind)];
   },
 });

@@ -70,8 +70,11 @@ export interface Command<S extends ArgsSchema, C extends CommandContext = Comman
    * processed-message row. Only for the hot path; everything else is transactional.
    */
   singleStatement?: boolean;
-  /** Sent with no arguments, the command answers with a link to its web form instead of asking. */
-  webForm?: boolean;
+  /**
+   * The command has a web form built from `args` (web/forms/): sent with no arguments, it answers
+   * with a link to that form instead of asking field by field.
+   */
+  webForm?: { title: string };
   run(ctx: C, args: z.infer<S>): Promise<CommandResult>;
 }
 

@@ -25,6 +25,7 @@ describe("malformed commands get a Chinese answer with usage and an example", ()
     "/记录 示范课 11月20日 二小 《" + "题".repeat(200) + "》", "/记录 '; DROP TABLE \"Activity\"; --", "/记录 示范课 11月20日 二小 学科=火星语",
     "/确认", "/确认 abc", "/确认 99999999999", "/推送群 添加", "/推送群 添加 名称", "/推送群 添加 名称 not-a-url", "/推送群 添加 名称 http://127.0.0.1/robot/send",
     "/推送群 删除", "/推送群 ？？", "/通知", "/通知 只有名称", "/通知 不存在 内容", "/关联", "/关联 12345", "/关联 1234567", "/关联 张三", "/关联 张三 火星", "/关联码",
+    "/表单 不存在的类型", "/表单 示范课 多余的词", "/表单 ' OR 1=1",
     "/\u0000\u0001\u0002", "/记录 \ud800\udfff\ud800", "/记录 😀😀😀", "/abcdefghijklmnopqrstuvwxyz".repeat(20),
   ];
   it.each(inputs)("%j", async (text) => {

@@ -3,7 +3,7 @@ import type { FastifyReply } from "fastify";
 import { verifyToken } from "../../core/signed-token.ts";
 import { messagePage } from "./html.ts";
 import { mimeOfName, readPhoto } from "./photos.ts";
-import type { FormDeps } from "./routes.ts";
+import type { FormDeps } from "./deps.ts";
 
 export async function servePhoto(deps: FormDeps, token: string, reply: FastifyReply): Promise<FastifyReply> {
   const check = verifyToken<{ c: number; f: string; exp: number }>(deps.forms.secret, token, deps.now());

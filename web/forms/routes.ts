@@ -5,11 +5,7 @@
  */
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { InboundSink } from "../../bot/adapter.ts";
-import type { Logger } from "../../config/logger.ts";
-import type { Db } from "../../db/client.ts";
-import type { FormSettings } from "../../commands/types.ts";
-import type { InboundResult } from "../../messages/queues.ts";
+import type { FormDeps } from "./deps.ts";
 import { MAX_PHOTO_BYTES, MAX_PHOTOS } from "./photos.ts";
 import { loadForm, recordOfForm } from "./submission.ts";
 import { donePage, formView, refusalPage } from "./views.ts";
@@ -18,15 +14,6 @@ import { servePhoto } from "./photo-route.ts";
 import { formPage } from "./form-page.ts";
 import { messagePage } from "./html.ts";
 
-export interface FormDeps {
-  db: Db;
-  forms: FormSettings;
-  photoDir: string;
-  now: () => Date;
-  sink: InboundSink;
-  resultOf: (jobId: string, timeoutMs: number) => Promise<InboundResult | undefined>;
-  log: Logger;
-}
 
 const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(body);
 

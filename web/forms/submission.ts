@@ -1,11 +1,15 @@
 /** One form link's state: who it belongs to, and whether it was already used. */
 import type { Db } from "../../db/client.ts";
 import type { FormTokenPayload } from "../../commands/form-link.ts";
+import { findCommand } from "../../commands/registry.ts";
+import type { AnyCommand } from "../../commands/types.ts";
 import { verifyToken } from "../../core/signed-token.ts";
 import { sourceKey } from "../../messages/messages.ts";
 
 export interface FormContext {
   token: FormTokenPayload;
+  /** The command the form submits (it has `webForm`). */
+  command: AnyCommand & { webForm: { title: string } };
   messageId: string;
   sourceKey: string;
   community: { id: number; name: string; timezone: string; schools: { fullName: string }[] };
@@ -18,6 +22,8 @@ export async function loadForm(db: Db, secret: string, rawToken: string, now: Da
   const check = verifyToken<FormTokenPayload>(secret, rawToken, now);
   if (!check.ok) return check;
   const token = check.payload;
+  const command = typeof token.cmd === "string" ? findCommand(token.cmd) : undefined;
+  if (!command?.webForm) return { ok: false, reason: "tampered" };
   const [community, member] = await Promise.all([
     db.community.findUnique({ where: { id: token.c }, include: { schools: { orderBy: [{ role: "asc" }, { id: "asc" }] } } }),
     db.member.findUnique({ where: { id: token.m }, include: { school: true } }),
@@ -28,7 +34,7 @@ export async function loadForm(db: Db, secret: string, rawToken: string, now: Da
   return {
     ok: true,
     ctx: {
-      token, messageId, sourceKey: sourceKey({ platform: token.p, chatId: token.ch, messageId }),
+      token, command: { ...command, webForm: command.webForm }, messageId, sourceKey: sourceKey({ platform: token.p, chatId: token.ch, messageId }),
       community: { id: community.id, name: community.name, timezone: community.timezone, schools: community.schools },
       member: { id: member.id, displayName: member.displayName, schoolName: member.school?.fullName },
     },

@@ -1,10 +1,10 @@
 /** Reading a multipart submission, checking it, storing photos, and queueing it as one message. */
 import type { FastifyRequest } from "fastify";
-import { recordCommand, checkDay } from "../../commands/record.ts";
+import { checkDay } from "../../commands/record.ts";
 import { isUserError } from "../../commands/errors.ts";
 import { todayIn } from "../../core/dates.ts";
 import { signToken } from "../../core/signed-token.ts";
-import type { FormDeps } from "./routes.ts";
+import type { FormDeps } from "./deps.ts";
 import { MAX_PHOTOS, photoName, sniffImage, storePhoto, type ImageType } from "./photos.ts";
 import { recordOfForm, type FormContext } from "./submission.ts";
 import { checkForm, type FormValues } from "./validate.ts";
@@ -54,7 +54,9 @@ export async function submitForm(deps: FormDeps, ctx: FormContext, upload: Uploa
   // Recognition needs the schools with their ids and short names, as a command's context has them.
   const schools = await deps.db.school.findMany({ where: { communityId: ctx.community.id }, select: { id: true, fullName: true, shortNames: true, role: true } });
   const env = { now, zone: ctx.community.timezone, schools };
-  const check = checkForm(recordCommand.args, upload.values, env, requiredFields(ctx), (args): Record<string, string> => {
+  const { command } = ctx;
+  const check = checkForm(command.args, upload.values, env, requiredFields(ctx), (args): Record<string, string> => {
+    // The same date rule as a typed command: not more than a year away.
     const day = (args.date as { date?: string } | undefined)?.date;
     try {
       if (day) checkDay(day, today);
@@ -73,8 +75,8 @@ export async function submitForm(deps: FormDeps, ctx: FormContext, upload: Uploa
   const photoUrls = await keepPhotos(deps, ctx, upload);
   const { token: t } = ctx;
   const { jobId } = await deps.sink({
-    platform: t.p, chatId: t.ch, chatType: t.t, senderId: t.u, senderName: t.n, text: `/${recordCommand.name}（网页表单）`,
-    messageId: ctx.messageId, mentioned: true, receivedAt: now.toISOString(), form: { command: recordCommand.name, args: check.args },
+    platform: t.p, chatId: t.ch, chatType: t.t, senderId: t.u, senderName: t.n, text: `/${command.name}（网页表单）`,
+    messageId: ctx.messageId, mentioned: true, receivedAt: now.toISOString(), form: { command: command.name, args: check.args },
   });
   const result = await deps.resultOf(jobId, RESULT_WAIT_MS);
   const lines = result ? result.replies.map((r) => r.text) : ["已收到，正在处理。几秒后可在群里看到确认，或发送 /列表 查看。"];

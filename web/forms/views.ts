@@ -1,6 +1,5 @@
 /** The pages around the form: the form's own view model, refusals, and the result. */
 import { fieldsOf } from "../../commands/fields.ts";
-import { recordCommand } from "../../commands/record.ts";
 import { todayIn } from "../../core/dates.ts";
 import type { FormView } from "./form-page.ts";
 import { esc, messagePage } from "./html.ts";
@@ -8,7 +7,7 @@ import type { FormContext } from "./submission.ts";
 import type { FormValues } from "./validate.ts";
 
 /** The host school is asked for by a typed /记录 when the recorder has none; the form always asks. */
-export const requiredFields = (ctx: FormContext): string[] => (ctx.community.schools.length > 0 ? ["host"] : []);
+export const requiredFields = (ctx: FormContext): string[] => ("host" in ctx.command.args.shape && ctx.community.schools.length > 0 ? ["host"] : []);
 
 export function formView(ctx: FormContext, now: Date, values: FormValues, errors: Record<string, string>): FormView {
   const defaults: FormValues = {
@@ -17,9 +16,9 @@ export function formView(ctx: FormContext, now: Date, values: FormValues, errors
     ...(ctx.member.schoolName ? { host: ctx.member.schoolName } : {}),
   };
   return {
-    heading: "登记活动",
+    heading: ctx.command.webForm.title,
     who: `${ctx.community.name} · ${ctx.member.displayName}`,
-    fields: fieldsOf(recordCommand.args),
+    fields: fieldsOf(ctx.command.args),
     required: requiredFields(ctx),
     schools: ctx.community.schools.map((s) => s.fullName),
     values: Object.keys(values).length > 0 ? values : defaults,
