@@ -26,6 +26,7 @@ import { WorkerManager } from "../workers/worker-manager.ts";
 import { checkRedis, preparePostgres } from "./preflight.ts";
 import { formSettings } from "./forms.ts";
 import { registerFormRoutes } from "../web/forms/routes.ts";
+import { registerDownloadRoutes } from "../web/downloads/routes.ts";
 
 export interface AppOptions {
   env: Env;
@@ -101,7 +102,10 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });
     workers.register("outbound", outboundProcessor(adapters, limiter), env.OUTBOUND_CONCURRENCY);
     const gw = gateway;
-    if (forms) registerFormRoutes(http, { db, forms, photoDir: env.PHOTO_DIR, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
+    if (forms) {
+      registerFormRoutes(http, { db, forms, photoDir: env.PHOTO_DIR, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
+      registerDownloadRoutes(http, { db, forms, now, log });
+    }
   }
 
   const address = await http.listen({ host: env.HOST, port: env.PORT });

@@ -8,6 +8,8 @@ import { pushTargetCommand } from "./push-targets.ts";
 import { editCommand } from "./edit.ts";
 import { formCommand } from "./form.ts";
 import { helpCommand } from "./help.ts";
+import { districtCommand } from "./district.ts";
+import { exportCommand } from "./export.ts";
 import { listCommand } from "./list.ts";
 import { memberCommand } from "./member.ts";
 import { pairCommand } from "./pair.ts";
@@ -19,7 +21,7 @@ import { undoCommand } from "./undo.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
   recordCommand, formCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
-  pairCommand, schoolCommand, memberCommand, linkCodeCommand, linkCommand, notifyCommand, pushTargetCommand, bindCommand, helpCommand,
+  pairCommand, schoolCommand, memberCommand, linkCodeCommand, linkCommand, notifyCommand, pushTargetCommand, exportCommand, districtCommand, bindCommand, helpCommand,
 ];
 
 const byName = new Map<string, AnyCommand>();
