@@ -1,4 +1,5 @@
 /** Building the platform adapters the configuration asks for (secrets go from env straight in, never logged). */
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { WecomAdapter } from "../bot/wecom/adapter.ts";
@@ -34,6 +35,8 @@ export function dingtalkAdapter(env: Env, { http, log }: Omit<Parts, "redis">): 
     mode: env.DINGTALK_MODE,
     gatewayUrl: env.DINGTALK_GATEWAY_URL ?? `${env.DINGTALK_API_BASE}/v1.0/gateway/connections/open`,
     keepAliveMs: env.DINGTALK_KEEPALIVE_MS,
+    backoff: { initialMs: env.DINGTALK_BACKOFF_INITIAL_MS, maxMs: env.DINGTALK_BACKOFF_MAX_MS },
+    spoolDir: join(env.SPOOL_DIR, env.QUEUE_PREFIX, "dingtalk"),
     http,
     log,
   });

@@ -7,13 +7,14 @@ import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from "dingtalk-strea
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "../../config/logger.ts";
 import type { InboundMessage, OutboundMessage, Reply } from "../../messages/messages.ts";
-import type { InboundSink, PlatformAdapter } from "../adapter.ts";
+import type { ConnectionStatus, InboundSink, PlatformAdapter } from "../adapter.ts";
 import type { Delivery } from "../delivery.ts";
 import { splitForLimit } from "../split.ts";
 import { DingtalkApi, SessionExpired, type DingtalkApiOptions, type DingtalkMessage } from "./api.ts";
 import { registerDingtalkCallback } from "./http-callback.ts";
 import { commandFromCardCallback, messageFromRobot, type DingtalkReplyHandle } from "./inbound.ts";
-import { StreamClient } from "./stream-client.ts";
+import { InboundSpool, spoolDefaults } from "../spool.ts";
+import { StreamClient, type Backoff } from "./stream-client.ts";
 
 const MARKDOWN_LIMIT = 5000;
 /** A session webhook this close to its expiry is not used (the request could arrive after it). */
@@ -24,6 +25,9 @@ export interface DingtalkAdapterOptions {
   mode: "stream" | "http";
   gatewayUrl: string;
   keepAliveMs: number;
+  backoff: Backoff;
+  /** Folder of the local spool that keeps messages the queue refused. */
+  spoolDir: string;
   http: FastifyInstance;
   log: Logger;
   now?: () => number;
@@ -36,7 +40,7 @@ export class DingtalkAdapter implements PlatformAdapter {
   readonly platform = "dingtalk" as const;
   readonly api: DingtalkApi;
   client: StreamClient | undefined;
-  private sink: InboundSink | undefined;
+  private spool: InboundSpool | undefined;
   private readonly log: Logger;
   private readonly now: () => number;
 
@@ -47,16 +51,21 @@ export class DingtalkAdapter implements PlatformAdapter {
   }
 
   async start(sink: InboundSink): Promise<void> {
-    this.sink = sink;
     if (this.opts.mode === "http") {
       registerDingtalkCallback(this.opts.http, this.opts.api.clientSecret, sink, this.log);
       return;
     }
-    const client = new StreamClient({ clientId: this.opts.api.clientId, clientSecret: this.opts.api.clientSecret, gatewayUrl: this.opts.gatewayUrl, keepAliveMs: this.opts.keepAliveMs, log: this.log });
-    client.registerCallbackListener(TOPIC_ROBOT, (frame) => void this.onRobotMessage(frame));
-    client.registerCallbackListener(TOPIC_CARD, (frame) => void this.onCardCallback(frame));
+    this.spool = new InboundSpool(sink, { ...spoolDefaults, dir: this.opts.spoolDir, log: this.log });
+    await this.spool.start();
+    const client = new StreamClient({ clientId: this.opts.api.clientId, clientSecret: this.opts.api.clientSecret, gatewayUrl: this.opts.gatewayUrl, keepAliveMs: this.opts.keepAliveMs, backoff: this.opts.backoff, log: this.log });
+    client.on(TOPIC_ROBOT, (frame, ack) => void this.onRobotMessage(frame, ack));
+    client.on(TOPIC_CARD, (frame, ack) => void this.onCardCallback(frame, ack));
     this.client = client;
-    void client.connect();
+    client.start();
+  }
+
+  status(): ConnectionStatus[] {
+    return this.client ? [this.client.status()] : [];
   }
 
   plan(message: OutboundMessage): Delivery[] {
@@ -66,7 +75,8 @@ export class DingtalkAdapter implements PlatformAdapter {
   }
 
   async stop(): Promise<void> {
-    this.client?.disconnect();
+    this.client?.stop();
+    this.spool?.stop();
   }
 
   private async sendOne(message: OutboundMessage, handle: Partial<DingtalkReplyHandle> | undefined, m: DingtalkMessage): Promise<void> {
@@ -88,39 +98,37 @@ export class DingtalkAdapter implements PlatformAdapter {
     return this.api.toGroup(handle?.openConversationId ?? message.chatId, m);
   }
 
-  private async onRobotMessage(frame: DWClientDownStream): Promise<void> {
-    const messageId = frame.headers?.messageId;
-    const message = messageFromRobot(safeJson(frame.data), new Date());
+  private async onRobotMessage(frame: DWClientDownStream, ack: (result: unknown) => void): Promise<void> {
+    const message = messageFromRobot(safeJson(frame.data), new Date(this.now()));
     if (!message) {
       this.log.debug("dingtalk robot frame ignored (not a text or voice message)");
-      if (messageId) this.client?.socketCallBackResponse(messageId, {});
-      return;
+      return ack({});
     }
-    await this.accept(message, messageId);
+    await this.accept(message, ack);
   }
 
-  private async onCardCallback(frame: DWClientDownStream): Promise<void> {
+  private async onCardCallback(frame: DWClientDownStream, ack: (result: unknown) => void): Promise<void> {
     const messageId = frame.headers?.messageId;
     const click = commandFromCardCallback(safeJson(frame.data));
-    if (!click || !messageId) {
-      if (messageId) this.client?.socketCallBackResponse(messageId, {});
-      return;
-    }
+    if (!click || !messageId) return ack({});
     const group = click.conversationId !== undefined;
     const handle: DingtalkReplyHandle = { via: "dingtalk", conversationType: group ? "group" : "direct", openConversationId: click.conversationId ?? click.userId, staffId: click.userId };
     await this.accept({
       platform: "dingtalk", chatId: click.conversationId ?? click.userId, chatType: group ? "group" : "direct", senderId: click.userId, senderName: "",
-      text: click.command, messageId: `card-${messageId}`, mentioned: true, receivedAt: new Date().toISOString(), replyHandle: { ...handle },
-    }, messageId);
+      text: click.command, messageId: `card-${messageId}`, mentioned: true, receivedAt: new Date(this.now()).toISOString(), replyHandle: { ...handle },
+    }, ack);
   }
 
-  /** Acknowledged once safely queued; not acknowledged if the queue refused (DingTalk may then push it again). */
-  private async accept(message: InboundMessage, streamMessageId: string | undefined): Promise<void> {
+  /**
+   * Acknowledged once queued or spooled. DingTalk never pushes a robot message again, so a
+   * refusal is not left to a redelivery: the spool keeps it until the queue takes it.
+   */
+  private async accept(message: InboundMessage, ack: (result: unknown) => void): Promise<void> {
     try {
-      await this.sink?.(message);
-      if (streamMessageId) this.client?.socketCallBackResponse(streamMessageId, {});
+      await this.spool!.accept(message);
+      ack({});
     } catch (e) {
-      this.log.error({ err: e instanceof Error ? e.message : String(e), messageId: message.messageId }, "dingtalk message could not be queued");
+      this.log.error({ err: e instanceof Error ? e.message : String(e), messageId: message.messageId }, "dingtalk message could neither be queued nor spooled");
     }
   }
 }
