@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { PlatformAdapter } from "../bot/adapter.ts";
 import { Gateway } from "../bot/gateway.ts";
+import { platformHealth } from "../bot/health.ts";
 import { createHttpServer } from "../bot/http.ts";
 import { RateLimiter } from "../bot/rate-limiter.ts";
 import { SimulatorAdapter } from "../bot/simulator/adapter.ts";
@@ -72,12 +73,12 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
   }
 
-  const health = async () => {
+  const health = async (verbose: boolean) => {
     const [redisOk, pgOk] = await Promise.all([
       shared.ping().then(() => true, () => false),
       db.$queryRaw`SELECT 1`.then(() => true, () => false),
     ]);
-    return { redis: redisOk, postgres: pgOk };
+    return { redis: redisOk, postgres: pgOk, platforms: platformHealth(adapters.values(), Date.now(), env.PLATFORM_DOWN_MS, verbose) };
   };
   const http: FastifyInstance = createHttpServer(log, health);
   const adapters = new Map<Platform, PlatformAdapter>();
