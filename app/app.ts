@@ -93,7 +93,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     }
     const wecom = wecomAdapter(env, { http, redis: pipelined, log });
     if (wecom) adapters.set("wecom", wecom);
-    const dingtalk = dingtalkAdapter(env, { http, log });
+    const dingtalk = dingtalkAdapter(env, { http, redis: pipelined, log });
     if (dingtalk) adapters.set("dingtalk", dingtalk);
     for (const adapter of adapters.values()) await adapter.start(gateway.sink);
     const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });

@@ -66,6 +66,8 @@ export const envSchema = z.object({
   /** Stream reconnect backoff: first delay and cap (exponential, with jitter). */
   DINGTALK_BACKOFF_INITIAL_MS: z.coerce.number().int().min(10).default(1_000),
   DINGTALK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(60_000),
+  /** callbackRouteKey sent with each interactive card (as registered for the app's card callbacks), if any. */
+  DINGTALK_CARD_ROUTE_KEY: z.string().optional(),
   /** Where inbound messages wait on disk while Redis refuses them (one subfolder per queue prefix). */
   SPOOL_DIR: z.string().default("./data/spool"),
   /** /healthz answers 503 once a configured platform connection has been down this long. */
