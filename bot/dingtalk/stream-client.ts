@@ -94,7 +94,7 @@ export class StreamClient {
     this.setState("connected");
     if (previous) {
       this.stats.handovers++;
-      previous.close();
+      previous.retire();
     }
     this.log.info({ handover: previous !== undefined }, "dingtalk stream connected");
   }

@@ -28,16 +28,19 @@ export interface StreamSocketOptions {
 interface DWClientInternals {
   dw_url?: string;
   userDisconnect: boolean;
-  socket?: { readyState: number; ping(data?: unknown): void; terminate(): void; once(event: "close", cb: () => void): void };
+  socket?: { readyState: number; ping(data?: unknown): void; terminate(): void; close(): void; once(event: "close", cb: () => void): void };
 }
 
 const OPEN = 1;
+/** A retired socket that has not finished its close handshake by then is cut. */
+const RETIRE_GRACE_MS = 5000;
 
 export class StreamSocket extends DWClient {
   private readonly internals = this as unknown as DWClientInternals;
   /** "frame" (a CALLBACK frame), "disconnect-notice", "closed". */
   readonly events = new EventEmitter();
   private watchdog: NodeJS.Timeout | undefined;
+  private retireTimer: NodeJS.Timeout | undefined;
   private answered = true;
   private closed = false;
   openedAt = 0;
@@ -65,7 +68,20 @@ export class StreamSocket extends DWClient {
     return !this.closed && this.internals.socket?.readyState === OPEN;
   }
 
-  /** Ends this socket for good (no close handshake to wait for: acks already went out). */
+  /**
+   * Ends a socket that a newer one replaced: a close handshake, so frames DingTalk already put
+   * on the wire still arrive and are handled; cut after a grace period if the server is silent.
+   */
+  retire(): void {
+    if (this.closed) return;
+    this.internals.userDisconnect = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    this.retireTimer = setTimeout(() => this.close(), RETIRE_GRACE_MS);
+    this.internals.socket?.close();
+  }
+
+  /** Ends this socket at once (stopping, or a dead socket). */
   close(): void {
     this.internals.userDisconnect = true;
     this.internals.socket?.terminate();
@@ -119,7 +135,9 @@ export class StreamSocket extends DWClient {
 
   private finish(): void {
     if (this.watchdog) clearInterval(this.watchdog);
+    if (this.retireTimer) clearTimeout(this.retireTimer);
     this.watchdog = undefined;
+    this.retireTimer = undefined;
     if (this.closed) return;
     this.closed = true;
     this.events.emit("closed");

@@ -27,8 +27,9 @@ import { readBody, sendJson, waitFor, WindowCounter } from "./http-util.ts";
 interface Conn {
   ws: WebSocket;
   acks: { messageId: string; code: number; data: string }[];
-  /** Robot messages pushed on this connection (for the "never twice" bookkeeping). */
   openedAt: number;
+  /** Sent a disconnect notice: new messages go to other connections (protocol.md: 优雅断开，避免直接断连接影响业务连续性). */
+  draining: boolean;
 }
 
 /** A StandardCard the robot sent (cardData parsed), as later updated. */
@@ -66,8 +67,9 @@ export class FakeDingtalk {
   /** Handshakes to refuse from now on (the ticket is burnt, the upgrade answered 503). */
   refuseHandshakes = 0;
   refusedHandshakes = 0;
-  /** Most connections open at once, ever. */
+  /** Most connections open at once, ever, and the count after every open and close. */
   maxOpen = 0;
+  readonly openHistory: { at: number; open: number }[] = [];
   /** OpenAPI calls to answer with 403 QpsLimitForAppkeyAndApi from now on. */
   throttleNext = 0;
   readonly cards = new Map<string, Card>();
@@ -132,7 +134,7 @@ export class FakeDingtalk {
    */
   async userSays(o: { text: string; userId: string; nick?: string; conversationId: string; group?: boolean; msgId?: string; sessionLifeMs?: number; to?: Conn; session?: string }): Promise<{ msgId: string; session: string; streamMessageId: string }> {
     const group = o.group !== false;
-    const conn = o.to ?? this.open()[0] ?? (await this.waitForOpen())[0]!;
+    const conn = o.to ?? this.open().find((c) => !c.draining) ?? (await waitFor(() => this.open().find((c) => !c.draining), 10_000, "a live dingtalk connection"));
     const session = o.session ?? randomUUID();
     this.sessions.set(session, Date.now() + (o.sessionLifeMs ?? 90 * 60_000));
     const msgId = o.msgId ?? `msg${randomUUID().replace(/-/g, "")}`;
@@ -222,6 +224,7 @@ export class FakeDingtalk {
   /** The server's "disconnect" notice (protocol.md: data {reason}); the server closes the TCP connection 10 s later. */
   disconnect(conn: Conn, closeAfterMs = this.opts.closeAfterNoticeMs ?? 10_000): void {
     this.system(conn, "disconnect", { reason: "connection is expired" });
+    conn.draining = true;
     const t = setTimeout(() => {
       this.closeTimers.delete(t);
       conn.ws.terminate();
@@ -238,9 +241,11 @@ export class FakeDingtalk {
   }
 
   private onConnection(ws: WebSocket): void {
-    const conn: Conn = { ws, acks: [], openedAt: Date.now() };
+    const conn: Conn = { ws, acks: [], openedAt: Date.now(), draining: false };
     this.conns.push(conn);
     this.maxOpen = Math.max(this.maxOpen, this.open().length);
+    this.openHistory.push({ at: Date.now(), open: this.open().length });
+    ws.on("close", () => this.openHistory.push({ at: Date.now(), open: this.open().length }));
     ws.on("ping", (data) => {
       if (!this.silent) ws.pong(data);
     });
