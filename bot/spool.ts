@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../config/logger.ts";
-import { messageKey, type InboundMessage } from "../messages/messages.ts";
+import { inboundMessageSchema, messageKey, type InboundMessage } from "../messages/messages.ts";
 import type { InboundSink } from "./adapter.ts";
 
 export interface SpoolOptions {
@@ -25,6 +25,14 @@ export interface SpoolOptions {
 }
 
 export const spoolDefaults = { attempts: 3, attemptTimeoutMs: 3000, retryDelayMs: 200, drainEveryMs: 2000 };
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -82,8 +90,14 @@ export class InboundSpool {
     try {
       for (const name of await this.files()) {
         const path = join(this.opts.dir, name);
-        const message = JSON.parse(await readFile(path, "utf8")) as InboundMessage;
-        await withTimeout(this.sink(message), this.opts.attemptTimeoutMs);
+        const message = inboundMessageSchema.safeParse(parseOrUndefined(await readFile(path, "utf8")));
+        if (!message.success) {
+          // Never retried forever, never deleted unseen: set aside for a person to look at.
+          await rename(path, `${path}.bad`);
+          this.opts.log.error({ file: name }, "spooled message unreadable; kept as .bad");
+          continue;
+        }
+        await withTimeout(this.sink(message.data), this.opts.attemptTimeoutMs);
         await unlink(path);
         moved++;
       }
