@@ -43,7 +43,7 @@ export class WecomAdapter implements PlatformAdapter {
   constructor(private readonly opts: WecomAdapterOptions) {
     this.log = opts.log.child({ platform: "wecom" });
     this.connection = opts.bot && new BotConnection({ ...opts.bot, log: opts.log });
-    this.app = opts.app && new WecomAppApi(opts.app.api);
+    this.app = opts.app && new WecomAppApi(opts.app.api, opts.log.child({ platform: "wecom", mode: "app" }));
     this.cards = new CardStore(opts.redis, opts.prefix);
   }
 
