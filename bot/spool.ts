@@ -48,6 +48,8 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export class InboundSpool {
   private drainTimer: NodeJS.Timeout | undefined;
   private draining = false;
+  /** A drain was asked for while one ran: run again right after (files may have arrived meanwhile). */
+  private drainAgain = false;
   private stopped = false;
 
   constructor(private readonly sink: InboundSink, private readonly opts: SpoolOptions) {}
@@ -84,8 +86,12 @@ export class InboundSpool {
 
   /** Moves spooled messages into the queue; stops at the first refusal and tries again later. */
   async drain(): Promise<number> {
-    if (this.draining) return 0;
+    if (this.draining) {
+      this.drainAgain = true;
+      return 0;
+    }
     this.draining = true;
+    this.drainAgain = false;
     let moved = 0;
     try {
       for (const name of await this.files()) {
@@ -107,6 +113,7 @@ export class InboundSpool {
     } finally {
       this.draining = false;
     }
+    if (this.drainAgain) this.scheduleDrain(0);
     if (moved) this.opts.log.info({ moved }, "spooled messages queued");
     return moved;
   }

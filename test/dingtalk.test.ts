@@ -42,7 +42,7 @@ const textOf = (s: Sent) => JSON.stringify(s.body);
 async function says(conversationId: string, userId: string, text: string, opts: { sessionLifeMs?: number } = {}) {
   const before = fake.sent.length;
   const m = await fake.userSays({ conversationId, userId, text, ...opts });
-  const reply = await waitFor(() => fake.sent.slice(before).find((s) => s.target === m.session || s.target === conversationId), 10_000, `reply to ${text}`);
+  const reply = await waitFor(() => fake.sent.slice(before).find((s) => s.target === m.session || s.target === conversationId), 20_000, `reply to ${text}`);
   return { ...m, reply };
 }
 

@@ -73,6 +73,9 @@ export class StreamClient {
     if (this.opening || this.retry || this.stopped) return;
     this.opening = true;
     const socket = new StreamSocket({ ...this.opts, topics: [...this.handlers.keys()] });
+    // Wired before opening: DingTalk may push a frame in the same packet as the handshake answer,
+    // and it is emitted before the open promise's continuation runs.
+    this.wire(socket);
     try {
       this.stats.gatewayCalls++;
       await socket.open();
@@ -88,7 +91,6 @@ export class StreamClient {
     }
     this.opening = false;
     if (this.stopped) return socket.close();
-    this.wire(socket);
     const previous = this.current;
     this.current = socket;
     this.setState("connected");

@@ -28,6 +28,8 @@ interface Conn {
   ws: WebSocket;
   acks: { messageId: string; code: number; data: string }[];
   openedAt: number;
+  /** Who ended the connection: the bot (a close frame) or the server (after a disconnect notice, or stop). */
+  closedBy?: "client" | "server";
   /** Sent a disconnect notice: new messages go to other connections (protocol.md: 优雅断开，避免直接断连接影响业务连续性). */
   draining: boolean;
 }
@@ -134,7 +136,9 @@ export class FakeDingtalk {
    */
   async userSays(o: { text: string; userId: string; nick?: string; conversationId: string; group?: boolean; msgId?: string; sessionLifeMs?: number; to?: Conn; session?: string }): Promise<{ msgId: string; session: string; streamMessageId: string }> {
     const group = o.group !== false;
-    const conn = o.to ?? this.open().find((c) => !c.draining) ?? (await waitFor(() => this.open().find((c) => !c.draining), 10_000, "a live dingtalk connection"));
+    // DingTalk pushes on a live connection: a requested one that has closed meanwhile is replaced by a live one.
+    const requested = o.to && o.to.ws.readyState === o.to.ws.OPEN ? o.to : undefined;
+    const conn = requested ?? this.open().find((c) => !c.draining) ?? (await waitFor(() => this.open().find((c) => !c.draining), 10_000, "a live dingtalk connection"));
     const session = o.session ?? randomUUID();
     this.sessions.set(session, Date.now() + (o.sessionLifeMs ?? 90 * 60_000));
     const msgId = o.msgId ?? `msg${randomUUID().replace(/-/g, "")}`;
@@ -227,6 +231,8 @@ export class FakeDingtalk {
     conn.draining = true;
     const t = setTimeout(() => {
       this.closeTimers.delete(t);
+      if (conn.ws.readyState !== conn.ws.OPEN) return;
+      conn.closedBy = "server";
       conn.ws.terminate();
     }, closeAfterMs);
     this.closeTimers.add(t);
@@ -245,7 +251,10 @@ export class FakeDingtalk {
     this.conns.push(conn);
     this.maxOpen = Math.max(this.maxOpen, this.open().length);
     this.openHistory.push({ at: Date.now(), open: this.open().length });
-    ws.on("close", () => this.openHistory.push({ at: Date.now(), open: this.open().length }));
+    ws.on("close", () => {
+      conn.closedBy ??= "client";
+      this.openHistory.push({ at: Date.now(), open: this.open().length });
+    });
     ws.on("ping", (data) => {
       if (!this.silent) ws.pong(data);
     });
