@@ -74,7 +74,7 @@ export class DingtalkApi {
   constructor(private readonly opts: DingtalkApiOptions) {
     this.token = new AccessToken(async () => {
       const a = await requestJson<Answer>("dingtalk accessToken", `${opts.apiBase}/v1.0/oauth2/accessToken`, { body: { appKey: opts.clientId, appSecret: opts.clientSecret } });
-      if (!a.accessToken) throw new Error(`dingtalk accessToken failed: ${a.code ?? "no token"}`);
+      if (!a.accessToken) throw new Error(`dingtalk accessToken failed: ${a.code ?? "no token"} ${a.message ?? ""}`.trim());
       return { token: a.accessToken, expiresInS: a.expireIn ?? 7200 };
     });
   }
@@ -83,9 +83,10 @@ export class DingtalkApi {
     const a = await requestJson<Answer>("dingtalk session webhook", url, { body: sessionBody(m) });
     const code = a.errcode ?? 0;
     if (code === 0) return;
-    if (code === 130101 || code === 410100) throw new ThrottledError(60_000, `dingtalk session webhook errcode ${code}`);
+    const detail = `dingtalk session webhook errcode ${code}${a.errmsg ? `: ${a.errmsg}` : ""}`;
+    if (code === 130101 || code === 410100) throw new ThrottledError(60_000, detail);
     // Expired or unknown session: the caller falls back to the OpenAPI.
-    throw new SessionExpired(`dingtalk session webhook errcode ${code}`);
+    throw new SessionExpired(detail);
   }
 
   toGroup(openConversationId: string, m: DingtalkMessage): Promise<void> {
