@@ -56,12 +56,14 @@ export class DingtalkAdapter implements PlatformAdapter {
   }
 
   async start(sink: InboundSink): Promise<void> {
+    const spool = new InboundSpool(sink, { ...spoolDefaults, dir: this.opts.spoolDir, log: this.log });
+    this.spool = spool;
+    await spool.start();
     if (this.opts.mode === "http") {
-      registerDingtalkCallback(this.opts.http, this.opts.api.clientSecret, sink, this.log);
+      // The HTTP callback is pushed once too: answered once queued or spooled.
+      registerDingtalkCallback(this.opts.http, this.opts.api.clientSecret, async (m) => ((await spool.accept(m)), { jobId: "", existed: false }), this.log);
       return;
     }
-    this.spool = new InboundSpool(sink, { ...spoolDefaults, dir: this.opts.spoolDir, log: this.log });
-    await this.spool.start();
     const client = new StreamClient({ clientId: this.opts.api.clientId, clientSecret: this.opts.api.clientSecret, gatewayUrl: this.opts.gatewayUrl, keepAliveMs: this.opts.keepAliveMs, backoff: this.opts.backoff, log: this.log });
     client.on(TOPIC_ROBOT, (frame, ack) => void this.onRobotMessage(frame, ack));
     client.on(TOPIC_CARD, (frame, ack) => void this.onCardCallback(frame, ack));
