@@ -144,4 +144,34 @@ describe("an hour of DingTalk Stream life", () => {
     expect(verbose.ok).toBe(true);
     expect(verbose.platforms[0]!.reconnects).toBeGreaterThan(0);
   }, 30_000);
+
+  it("the server's own rhythm: a notice every 250 ms on every connection, 40 messages meanwhile, none lost", async () => {
+    await fake.waitForOpen();
+    const conversationId = unique("cid");
+    const admin = unique("staff");
+    for (const [text, answer] of [[`/绑定 ${unique("共同体")}`, /绑定/], ["/学校 添加 清涧县第二小学 核心 二小", /二小/]] as const) {
+      const before = fake.sent.length;
+      await fake.userSays({ conversationId, userId: admin, text });
+      await waitFor(() => fake.sent.slice(before).find((s) => answer.test(JSON.stringify(s.body))), 10_000, text);
+    }
+    const notices = fake.conns.filter((c) => c.draining).length;
+    fake.startDisconnecting(250);
+    try {
+      for (let i = 1; i <= 40; i++) {
+        await fake.userSays({ conversationId, userId: admin, text: `/记录 听评课 11月19日 二小 《节奏${i}》` });
+        await sleep(75);
+      }
+    } finally {
+      fake.stopDisconnecting();
+    }
+    expect(fake.conns.filter((c) => c.draining).length - notices).toBeGreaterThanOrEqual(8);
+    let list: unknown[] = [];
+    const until = Date.now() + 30_000;
+    while (list.length < 40 && Date.now() < until) {
+      await sleep(250);
+      list = (await activitiesForChat(app.db, "dingtalk", conversationId, true)) ?? [];
+    }
+    expect(new Set(list.map((a) => JSON.stringify(a).match(/节奏(\d+)/)?.[1])).size).toBe(40);
+    expect(fake.maxOpen).toBeLessThanOrEqual(2);
+  }, 60_000);
 });
