@@ -154,7 +154,12 @@ describe("DingTalk Stream mode", () => {
     for (const junk of ["", "nope", "{", "null", "[]", JSON.stringify({ type: "CALLBACK" }), JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/im/bot/messages/get", messageId: "m1" }, data: "{bad" }),
       JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/im/bot/messages/get", messageId: "m2" }, data: JSON.stringify({ msgId: 1, text: 2 }) }),
       JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/card/instances/callback", messageId: "m3" }, data: JSON.stringify({ userId: "u", content: "{not json" }) }),
-      JSON.stringify({ type: "SYSTEM", headers: {} }), JSON.stringify({ type: "EVENT", headers: { messageId: "e1" }, data: "x" })]) {
+      JSON.stringify({ type: "SYSTEM", headers: {} }), JSON.stringify({ type: "EVENT", headers: { messageId: "e1" }, data: "x" }),
+      // Card presses for a card we never sent, a button it does not have, no button at all.
+      ...[{ outTrackId: "nosuchcard", userId: "u", content: JSON.stringify({ cardPrivateData: { actionIds: ["btn_0"] } }) },
+        { outTrackId: "nosuchcard", userId: "u", content: JSON.stringify({ cardPrivateData: { actionIds: ["btn_99"] } }) },
+        { outTrackId: "x", userId: "u", content: JSON.stringify({ cardPrivateData: { actionIds: [] } }) },
+        { outTrackId: 5, userId: null, content: 7 }].map((d, i) => JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/card/instances/callback", messageId: `c${i}` }, data: JSON.stringify(d) }))]) {
       fake.sendRaw(junk);
     }
     fake.push(conn!, "/v1.0/im/bot/messages/get", { msgId: "x", conversationId: "c", msgtype: "picture", senderStaffId: "u" });
