@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { PlatformAdapter } from "../bot/adapter.ts";
 import { Gateway } from "../bot/gateway.ts";
+import { platformHealth } from "../bot/health.ts";
 import { createHttpServer } from "../bot/http.ts";
 import { RateLimiter } from "../bot/rate-limiter.ts";
 import { SimulatorAdapter } from "../bot/simulator/adapter.ts";
@@ -76,12 +77,12 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
   }
 
-  const health = async () => {
+  const health = async (verbose: boolean) => {
     const [redisOk, pgOk] = await Promise.all([
       shared.ping().then(() => true, () => false),
       db.$queryRaw`SELECT 1`.then(() => true, () => false),
     ]);
-    return { redis: redisOk, postgres: pgOk };
+    return { redis: redisOk, postgres: pgOk, platforms: platformHealth(adapters.values(), Date.now(), env.PLATFORM_DOWN_MS, verbose) };
   };
   const http: FastifyInstance = createHttpServer(log, health);
   const adapters = new Map<Platform, PlatformAdapter>();
@@ -96,7 +97,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     }
     const wecom = wecomAdapter(env, { http, redis: pipelined, log });
     if (wecom) adapters.set("wecom", wecom);
-    const dingtalk = dingtalkAdapter(env, { http, log });
+    const dingtalk = dingtalkAdapter(env, { http, redis: pipelined, log });
     if (dingtalk) adapters.set("dingtalk", dingtalk);
     for (const adapter of adapters.values()) await adapter.start(gateway.sink);
     const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });

@@ -1,4 +1,5 @@
 /** Building the platform adapters the configuration asks for (secrets go from env straight in, never logged). */
+import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import { WecomAdapter } from "../bot/wecom/adapter.ts";
@@ -27,13 +28,18 @@ export function wecomAdapter(env: Env, { http, redis, log }: Parts): WecomAdapte
   return new WecomAdapter({ ...(bot ? { bot } : {}), ...(app ? { app } : {}), redis, prefix: env.QUEUE_PREFIX, log });
 }
 
-export function dingtalkAdapter(env: Env, { http, log }: Omit<Parts, "redis">): DingtalkAdapter | undefined {
+export function dingtalkAdapter(env: Env, { http, redis, log }: Parts): DingtalkAdapter | undefined {
   if (!dingtalkEnabled(env) || !env.DINGTALK_CLIENT_ID || !env.DINGTALK_CLIENT_SECRET) return undefined;
   return new DingtalkAdapter({
     api: { apiBase: env.DINGTALK_API_BASE, clientId: env.DINGTALK_CLIENT_ID, clientSecret: env.DINGTALK_CLIENT_SECRET, robotCode: env.DINGTALK_ROBOT_CODE ?? env.DINGTALK_CLIENT_ID },
     mode: env.DINGTALK_MODE,
     gatewayUrl: env.DINGTALK_GATEWAY_URL ?? `${env.DINGTALK_API_BASE}/v1.0/gateway/connections/open`,
     keepAliveMs: env.DINGTALK_KEEPALIVE_MS,
+    backoff: { initialMs: env.DINGTALK_BACKOFF_INITIAL_MS, maxMs: env.DINGTALK_BACKOFF_MAX_MS },
+    spoolDir: join(env.SPOOL_DIR, env.QUEUE_PREFIX, "dingtalk"),
+    redis,
+    prefix: env.QUEUE_PREFIX,
+    ...(env.DINGTALK_CARD_ROUTE_KEY ? { cardRouteKey: env.DINGTALK_CARD_ROUTE_KEY } : {}),
     http,
     log,
   });

@@ -1,11 +1,15 @@
 /** `npm start`: parse the configuration, start, and close cleanly on SIGINT/SIGTERM. */
 import { loadEnv } from "../config/env.ts";
+import { createLogger } from "../config/logger.ts";
 import { startApp } from "./app.ts";
+import { installLastResort } from "./last-resort.ts";
 import { StartupError } from "./preflight.ts";
 
 async function main(): Promise<void> {
   const env = loadEnv();
-  const app = await startApp({ env });
+  const log = createLogger(env.LOG_LEVEL);
+  installLastResort(log);
+  const app = await startApp({ env, log });
   const stop = async (signal: string) => {
     app.log.info({ signal }, "shutting down");
     await app.close();

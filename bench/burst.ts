@@ -91,7 +91,7 @@ async function burst(label: string, extra: Record<string, string>, expect: RegEx
 const echo = await burst("echo baseline (no database)", { ECHO_MODE: "true" }, /\/记录/, 3901);
 const record = await burst("/记录 → PostgreSQL", {}, /已记录 #\d+/, 3902);
 const wecom = await burst("/记录 through the fake WeCom (aibot SDK, WebSocket)", {}, /已记录 #\d+/, 3903, await wecomTransport());
-const dingtalk = await burst("/记录 through the fake DingTalk (Stream SDK + session webhook)", {}, /已记录 #\d+/, 3904, await dingtalkTransport());
+const dingtalk = await burst("/记录 through the fake DingTalk (Stream + interactive card via OpenAPI)", {}, /已记录 #\d+/, 3904, await dingtalkTransport());
 const ratio = record.p99 / echo.p99;
 const f = (n: number) => n.toFixed(1);
 const rows = [echo, record, wecom, dingtalk].map((r) => `| ${r.label} | ${r.ok}/${CHATS * PER_CHAT} (worst burst) | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.perSecond)} | ${r.peakRssMb} |`);

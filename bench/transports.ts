@@ -63,7 +63,18 @@ export async function dingtalkTransport(): Promise<Transport> {
   const app = { clientId: "dingbench", clientSecret: "bench-secret" };
   const fake = await new FakeDingtalk(app).start();
   const waiters = new Waiters();
-  fake.onSent = (s) => s.target && waiters.settle(s.target, JSON.stringify(s.body));
+  // Replies with buttons go to the group as interactive cards (target: the conversation), the
+  // rest on the message's session webhook (target: the session): settle the oldest waiter of a chat.
+  const pending = new Map<string, string[]>();
+  fake.onSent = (s) => {
+    if (!s.target) return;
+    const session = pending.get(s.target)?.shift() ?? s.target;
+    for (const list of pending.values()) {
+      const i = list.indexOf(session);
+      if (i >= 0) list.splice(i, 1);
+    }
+    waiters.settle(session, JSON.stringify(s.body));
+  };
   return {
     env: { DINGTALK_CLIENT_ID: app.clientId, DINGTALK_CLIENT_SECRET: app.clientSecret, DINGTALK_API_BASE: fake.base, DINGTALK_GATEWAY_URL: fake.gatewayUrl, SIMULATOR: "false" },
     ready: async () => void (await fake.waitForOpen()),
@@ -71,6 +82,7 @@ export async function dingtalkTransport(): Promise<Transport> {
       const t0 = performance.now();
       const session = randomUUID();
       const answer = waiters.wait(session);
+      pending.set(chatId, [...(pending.get(chatId) ?? []), session]);
       await fake.userSays({ conversationId: chatId, userId, text, session });
       return { text: await answer, ms: performance.now() - t0 };
     },

@@ -5,6 +5,17 @@ import type { Delivery } from "./delivery.ts";
 /** Hands a normalized message to the pipeline; resolves once it is safely queued (the ack point). */
 export type InboundSink = (message: InboundMessage) => Promise<{ jobId: string; existed: boolean }>;
 
+/** One platform connection as /healthz reports it. */
+export interface ConnectionStatus {
+  platform: Platform;
+  /** Which connection of the platform (e.g. WeCom "bot"), when it has several kinds. */
+  part?: string;
+  state: "connecting" | "connected" | "reconnecting" | "replaced" | "stopped";
+  /** ISO time the connection entered this state. */
+  since: string;
+  reconnects: number;
+}
+
 export interface PlatformAdapter {
   readonly platform: Platform;
   start(sink: InboundSink): Promise<void>;
@@ -14,4 +25,6 @@ export interface PlatformAdapter {
    */
   plan(message: OutboundMessage): Delivery[];
   stop(): Promise<void>;
+  /** Live connections the adapter holds (none for callback-only platforms and the simulator). */
+  status?(): ConnectionStatus[];
 }

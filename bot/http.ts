@@ -5,7 +5,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { Logger } from "../config/logger.ts";
 
-export type HealthCheck = () => Promise<{ redis: boolean; postgres: boolean }>;
+/** `platforms`: each platform connection (bot/health.ts); `verbose` adds reconnect counts. */
+export type HealthCheck = (verbose: boolean) => Promise<{ redis: boolean; postgres: boolean; platforms?: { healthy: boolean }[] }>;
 
 export function createHttpServer(log: Logger, health: HealthCheck): FastifyInstance {
   const app: FastifyInstance = Fastify({ loggerInstance: log.child({ part: "http" }, { level: "warn" }) as FastifyBaseLogger, bodyLimit: 2 * 1024 * 1024, routerOptions: { maxParamLength: 1024 } }); // signed link tokens travel as path parameters
@@ -16,9 +17,10 @@ export function createHttpServer(log: Logger, health: HealthCheck): FastifyInsta
     void reply.code(status).send({ error: text });
   });
   app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: "没有这个地址。" }));
-  app.get("/healthz", async (_req, reply) => {
-    const status = await health();
-    return reply.code(status.redis && status.postgres ? 200 : 503).send({ ok: status.redis && status.postgres, ...status });
+  app.get("/healthz", async (req, reply) => {
+    const status = await health(Object.hasOwn((req.query ?? {}) as object, "verbose"));
+    const ok = status.redis && status.postgres && (status.platforms ?? []).every((p) => p.healthy);
+    return reply.code(ok ? 200 : 503).send({ ok, ...status });
   });
   return app;
 }

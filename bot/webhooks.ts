@@ -60,8 +60,10 @@ async function sendDingtalk(target: WebhookTarget, text: string, waitMs: number)
 function check(a: Answer, throttled: ReadonlySet<number>, waitMs: number, what: string): void {
   const code = a.errcode ?? 0;
   if (code === 0) return;
-  if (throttled.has(code)) throw new ThrottledError(waitMs, `${what} errcode ${code}`);
+  // The platform's own words go along, into the log line and the job's error.
+  const detail = `errcode ${code}${a.errmsg ? `: ${a.errmsg}` : ""}`;
+  if (throttled.has(code)) throw new ThrottledError(waitMs, `${what} ${detail}`);
   // Wrong key / token / signature: sending again cannot help.
-  if ([93000, 40001, 40008, 300001, 310000, 400101, 400102].includes(code)) throw new UndeliverableError(`${what} refused: errcode ${code}`);
-  throw new Error(`${what} failed: errcode ${code}`);
+  if ([93000, 40001, 40008, 300001, 310000, 400101, 400102].includes(code)) throw new UndeliverableError(`${what} refused: ${detail}`);
+  throw new Error(`${what} failed: ${detail}`);
 }

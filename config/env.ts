@@ -74,6 +74,15 @@ export const envSchema = z.object({
   DINGTALK_OAPI_BASE: z.string().url().default("https://oapi.dingtalk.com"),
   /** Stream keepalive: WebSocket ping interval; a ping unanswered by the next one ends the socket. */
   DINGTALK_KEEPALIVE_MS: z.coerce.number().int().min(200).default(8_000),
+  /** Stream reconnect backoff: first delay and cap (exponential, with jitter). */
+  DINGTALK_BACKOFF_INITIAL_MS: z.coerce.number().int().min(10).default(1_000),
+  DINGTALK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(60_000),
+  /** callbackRouteKey sent with each interactive card (as registered for the app's card callbacks), if any. */
+  DINGTALK_CARD_ROUTE_KEY: z.string().optional(),
+  /** Where inbound messages wait on disk while Redis refuses them (one subfolder per queue prefix). */
+  SPOOL_DIR: z.string().default("./data/spool"),
+  /** /healthz answers 503 once a configured platform connection has been down this long. */
+  PLATFORM_DOWN_MS: z.coerce.number().int().min(100).default(120_000),
 }).superRefine((env, ctx) => {
   const groups: [string, (keyof typeof env)[]][] = [
     ["企业微信智能机器人", ["WECOM_BOT_ID", "WECOM_BOT_SECRET"]],

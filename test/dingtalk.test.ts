@@ -28,7 +28,7 @@ const dingEnv = (extra: Record<string, string> = {}) => ({
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP, { webhookSecret: "SEC0123456789abcdef0123456789abcdef", webhookLimit: 3, webhookWindowMs: 1500 }).start();
   prefix = unique("jt");
-  app = await startTestApp({ ...dingEnv({ SIMULATOR: "true", ROBOT_RATE_LIMIT: "3", ROBOT_RATE_WINDOW_MS: "1500" }), QUEUE_PREFIX: prefix });
+  app = await startTestApp({ ...dingEnv({ SIMULATOR: "true", ROBOT_RATE_LIMIT: "3", ROBOT_RATE_WINDOW_MS: "1500" }), QUEUE_PREFIX: prefix, LOG_LEVEL: process.env.DEBUG_LOG ?? "silent" });
   await fake.waitForOpen();
 });
 
@@ -42,7 +42,7 @@ const textOf = (s: Sent) => JSON.stringify(s.body);
 async function says(conversationId: string, userId: string, text: string, opts: { sessionLifeMs?: number } = {}) {
   const before = fake.sent.length;
   const m = await fake.userSays({ conversationId, userId, text, ...opts });
-  const reply = await waitFor(() => fake.sent.slice(before).find((s) => s.target === m.session || s.target === conversationId), 10_000, `reply to ${text}`);
+  const reply = await waitFor(() => fake.sent.slice(before).find((s) => s.target === m.session || s.target === conversationId), 20_000, `reply to ${text}`);
   return { ...m, reply };
 }
 
@@ -57,24 +57,26 @@ async function boundDingGroup() {
 const records = async (chatId: string) => (await activitiesForChat(app.db, "dingtalk", chatId, true)) ?? [];
 
 describe("DingTalk Stream mode", () => {
-  it("turns a group message into a record, acks it, and answers on the session webhook with buttons", async () => {
+  it("turns a group message into a record, acks it, and answers with a StandardCard whose buttons carry the commands", async () => {
     const { conversationId, admin } = await boundDingGroup();
     const { reply, streamMessageId } = await says(conversationId, admin, "/记录 示范课 11月20日 二小 语文");
-    expect(reply.via).toBe("session");
-    expect(reply.body.msgtype).toBe("actionCard");
-    const card = reply.body.actionCard as { text: string; btns: { title: string; actionURL: string }[] };
-    expect(card.text).toMatch(/已记录 #1/);
-    expect(card.btns.map((b) => b.title)).toEqual(["确认", "撤销"]);
+    expect(reply.via).toBe("card");
+    expect(reply.body.cardTemplateId).toBe("StandardCard");
+    expect(reply.body.openConversationId).toBe(conversationId);
+    expect(JSON.stringify(reply.body)).not.toContain("dtmd:");
+    const cardBizId = String(reply.body.cardBizId);
+    expect(JSON.stringify(fake.cards.get(cardBizId)?.data)).toMatch(/已记录 #1/);
+    expect(fake.cardButtons(cardBizId).map((b) => b.label)).toEqual(["确认", "撤销"]);
     expect(fake.acked(streamMessageId)).toBe(true);
     expect(await records(conversationId)).toHaveLength(1);
   });
 
   it("falls back to the OpenAPI when the session webhook has expired", async () => {
     const { conversationId, admin } = await boundDingGroup();
-    const { reply } = await says(conversationId, admin, "/记录 听评课 11月19日 二小", { sessionLifeMs: 1000 });
+    const { reply } = await says(conversationId, admin, "/帮助", { sessionLifeMs: 1000 });
     expect(reply.via).toBe("group");
     expect(reply.body.robotCode).toBe(APP.clientId);
-    expect(String(reply.body.msgParam)).toMatch(/已记录 #1/);
+    expect(String(reply.body.msgParam)).toMatch(/记录/);
   });
 
   it("answers 1:1 messages through the OpenAPI to the user when the session is gone", async () => {
@@ -103,29 +105,48 @@ describe("DingTalk Stream mode", () => {
     const count = fake.conns.length;
     const pending = says(conversationId, admin, "/记录 示范课 11月20日 二小");
     fake.disconnect(conn!, 3000);
-    expect(((await pending).reply.body.actionCard as { text: string }).text).toMatch(/已记录 #1/);
+    expect(textOf((await pending).reply)).toMatch(/已记录 #1/);
     await waitFor(() => fake.conns.length > count && fake.open().some((c) => c !== conn), 5000, "a new connection before the old one closed");
     const next = await fake.userSays({ conversationId, userId: admin, text: "/记录 示范课 11月21日 二小", to: fake.open().find((c) => c !== conn) });
-    await waitFor(() => fake.sent.find((s) => s.target === next.session), 10_000, "reply after reconnect");
+    await waitFor(() => fake.sent.find((s) => s.target === conversationId && /已记录 #2/.test(textOf(s))), 10_000, "reply after reconnect");
+    expect(next.session).toBeTruthy();
     expect(await records(conversationId)).toHaveLength(2);
+    // The bot closed the old socket itself once the new one was up, well before the server's close.
+    await waitFor(() => conn!.ws.readyState === conn!.ws.CLOSED, 2000, "old socket closed by the bot");
   });
 
-  it("ActionCard buttons and interactive-card callbacks run their commands", async () => {
+  it("a card button pressed in a group runs its command once and the card is updated with the answer", async () => {
     const { conversationId, admin } = await boundDingGroup();
     const { reply } = await says(conversationId, admin, "/记录 示范课 11月20日 二小 语文");
-    const btns = (reply.body.actionCard as { btns: { title: string; actionURL: string }[] }).btns;
-    const confirm = new URL(btns.find((b) => b.title === "确认")!.actionURL);
-    expect(confirm.protocol).toBe("dtmd:");
-    // The button makes the user's client send its content into the chat.
-    const sent = await says(conversationId, admin, confirm.searchParams.get("content")!);
-    expect(textOf(sent.reply)).toMatch(/已确认 #1/);
+    const cardBizId = String(reply.body.cardBizId);
+    const revoke = fake.cardButtons(cardBizId).find((b) => b.label === "撤销")!;
     const [conn] = await fake.waitForOpen();
-    const before = fake.sent.length;
-    const click = fake.cardClick(conn!, { userId: admin, conversationId, command: "/撤销 1" });
-    const answer = await waitFor(() => fake.sent.slice(before).find((s) => s.target === conversationId), 10_000, "card callback answer");
-    expect(textOf(answer)).toMatch(/已撤销 #1/);
+    const click = fake.cardClick(conn!, { userId: admin, cardBizId, actionId: revoke.id });
+    // The same press reported twice (a callback retried after a lost ack) still runs once.
+    fake.cardClick(conn!, { userId: admin, cardBizId, actionId: revoke.id });
+    await waitFor(() => (fake.cards.get(cardBizId)?.updates ?? 0) >= 1, 10_000, "card update");
+    const card = fake.cards.get(cardBizId)!;
+    expect(JSON.stringify(card.data)).toMatch(/已撤销 #1/);
+    expect(fake.cardButtons(cardBizId)).toEqual([]);
     expect(fake.acked(click)).toBe(true);
     expect((await records(conversationId))[0]?.revoked).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(card.updates).toBe(1);
+  });
+
+  it("never puts a dtmd link in a group; in a 1:1 chat the link's text reaches the bot", async () => {
+    const { conversationId, admin } = await boundDingGroup();
+    const before = fake.sent.length;
+    await says(conversationId, admin, "/记录 示范课 11月20日 二小 语文");
+    expect(fake.sent.slice(before).filter((s) => s.target === conversationId || JSON.stringify(s.body).includes(conversationId)).some((s) => JSON.stringify(s.body).includes("dtmd:"))).toBe(false);
+    // A dtmd link tapped in a group posts text without an @: DingTalk never delivers it.
+    expect(await fake.tapSendMessageLink("dtmd://dingtalkclient/sendMessage?content=%2F%E7%A1%AE%E8%AE%A4%201", { userId: admin, conversationId, group: true })).toBeUndefined();
+    // 1:1: buttons are dtmd links, and tapping one sends its command.
+    const user = unique("staff");
+    const dm = unique("cid");
+    const first = await fake.userSays({ conversationId: dm, userId: user, text: "/学校 添加 清涧县第二小学 核心 二小", group: false });
+    const answer = await waitFor(() => fake.sent.find((s) => s.target === first.session), 10_000, "1:1 answer");
+    expect(answer.via).toBe("session");
   });
 
   it("keeps running through malformed frames", async () => {
@@ -133,7 +154,12 @@ describe("DingTalk Stream mode", () => {
     for (const junk of ["", "nope", "{", "null", "[]", JSON.stringify({ type: "CALLBACK" }), JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/im/bot/messages/get", messageId: "m1" }, data: "{bad" }),
       JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/im/bot/messages/get", messageId: "m2" }, data: JSON.stringify({ msgId: 1, text: 2 }) }),
       JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/card/instances/callback", messageId: "m3" }, data: JSON.stringify({ userId: "u", content: "{not json" }) }),
-      JSON.stringify({ type: "SYSTEM", headers: {} }), JSON.stringify({ type: "EVENT", headers: { messageId: "e1" }, data: "x" })]) {
+      JSON.stringify({ type: "SYSTEM", headers: {} }), JSON.stringify({ type: "EVENT", headers: { messageId: "e1" }, data: "x" }),
+      // Card presses for a card we never sent, a button it does not have, no button at all.
+      ...[{ outTrackId: "nosuchcard", userId: "u", content: JSON.stringify({ cardPrivateData: { actionIds: ["btn_0"] } }) },
+        { outTrackId: "nosuchcard", userId: "u", content: JSON.stringify({ cardPrivateData: { actionIds: ["btn_99"] } }) },
+        { outTrackId: "x", userId: "u", content: JSON.stringify({ cardPrivateData: { actionIds: [] } }) },
+        { outTrackId: 5, userId: null, content: 7 }].map((d, i) => JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/card/instances/callback", messageId: `c${i}` }, data: JSON.stringify(d) }))]) {
       fake.sendRaw(junk);
     }
     fake.push(conn!, "/v1.0/im/bot/messages/get", { msgId: "x", conversationId: "c", msgtype: "picture", senderStaffId: "u" });
@@ -158,10 +184,11 @@ describe("DingTalk Stream mode", () => {
       const m = await fake.userSays({ conversationId, userId: admin, text: "/记录 示范课 11月20日 二小", to: conns[0] });
       const data = { conversationId, conversationType: "2", msgId: m.msgId, senderStaffId: admin, senderNick: "王", msgtype: "text", text: { content: "/记录 示范课 11月20日 二小" }, sessionWebhook: `${fake.base}/robot/sendBySession?session=${m.session}`, sessionWebhookExpiredTime: Date.now() + 60_000 };
       for (const c of conns.slice(1)) fake.redeliver(c, data);
-      await waitFor(() => fake.sent.find((s) => s.target === m.session), 10_000, "reply");
+      const isAnswer = (s: Sent) => s.via === "card" && s.target === conversationId && /已记录/.test(textOf(s));
+      await waitFor(() => fake.sent.find(isAnswer), 10_000, "reply");
       await new Promise((r) => setTimeout(r, 500));
       expect(await records(conversationId)).toHaveLength(1);
-      expect(fake.sent.filter((s) => s.target === m.session)).toHaveLength(1);
+      expect(fake.sent.filter(isAnswer)).toHaveLength(1);
     } finally {
       await second.close();
     }

@@ -169,6 +169,12 @@ describe("WeCom 智能机器人 through the long connection", () => {
     // The replaced instance did not reconnect (no new connections), and the newer one is live.
     expect(fake.conns.length).toBe(mine);
     expect(fake.live()?.ws).toBe(fake.conns[fake.conns.length - 1]?.ws);
+    // The replaced app is deaf now: /healthz says so, and which connection.
+    const health = await fetch(`${app.url}/healthz`);
+    expect(health.status).toBe(503);
+    const body = (await health.json()) as { platforms: { platform: string; part?: string; state: string; healthy: boolean }[] };
+    expect(body.platforms).toContainEqual(expect.objectContaining({ platform: "wecom", part: "bot", state: "replaced", healthy: false }));
+    expect(adapter.status()[0]?.state).toBe("connected");
     await adapter.stop();
   });
 });

@@ -3,7 +3,7 @@
  * openConversationId, 1:1 messages by user id; and replies through a message's session webhook.
  */
 import { AccessToken } from "../access-token.ts";
-import { ThrottledError } from "../delivery.ts";
+import { ThrottledError, UndeliverableError } from "../delivery.ts";
 import { HttpStatusError, requestJson } from "../http-json.ts";
 
 export interface DingtalkApiOptions {
@@ -17,6 +17,25 @@ export interface DingtalkApiOptions {
 export type DingtalkMessage =
   | { kind: "markdown"; title: string; text: string }
   | { kind: "actionCard"; title: string; text: string; buttons: { title: string; url: string }[] };
+
+/** Card send/update refused for a reason other than throttling (no permission, bad card): the caller falls back to text. */
+export class CardRefused extends Error {
+  override readonly name = "CardRefused";
+}
+
+/**
+ * DingTalk's throttling answers (https://open.dingtalk.com/document/development/how-to-process-api-throttling-on-the-dingtalk-server):
+ * HTTP 403 with code Forbidden.AccessDenied.QpsLimitForAppkeyAndApi / QpsLimitForApi ("sleep 1
+ * 秒，然后继续执行"), or HTTP 429. The org's monthly call quota (ApiCountLimitForOrg) will not
+ * recover by retrying today: not retried.
+ */
+export function classifyOpenApiError(e: unknown, what: string): Error {
+  if (!(e instanceof HttpStatusError)) return e instanceof Error ? e : new Error(String(e));
+  const detail = `${what}: HTTP ${e.status} ${e.code ?? ""} ${e.platformMessage ?? ""}`.trim();
+  if (e.status === 429 || (e.status === 403 && /QpsLimit/i.test(e.code ?? ""))) return new ThrottledError(2_000, detail);
+  if (e.code === "Forbidden.AccessDenied.ApiCountLimitForOrg") return new UndeliverableError(`${detail}（本组织本月的钉钉接口调用量已用完）`);
+  return e;
+}
 
 export class SessionExpired extends Error {
   override readonly name = "SessionExpired";
@@ -55,7 +74,7 @@ export class DingtalkApi {
   constructor(private readonly opts: DingtalkApiOptions) {
     this.token = new AccessToken(async () => {
       const a = await requestJson<Answer>("dingtalk accessToken", `${opts.apiBase}/v1.0/oauth2/accessToken`, { body: { appKey: opts.clientId, appSecret: opts.clientSecret } });
-      if (!a.accessToken) throw new Error(`dingtalk accessToken failed: ${a.code ?? "no token"}`);
+      if (!a.accessToken) throw new Error(`dingtalk accessToken failed: ${a.code ?? "no token"} ${a.message ?? ""}`.trim());
       return { token: a.accessToken, expiresInS: a.expireIn ?? 7200 };
     });
   }
@@ -64,9 +83,10 @@ export class DingtalkApi {
     const a = await requestJson<Answer>("dingtalk session webhook", url, { body: sessionBody(m) });
     const code = a.errcode ?? 0;
     if (code === 0) return;
-    if (code === 130101 || code === 410100) throw new ThrottledError(60_000, `dingtalk session webhook errcode ${code}`);
+    const detail = `dingtalk session webhook errcode ${code}${a.errmsg ? `: ${a.errmsg}` : ""}`;
+    if (code === 130101 || code === 410100) throw new ThrottledError(60_000, detail);
     // Expired or unknown session: the caller falls back to the OpenAPI.
-    throw new SessionExpired(`dingtalk session webhook errcode ${code}`);
+    throw new SessionExpired(detail);
   }
 
   toGroup(openConversationId: string, m: DingtalkMessage): Promise<void> {
@@ -77,17 +97,50 @@ export class DingtalkApi {
     return this.post("/v1.0/robot/oToMessages/batchSend", { ...openApiMessage(m), userIds: [userId], robotCode: this.opts.robotCode });
   }
 
-  private async post(path: string, body: unknown, retried = false): Promise<void> {
+  /** A StandardCard into a group (openConversationId) or a 1:1 chat (singleChatReceiver); shape: dingtalk_stream/chatbot.py reply_card. */
+  async sendCard(cardBizId: string, card: Record<string, unknown>, to: { openConversationId: string } | { userId: string }, callbackRouteKey?: string): Promise<void> {
+    const body = {
+      cardTemplateId: "StandardCard", robotCode: this.opts.robotCode, cardBizId, cardData: JSON.stringify(card),
+      ...("openConversationId" in to ? { openConversationId: to.openConversationId } : { singleChatReceiver: JSON.stringify({ userId: to.userId }) }),
+      ...(callbackRouteKey ? { callbackRouteKey } : {}),
+    };
+    await this.cardCall("POST", "/v1.0/im/v1.0/robot/interactiveCards/send", body);
+  }
+
+  /** Replaces a sent card's content; shape: dingtalk_stream/chatbot.py update_card (PUT, cardBizId + cardData). */
+  async updateCard(cardBizId: string, card: Record<string, unknown>): Promise<void> {
+    await this.cardCall("PUT", "/v1.0/im/robots/interactiveCards", { cardBizId, cardData: JSON.stringify(card) });
+  }
+
+  private async cardCall(method: "POST" | "PUT", path: string, body: unknown): Promise<void> {
+    try {
+      await this.call(method, path, body);
+    } catch (e) {
+      const err = classifyOpenApiError(e, `dingtalk ${path}`);
+      // A 4xx that is not throttling: this card cannot be sent (permission, template): say so, text instead.
+      if (err instanceof HttpStatusError && err.status >= 400 && err.status < 500) throw new CardRefused(err.message);
+      throw err;
+    }
+  }
+
+  private async post(path: string, body: unknown): Promise<void> {
+    try {
+      await this.call("POST", path, body);
+    } catch (e) {
+      throw classifyOpenApiError(e, `dingtalk ${path}`);
+    }
+  }
+
+  private async call(method: "POST" | "PUT", path: string, body: unknown, retried = false): Promise<void> {
     const token = await this.token.get();
     try {
-      await requestJson<Answer>(`dingtalk ${path}`, `${this.opts.apiBase}${path}`, { body, headers: { "x-acs-dingtalk-access-token": token } });
+      await requestJson<Answer>(`dingtalk ${path}`, `${this.opts.apiBase}${path}`, { method, body, headers: { "x-acs-dingtalk-access-token": token } });
     } catch (e) {
       // 401: the token was revoked or expired early: fetch a new one once.
       if (e instanceof HttpStatusError && e.status === 401 && !retried) {
         this.token.invalidate();
-        return this.post(path, body, true);
+        return this.call(method, path, body, true);
       }
-      if (e instanceof HttpStatusError && e.status === 429) throw new ThrottledError(60_000, `dingtalk ${path} HTTP 429`);
       throw e;
     }
   }

@@ -31,6 +31,8 @@ export interface DingtalkReplyHandle {
   conversationType: "group" | "direct";
   openConversationId: string;
   staffId?: string;
+  /** Set on a card press: the answer replaces that card. */
+  cardBizId?: string;
 }
 
 export function messageFromRobot(data: unknown, receivedAt: Date): InboundMessage | undefined {
@@ -55,16 +57,19 @@ export function messageFromRobot(data: unknown, receivedAt: Date): InboundMessag
   };
 }
 
+/**
+ * A StandardCard button press on topic /v1.0/card/instances/callback. Fields as the official
+ * Python SDK reads them (dingtalk_stream/card_callback.py): outTrackId (our cardBizId), userId,
+ * content (a JSON string whose cardPrivateData.actionIds names the pressed button).
+ */
 const cardCallback = z.object({
-  outTrackId: z.string().max(256).optional(),
+  outTrackId: z.string().min(1).max(256),
   userId: z.string().min(1).max(256),
-  openConversationId: z.string().max(256).optional(),
   content: z.string().max(10_000),
 });
-const cardContent = z.object({ cardPrivateData: z.object({ params: z.record(z.string(), z.unknown()).optional() }) });
+const cardContent = z.object({ cardPrivateData: z.object({ actionIds: z.array(z.string().max(64)).min(1) }) });
 
-/** An interactive card's button press: the command its params carry (our cards put it there). */
-export function commandFromCardCallback(data: unknown): { userId: string; conversationId?: string; command: string; outTrackId?: string } | undefined {
+export function cardPress(data: unknown): { userId: string; cardBizId: string; actionId: string } | undefined {
   const r = cardCallback.safeParse(data);
   if (!r.success) return undefined;
   let content: unknown;
@@ -74,7 +79,6 @@ export function commandFromCardCallback(data: unknown): { userId: string; conver
     return undefined;
   }
   const c = cardContent.safeParse(content);
-  const command = c.success ? c.data.cardPrivateData.params?.command : undefined;
-  if (typeof command !== "string" || !command.startsWith("/") || command.length > 500) return undefined;
-  return { userId: r.data.userId, command, ...(r.data.openConversationId ? { conversationId: r.data.openConversationId } : {}), ...(r.data.outTrackId ? { outTrackId: r.data.outTrackId } : {}) };
+  if (!c.success) return undefined;
+  return { userId: r.data.userId, cardBizId: r.data.outTrackId, actionId: c.data.cardPrivateData.actionIds[0]! };
 }

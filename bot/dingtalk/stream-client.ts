@@ -1,63 +1,150 @@
 /**
- * dingtalk-stream's DWClient with what it lacks: a configurable gateway URL (the package has it
- * as a constant; private DingTalk deployments and tests need another), frames that do not parse
- * no longer throw out of the socket handler (that would crash the process), a server
- * "disconnect" notice ends the socket at once so the client reconnects without waiting the
- * server's 10 s, and a configurable keepalive so a silent socket is noticed and replaced.
+ * The DingTalk Stream connection we own: at most one registered socket (two only during a
+ * handover), one reconnect timer, capped exponential backoff with jitter when the gateway or a
+ * socket fails, and on the server's `disconnect` notice a new socket opened first and the old
+ * one closed only once the new one is registered (DingTalk closes it 10 s after the notice;
+ * messages pushed in between still arrive on the old one, and robot messages are never pushed
+ * again: protocol.md FAQ "机器人消息当前是fire-forgot模式").
  */
-import { DWClient, type DWClientDownStream } from "dingtalk-stream";
+import type { DWClientDownStream } from "dingtalk-stream";
 import type { Logger } from "../../config/logger.ts";
-import { requestJson } from "../http-json.ts";
+import type { ConnectionStatus } from "../adapter.ts";
+import { StreamSocket, type StreamSocketOptions } from "./stream-socket.ts";
 
-export interface StreamClientOptions {
-  clientId: string;
-  clientSecret: string;
-  gatewayUrl: string;
-  keepAliveMs: number;
-  log: Logger;
+export interface Backoff {
+  initialMs: number;
+  maxMs: number;
 }
 
-/** The fields of DWClient that TypeScript calls private but that its subclass must set. */
-interface DWClientInternals {
-  dw_url?: string;
-  heartbeat_interval: number;
-  reconnectInterval: number;
-  socket?: { terminate(): void };
+export interface StreamClientOptions extends Omit<StreamSocketOptions, "topics"> {
+  backoff: Backoff;
 }
 
-export class StreamClient extends DWClient {
-  private readonly internals = this as unknown as DWClientInternals;
+/** A CALLBACK frame and the ack that goes back on the socket it came on. */
+export type FrameHandler = (frame: DWClientDownStream, ack: (result: unknown) => void) => void;
+
+/** Full jitter on the upper half: between half and all of min(max, initial·2^attempt). */
+export function backoffDelay(b: Backoff, attempt: number, random = Math.random): number {
+  const ceiling = Math.min(b.maxMs, b.initialMs * 2 ** Math.min(attempt, 30));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+export class StreamClient {
+  private current: StreamSocket | undefined;
+  private opening = false;
+  private retry: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private stopped = false;
+  private readonly handlers = new Map<string, FrameHandler>();
+  private readonly log: Logger;
+  /** Observable for /healthz and tests. */
+  readonly stats = { gatewayCalls: 0, reconnects: 0, handovers: 0, failures: 0 };
+  private state: { state: ConnectionStatus["state"]; since: number } = { state: "connecting", since: Date.now() };
 
   constructor(private readonly opts: StreamClientOptions) {
-    super({ clientId: opts.clientId, clientSecret: opts.clientSecret, keepAlive: true, ua: "jiaolian-bot" });
-    this.internals.heartbeat_interval = opts.keepAliveMs;
-    this.internals.reconnectInterval = 500;
+    this.log = opts.log;
   }
 
-  override async getEndpoint(): Promise<this> {
-    const { clientId, clientSecret, ua, subscriptions } = this.config;
-    const answer = await requestJson<{ endpoint?: string; ticket?: string }>("dingtalk gateway", this.opts.gatewayUrl, {
-      body: { clientId, clientSecret, ua, subscriptions }, headers: { accept: "application/json" },
-    });
-    if (!answer.endpoint || !answer.ticket) throw new Error("dingtalk gateway: no endpoint or ticket");
-    this.internals.dw_url = `${answer.endpoint}?ticket=${encodeURIComponent(answer.ticket)}`;
+  on(topic: string, handler: FrameHandler): this {
+    this.handlers.set(topic, handler);
     return this;
   }
 
-  override onDownStream(data: string): void {
-    try {
-      super.onDownStream(data);
-    } catch (e) {
-      this.opts.log.warn({ err: e instanceof Error ? e.message : String(e) }, "dingtalk stream frame ignored (malformed)");
-    }
+  start(): void {
+    this.stopped = false;
+    void this.openNext();
   }
 
-  override onSystem(downstream: DWClientDownStream): void {
-    super.onSystem(downstream);
-    if (downstream.headers?.topic === "disconnect") {
-      this.opts.log.info("dingtalk asked this connection to go; reconnecting now");
-      // Closing fires the client's own reconnect (autoReconnect).
-      this.internals.socket?.terminate();
+  stop(): void {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = undefined;
+    this.current?.close();
+    this.current = undefined;
+    this.setState("stopped");
+  }
+
+  status(): ConnectionStatus {
+    return { platform: "dingtalk", state: this.state.state, since: new Date(this.state.since).toISOString(), reconnects: this.stats.reconnects };
+  }
+
+  /** Opens a socket; on success it becomes current and the previous one (if any) is closed. */
+  private async openNext(): Promise<void> {
+    if (this.opening || this.retry || this.stopped) return;
+    this.opening = true;
+    const socket = new StreamSocket({ ...this.opts, topics: [...this.handlers.keys()] });
+    // Wired before opening: DingTalk may push a frame in the same packet as the handshake answer,
+    // and it is emitted before the open promise's continuation runs.
+    this.wire(socket);
+    try {
+      this.stats.gatewayCalls++;
+      await socket.open();
+    } catch (e) {
+      socket.close();
+      this.opening = false;
+      this.stats.failures++;
+      const delay = backoffDelay(this.opts.backoff, this.attempt++);
+      this.log.warn({ err: e instanceof Error ? e.message : String(e), attempt: this.attempt, retryInMs: delay }, "dingtalk stream connection failed");
+      if (!this.current) this.setState("reconnecting");
+      this.schedule(delay);
+      return;
     }
+    this.opening = false;
+    if (this.stopped) return socket.close();
+    const previous = this.current;
+    this.current = socket;
+    this.setState("connected");
+    if (previous) {
+      this.stats.handovers++;
+      previous.retire();
+    }
+    this.log.info({ handover: previous !== undefined }, "dingtalk stream connected");
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.retry || this.stopped) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      void this.openNext();
+    }, delayMs);
+  }
+
+  private wire(socket: StreamSocket): void {
+    socket.events.on("frame", (frame: DWClientDownStream) => {
+      const handler = this.handlers.get(frame.headers?.topic);
+      const ack = (result: unknown) => {
+        try {
+          socket.socketCallBackResponse(frame.headers.messageId, result);
+        } catch (e) {
+          this.log.warn({ err: e instanceof Error ? e.message : String(e) }, "dingtalk stream ack not sent");
+        }
+      };
+      if (handler) handler(frame, ack);
+      else ack({});
+    });
+    socket.events.on("disconnect-notice", () => {
+      if (socket !== this.current) return;
+      this.log.info("dingtalk asked this connection to go; opening the next one first");
+      void this.openNext();
+    });
+    socket.events.once("closed", () => {
+      socket.events.removeAllListeners();
+      if (socket !== this.current || this.stopped) return;
+      this.current = undefined;
+      this.stats.reconnects++;
+      this.setState("reconnecting");
+      // A socket that lived long was healthy: start the backoff over.
+      if (Date.now() - socket.openedAt >= this.opts.backoff.maxMs) this.attempt = 0;
+      if (!this.opening) this.schedule(backoffDelay(this.opts.backoff, this.attempt++));
+    });
+  }
+
+  private setState(state: ConnectionStatus["state"]): void {
+    if (this.state.state !== state) this.state = { state, since: Date.now() };
+  }
+
+  /** Sockets still registered (tests assert at most one, two during a handover). */
+  get liveSockets(): number {
+    return this.current?.live ? 1 : 0;
   }
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Logger } from "../../config/logger.ts";
 import type { InboundMessage, OutboundMessage, Reply } from "../../messages/messages.ts";
-import type { InboundSink, PlatformAdapter } from "../adapter.ts";
+import type { ConnectionStatus, InboundSink, PlatformAdapter } from "../adapter.ts";
 import type { Delivery } from "../delivery.ts";
 import { splitForLimit } from "../split.ts";
 import { WecomAppApi, APP_MARKDOWN_LIMIT, type AppApiOptions } from "./app-api.ts";
@@ -43,7 +43,7 @@ export class WecomAdapter implements PlatformAdapter {
   constructor(private readonly opts: WecomAdapterOptions) {
     this.log = opts.log.child({ platform: "wecom" });
     this.connection = opts.bot && new BotConnection({ ...opts.bot, log: opts.log });
-    this.app = opts.app && new WecomAppApi(opts.app.api);
+    this.app = opts.app && new WecomAppApi(opts.app.api, opts.log.child({ platform: "wecom", mode: "app" }));
     this.cards = new CardStore(opts.redis, opts.prefix);
   }
 
@@ -68,6 +68,10 @@ export class WecomAdapter implements PlatformAdapter {
     if (handle.via === "bot" && handle.reqId) return this.streamReply(message, handle.reqId);
     if (handle.via === "app" || !this.connection) return this.appSends(message);
     return this.proactive(message.chatId, texts.join("\n\n"), cardOf(message.replies, taskIdFor(`${message.chatId}:${message.replyTo ?? texts[0]}`)));
+  }
+
+  status(): ConnectionStatus[] {
+    return this.connection ? [this.connection.status()] : [];
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { AccessToken } from "../access-token.ts";
 import { ThrottledError, UndeliverableError } from "../delivery.ts";
+import type { Logger } from "../../config/logger.ts";
 import { requestJson } from "../http-json.ts";
 
 export const APP_MARKDOWN_LIMIT = 2048;
@@ -11,6 +12,26 @@ export const APP_MARKDOWN_LIMIT = 2048;
 const TOKEN_ERRORS = new Set([40014, 42001, 40001]);
 /** 45009 API frequency, 45033 concurrency: wait. */
 const THROTTLED = new Set([45009, 45033]);
+
+/**
+ * Configuration mistakes no retry can fix, with what the admin must do (codes and meanings:
+ * WeCom 全局错误码 https://developer.work.weixin.qq.com/document/path/90313). 60020: apps created
+ * after 2022-06-20 only answer calls from the app's 企业可信IP.
+ */
+const CONFIG_FIXES = new Map<number, string>([
+  [60020, "把服务器出口 IP 加入应用的企业可信 IP（企业微信管理后台 → 应用管理 → 自建应用 → 企业可信IP），约 1 分钟后生效"],
+  [48002, "应用没有这个接口的权限：在管理后台为应用开启对应的 API 权限"],
+  [60011, "应用的可见范围不包含接收人：在管理后台调整应用的可见范围"],
+  [40056, "WECOM_AGENT_ID 不对：填写应用详情页的 AgentId"],
+  [40013, "WECOM_CORP_ID 不对：填写「我的企业」页的企业ID"],
+]);
+
+/** A send WeCom refuses because of the app's configuration: not retried; the fix is in the message. */
+export class WecomConfigError extends UndeliverableError {
+  constructor(readonly errcode: number, errmsg: string, readonly fix: string) {
+    super(`wecom errcode ${errcode}: ${errmsg} —— ${fix}`);
+  }
+}
 
 export interface AppApiOptions {
   apiBase: string;
@@ -22,18 +43,24 @@ export interface AppApiOptions {
 interface Answer {
   errcode?: number;
   errmsg?: string;
+  /** message/send: recipients it could not deliver to, "|"-separated (发送应用消息 https://developer.work.weixin.qq.com/document/path/90236). */
+  invaliduser?: string;
+  invalidparty?: string;
   access_token?: string;
   expires_in?: number;
 }
 
 export class WecomAppApi {
   private readonly token: AccessToken;
+  /** Each configuration error is logged once per process (it repeats on every send until fixed). */
+  private readonly explained = new Set<number>();
 
-  constructor(private readonly opts: AppApiOptions) {
+  constructor(private readonly opts: AppApiOptions, private readonly log?: Logger) {
     this.token = new AccessToken(async () => {
       const q = new URLSearchParams({ corpid: opts.corpId, corpsecret: opts.secret });
       const a = await requestJson<Answer>("wecom gettoken", `${opts.apiBase}/cgi-bin/gettoken?${q}`);
-      if (a.errcode || !a.access_token) throw new Error(`wecom gettoken failed: errcode ${a.errcode ?? "?"}`);
+      if (a.errcode && CONFIG_FIXES.has(a.errcode)) throw this.configError(a.errcode, a.errmsg ?? "");
+      if (a.errcode || !a.access_token) throw new Error(`wecom gettoken failed: errcode ${a.errcode ?? "?"} ${a.errmsg ?? ""}`.trim());
       return { token: a.access_token, expiresInS: a.expires_in ?? 7200 };
     });
   }
@@ -50,13 +77,33 @@ export class WecomAppApi {
     const token = await this.token.get();
     const a = await requestJson<Answer>(`wecom ${path}`, `${this.opts.apiBase}${path}?access_token=${encodeURIComponent(token)}`, { body });
     const code = a.errcode ?? 0;
-    if (code === 0) return;
+    if (code === 0) return this.checkRecipients(path, a);
     if (TOKEN_ERRORS.has(code) && !retried) {
       this.token.invalidate();
       return this.post(path, body, true);
     }
-    if (THROTTLED.has(code)) throw new ThrottledError(60_000, `wecom ${path} errcode ${code}`);
-    if (code === 81013 || code === 86003) throw new UndeliverableError(`wecom ${path}: recipient not found (errcode ${code})`);
-    throw new Error(`wecom ${path} failed: errcode ${code}`);
+    const detail = `wecom ${path} errcode ${code}: ${a.errmsg ?? ""}`;
+    if (THROTTLED.has(code)) throw new ThrottledError(60_000, detail);
+    if (CONFIG_FIXES.has(code)) throw this.configError(code, a.errmsg ?? "");
+    if (code === 81013 || code === 86003) throw new UndeliverableError(`${detail} (recipient not found)`);
+    throw new Error(`${detail} (failed)`);
+  }
+
+  /** errcode 0 does not mean delivered: recipients outside the app's visible range come back in invaliduser/invalidparty. */
+  private checkRecipients(path: string, a: Answer): void {
+    const users = (a.invaliduser ?? "").split("|").filter(Boolean);
+    const parties = (a.invalidparty ?? "").split("|").filter(Boolean);
+    if (!users.length && !parties.length) return;
+    this.log?.warn({ path, invaliduser: users, invalidparty: parties }, "wecom message undelivered for these recipients (not in the app's visible range, or unknown)");
+    throw new UndeliverableError(`wecom ${path}: undelivered to ${[...users, ...parties].join(", ")} (invaliduser/invalidparty)`);
+  }
+
+  private configError(code: number, errmsg: string): WecomConfigError {
+    const err = new WecomConfigError(code, errmsg, CONFIG_FIXES.get(code)!);
+    if (!this.explained.has(code)) {
+      this.explained.add(code);
+      this.log?.error({ errcode: code, errmsg, fix: err.fix }, `企业微信拒绝了请求（errcode ${code}）：${err.fix}`);
+    }
+    return err;
   }
 }

@@ -7,6 +7,7 @@
  */
 import { WSClient } from "@wecom/aibot-node-sdk";
 import type { Logger } from "../../config/logger.ts";
+import type { ConnectionStatus } from "../adapter.ts";
 import { sdkLogger } from "../sdk-logger.ts";
 import type { Frame } from "./inbound.ts";
 
@@ -37,7 +38,25 @@ function asError(e: unknown): Error {
 
 export class BotConnection {
   private readonly client: WSClient;
-  state: ConnectionState = "connecting";
+  private current: ConnectionState = "connecting";
+  /** When the connection entered its state, and how often it was lost (for /healthz). */
+  since = Date.now();
+  reconnects = 0;
+  private wasOnline = false;
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  set state(next: ConnectionState) {
+    if (next !== this.current) this.since = Date.now();
+    this.current = next;
+  }
+
+  status(): ConnectionStatus {
+    const state = this.current === "online" ? "connected" : this.current === "connecting" ? (this.wasOnline ? "reconnecting" : "connecting") : this.current;
+    return { platform: "wecom", part: "bot", state, since: new Date(this.since).toISOString(), reconnects: this.reconnects };
+  }
   private readonly log: Logger;
 
   constructor(private readonly opts: BotConnectionOptions) {
@@ -61,9 +80,11 @@ export class BotConnection {
     c.on("event.enter_chat", (f) => handlers.enterChat(f));
     c.on("authenticated", () => {
       this.state = "online";
+      this.wasOnline = true;
       this.log.info("wecom bot connection online");
     });
     c.on("disconnected", (reason) => {
+      if (this.state === "online") this.reconnects++;
       if (this.state !== "replaced" && this.state !== "stopped") this.state = "connecting";
       this.log.warn({ reason }, "wecom bot connection lost");
     });

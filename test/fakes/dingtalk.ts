@@ -1,9 +1,22 @@
 /**
- * A local DingTalk for tests, written from dingtalk-stream's client and DingTalk's docs: the
- * gateway (POST /v1.0/gateway/connections/open → endpoint + single-use ticket), the Stream
- * WebSocket (SYSTEM ping / disconnect, CALLBACK pushes, acks), the access token, the robot
- * OpenAPI sends, session webhooks with expiry, and custom robot webhooks with signing and the
- * 20-per-minute limit (errcode 130101).
+ * A local DingTalk for tests, written from the official protocol, not from our adapter:
+ * - Stream: open-dingtalk/developerpedia docs/learn/stream/protocol.md — gateway POST
+ *   /v1.0/gateway/connections/open → endpoint + ticket (single use, 90 s); WebSocket frames
+ *   {specVersion, type: SYSTEM|EVENT|CALLBACK, headers{topic, messageId, contentType, time}, data};
+ *   acks {code, headers{messageId, contentType}, message, data}; SYSTEM "disconnect" notice, then
+ *   "服务端在静默10s之后会主动断开 tcp 连接"; robot messages reach the bot "在群里需要 AT 机器人的消息才能被接收";
+ *   FAQ "机器人消息当前是fire-forgot模式，不会因为网络超时而重复推送" (this fake never pushes one twice).
+ * - Robot messages (data of /v1.0/im/bot/messages/get): protocol.md example + dingtalk-stream
+ *   src/constants.ts RobotMessageBase.
+ * - OpenAPI throttling: https://open.dingtalk.com/document/development/how-to-process-api-throttling-on-the-dingtalk-server
+ *   (new API error codes Forbidden.AccessDenied.QpsLimitForAppkeyAndApi / QpsLimitForApi; the
+ *   new API's error body is {code, requestid, message}).
+ * - Robot interactive cards (StandardCard): open-dingtalk/dingtalk-stream-sdk-python
+ *   dingtalk_stream/chatbot.py reply_card / update_card (doc links there:
+ *   https://open.dingtalk.com/document/orgapp/robots-send-interactive-cards and
+ *   .../update-the-robot-to-send-interactive-cards); the click callback's fields from
+ *   dingtalk_stream/card_callback.py (topic /v1.0/card/instances/callback).
+ * - Session webhooks with expiry, custom robot webhooks with signing and 20/min (errcode 130101).
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -14,10 +27,25 @@ import { readBody, sendJson, waitFor, WindowCounter } from "./http-util.ts";
 interface Conn {
   ws: WebSocket;
   acks: { messageId: string; code: number; data: string }[];
+  openedAt: number;
+  /** Who ended the connection: the bot (a close frame) or the server (after a disconnect notice, or stop). */
+  closedBy?: "client" | "server";
+  /** Sent a disconnect notice: new messages go to other connections (protocol.md: 优雅断开，避免直接断连接影响业务连续性). */
+  draining: boolean;
+}
+
+/** A StandardCard the robot sent (cardData parsed), as later updated. */
+export interface Card {
+  cardBizId: string;
+  target: string;
+  group: boolean;
+  callbackRouteKey?: string;
+  data: { contents?: { type: string; text?: string; actions?: { id: string; label?: { text?: string } }[] }[] };
+  updates: number;
 }
 
 export interface Sent {
-  via: "session" | "group" | "user" | "webhook";
+  via: "session" | "group" | "user" | "webhook" | "card" | "cardUpdate";
   body: Record<string, unknown>;
   at: number;
   target?: string;
@@ -37,8 +65,22 @@ export class FakeDingtalk {
   onSent: ((s: Sent) => void) | undefined;
   /** When set, WebSocket pings get no pong (a silent, dead socket). */
   silent = false;
+  gatewayCalls = 0;
+  /** Handshakes to refuse from now on (the ticket is burnt, the upgrade answered 503). */
+  refuseHandshakes = 0;
+  refusedHandshakes = 0;
+  /** Most connections open at once, ever, and the count after every open and close. */
+  maxOpen = 0;
+  readonly openHistory: { at: number; open: number }[] = [];
+  /** OpenAPI calls to answer with 403 QpsLimitForAppkeyAndApi from now on. */
+  throttleNext = 0;
+  readonly cards = new Map<string, Card>();
+  /** Group messages without an @ of the robot: posted in the chat, never delivered to the bot. */
+  readonly unaddressed: string[] = [];
+  private autoTimer: NodeJS.Timeout | undefined;
+  private readonly closeTimers = new Set<NodeJS.Timeout>();
 
-  constructor(readonly app: { clientId: string; clientSecret: string }, readonly opts: { webhookSecret?: string; webhookLimit?: number; webhookWindowMs?: number; tokenLifeS?: number } = {}) {}
+  constructor(readonly app: { clientId: string; clientSecret: string }, readonly opts: { webhookSecret?: string; webhookLimit?: number; webhookWindowMs?: number; tokenLifeS?: number; closeAfterNoticeMs?: number } = {}) {}
 
   get base() {
     return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
@@ -60,6 +102,12 @@ export class FakeDingtalk {
         socket.destroy();
         return;
       }
+      if (this.refuseHandshakes > 0) {
+        this.refuseHandshakes--;
+        this.refusedHandshakes++;
+        socket.end("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
     });
     await new Promise<void>((r) => this.http.listen(0, "127.0.0.1", r));
@@ -67,6 +115,8 @@ export class FakeDingtalk {
   }
 
   async stop(): Promise<void> {
+    this.stopDisconnecting();
+    for (const t of this.closeTimers) clearTimeout(t);
     for (const c of this.conns) c.ws.terminate();
     this.wss.close();
     await new Promise<void>((r) => this.http.close(() => r()));
@@ -80,33 +130,83 @@ export class FakeDingtalk {
     return waitFor(() => (this.open().length >= count ? this.open() : undefined), 10_000, `${count} dingtalk stream connection(s)`);
   }
 
-  /** A robot message as DingTalk pushes it (to one connection, like DingTalk with several). */
+  /**
+   * A robot message as DingTalk pushes it (to one connection, like DingTalk with several). In a
+   * group only a message that @-mentions the robot reaches it (protocol.md): see tapSendMessageLink.
+   */
   async userSays(o: { text: string; userId: string; nick?: string; conversationId: string; group?: boolean; msgId?: string; sessionLifeMs?: number; to?: Conn; session?: string }): Promise<{ msgId: string; session: string; streamMessageId: string }> {
-    const conn = o.to ?? this.open()[0] ?? (await this.waitForOpen())[0]!;
+    const group = o.group !== false;
+    // DingTalk pushes on a live connection: a requested one that has closed meanwhile is replaced by a live one.
+    const requested = o.to && o.to.ws.readyState === o.to.ws.OPEN ? o.to : undefined;
+    const conn = requested ?? this.open().find((c) => !c.draining) ?? (await waitFor(() => this.open().find((c) => !c.draining), 10_000, "a live dingtalk connection"));
     const session = o.session ?? randomUUID();
     this.sessions.set(session, Date.now() + (o.sessionLifeMs ?? 90 * 60_000));
     const msgId = o.msgId ?? `msg${randomUUID().replace(/-/g, "")}`;
     const data = {
-      conversationId: o.conversationId, conversationType: o.group === false ? "1" : "2", msgId, senderNick: o.nick ?? "张老师",
+      conversationId: o.conversationId, conversationType: group ? "2" : "1", msgId, senderNick: o.nick ?? "张老师",
       senderStaffId: o.userId, senderId: `$:LWCP_v1:$${o.userId}`, chatbotUserId: "robot", robotCode: this.app.clientId, isInAtList: true,
       sessionWebhook: `${this.base}/robot/sendBySession?session=${session}`, sessionWebhookExpiredTime: this.sessions.get(session),
-      createAt: Date.now(), msgtype: "text", text: { content: o.group === false ? o.text : ` ${o.text}` },
+      createAt: Date.now(), msgtype: "text", text: { content: group ? ` ${o.text}` : o.text },
     };
     const streamMessageId = this.push(conn, "/v1.0/im/bot/messages/get", data);
     return { msgId, session, streamMessageId };
   }
 
-  /** The same robot message again, under a new stream message id (DingTalk may redeliver). */
+  /**
+   * What a DingTalk client does with an ActionCard `dtmd://dingtalkclient/sendMessage?content=…`
+   * link: it posts the content as the user's own plain message, without an @. In a group the
+   * robot therefore never receives it; in a 1:1 chat it does.
+   */
+  async tapSendMessageLink(link: string, o: { userId: string; conversationId: string; group: boolean }): Promise<{ msgId: string; session: string; streamMessageId: string } | undefined> {
+    const url = new URL(link);
+    if (url.protocol !== "dtmd:") throw new Error(`not a dtmd link: ${link}`);
+    const text = url.searchParams.get("content") ?? "";
+    if (o.group) {
+      this.unaddressed.push(text);
+      return undefined;
+    }
+    return this.userSays({ text, userId: o.userId, conversationId: o.conversationId, group: false });
+  }
+
+  /**
+   * The same robot message pushed again under a new stream message id. DingTalk itself never
+   * does this for robot messages (fire-forget, protocol.md FAQ); tests use it to stand for one
+   * message reaching the bot twice by other paths (two processes, a retried HTTP callback).
+   */
   redeliver(conn: Conn, data: Record<string, unknown>): string {
     return this.push(conn, "/v1.0/im/bot/messages/get", data);
   }
 
-  cardClick(conn: Conn, o: { userId: string; conversationId?: string; command: string }): string {
+  /**
+   * A user presses a StandardCard button. Callback data as dingtalk_stream/card_callback.py
+   * reads it: outTrackId (the card's cardBizId), corpId, type "actionCallback", userId, content
+   * (a JSON string; a button press carries cardPrivateData.actionIds), extension (JSON string).
+   */
+  cardClick(conn: Conn, o: { userId: string; cardBizId: string; actionId: string }): string {
+    const card = this.cards.get(o.cardBizId);
+    if (!card) throw new Error(`no card ${o.cardBizId}`);
     return this.push(conn, "/v1.0/card/instances/callback", {
-      outTrackId: randomUUID(), userId: o.userId, corpId: "ding", type: "actionCallback",
-      ...(o.conversationId ? { openConversationId: o.conversationId } : {}),
-      content: JSON.stringify({ cardPrivateData: { actionIds: ["btn"], params: { command: o.command } } }),
+      outTrackId: o.cardBizId, userId: o.userId, corpId: "dingcorp", type: "actionCallback", extension: "{}",
+      content: JSON.stringify({ cardPrivateData: { actionIds: [o.actionId], params: {} } }),
     });
+  }
+
+  /** The buttons of a card the robot sent: label → action id. */
+  cardButtons(cardBizId: string): { label: string; id: string }[] {
+    const card = this.cards.get(cardBizId);
+    return (card?.data.contents ?? []).flatMap((c) => c.actions ?? []).map((a) => ({ label: a.label?.text ?? "", id: a.id }));
+  }
+
+  /** Every `disconnect` notice sent, then the socket closed closeAfterNoticeMs later (10 s by default, as documented). */
+  startDisconnecting(everyMs: number): void {
+    this.autoTimer = setInterval(() => {
+      for (const c of this.open()) this.disconnect(c);
+    }, everyMs);
+  }
+
+  stopDisconnecting(): void {
+    if (this.autoTimer) clearInterval(this.autoTimer);
+    this.autoTimer = undefined;
   }
 
   push(conn: Conn, topic: string, data: unknown): string {
@@ -125,10 +225,17 @@ export class FakeDingtalk {
     return messageId;
   }
 
-  /** The server's "disconnect" notice; it closes the socket itself 10 s later (shortened here). */
-  disconnect(conn: Conn, closeAfterMs = 2000): void {
-    this.system(conn, "disconnect", { reason: "gateway upgrade" });
-    setTimeout(() => conn.ws.close(), closeAfterMs);
+  /** The server's "disconnect" notice (protocol.md: data {reason}); the server closes the TCP connection 10 s later. */
+  disconnect(conn: Conn, closeAfterMs = this.opts.closeAfterNoticeMs ?? 10_000): void {
+    this.system(conn, "disconnect", { reason: "connection is expired" });
+    conn.draining = true;
+    const t = setTimeout(() => {
+      this.closeTimers.delete(t);
+      if (conn.ws.readyState !== conn.ws.OPEN) return;
+      conn.closedBy = "server";
+      conn.ws.terminate();
+    }, closeAfterMs);
+    this.closeTimers.add(t);
   }
 
   sendRaw(data: string | Buffer): void {
@@ -140,8 +247,14 @@ export class FakeDingtalk {
   }
 
   private onConnection(ws: WebSocket): void {
-    const conn: Conn = { ws, acks: [] };
+    const conn: Conn = { ws, acks: [], openedAt: Date.now(), draining: false };
     this.conns.push(conn);
+    this.maxOpen = Math.max(this.maxOpen, this.open().length);
+    this.openHistory.push({ at: Date.now(), open: this.open().length });
+    ws.on("close", () => {
+      conn.closedBy ??= "client";
+      this.openHistory.push({ at: Date.now(), open: this.open().length });
+    });
     ws.on("ping", (data) => {
       if (!this.silent) ws.pong(data);
     });
@@ -155,13 +268,62 @@ export class FakeDingtalk {
     });
   }
 
+  /** 403 with the new OpenAPI's error body (see the throttling doc cited above). */
+  private throttled(res: ServerResponse): boolean {
+    if (this.throttleNext <= 0) return false;
+    this.throttleNext--;
+    sendJson(res, { code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", requestid: randomUUID(), message: "应用调用该接口的QPS超过限制" }, 403);
+    return true;
+  }
+
+  /**
+   * StandardCard send (POST, body: cardTemplateId "StandardCard", robotCode, cardData as a JSON
+   * string, cardBizId, openConversationId for a group or singleChatReceiver '{"userId":…}' for
+   * 1:1, optional callbackRouteKey / sendOptions) and update (PUT, body: cardBizId, cardData),
+   * per chatbot.py reply_card / update_card. Strict: anything missing is a 400 param error.
+   */
+  private onCard(method: string, body: Record<string, unknown>, res: ServerResponse, push: (s: Omit<Sent, "at">) => void): void {
+    const bad = (message: string) => sendJson(res, { code: "param.error", requestid: randomUUID(), message }, 400);
+    let data: Card["data"];
+    try {
+      data = JSON.parse(String(body.cardData)) as Card["data"];
+    } catch {
+      return bad("cardData 不是合法的 JSON 字符串");
+    }
+    const cardBizId = typeof body.cardBizId === "string" ? body.cardBizId : "";
+    if (!cardBizId) return bad("cardBizId 不能为空");
+    if (method === "PUT") {
+      const card = this.cards.get(cardBizId);
+      if (!card) return bad("卡片不存在");
+      card.data = data;
+      card.updates++;
+      push({ via: "cardUpdate", body, target: card.target });
+      return sendJson(res, { success: true, result: true });
+    }
+    if (body.cardTemplateId !== "StandardCard") return bad("cardTemplateId 无效");
+    if (body.robotCode !== this.app.clientId) return bad("robotCode 无效");
+    const group = typeof body.openConversationId === "string";
+    let target = group ? String(body.openConversationId) : "";
+    if (!group) {
+      try {
+        target = String((JSON.parse(String(body.singleChatReceiver)) as { userId?: string }).userId ?? "");
+      } catch {
+        return bad("singleChatReceiver 无效");
+      }
+    }
+    if (!target) return bad("需要 openConversationId 或 singleChatReceiver");
+    this.cards.set(cardBizId, { cardBizId, target, group, data, updates: 0, ...(typeof body.callbackRouteKey === "string" ? { callbackRouteKey: body.callbackRouteKey } : {}) });
+    push({ via: "card", body, target });
+    return sendJson(res, { processQueryKey: randomUUID() });
+  }
+
   private token(req: IncomingMessage): boolean {
     return String(req.headers["x-acs-dingtalk-access-token"] ?? "").startsWith("dt-");
   }
 
   private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.base);
-    const raw = req.method === "POST" ? await readBody(req) : "";
+    const raw = req.method === "POST" || req.method === "PUT" ? await readBody(req) : "";
     let body: Record<string, unknown> = {};
     try {
       body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
@@ -175,6 +337,7 @@ export class FakeDingtalk {
     };
     switch (url.pathname) {
       case "/v1.0/gateway/connections/open": {
+        this.gatewayCalls++;
         if (body.clientId !== this.app.clientId || body.clientSecret !== this.app.clientSecret) return sendJson(res, { code: "InvalidAuthentication" }, 401);
         const ticket = randomUUID();
         this.tickets.add(ticket);
@@ -185,12 +348,19 @@ export class FakeDingtalk {
         if (body.appKey !== this.app.clientId || body.appSecret !== this.app.clientSecret) return sendJson(res, { code: "InvalidAuthentication" }, 400);
         this.tokenCalls++;
         return sendJson(res, { accessToken: `dt-${this.tokenCalls}`, expireIn: this.opts.tokenLifeS ?? 7200 });
+      case "/v1.0/im/v1.0/robot/interactiveCards/send":
+      case "/v1.0/im/robots/interactiveCards":
+        if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
+        if (this.throttled(res)) return;
+        return this.onCard(req.method ?? "", body, res, push);
       case "/v1.0/robot/groupMessages/send":
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
+        if (this.throttled(res)) return;
         push({ via: "group", body, target: String(body.openConversationId) });
         return sendJson(res, { processQueryKey: randomUUID() });
       case "/v1.0/robot/oToMessages/batchSend":
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
+        if (this.throttled(res)) return;
         push({ via: "user", body, target: String((body.userIds as string[] | undefined)?.[0]) });
         return sendJson(res, { processQueryKey: randomUUID() });
       case "/robot/sendBySession": {

@@ -5,6 +5,11 @@
  * update / welcome / send acknowledgements with errcodes, disconnected_event when a newer
  * connection of the same bot authenticates), and the HTTP APIs the app mode and robot webhooks
  * call (gettoken, message/send, appchat/send, webhook/send with its 20-per-minute limit).
+ * App API refusals as WeCom documents them: 60020 "not allow to access from your ip" when the
+ * caller is not one of the app's 企业可信IP (全局错误码 https://developer.work.weixin.qq.com/document/path/90313,
+ * errmsg format as WeCom returns it with the hint and devtool link), and message/send's
+ * errcode-0 answer listing undeliverable recipients in invaliduser / invalidparty
+ * (发送应用消息 https://developer.work.weixin.qq.com/document/path/90236).
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -51,6 +56,10 @@ export class FakeWecom {
   /** The next N webhook calls answer 45009 whatever the count. */
   forceWebhookThrottle = 0;
   tokenCalls = 0;
+  /** False: the caller's IP is not among the app's 企业可信IP (apps created after 2022-06-20 must list it). */
+  trustedIp = true;
+  /** When set, message/send only reaches these user ids (the app's visible range). */
+  visibleUsers: Set<string> | undefined;
   /** Called for every frame the bot sends that the fake accepted (the benchmark waits on it). */
   onReceived: ((r: Received) => void) | undefined;
 
@@ -274,8 +283,16 @@ export class FakeWecom {
     }
     if (url.pathname === "/cgi-bin/message/send" || url.pathname === "/cgi-bin/appchat/send") {
       if (!url.searchParams.get("access_token")?.startsWith("tok-")) return sendJson(res, { errcode: 40014, errmsg: "invalid access_token" });
+      if (!this.trustedIp) {
+        return sendJson(res, { errcode: 60020, errmsg: `not allow to access from your ip, hint: [${Date.now()}${randomUUID().slice(0, 8)}], from ip: 127.0.0.1, more info at https://open.work.weixin.qq.com/devtool/query?e=60020` });
+      }
+      const touser = typeof body.touser === "string" ? body.touser.split("|") : [];
+      const invalid = this.visibleUsers ? touser.filter((u) => !this.visibleUsers!.has(u)) : [];
+      if (url.pathname === "/cgi-bin/message/send" && invalid.length === touser.length && invalid.length > 0) {
+        return sendJson(res, { errcode: 0, errmsg: "ok", invaliduser: invalid.join("|"), invalidparty: "", invalidtag: "", unlicenseduser: "", msgid: randomUUID() });
+      }
       this.appCalls.push({ path: url.pathname, body });
-      return sendJson(res, { errcode: 0, errmsg: "ok" });
+      return sendJson(res, { errcode: 0, errmsg: "ok", ...(url.pathname === "/cgi-bin/message/send" ? { invaliduser: invalid.join("|"), invalidparty: "", invalidtag: "", unlicenseduser: "", msgid: randomUUID() } : {}) });
     }
     sendJson(res, { errcode: 404, errmsg: "not found" }, 404);
   }

@@ -1,0 +1,177 @@
+/**
+ * An hour of DingTalk Stream life, compressed: 100 disconnect notices (each socket closed by the
+ * server shortly after, as protocol.md says it does 10 s after the notice), 20 refused
+ * handshakes, a socket that goes silent, and 200 messages arriving throughout, through the real
+ * pipeline (queue, worker, PostgreSQL). Then a gateway that refuses every handshake: the
+ * reconnects stay within the backoff and /healthz says so.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../app/app.ts";
+import { activitiesForChat } from "../db/activities.ts";
+import { FakeDingtalk } from "./fakes/dingtalk.ts";
+import { waitFor } from "./fakes/http-util.ts";
+import { startTestApp } from "./support/harness.ts";
+import { unique } from "./support/env.ts";
+
+const APP = { clientId: "dinglife", clientSecret: "dt-life-secret" };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
+
+let fake: FakeDingtalk;
+let app: App;
+
+beforeAll(async () => {
+  fake = await new FakeDingtalk(APP, { closeAfterNoticeMs: 2000 }).start();
+  app = await startTestApp({
+    DINGTALK_CLIENT_ID: APP.clientId, DINGTALK_CLIENT_SECRET: APP.clientSecret, DINGTALK_API_BASE: fake.base, DINGTALK_GATEWAY_URL: fake.gatewayUrl,
+    DINGTALK_KEEPALIVE_MS: "1000", DINGTALK_BACKOFF_INITIAL_MS: "50", DINGTALK_BACKOFF_MAX_MS: "400", PLATFORM_DOWN_MS: "1000", INBOUND_CONCURRENCY: "8", LOG_LEVEL: process.env.DEBUG_LOG ?? "silent",
+  });
+  await fake.waitForOpen();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await fake?.stop();
+});
+
+/** Longest time two sockets were open at once, from the fake's open/close history. */
+function longestOverlapMs(history: readonly { at: number; open: number }[]): number {
+  let longest = 0;
+  let since: number | undefined;
+  for (const h of history) {
+    if (h.open >= 2 && since === undefined) since = h.at;
+    if (h.open < 2 && since !== undefined) {
+      longest = Math.max(longest, h.at - since);
+      since = undefined;
+    }
+  }
+  return longest;
+}
+
+describe("an hour of DingTalk Stream life", () => {
+  it("loses no message, records none twice, keeps one socket (two only during a handover), bounded gateway calls, flat timers", async () => {
+    const conversationId = unique("cid");
+    const admin = unique("staff");
+    const sent: string[] = [];
+    const pushes = new Map<string, { id: string; conn: unknown }>();
+    const say = async (text: string, to?: Parameters<FakeDingtalk["userSays"]>[0]["to"]) => {
+      const m = await fake.userSays({ conversationId, userId: admin, text, ...(to ? { to } : {}) });
+      pushes.set(text, { id: m.streamMessageId, conn: to });
+      sent.push(text);
+    };
+    for (const [text, answer] of [[`/绑定 ${unique("共同体")}`, /绑定/], ["/学校 添加 清涧县第二小学 核心 二小", /二小/]] as const) {
+      const before = fake.sent.length;
+      await say(text);
+      await waitFor(() => fake.sent.slice(before).find((s) => answer.test(JSON.stringify(s.body))), 10_000, text);
+    }
+    const gatewayBefore = fake.gatewayCalls;
+    const baseline = timers();
+    let records = 0;
+    for (let cycle = 0; cycle < 100; cycle++) {
+      if (cycle % 5 === 0) fake.refuseHandshakes = 1;
+      const current = fake.open().find((c) => !c.draining) ?? (await waitFor(() => fake.open().find((c) => !c.draining), 10_000, "a live connection"));
+      fake.disconnect(current);
+      // A message already on its way on the old connection, then one that DingTalk routes to whichever connection is live.
+      await say(`/记录 教研活动 11月20日 二小 《课题${++records}》`, current);
+      await sleep(40);
+      await say(`/记录 教研活动 11月20日 二小 《课题${++records}》`);
+      await sleep(40);
+      if (cycle === 50) {
+        // A socket that stops answering pings: replaced by the watchdog.
+        const count = fake.conns.length;
+        fake.silent = true;
+        await waitFor(() => fake.conns.length > count, 10_000, "the silent socket replaced");
+        fake.silent = false;
+      }
+    }
+    const until = Date.now() + 60_000;
+    let list = await activitiesForChat(app.db, "dingtalk", conversationId, true) ?? [];
+    while (list.length < 200 && Date.now() < until) {
+      await sleep(250);
+      list = await activitiesForChat(app.db, "dingtalk", conversationId, true) ?? [];
+    }
+    const titles = list.map((a) => JSON.stringify(a).match(/课题(\d+)/)?.[1]);
+    if (process.env.DEBUG_LOG) {
+      for (let n = 1; n <= 200; n++) {
+        if (titles.includes(String(n))) continue;
+        const t = sent.find((x) => x.includes(`《课题${n}》`))!;
+        const p = pushes.get(t)!;
+        const conn = fake.conns.find((c) => c.acks.some((a) => a.messageId === p.id));
+        console.log("MISSING", n, "acked", fake.acked(p.id), "toOld", p.conn !== undefined, "ackConnClosedBy", conn?.closedBy);
+      }
+    }
+    expect(list).toHaveLength(200);
+    expect(new Set(titles).size).toBe(200);
+    expect(fake.refusedHandshakes).toBe(20);
+    expect(fake.maxOpen).toBeLessThanOrEqual(2);
+    expect(longestOverlapMs(fake.openHistory)).toBeLessThan(2000);
+    // Every handover: the bot closed the old socket itself once the new one was up (not left to the server's close).
+    const noticed = fake.conns.filter((c) => c.draining);
+    expect(noticed.length).toBeGreaterThanOrEqual(100);
+    expect(noticed.filter((c) => c.closedBy === "server")).toHaveLength(0);
+    // One gateway call per handover and per refused handshake, plus the silent socket's: no storm.
+    const gatewayCalls = fake.gatewayCalls - gatewayBefore;
+    expect(gatewayCalls).toBeGreaterThanOrEqual(120);
+    expect(gatewayCalls).toBeLessThanOrEqual(130);
+    // After the fake's own close timers (2 s) have run: the bot's timers are back where they started.
+    await sleep(2500);
+    expect(timers() - baseline).toBeLessThanOrEqual(8);
+    expect(fake.open()).toHaveLength(1);
+  }, 180_000);
+
+  it("a gateway that refuses every handshake gets calls spaced by the backoff, and /healthz says which platform is down", async () => {
+    await fake.waitForOpen();
+    const healthy = await fetch(`${app.url}/healthz`);
+    expect(healthy.status).toBe(200);
+    fake.refuseHandshakes = 1_000_000;
+    const before = fake.gatewayCalls;
+    fake.disconnect(fake.open()[0]!, 0);
+    await sleep(3000);
+    const calls = fake.gatewayCalls - before;
+    // dingtalk-stream 2.1.5 with a 500 ms interval made 807 calls in 6 s here; backoff 50 ms → 400 ms allows about 11 in 3 s.
+    expect(calls).toBeGreaterThanOrEqual(4);
+    expect(calls).toBeLessThanOrEqual(16);
+    const down = await fetch(`${app.url}/healthz`);
+    expect(down.status).toBe(503);
+    const body = (await down.json()) as { ok: boolean; platforms: { platform: string; state: string; detail: string; healthy: boolean }[] };
+    expect(body.ok).toBe(false);
+    expect(body.platforms).toContainEqual(expect.objectContaining({ platform: "dingtalk", state: "reconnecting", healthy: false }));
+    expect(body.platforms[0]!.detail).toMatch(/^reconnecting since \d{4}-/);
+    fake.refuseHandshakes = 0;
+    await fake.waitForOpen();
+    await waitFor(async () => (await fetch(`${app.url}/healthz`)).status === 200, 5000).catch(() => undefined);
+    const verbose = (await (await fetch(`${app.url}/healthz?verbose`)).json()) as { ok: boolean; platforms: { reconnects?: number }[] };
+    expect(verbose.ok).toBe(true);
+    expect(verbose.platforms[0]!.reconnects).toBeGreaterThan(0);
+  }, 30_000);
+
+  it("the server's own rhythm: a notice every 250 ms on every connection, 40 messages meanwhile, none lost", async () => {
+    await fake.waitForOpen();
+    const conversationId = unique("cid");
+    const admin = unique("staff");
+    for (const [text, answer] of [[`/绑定 ${unique("共同体")}`, /绑定/], ["/学校 添加 清涧县第二小学 核心 二小", /二小/]] as const) {
+      const before = fake.sent.length;
+      await fake.userSays({ conversationId, userId: admin, text });
+      await waitFor(() => fake.sent.slice(before).find((s) => answer.test(JSON.stringify(s.body))), 10_000, text);
+    }
+    const notices = fake.conns.filter((c) => c.draining).length;
+    fake.startDisconnecting(250);
+    try {
+      for (let i = 1; i <= 40; i++) {
+        await fake.userSays({ conversationId, userId: admin, text: `/记录 听评课 11月19日 二小 《节奏${i}》` });
+        await sleep(75);
+      }
+    } finally {
+      fake.stopDisconnecting();
+    }
+    expect(fake.conns.filter((c) => c.draining).length - notices).toBeGreaterThanOrEqual(8);
+    let list: unknown[] = [];
+    const until = Date.now() + 30_000;
+    while (list.length < 40 && Date.now() < until) {
+      await sleep(250);
+      list = (await activitiesForChat(app.db, "dingtalk", conversationId, true)) ?? [];
+    }
+    expect(new Set(list.map((a) => JSON.stringify(a).match(/节奏(\d+)/)?.[1])).size).toBe(40);
+    expect(fake.maxOpen).toBeLessThanOrEqual(2);
+  }, 60_000);
+});
