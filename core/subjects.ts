@@ -11,3 +11,5 @@ const SUBJECTS: Record<string, string> = {
 export function resolveSubject(word: string): string | undefined {
   return SUBJECTS[word.trim()];
 }
+
+export const SUBJECT_WORDS: readonly string[] = Object.keys(SUBJECTS);
