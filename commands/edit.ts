@@ -7,7 +7,32 @@ import { UserError } from "./errors.ts";
 import { field } from "./fields.ts";
 import { checkDay } from "./record.ts";
 import { audit, dayToDb, dbToDay } from "./support.ts";
-import { boundCommand } from "./types.ts";
+import { boundCommand, type BoundContext } from "./types.ts";
+
+type Stored = { hostSchoolId: number | null; schoolIds: number[]; givingSchoolId: number | null };
+type Changes = { host?: number; schools?: number[]; giver?: number; people?: string[] };
+
+/** The receivers: host and participants other than the giver, in that order. */
+export function receiversOf(host: number | null, schoolIds: readonly number[], giver: number | null): number[] {
+  return [...new Set([host, ...schoolIds])].filter((id): id is number => id !== null && id !== giver);
+}
+
+/**
+ * When the giver (主讲校=, or 主讲= naming a member with a school), host or participants change,
+ * the new giver and receivers; undefined when none of them changed.
+ */
+async function newDirection(ctx: BoundContext, before: Stored, changes: Changes) {
+  let giver = before.givingSchoolId;
+  if (changes.giver !== undefined) giver = changes.giver;
+  else if (changes.people) {
+    const named = await ctx.db.member.findMany({ where: { communityId: ctx.community.id, displayName: { in: changes.people }, schoolId: { not: null } } });
+    const first = changes.people.map((p) => named.find((m) => m.displayName === p)).find(Boolean);
+    if (first?.schoolId) giver = first.schoolId;
+  }
+  if (giver === before.givingSchoolId && changes.host === undefined && !changes.schools) return undefined;
+  const host = changes.host ?? before.hostSchoolId;
+  return { givingSchoolId: giver, receiverSchoolIds: receiversOf(host, changes.schools ?? before.schoolIds, giver) };
+}
 
 export const editCommand = boundCommand({
   name: "修改",
@@ -35,6 +60,8 @@ export const editCommand = boundCommand({
     if (changes.headcount !== undefined) data.headcount = changes.headcount;
     if (changes.people) data.people = changes.people;
     if (changes.notes !== undefined) data.notes = changes.notes;
+    const direction = await newDirection(ctx, before, changes);
+    if (direction) Object.assign(data, direction);
     if (Object.keys(data).length === 0) throw new UserError("没有要修改的内容。请写成 字段=值，例如：/修改 12 日期=11月21日");
 
     const after = await ctx.db.activity.update({ where: { id: before.id }, data: { ...data, updatedAt: ctx.now } });

@@ -38,10 +38,16 @@ describe("malformed commands get a Chinese answer with usage and an example", ()
 
   it("usage errors end with the command's usage and an example", async () => {
     const g = await boundGroup(app);
-    const reply = await g.says("/记录 示范课 11月20日 二校");
-    expect(reply).toMatch(/没看懂「二校」/);
+    const reply = await g.says("/记录 示范课 11月20日 火星校");
+    expect(reply).toMatch(/没看懂「火星校」/);
     expect(reply).toMatch(/用法：\/记录 <类型>/);
     expect(reply).toMatch(/例如：\/记录 示范课 11月20日 二小 语文/);
+  });
+
+  it("a near miss is offered as a choice, without the whole usage text", async () => {
+    const g = await boundGroup(app);
+    expect(await g.says("/记录 示范课 11月20日 二校")).toBe("「二校」是「二小」吗？");
+    expect(await g.activities()).toHaveLength(0);
   });
 
   it("random bytes never crash the bot or leave a partial record", async () => {
