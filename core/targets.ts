@@ -114,7 +114,10 @@ export function targetText(t: TargetSpec): string {
   return `${name} ${scopeText(t.scope)} ${PER_WORD[t.per]} ≥ ${t.min}`;
 }
 
-/** Two targets are the same rule (so setting it again changes its minimum) when all but min match. */
+/**
+ * Two targets are the same rule (so setting it again changes its minimum) when kind, period and
+ * scope match; the label is only the seed's wording and does not count.
+ */
 export function sameRule(a: TargetSpec, b: TargetSpec): boolean {
-  return a.kind === b.kind && a.per === b.per && (a.label ?? "") === (b.label ?? "") && JSON.stringify(a.scope) === JSON.stringify(b.scope);
+  return a.kind === b.kind && a.per === b.per && JSON.stringify(a.scope) === JSON.stringify(b.scope);
 }
