@@ -41,7 +41,7 @@ function schoolLine(report: ProgressReport, s: SchoolStanding): string {
   const behind = s.items.filter((i) => !i.met);
   const shown = behind.slice(0, SHOWN_PER_SCHOOL).map((i) => itemText(report, i, s.school.id)).join("、");
   const more = behind.length > SHOWN_PER_SCHOOL ? ` 等` : "";
-  return `${head}还差 ${s.behind} 项：${shown}${more}；已达标 ${s.met} 项`;
+  return `${head}还差 ${s.behind} 项（剩 ${report.weeksLeft} 周）：${shown}${more}；已达标 ${s.met} 项`;
 }
 
 function standingLine(report: ProgressReport): string {

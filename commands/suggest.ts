@@ -8,7 +8,8 @@ import { SUBJECT_WORDS } from "../core/subjects.ts";
 import type { FieldSpec } from "./fields.ts";
 import type { ParseEnv } from "./recognize.ts";
 
-const KIND_WORDS = ACTIVITY_KINDS.flatMap((k) => [k.name, ...k.aliases]);
+/** Every kind word → the canonical name offered for it. */
+const KIND_WORDS: readonly [string, string][] = ACTIVITY_KINDS.flatMap((k) => [k.name, ...k.aliases].map((w) => [w, k.name] as [string, string]));
 
 /** True when every character of `word` appears in `candidate` in order (集备 in 集体备课). */
 function isSubsequence(word: string, candidate: string): boolean {
@@ -28,20 +29,22 @@ function closeEnough(word: string, candidate: string): number | undefined {
 
 /** Up to three candidates for the fields of this command, nearest first. */
 export function nearestWords(word: string, fields: readonly FieldSpec[], env: ParseEnv): string[] {
-  const pool = new Set<string>();
+  // typed form → the word offered (a kind's canonical name; a school's own name)
+  const pool = new Map<string, string>();
   for (const f of fields) {
     if (f.positional === false && f.keys.length === 0) continue;
-    if (f.token === "kind") KIND_WORDS.forEach((w) => pool.add(w));
-    if (f.token === "school") env.schools.forEach((s) => [s.fullName, ...s.shortNames].forEach((n) => pool.add(n)));
-    if (f.token === "subject") SUBJECT_WORDS.forEach((w) => pool.add(w));
-    if (f.token === "choice") Object.keys(f.choices ?? {}).forEach((w) => pool.add(w));
+    if (f.token === "kind") KIND_WORDS.forEach(([w, name]) => pool.set(w, name));
+    if (f.token === "school") env.schools.forEach((s) => [s.fullName, ...s.shortNames].forEach((n) => pool.set(n, n)));
+    if (f.token === "subject") SUBJECT_WORDS.forEach((w) => pool.set(w, w));
+    if (f.token === "choice") Object.keys(f.choices ?? {}).forEach((w) => pool.set(w, w));
   }
-  return [...pool]
-    .map((c) => ({ c, d: closeEnough(word, c) }))
-    .filter((x): x is { c: string; d: number } => x.d !== undefined)
-    .sort((a, b) => a.d - b.d)
-    .slice(0, 3)
-    .map((x) => x.c);
+  // A known word that did not fit (given twice, say) is not a typo: nothing to offer.
+  if (pool.has(word)) return [];
+  const scored = [...pool]
+    .map(([typed, shown]) => ({ shown, d: closeEnough(word, typed) }))
+    .filter((x): x is { shown: string; d: number } => x.d !== undefined)
+    .sort((a, b) => a.d - b.d);
+  return [...new Set(scored.map((x) => x.shown))].slice(0, 3);
 }
 
 /** "「扬庄」是「杨庄」吗？" or "「X」是「A」还是「B」？" */

@@ -34,6 +34,7 @@ export const targetCommand = boundCommand({
   async run(ctx, { action, words = [] }) {
     const { term } = termOf(ctx);
     if (action === "list") {
+      if (words.length > 0) throw new UserError(`没看懂「${words.join(" ")}」。可发送：/目标 列表、/目标 模板 对口协作、/目标 设置 示范课 核心校→成员校 2、/目标 删除 3`);
       const stored = await storedTargets(ctx.db, ctx.community.id, term.name);
       if (stored.length === 0) return `${term.name}未设置目标，按默认模板「${DEFAULT_TEMPLATE}」统计：\n${numbered(DEFAULT_TARGETS)}`;
       return `${term.name}目标（${stored.length} 项）：\n${numbered(stored)}`;
