@@ -43,6 +43,9 @@ describe("who gave it and to whom", () => {
     // Corrected afterwards: 青龙沟's own lecture.
     const fixed = await g.says("/修改 3 主讲校=青龙沟");
     expect(fixed).toContain("方向：青龙沟 校内");
+    // Naming a member as 主讲 moves the giver to their school.
+    expect(await g.says("/修改 1 主讲=李娜")).toContain("方向：杨庄 校内");
+    expect((await g.activities())[0]).toMatchObject({ givingSchool: "杨庄乡中心小学", receiverSchools: [] });
     const log = await app.db.auditLog.findMany({ where: { entity: "activity", action: "update", community: { name: g.community } } });
     expect(log[0]?.after).toMatchObject({ givingSchoolId: expect.any(Number), receiverSchoolIds: [] });
   });
