@@ -83,10 +83,17 @@ export const bindCommand = openCommand({
 /** Words that every community name may or may not carry: a near miss often differs only in them. */
 const GENERIC_WORDS = /教育|共同体|教联体|联盟|集团|发展|紧密型|城乡/g;
 
+/** Numbers tell communities apart (第一小学 / 第二小学, 联盟1 / 联盟2): a name differing only in them is not a slip. */
+const NUMERALS = /[0-9一二三四五六七八九十〇零两]/g;
+
 /** An existing community whose name is one slip away from `name`, if any. */
 async function similarCommunity(db: Tx, name: string): Promise<{ id: number; name: string } | null> {
   const head = [...name].slice(0, 2).join("");
   const candidates = await db.community.findMany({ where: { name: { startsWith: head } }, select: { id: true, name: true }, take: 500 });
   const core = name.replace(GENERIC_WORDS, "");
-  return candidates.find((c) => distance(c.name, name) <= Math.max(2, Math.floor(name.length / 5)) || (core.length >= 2 && c.name.replace(GENERIC_WORDS, "") === core)) ?? null;
+  const withoutNumbers = name.replace(NUMERALS, "");
+  const slip = (other: string) =>
+    other.replace(NUMERALS, "") !== withoutNumbers &&
+    (distance(other, name) <= Math.max(2, Math.floor(name.length / 5)) || (core.length >= 2 && other.replace(GENERIC_WORDS, "") === core));
+  return candidates.find((c) => slip(c.name)) ?? null;
 }

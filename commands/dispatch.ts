@@ -33,7 +33,7 @@ export interface DispatchDeps {
 
 const NOT_BOUND = "本群还没有绑定共同体。请先发送：/绑定 共同体名称\n例如：/绑定 清涧县第二小学教育共同体";
 const NOT_UNDERSTOOD = "没看懂这条消息。发送 /帮助 查看可用命令，例如：/记录 示范课 11月20日 二小 语文";
-const TOO_LONG = `消息太长了（超过${MAX_TEXT_LENGTH}字），没有处理。请分几条发送，或把备注写短一些。\n例如：/记录 示范课 11月20日 二小 语文 备注=效果很好`;
+const TOO_LONG = `消息太长了（超过${MAX_TEXT_LENGTH}字），没有处理。请分几条发送，或把备注写短一些。\n例如：/记录 示范课 11月20日 语文 备注=效果很好`;
 
 const toReplies = (r: CommandResult): Reply[] => (typeof r === "string" ? [{ text: r }] : r);
 const reply = (text: string, duplicate = false): InboundResult => ({ replies: [{ text }], duplicate });
@@ -82,7 +82,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     return reply(localizeExamples(NOT_UNDERSTOOD, loaded.schools));
   }
 
-  if (intent.command.bound && !community) return reply(NOT_BOUND);
+  if (intent.command.bound && !community) return reply(localizeExamples(NOT_BOUND, []));
   const sameCommunity = loaded.community !== null && community?.id === loaded.community.id;
   const preloaded = { member: sameCommunity ? loaded.member : null, schools: sameCommunity ? loaded.schools : null };
   const base = { message, now, community, preloaded, sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS };

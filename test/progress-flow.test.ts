@@ -159,6 +159,11 @@ describe("binding is never silent", () => {
     expect(await fresh.says("/列表")).toMatch(/还没有绑定/);
     expect(await fresh.says(`/绑定 ${near}`)).toMatch(/名称相近/);
     expect(await fresh.says("确认")).toMatch(/已创建共同体/);
+    // Names that differ only in a number are different communities: no question.
+    const first = `临河县第一小学教育共同体${unique("")}`;
+    const second = first.replace("第一", "第二");
+    await new Chat(app, unique("g"), unique("u"), "丙").says(`/绑定 ${first}`);
+    expect(await new Chat(app, unique("g"), unique("u"), "丁").says(`/绑定 ${second}`)).toMatch(/已创建共同体/);
     expect(g).toBeDefined();
   });
 });
