@@ -4,6 +4,7 @@
  * record typed in the holiday still lands in a term).
  */
 import { DateTime } from "luxon";
+import { daysBetween } from "./dates.ts";
 
 export interface Term {
   name: string;
@@ -61,7 +62,7 @@ export function defaultTermName(start: string): string {
 
 /** Whole weeks of a term, the current week number (1-based) and the weeks left including this one. */
 export function termWeeks(term: Term, today: string): { total: number; current: number; left: number } {
-  const days = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+  const days = daysBetween;
   const total = Math.ceil((days(term.start, term.end) + 1) / 7);
   const current = today < term.start ? 0 : Math.min(total, Math.floor(days(term.start, today) / 7) + 1);
   const left = today > term.end ? 0 : Math.ceil((days(today < term.start ? term.start : today, term.end) + 1) / 7);
