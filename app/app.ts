@@ -24,6 +24,9 @@ import { outboundProcessor } from "../workers/outbound.ts";
 import { createProducers, type Producers } from "../workers/queues.ts";
 import { WorkerManager } from "../workers/worker-manager.ts";
 import { checkRedis, preparePostgres } from "./preflight.ts";
+import { formSettings } from "./forms.ts";
+import { registerFormRoutes } from "../web/forms/routes.ts";
+import { registerDownloadRoutes } from "../web/downloads/routes.ts";
 
 export interface AppOptions {
   env: Env;
@@ -65,9 +68,10 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   const isGateway = env.ROLE !== "worker";
   const isWorker = env.ROLE !== "gateway";
 
+  const forms = formSettings(env, log);
   if (isWorker) {
     const afterCommit = env.FAULT_CRASH_AFTER_COMMIT ? () => process.exit(137) : undefined;
-    const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE } };
+    const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE }, ...(forms ? { forms } : {}) };
     const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings };
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
   }
@@ -97,10 +101,16 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     for (const adapter of adapters.values()) await adapter.start(gateway.sink);
     const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });
     workers.register("outbound", outboundProcessor(adapters, limiter), env.OUTBOUND_CONCURRENCY);
+    const gw = gateway;
+    if (forms) {
+      registerFormRoutes(http, { db, forms, photoDir: env.PHOTO_DIR, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
+      registerDownloadRoutes(http, { db, forms, now, log });
+    }
   }
 
   const address = await http.listen({ host: env.HOST, port: env.PORT });
   const url = address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
+  if (forms && !env.PUBLIC_BASE_URL) forms.baseUrl = url; // links work on this machine only
   log.info({ url, role: env.ROLE, platforms: [...adapters.keys()] }, "教联体助手 started");
 
   let closed = false;

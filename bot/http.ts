@@ -8,7 +8,7 @@ import type { Logger } from "../config/logger.ts";
 export type HealthCheck = () => Promise<{ redis: boolean; postgres: boolean }>;
 
 export function createHttpServer(log: Logger, health: HealthCheck): FastifyInstance {
-  const app: FastifyInstance = Fastify({ loggerInstance: log.child({ part: "http" }, { level: "warn" }) as FastifyBaseLogger, bodyLimit: 2 * 1024 * 1024 });
+  const app: FastifyInstance = Fastify({ loggerInstance: log.child({ part: "http" }, { level: "warn" }) as FastifyBaseLogger, bodyLimit: 2 * 1024 * 1024, routerOptions: { maxParamLength: 1024 } }); // signed link tokens travel as path parameters
   app.setErrorHandler((err: { statusCode?: number; message?: string }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) log.error({ url: req.url, err: err.message }, "http handler failed");

@@ -14,6 +14,7 @@ import type { InboundResult } from "../messages/queues.ts";
 import { memberForSender, soleCommunityOfSender, schoolsOf } from "./context.ts";
 import { AskError, isUserError, UserError } from "./errors.ts";
 import { fieldsOf } from "./fields.ts";
+import { formLinkReply } from "./form-link.ts";
 import { answerField, finish, parseArgs, type ParseResult } from "./parse.ts";
 import { COMMANDS, findCommand, suggestCommand } from "./registry.ts";
 import type { SchoolInfo } from "./recognize.ts";
@@ -41,7 +42,10 @@ const reply = (text: string, duplicate = false): InboundResult => ({ replies: [{
 type Pending = { command: string; field: string; partial: Record<string, unknown> };
 
 /** What this message asks for: a command with its argument text, or an answer to a pending question. */
-type Intent = { type: "command"; command: AnyCommand; rest: string } | { type: "answer"; command: AnyCommand; pending: Pending; answer: string };
+type Intent =
+  | { type: "command"; command: AnyCommand; rest: string }
+  | { type: "answer"; command: AnyCommand; pending: Pending; answer: string }
+  | { type: "form"; command: AnyCommand; args: Record<string, unknown> };
 
 export async function handleInbound(deps: DispatchDeps, message: InboundMessage): Promise<InboundResult> {
   const key = sourceKey(message);
@@ -63,7 +67,12 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   const parsed = slashed ?? (addressed && !(pending && text !== "") ? bareCommand(text) : undefined);
 
   let intent: Intent;
-  if (parsed) {
+  if (message.form) {
+    // A web form's submission: arguments already structured, checked below by the same schema.
+    const command = findCommand(message.form.command);
+    if (!command) return reply(NOT_UNDERSTOOD);
+    intent = { type: "form", command, args: message.form.args };
+  } else if (parsed) {
     // A new command cancels any question still waiting for this person.
     if (pendingRow) await deps.db.pendingQuestion.deleteMany({ where: { id: pendingRow.id } });
     const command = findCommand(parsed.name);
@@ -114,7 +123,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
  * command with the word replaced, or the bare answer to a question) that a choice card can send.
  */
 function userErrorReply(e: UserError, intent: Intent): Reply {
-  if (!e.ambiguity) return { text: e.userText };
+  if (!e.ambiguity || intent.type === "form") return { text: e.userText };
   const { word, options } = e.ambiguity;
   const resend = (option: string) =>
     intent.type === "answer" ? option : `/${intent.command.name} ${replaceWord(intent.rest, word, option)}`;
@@ -170,7 +179,10 @@ async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply
       const f = fieldsOf(command.args).find((x) => x.name === intent.pending.field);
       if (!f) throw new UserError(NOT_UNDERSTOOD);
       result = finish(command.args, answerField(f, intent.answer, ctx.parseEnv, intent.pending.partial));
+    } else if (intent.type === "form") {
+      result = finish(command.args, { ...intent.args });
     } else {
+      if (command.webForm && intent.rest.trim() === "" && ctx.settings.forms && ctx.community && ctx.member) return [formLinkReply(ctx as BoundContext, command)];
       result = parseArgs(command.args, intent.rest, ctx.parseEnv);
     }
   } catch (e) {

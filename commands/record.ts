@@ -49,6 +49,7 @@ export const recordCommand = boundCommand({
   examples: ["/记录 示范课 11月20日 二小 语文", "/记录 听评课 昨天 二小 参与=郝家也、双庙 数学 《分数的意义》 35人 备注=效果很好"],
   args: z.object({ ...activityFields, confirmFar: confirmField() }),
   singleStatement: true,
+  webForm: { title: "登记活动" },
   async run(ctx, { confirmFar, ...args }) {
     const kind = args.kind;
     if (!kind) throw new AskError("kind", { ...args, confirmFar });

@@ -6,7 +6,10 @@ import { linkCodeCommand, linkCommand } from "./link.ts";
 import { notifyCommand } from "./notify.ts";
 import { pushTargetCommand } from "./push-targets.ts";
 import { editCommand } from "./edit.ts";
+import { formCommand } from "./form.ts";
 import { helpCommand } from "./help.ts";
+import { districtCommand } from "./district.ts";
+import { exportCommand } from "./export.ts";
 import { listCommand } from "./list.ts";
 import { memberCommand } from "./member.ts";
 import { pairCommand } from "./pair.ts";
@@ -19,8 +22,8 @@ import type { AnyCommand } from "./types.ts";
 import { undoCommand } from "./undo.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
-  recordCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
-  pairCommand, schoolCommand, memberCommand, linkCodeCommand, linkCommand, notifyCommand, pushTargetCommand, bindCommand, helpCommand,
+  recordCommand, formCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
+  pairCommand, schoolCommand, memberCommand, linkCodeCommand, linkCommand, notifyCommand, pushTargetCommand, exportCommand, districtCommand, bindCommand, helpCommand,
   semesterCommand, targetCommand,
 ];
 

@@ -16,6 +16,15 @@ export type MemberInfo = ContextMember;
 export interface CommandSettings {
   /** The only origins a group robot webhook may point to (the platforms' hosts; a fake in tests). */
   webhookOrigins: { wecom: string; dingtalk: string };
+  /** Web forms: where links point and how they are signed. Absent: forms are off. */
+  forms?: FormSettings;
+}
+
+export interface FormSettings {
+  /** e.g. https://bot.example.edu.cn (no trailing slash) */
+  baseUrl: string;
+  secret: string;
+  ttlMs: number;
 }
 
 export const DEFAULT_SETTINGS: CommandSettings = {
@@ -61,6 +70,11 @@ export interface Command<S extends ArgsSchema, C extends CommandContext = Comman
    * processed-message row. Only for the hot path; everything else is transactional.
    */
   singleStatement?: boolean;
+  /**
+   * The command has a web form built from `args` (web/forms/): sent with no arguments, it answers
+   * with a link to that form instead of asking field by field.
+   */
+  webForm?: { title: string };
   run(ctx: C, args: z.infer<S>): Promise<CommandResult>;
 }
 

@@ -31,6 +31,17 @@ export const envSchema = z.object({
   ECHO_MODE: flag.default(false),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
 
+  /**
+   * The address people's phones reach the bot's HTTP server at (forms, downloads). Unset: the
+   * server's own address, which only works on the same machine or network.
+   */
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Signs form and download links (at least 32 characters). Unset: a random one per process, so links die at restart. */
+  FORM_SECRET: z.string().min(32, "至少32个字符").optional(),
+  FORM_LINK_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),
+  /** Where uploaded photos are kept (served back only through signed links). */
+  PHOTO_DIR: z.string().default("data/photos"),
+
   /** Group robot webhooks (both platforms): at most this many messages per window per robot. */
   ROBOT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   ROBOT_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),

@@ -21,6 +21,12 @@ export const inboundMessageSchema = z.object({
   receivedAt: z.string().datetime(),
   /** Opaque, adapter-specific data needed to answer this message (e.g. a session webhook). */
   replyHandle: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * A structured submission (a web form) instead of typed text: the command and its arguments,
+   * checked by that command's own schema. No platform request waits on it: replies are posted
+   * to the chat.
+   */
+  form: z.object({ command: z.string().min(1), args: z.record(z.string(), z.unknown()) }).optional(),
 });
 export type InboundMessage = z.infer<typeof inboundMessageSchema>;
 
@@ -39,6 +45,8 @@ export const replySchema = z.object({
   text: z.string(),
   /** Optional buttons an adapter may render as a card; plain-text adapters ignore them. */
   actions: z.array(actionSchema).optional(),
+  /** A web page to open (e.g. a form): a link button where the platform has cards; the text names the URL too. */
+  link: z.object({ label: z.string(), url: z.string().url() }).optional(),
   /** A one-of-several question (e.g. which school was meant): a vote card where the platform has one. */
   choices: z.array(actionSchema).optional(),
   /** Set on a reply that goes elsewhere (a push to a robot webhook) instead of back to the chat. */

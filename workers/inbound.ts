@@ -37,7 +37,8 @@ export async function processInbound(deps: InboundDeps, message: InboundMessage,
   const key = messageKey(message);
   const here = result.replies.filter((r) => !r.to);
   await deps.producers.outbound.add(
-    { platform: message.platform, chatId: message.chatId, chatType: message.chatType, replyTo: message.messageId, replyHandle: message.replyHandle, replies: here },
+    // A form submission has no platform request to answer: its replies are posted to the chat.
+    { platform: message.platform, chatId: message.chatId, chatType: message.chatType, ...(message.form ? {} : { replyTo: message.messageId }), replyHandle: message.replyHandle, replies: here },
     outboundJobId(key),
   );
   // Replies addressed elsewhere (robot webhooks): one job each, ids derived from the message too.

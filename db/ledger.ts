@@ -1,0 +1,103 @@
+/**
+ * What a ledger (台账) shows for one community and date range, in a fixed number of queries
+ * whatever its size: activities (current values; revoked ones left out), schools, the people
+ * behind them, photos, mentor pairs, and (for admins) the audit log.
+ */
+import type { Db } from "./client.ts";
+
+export interface LedgerRange {
+  from: string; // YYYY-MM-DD inclusive
+  to: string;
+}
+
+export interface LedgerActivity {
+  number: number;
+  date: string;
+  kind: string;
+  title: string | null;
+  hostSchool: string | null;
+  schools: string[];
+  people: string[];
+  subject: string | null;
+  headcount: number | null;
+  recorder: string;
+  confirmedBy: string | null;
+  notes: string | null;
+  photos: string[]; // file names under PHOTO_DIR/<community>/
+}
+
+export interface LedgerPair {
+  mentor: string;
+  mentorSchool: string | null;
+  mentee: string;
+  menteeSchool: string | null;
+  subject: string | null;
+  term: string | null;
+  activities: number;
+}
+
+export interface LedgerAudit {
+  at: Date;
+  actor: string | null;
+  action: string;
+  entity: string;
+  entityId: number | null;
+  before: unknown;
+  after: unknown;
+}
+
+export interface Ledger {
+  community: { id: number; name: string };
+  schools: { id: number; fullName: string; role: "core" | "member" }[];
+  activities: LedgerActivity[];
+  pairs: LedgerPair[];
+  audit: LedgerAudit[] | null;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const asDate = (s: string) => new Date(`${s}T00:00:00Z`);
+
+export async function loadLedger(db: Db, communityId: number, range: LedgerRange, opts: { schoolId?: number; withAudit?: boolean } = {}): Promise<Ledger> {
+  const dateWhere = { gte: asDate(range.from), lte: asDate(range.to) };
+  const schoolWhere = opts.schoolId === undefined ? {} : { OR: [{ hostSchoolId: opts.schoolId }, { schoolIds: { has: opts.schoolId } }] };
+  const [community, schools, rows, pairs, audit] = await Promise.all([
+    db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, name: true } }),
+    db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }], select: { id: true, fullName: true, role: true } }),
+    db.activity.findMany({
+      where: { communityId, revokedAt: null, date: dateWhere, ...schoolWhere },
+      orderBy: [{ date: "asc" }, { number: "asc" }],
+      include: { recorder: { select: { displayName: true } }, confirmedBy: { select: { displayName: true } } },
+    }),
+    db.mentorPair.findMany({
+      where: { communityId },
+      orderBy: { id: "asc" },
+      include: { mentor: { include: { school: true } }, mentee: { include: { school: true } }, _count: { select: { activities: { where: { revokedAt: null, date: dateWhere } } } } },
+    }),
+    opts.withAudit
+      ? db.auditLog.findMany({ where: { communityId, at: { gte: asDate(range.from), lt: new Date(asDate(range.to).getTime() + 86_400_000) } }, orderBy: { id: "asc" } })
+      : Promise.resolve(null),
+  ]);
+  const photos = await db.activityPhoto.findMany({ where: { sourceMessageKey: { in: rows.map((r) => r.sourceMessageKey) } }, orderBy: [{ sourceMessageKey: "asc" }, { position: "asc" }] });
+  const actorIds = [...new Set((audit ?? []).map((a) => a.actorId).filter((x): x is number => x !== null))];
+  const actors = actorIds.length ? await db.member.findMany({ where: { id: { in: actorIds } }, select: { id: true, displayName: true } }) : [];
+  const schoolName = (id: number | null) => schools.find((s) => s.id === id)?.fullName ?? null;
+  const photosOf = new Map<string, string[]>();
+  for (const p of photos) photosOf.set(p.sourceMessageKey, [...(photosOf.get(p.sourceMessageKey) ?? []), p.fileName]);
+  return {
+    community,
+    schools,
+    activities: rows.map((a) => ({
+      number: a.number, date: day(a.date), kind: a.kind, title: a.title, hostSchool: schoolName(a.hostSchoolId),
+      schools: a.schoolIds.map((id) => schoolName(id)).filter((n): n is string => n !== null), people: a.people, subject: a.subject,
+      headcount: a.headcount, recorder: a.recorder.displayName, confirmedBy: a.confirmedBy?.displayName ?? null, notes: a.notes,
+      photos: photosOf.get(a.sourceMessageKey) ?? [],
+    })),
+    pairs: pairs.map((p) => ({
+      mentor: p.mentor.displayName, mentorSchool: p.mentor.school?.fullName ?? null, mentee: p.mentee.displayName,
+      menteeSchool: p.mentee.school?.fullName ?? null, subject: p.subject, term: p.term, activities: p._count.activities,
+    })),
+    audit: audit?.map((a) => ({
+      at: a.at, actor: actors.find((m) => m.id === a.actorId)?.displayName ?? null, action: a.action, entity: a.entity, entityId: a.entityId, before: a.before, after: a.after,
+    })) ?? null,
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * The activity ledger (台账) as an .xlsx, streamed: activities, mentor pairs and, for admins,
+ * the audit log; a district workbook has one activity sheet per community and a summary first.
+ */
+import type { Writable } from "node:stream";
+import ExcelJS from "exceljs";
+import type { Ledger, LedgerActivity, LedgerAudit, LedgerPair } from "../db/ledger.ts";
+import { addTable, sheetName, type Column } from "./xlsx-table.ts";
+
+/** Turns a stored photo into a link that opens it (signed, expiring); none when photos cannot be linked. */
+export type PhotoLink = (communityId: number, fileName: string) => string | undefined;
+
+const asDate = (day: string) => new Date(`${day}T00:00:00Z`);
+const list = (xs: readonly string[]) => xs.join("、");
+
+export function activityColumns(communityId: number, photoLink: PhotoLink): Column<LedgerActivity>[] {
+  return [
+    { header: "序号", value: (a) => a.number },
+    { header: "日期", value: (a) => asDate(a.date), type: "date" },
+    { header: "类型", value: (a) => a.kind },
+    { header: "课题/主题", value: (a) => a.title },
+    { header: "给出校 → 接收校", value: (a) => (a.hostSchool ? `${a.hostSchool}${a.schools.length ? ` → ${list(a.schools)}` : ""}` : null) },
+    { header: "主办校", value: (a) => a.hostSchool },
+    { header: "参与校", value: (a) => list(a.schools) || null },
+    { header: "主讲/执教", value: (a) => list(a.people) || null },
+    { header: "学科", value: (a) => a.subject },
+    { header: "人数", value: (a) => a.headcount },
+    { header: "登记人", value: (a) => a.recorder },
+    { header: "确认", value: (a) => (a.confirmedBy ? `已确认（${a.confirmedBy}）` : null) },
+    { header: "备注", value: (a) => a.notes },
+    {
+      header: "照片",
+      value: (a) => {
+        const first = a.photos[0] === undefined ? undefined : photoLink(communityId, a.photos[0]);
+        return first ? { text: `照片（${a.photos.length}张）`, hyperlink: first } : a.photos.length ? `${a.photos.length}张` : null;
+      },
+    },
+  ];
+}
+
+const PAIR_COLUMNS: Column<LedgerPair>[] = [
+  { header: "导师", value: (p) => p.mentor },
+  { header: "导师学校", value: (p) => p.mentorSchool },
+  { header: "徒弟", value: (p) => p.mentee },
+  { header: "徒弟学校", value: (p) => p.menteeSchool },
+  { header: "学科", value: (p) => p.subject },
+  { header: "学期", value: (p) => p.term },
+  { header: "期间活动数", value: (p) => p.activities },
+];
+
+const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+const AUDIT_COLUMNS: Column<LedgerAudit>[] = [
+  { header: "时间", value: (a) => a.at, type: "date" },
+  { header: "操作人", value: (a) => a.actor },
+  { header: "动作", value: (a) => a.action },
+  { header: "对象", value: (a) => a.entity },
+  { header: "编号", value: (a) => a.entityId },
+  { header: "修改前", value: (a) => json(a.before) },
+  { header: "修改后", value: (a) => json(a.after) },
+];
+
+function writer(out: Writable): ExcelJS.stream.xlsx.WorkbookWriter {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  workbook.creator = "教联体助手";
+  return workbook;
+}
+
+export async function writeLedger(out: Writable, ledger: Ledger, photoLink: PhotoLink): Promise<void> {
+  const workbook = writer(out);
+  addTable(workbook, "活动台账", activityColumns(ledger.community.id, photoLink), ledger.activities);
+  addTable(workbook, "师徒结对", PAIR_COLUMNS, ledger.pairs);
+  if (ledger.audit) addTable(workbook, "审计日志", AUDIT_COLUMNS, ledger.audit);
+  await workbook.commit();
+}
+
+export interface DistrictRow {
+  community: string;
+  schools: number;
+  activities: number;
+  lastActivity: string | null;
+}
+
+const SUMMARY_COLUMNS: Column<DistrictRow>[] = [
+  { header: "共同体", value: (r) => r.community },
+  { header: "学校数", value: (r) => r.schools },
+  { header: "活动数", value: (r) => r.activities },
+  { header: "最近活动", value: (r) => (r.lastActivity ? asDate(r.lastActivity) : null), type: "date" },
+];
+
+/**
+ * One workbook for a district: the summary sheet, then a sheet per community. Ledgers are loaded
+ * one at a time (`next`), so memory holds one community, never the district.
+ */
+export async function writeDistrictLedger(out: Writable, summary: readonly DistrictRow[], ledgers: AsyncIterable<Ledger>, photoLink: PhotoLink): Promise<void> {
+  const workbook = writer(out);
+  const taken = new Set(["汇总"]);
+  addTable(workbook, "汇总", SUMMARY_COLUMNS, summary);
+  for await (const ledger of ledgers) addTable(workbook, sheetName(ledger.community.name, taken), activityColumns(ledger.community.id, photoLink), ledger.activities);
+  await workbook.commit();
+}

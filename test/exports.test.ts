@@ -1,0 +1,159 @@
+/**
+ * Ledgers (xlsx) and term summaries (docx) behind signed links, read back with real readers,
+ * and the district view, through the real pipeline on a fixed clock.
+ */
+import ExcelJS from "exceljs";
+import JSZip from "jszip";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { App } from "../app/app.ts";
+import { boundGroup, Chat, startTestApp, TEST_NOW } from "./support/harness.ts";
+import { unique } from "./support/env.ts";
+
+let app: App;
+let clock = TEST_NOW;
+beforeAll(async () => {
+  app = await startTestApp({ FORM_SECRET: "z".repeat(40) }, () => clock);
+});
+afterAll(async () => app?.close());
+
+const linkIn = (text: string) => /https?:\/\/\S+\/d\/[A-Za-z0-9_.-]+/.exec(text)?.[0] ?? "";
+
+async function workbook(url: string): Promise<ExcelJS.Workbook> {
+  const res = await fetch(url);
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toContain("spreadsheetml");
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
+  return wb;
+}
+
+const rowsOf = (sheet: ExcelJS.Worksheet) => sheet.getSheetValues().slice(2).map((r) => (Array.isArray(r) ? r.slice(1) : []));
+
+/** A community with a term's worth of records, one edited and one revoked. */
+async function community() {
+  const g = await boundGroup(app);
+  await g.says("/成员 李校长 郝家也 校长");
+  await g.says("/记录 示范课 11月20日 二小 参与=郝家也 语文 《分数的意义》 35人 主讲=张老师");
+  await g.says("/记录 听评课 11月18日 郝家也 数学 12人");
+  await g.says("/记录 集体备课 11月10日 二小 参与=双庙 备注=第一次");
+  await g.says("/记录 专题讲座 11月5日 双庙");
+  await g.says("/修改 3 人数=20");
+  await g.says("/撤销 4");
+  await g.says("/结对 王老师 李老师 语文");
+  return g;
+}
+
+describe("/导出 台账", () => {
+  it("an admin gets the whole community's ledger: real dates, current values, no revoked rows, frozen filtered headers, an audit sheet", async () => {
+    const g = await community();
+    const reply = await g.says("/导出 台账");
+    expect(reply).toMatch(/2026年秋季学期 全共同体活动台账/);
+    const wb = await workbook(linkIn(reply));
+    expect(wb.worksheets.map((s) => s.name)).toEqual(["活动台账", "师徒结对", "审计日志"]);
+    const sheet = wb.getWorksheet("活动台账")!;
+    expect(sheet.getRow(1).values).toEqual([undefined, "序号", "日期", "类型", "课题/主题", "给出校 → 接收校", "主办校", "参与校", "主讲/执教", "学科", "人数", "登记人", "确认", "备注", "照片"]);
+    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+    expect(sheet.autoFilter).toBeTruthy();
+    const rows = rowsOf(sheet);
+    // Hand-written expectation: revoked #4 left out, #3 shows its edited headcount, oldest first.
+    expect(rows.map((r) => [r[0], r[2], r[9]])).toEqual([[3, "集体备课", 20], [2, "听评课", 12], [1, "示范课", 35]]);
+    expect(rows[0]?.[1]).toBeInstanceOf(Date);
+    expect((rows[0]?.[1] as Date).toISOString().slice(0, 10)).toBe("2026-11-10");
+    expect(rows[2]).toEqual(expect.arrayContaining(["分数的意义", "清涧县第二小学 → 郝家也中心小学", "张老师", "语文", "王主任"]));
+    expect((sheet.getColumn(4).width ?? 0)).toBeGreaterThanOrEqual(10);
+    expect(rowsOf(wb.getWorksheet("师徒结对")!)).toHaveLength(1);
+    expect(rowsOf(wb.getWorksheet("审计日志")!).map((r) => r[2])).toEqual(expect.arrayContaining(["create", "update", "revoke"]));
+  });
+
+  it("a principal gets their own school by default, no audit sheet; a teacher gets nothing", async () => {
+    const g = await community();
+    const principal = g.as(unique("u"), "李校长");
+    const wb = await workbook(linkIn(await principal.says("/导出 台账")));
+    expect(wb.worksheets.map((s) => s.name)).toEqual(["活动台账", "师徒结对"]);
+    expect(rowsOf(wb.getWorksheet("活动台账")!).map((r) => r[0])).toEqual([2, 1]); // 郝家也 hosted #2, took part in #1
+    expect(await g.as(unique("u"), "赵老师").says("/导出 台账")).toMatch(/只有管理员和校长/);
+  });
+
+  it("refuses a tampered, an expired and a no-longer-allowed link", async () => {
+    const g = await community();
+    const principal = g.as(unique("u"), "李校长");
+    const url = linkIn(await principal.says("/导出 台账"));
+    const [base, token] = url.split("/d/") as [string, string];
+    const [body, sig] = token.split(".") as [string, string];
+    const other = JSON.parse(Buffer.from(body, "base64url").toString());
+    const forged = `${base}/d/${Buffer.from(JSON.stringify({ ...other, c: other.c + 1 })).toString("base64url")}.${sig}`;
+    expect((await fetch(forged)).status).toBe(403);
+    expect((await fetch(`${url}x`)).status).toBe(403);
+    clock = new Date(TEST_NOW.getTime() + 25 * 3600_000);
+    try {
+      expect((await fetch(url)).status).toBe(410);
+    } finally {
+      clock = TEST_NOW;
+    }
+    await g.says("/成员 李校长 郝家也 教师");
+    const res = await fetch(url);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toMatch(/只有该共同体的管理员和校长/);
+  });
+
+  it("answers a bad range with an example", async () => {
+    const g = await community();
+    expect(await g.says("/导出 台账 2026-12-31 2026-09-01")).toMatch(/晚于结束日期/);
+    expect(await g.says("/导出 台账 2026-09-01")).toMatch(/起止日期要写两个/);
+    expect(await g.says("/导出")).toMatch(/例如：\/导出 台账/);
+  });
+});
+
+describe("/导出 总结", () => {
+  it("writes the seeds' four sections from the records, with counts and a named Chinese font", async () => {
+    const g = await community();
+    const res = await fetch(linkIn(await g.says("/导出 总结")));
+    expect(res.status).toBe(200);
+    const zip = await JSZip.loadAsync(Buffer.from(await res.arrayBuffer()));
+    const xml = (await zip.file("word/document.xml")?.async("string")) ?? "";
+    const text = xml.replace(/<[^>]+>/g, "");
+    for (const heading of ["一、基本情况", "二、主要做法与成效", "三、存在的问题", "四、下一步打算"]) expect(text).toContain(heading);
+    expect(text).toContain("共3所学校");
+    expect(text).toContain("本学期共开展活动3次，其中示范课1次、听评课1次、集体备课1次，参与67人次");
+    expect(text).toContain("《分数的意义》");
+    expect(text).toContain("【请校长核实修改】");
+    expect(text).not.toContain("专题讲座"); // revoked
+    const styles = (await zip.file("word/styles.xml")?.async("string")) ?? "";
+    expect(styles).toContain('w:eastAsia="宋体"');
+  });
+});
+
+describe("/区县", () => {
+  it("a bureau sees exactly the communities that joined it, and loses one that leaves", async () => {
+    const bureau = new Chat(app, unique("dm"), unique("u"), "刘科长");
+    const name = unique("安川县教育局");
+    expect(await new Chat(app, unique("g"), unique("u"), "x").says(`/区县 创建 ${name}`)).toMatch(/请与我单聊/);
+    const created = await bureau.says(`/区县 创建 ${name}`, { chatType: "direct" });
+    const code = /加入码：([A-Z0-9]{8})/.exec(created)?.[1] ?? "";
+    expect(code).not.toBe("");
+
+    const one = await community();
+    const two = await community();
+    const outsider = await community();
+    expect(await one.says(`/区县 绑定 ${name} WRONGCOD`)).toMatch(/加入码不对/);
+    expect(await one.as(unique("u"), "赵老师").says(`/区县 绑定 ${name} ${code}`)).toMatch(/只有共同体管理员/);
+    expect(await one.says(`/区县 绑定 ${name} ${code}`)).toMatch(/已加入/);
+    expect(await two.says(`/区县 绑定 ${name} ${code.toLowerCase()}`)).toMatch(/已加入/);
+
+    const progress = await bureau.says("/区县 进度", { chatType: "direct" });
+    expect(progress).toMatch(/2 个共同体，6 次活动/);
+    expect(progress).toContain(one.community);
+    expect(progress).not.toContain(outsider.community);
+    expect(await outsider.says("/区县 进度")).toMatch(/还不是任何区县的管理员/);
+
+    const wb = await workbook(linkIn(await bureau.says("/区县 导出 台账", { chatType: "direct" })));
+    expect(wb.worksheets.map((s) => s.name)).toHaveLength(3);
+    expect(wb.worksheets[0]?.name).toBe("汇总");
+    expect(rowsOf(wb.worksheets[0]!).map((r) => r[0]).sort()).toEqual([one.community, two.community].sort());
+
+    expect(await two.says("/区县 退出")).toMatch(/已退出/);
+    const after = await bureau.says("/区县 进度", { chatType: "direct" });
+    expect(after).toMatch(/1 个共同体/);
+    expect(after).not.toContain(two.community);
+  });
+});

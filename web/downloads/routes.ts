@@ -1,0 +1,72 @@
+/**
+ * Exports behind signed links: GET /d/<token> builds the file when it is opened, after checking
+ * again that whoever asked may still have it (an admin or principal of that community, or an
+ * admin of that district). Workbooks are streamed; nothing is kept on disk.
+ */
+import { PassThrough } from "node:stream";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { DownloadPayload } from "../../commands/download-link.ts";
+import { signToken, verifyToken } from "../../core/signed-token.ts";
+import { districtOverview } from "../../db/districts.ts";
+import { loadLedger } from "../../db/ledger.ts";
+import { writeDistrictLedger, writeLedger, type PhotoLink } from "../../reports/ledger-xlsx.ts";
+import { summaryDocx } from "../../reports/summary-docx.ts";
+import type { FormDeps } from "../forms/deps.ts";
+import { messagePage } from "../forms/html.ts";
+
+export type DownloadDeps = Pick<FormDeps, "db" | "forms" | "now" | "log">;
+
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+const refuse = (reply: FastifyReply, status: number, lines: string[]) =>
+  reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(messagePage("无法下载", lines));
+
+const attachment = (name: string) => `attachment; filename="download"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps): void {
+  const photoLink: PhotoLink = (communityId, fileName) =>
+    `${deps.forms.baseUrl}/p/${signToken(deps.forms.secret, { c: communityId, f: fileName, exp: deps.now().getTime() + deps.forms.ttlMs })}`;
+
+  app.get<{ Params: { token: string } }>("/d/:token", async (req, reply) => {
+    const check = verifyToken<DownloadPayload>(deps.forms.secret, req.params.token, deps.now());
+    if (!check.ok) return refuse(reply, check.reason === "expired" ? 410 : 403, check.reason === "expired" ? ["链接已过期，请重新发送 /导出。"] : ["链接无效，请重新发送 /导出。"]);
+    const t = check.payload;
+    const range = { from: t.f, to: t.t };
+
+    if (t.w === "district") {
+      const admin = t.a === undefined ? null : await deps.db.districtAdmin.findUnique({ where: { id: t.a }, include: { district: true } });
+      if (!admin || admin.districtId !== t.d) return refuse(reply, 403, ["你已不是这个区县的管理员。"]);
+      const rows = await districtOverview(deps.db, admin.districtId, range);
+      const db = deps.db;
+      async function* ledgers() {
+        for (const r of rows) yield await loadLedger(db, r.id, range);
+      }
+      const out = new PassThrough();
+      writeDistrictLedger(out, rows.map((r) => ({ community: r.name, schools: r.schools, activities: r.activities, lastActivity: r.lastActivity })), ledgers(), photoLink)
+        .catch((err: Error) => {
+          deps.log.error({ err: err.message, district: admin.districtId }, "district ledger failed");
+          out.destroy(err);
+        });
+      return reply.type(XLSX).header("content-disposition", attachment(`${admin.district.name}汇总台账${t.f}至${t.t}.xlsx`)).send(out);
+    }
+
+    const member = t.m === undefined ? null : await deps.db.member.findUnique({ where: { id: t.m } });
+    if (!member || member.communityId !== t.c || !member.roles.some((r) => r === "admin" || r === "principal")) {
+      return refuse(reply, 403, ["只有该共同体的管理员和校长可以下载。"]);
+    }
+    const ledger = await loadLedger(deps.db, member.communityId, range, { ...(t.s !== undefined ? { schoolId: t.s } : {}), withAudit: member.roles.includes("admin") });
+    const school = t.s === undefined ? "" : ledger.schools.find((s) => s.id === t.s)?.fullName ?? "";
+    if (t.w === "summary") {
+      const termName = t.n ?? `${t.f}至${t.t}`;
+      const file = await summaryDocx({ ledger, termName, range, behind: null });
+      return reply.type(DOCX).header("content-disposition", attachment(`${ledger.community.name}${school}工作总结.docx`)).send(file);
+    }
+    const out = new PassThrough();
+    writeLedger(out, ledger, photoLink).catch((err: Error) => {
+      deps.log.error({ err: err.message, community: ledger.community.id }, "ledger failed");
+      out.destroy(err);
+    });
+    return reply.type(XLSX).header("content-disposition", attachment(`${ledger.community.name}${school}活动台账${t.f}至${t.t}.xlsx`)).send(out);
+  });
+}
