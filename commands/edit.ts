@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { todayIn } from "../core/dates.ts";
+import { daysBetween, todayIn } from "../core/dates.ts";
 import { editableActivity } from "./activity-access.ts";
-import { activityFields } from "./activity-fields.ts";
+import { activityFields, confirmField } from "./activity-fields.ts";
 import { activityDetails } from "./activity-view.ts";
-import { UserError } from "./errors.ts";
+import { AskError, UserError } from "./errors.ts";
 import { field } from "./fields.ts";
-import { checkDay } from "./record.ts";
+import { checkDay, CONFIRM_DAYS_AHEAD, farDateQuestion } from "./record.ts";
 import { audit, dayToDb, dbToDay } from "./support.ts";
 import { boundCommand, type BoundContext } from "./types.ts";
 
@@ -43,14 +43,20 @@ export const editCommand = boundCommand({
     number: field(z.number().int().optional(), { label: "编号", keys: ["编号"], token: "int", required: true, ask: "请问要修改哪条记录？回复编号，例如：12", placeholder: "编号" }),
     ...activityFields,
     kind: field(z.string().optional(), { label: "类型", keys: ["类型", "活动", "kind"], token: "kind" }),
+    confirmFar: confirmField(),
   }),
-  async run(ctx, { number, ...changes }) {
+  async run(ctx, { number, confirmFar, ...changes }) {
     if (number === undefined) throw new UserError("请写上记录编号。");
     const before = await editableActivity(ctx, number);
+    if (confirmFar === "no") return `好的，#${number} 没有修改。`;
+    const today = todayIn(ctx.now, ctx.community.timezone);
+    if (changes.date) checkDay(changes.date.date, today);
+    if (changes.date && daysBetween(today, changes.date.date) > CONFIRM_DAYS_AHEAD && confirmFar !== "yes") {
+      throw new AskError("confirmFar", { number, ...changes }, farDateQuestion(changes.date.date));
+    }
     const data: Record<string, unknown> = {};
     if (changes.kind) data.kind = changes.kind;
     if (changes.date) {
-      checkDay(changes.date.date, todayIn(ctx.now, ctx.community.timezone));
       data.date = dayToDb(changes.date.date);
     }
     if (changes.host !== undefined) data.hostSchoolId = changes.host;

@@ -92,6 +92,9 @@ describe("planned versus done", () => {
     expect(await g.says("否")).toMatch(/没有记录/);
     expect(await g.says("/记录 艺术节 12月18日 县实小")).toMatch(/已记录 #2[\s\S]*计划/); // 20 days ahead: no question
     expect(await g.activities()).toHaveLength(2);
+    // The same question when a record is moved that far by /修改.
+    expect(await g.says("/修改 2 日期=2027-08-01")).toMatch(/^是 2027年8月1日 吗？/);
+    expect(await g.says("是")).toMatch(/已修改 #2[\s\S]*日期：2027-08-01/);
   });
 });
 
