@@ -29,7 +29,7 @@ export function localizeExamples(text: string, schools: readonly SchoolInfo[]): 
     const full = own?.fullName ?? GENERIC[demo.slot]?.full ?? "某某小学";
     const short = own ? shortOf(own) : GENERIC[demo.slot]?.short ?? "某校";
     out = out.split(demo.full).join(full);
-    for (const name of demo.shorts) out = out.replace(new RegExp(`(?<![\\u4e00-\\u9fff])${name}(?![\\u4e00-\\u9fff])|${name}(?=[ 、,，\\n）)]|$)`, "g"), short);
+    for (const name of demo.shorts) out = out.replace(new RegExp(`(?<![\\u4e00-\\u9fff])${name}(?![\\u4e00-\\u9fff])|${name}(?=[ 、,，\\n）)]|$)`, "g"), () => short);
   }
   return out.replace(/清涧县第二小学教育共同体/g, "某某县实验小学教育共同体");
 }

@@ -112,7 +112,7 @@ describe("terms and targets the community sets", () => {
     expect(await g.says("/目标 列表")).toMatch(/未设置目标，按默认模板「对口协作」统计：\n1\. 联席会议（对口协作会议） 核心校—成员校双方 每学期 ≥ 1/);
     expect(await g.says("/目标 模板 教联体")).toMatch(/已套用模板「教联体」（2026年秋季学期，3 项）/);
     expect(await g.says("/目标 设置 示范课 核心校→成员校 2")).toMatch(/已添加目标：示范课 核心校→成员校（在对方校） 每学期 ≥ 2/);
-    expect(await g.says("/目标 设置 示范课 核心校→成员校 3")).toMatch(/已修改目标：.*≥ 3（原为 ≥ 2）/);
+    expect(await g.says("/目標 設置 示範課 核心校→成員校 3")).toMatch(/已修改目标：.*≥ 3（原为 ≥ 2）/);
     expect(await g.says("/目标 列表")).toMatch(/目标（4 项）[\s\S]*4\. 示范课 核心校→成员校（在对方校） 每学期 ≥ 3/);
     expect(await g.says("/进度 县实小")).toMatch(/⚠️示范课→杨庄 0\/3/);
     expect(await g.says("/目标 删除 1")).toMatch(/已删除目标：教研活动（联合调研） 共同体 每月 ≥ 1/);
