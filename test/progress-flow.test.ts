@@ -57,6 +57,15 @@ describe("who gave it and to whom", () => {
     expect(await g.activities()).toHaveLength(1);
   });
 
+  it("builds examples from the community's own schools, never the demo's", async () => {
+    const g = await county();
+    const help = await g.says("/帮助 记录");
+    expect(help).toContain("例如：/记录 示范课 11月20日 县实小 语文");
+    expect(help).toContain("参与=杨庄、青龙沟");
+    expect(help).not.toMatch(/二小|郝家也|双庙/);
+    expect(await g.says("/记录 示范课 11月20日 火星校")).toMatch(/例如：\/记录 示范课 11月20日 县实小 语文/);
+  });
+
   it("answers an unauthorised /撤销 in 撤销 words", async () => {
     const g = await county();
     await g.says("/记录 集备 11.20 杨庄");
