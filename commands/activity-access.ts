@@ -13,14 +13,14 @@ export async function liveActivity(ctx: BoundContext, number: number, revokedTex
 }
 
 /** The record, if it belongs to this community and the sender may change it (recorder within 7 days, or an admin). */
-export async function editableActivity(ctx: BoundContext, number: number) {
+export async function editableActivity(ctx: BoundContext, number: number, verb: "修改" | "撤销" = "修改") {
   const activity = await liveActivity(ctx, number);
   const isAdmin = ctx.member.roles.includes("admin");
   const isRecorder = activity.recorderId === ctx.member.id;
   if (isAdmin) return activity;
-  if (!isRecorder) throw new UserError(`记录 #${number} 不是你登记的，只有登记人（7天内）或管理员可以修改。`);
+  if (!isRecorder) throw new UserError(`记录 #${number} 不是你登记的，只有登记人（7天内）或管理员可以${verb}。`);
   if (ctx.now.getTime() - activity.createdAt.getTime() > EDIT_WINDOW_MS) {
-    throw new UserError(`记录 #${number} 登记已超过7天，请联系管理员修改。`);
+    throw new UserError(`记录 #${number} 登记已超过7天，请联系管理员${verb}。`);
   }
   return activity;
 }

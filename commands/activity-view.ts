@@ -5,8 +5,30 @@ import { dbToDay, schoolName } from "./support.ts";
 
 export type { ActivityRow };
 
+const shortName = (schools: readonly SchoolInfo[], id: number | null | undefined): string | undefined => {
+  const s = schools.find((x) => x.id === id);
+  return s ? s.shortNames[0] ?? s.fullName : undefined;
+};
+
+/** What the giver did for the receivers, in the words schools use. */
+const DIRECTION_WORD: Readonly<Record<string, string>> = {
+  示范课: "送教", 专题讲座: "送教", 集体备课: "送教", 教研活动: "送教", 同课异构: "送教", 教学比武: "送教",
+  参观学习: "赴对方学习", 挂职: "赴对方挂职", 听评课: "赴对方听课", 物资援助: "援助", 教师交流: "交流",
+};
+
+/** "县实小 → 青龙沟 送教", or "县实小 校内" when no other school received it. */
+export function directionText(a: Pick<ActivityRow, "kind" | "givingSchoolId" | "receiverSchoolIds">, schools: readonly SchoolInfo[]): string | undefined {
+  const giver = shortName(schools, a.givingSchoolId);
+  if (!giver) return undefined;
+  const receivers = a.receiverSchoolIds.map((id) => shortName(schools, id)).filter(Boolean);
+  if (receivers.length === 0) return `${giver} 校内`;
+  return `${giver} → ${receivers.join("、")} ${DIRECTION_WORD[a.kind] ?? "交流"}`;
+}
+
 export function activityDetails(a: ActivityRow, schools: readonly SchoolInfo[]): string[] {
   const lines = [`类型：${a.kind}`, `日期：${dbToDay(a.date)}`];
+  const direction = directionText(a, schools);
+  if (direction) lines.push(`方向：${direction}`);
   const host = schoolName(schools, a.hostSchoolId);
   if (host) lines.push(`主办：${host}`);
   const others = a.schoolIds.map((id) => schoolName(schools, id)).filter(Boolean);
@@ -20,8 +42,8 @@ export function activityDetails(a: ActivityRow, schools: readonly SchoolInfo[]):
 }
 
 export function activityLine(a: ActivityRow & { confirmedAt?: Date | null }, schools: readonly SchoolInfo[]): string {
-  const host = schools.find((s) => s.id === a.hostSchoolId);
-  const where = host ? (host.shortNames[0] ?? host.fullName) : "";
-  const bits = [dbToDay(a.date), a.kind, where, a.subject ?? "", a.title ? `《${a.title}》` : ""].filter(Boolean);
+  const direction = a.receiverSchoolIds.length > 0 ? directionText(a, schools) : undefined;
+  const host = shortName(schools, a.hostSchoolId) ?? "";
+  const bits = [dbToDay(a.date), direction ? `${a.kind} ${direction.replace(/ [^ ]+$/, "")}` : `${a.kind} ${host}`.trim(), a.subject ?? "", a.title ? `《${a.title}》` : ""].filter(Boolean);
   return `#${a.number} ${bits.join(" ")}${a.confirmedAt ? " ✔" : ""}`;
 }

@@ -1,5 +1,9 @@
+import { distance } from "fastest-levenshtein";
 import { z } from "zod";
-import { UserError } from "./errors.ts";
+import type { Tx } from "../db/client.ts";
+import { confirmField } from "./activity-fields.ts";
+import { AskError, UserError } from "./errors.ts";
+import { localizeExamples } from "./examples.ts";
 import { field } from "./fields.ts";
 import { openCommand } from "./types.ts";
 
@@ -12,8 +16,9 @@ export const bindCommand = openCommand({
     name: field(z.string().min(2, "至少两个字").max(60, "不超过60个字"), {
       label: "共同体名称", keys: [], token: "rest", required: true, ask: "请问要绑定的共同体名称是？例如：清涧县第二小学教育共同体",
     }),
+    confirm: confirmField(),
   }),
-  async run(ctx, { name }) {
+  async run(ctx, { name, confirm }) {
     const { db, message } = ctx;
     const bound = await db.chatGroup.findUnique({ where: { platform_chatId: { platform: message.platform, chatId: message.chatId } }, include: { community: true } });
     if (bound?.community.name === name) return `本群已绑定「${name}」。`;
@@ -22,6 +27,16 @@ export const bindCommand = openCommand({
     }
 
     const existing = await db.community.findUnique({ where: { name } });
+    // Never silent: moving a bound group, or creating a community named like an existing one, is asked first.
+    if (confirm === "no") return "好的，没有改动。";
+    if (confirm !== "yes") {
+      const similar = existing ? null : await similarCommunity(db, name);
+      const fresh = existing ? "" : "新建的";
+      if (bound) throw new AskError("confirm", { name }, `本群已绑定「${bound.community.name}」，改绑到${fresh}「${name}」吗？回复「确认」改绑，回复「否」不变。`, bound.communityId);
+      if (similar) {
+        throw new AskError("confirm", { name }, `已有名称相近的共同体「${similar.name}」。确实要新建「${name}」吗？回复「确认」新建；若要绑定到「${similar.name}」，请发送 /绑定 ${similar.name}`, similar.id);
+      }
+    }
     const identity = { platform: message.platform, userId: message.senderId };
     if (existing) {
       const me = await db.platformIdentity.findUnique({
@@ -55,12 +70,30 @@ export const bindCommand = openCommand({
       update: { communityId: community.id },
     });
     await db.auditLog.create({ data: { communityId: community.id, actorId: member.id, action: "create", entity: "community", entityId: community.id, at: ctx.now, after: { name } } });
-    return [
+    return localizeExamples([
       `已创建共同体「${name}」并绑定本群，${member.displayName} 是管理员。`,
       "下一步：",
       "/学校 添加 清涧县第二小学 核心 二小  （添加学校）",
       "/成员 张三 二小 校长  （设置成员）",
       "/记录 示范课 11月20日 二小 语文  （记录活动）",
-    ].join("\n");
+    ].join("\n"), []);
   },
 });
+
+/** Words that every community name may or may not carry: a near miss often differs only in them. */
+const GENERIC_WORDS = /教育|共同体|教联体|联盟|集团|发展|紧密型|城乡/g;
+
+/** Numbers tell communities apart (第一小学 / 第二小学, 联盟1 / 联盟2): a name differing only in them is not a slip. */
+const NUMERALS = /[0-9一二三四五六七八九十〇零两]/g;
+
+/** An existing community whose name is one slip away from `name`, if any. */
+async function similarCommunity(db: Tx, name: string): Promise<{ id: number; name: string } | null> {
+  const head = [...name].slice(0, 2).join("");
+  const candidates = await db.community.findMany({ where: { name: { startsWith: head } }, select: { id: true, name: true }, take: 500 });
+  const core = name.replace(GENERIC_WORDS, "");
+  const withoutNumbers = name.replace(NUMERALS, "");
+  const slip = (other: string) =>
+    other.replace(NUMERALS, "") !== withoutNumbers &&
+    (distance(other, name) <= Math.max(2, Math.floor(name.length / 5)) || (core.length >= 2 && other.replace(GENERIC_WORDS, "") === core));
+  return candidates.find((c) => slip(c.name)) ?? null;
+}

@@ -7,6 +7,7 @@ import type { Db, Sql, Tx } from "../db/client.ts";
 import { isUniqueViolation } from "../db/client.ts";
 import { loadMessageContext, type MessageContext } from "../db/message-context.ts";
 import { recordedReplies } from "./record.ts";
+import { todayIn } from "../core/dates.ts";
 import { normalizeText, splitCommand, stripLeadingMentions } from "../core/normalize.ts";
 import { sourceKey, type InboundMessage, type Reply } from "../messages/messages.ts";
 import type { InboundResult } from "../messages/queues.ts";
@@ -19,6 +20,7 @@ import { COMMANDS, findCommand, suggestCommand } from "./registry.ts";
 import type { SchoolInfo } from "./recognize.ts";
 import { DEFAULT_SETTINGS, type AnyCommand, type BoundContext, type CommandContext, type CommandResult, type CommandSettings, type CommunityInfo, type MemberInfo } from "./types.ts";
 import { usageText } from "./usage.ts";
+import { localizeExamples } from "./examples.ts";
 
 export const MAX_TEXT_LENGTH = 4000;
 const QUESTION_TTL_MS = 10 * 60 * 1000;
@@ -32,7 +34,7 @@ export interface DispatchDeps {
 
 const NOT_BOUND = "本群还没有绑定共同体。请先发送：/绑定 共同体名称\n例如：/绑定 清涧县第二小学教育共同体";
 const NOT_UNDERSTOOD = "没看懂这条消息。发送 /帮助 查看可用命令，例如：/记录 示范课 11月20日 二小 语文";
-const TOO_LONG = `消息太长了（超过${MAX_TEXT_LENGTH}字），没有处理。请分几条发送，或把备注写短一些。\n例如：/记录 示范课 11月20日 二小 语文 备注=效果很好`;
+const TOO_LONG = `消息太长了（超过${MAX_TEXT_LENGTH}字），没有处理。请分几条发送，或把备注写短一些。\n例如：/记录 示范课 11月20日 语文 备注=效果很好`;
 
 const toReplies = (r: CommandResult): Reply[] => (typeof r === "string" ? [{ text: r }] : r);
 const reply = (text: string, duplicate = false): InboundResult => ({ replies: [{ text }], duplicate });
@@ -49,16 +51,20 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   const key = sourceKey(message);
   if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);
   const loaded = await loadMessageContext(deps.sql, message, key);
-  const earlier = repliesOfProcessed(loaded);
+  const now = deps.now();
+  const earlier = repliesOfProcessed(loaded, now);
   if (earlier) return { replies: earlier, duplicate: true };
 
-  const now = deps.now();
   const { text, mentioned } = stripLeadingMentions(normalizeText(message.text));
-  const parsed = splitCommand(text);
+  const slashed = splitCommand(text);
   // A 1:1 chat that is not bound acts for the sender's only community (rare: the slow path).
   const community = loaded.community ?? (message.chatType === "direct" ? await soleCommunityOfSender(deps.db, message) : null);
   const pendingRow = loaded.pending;
   const pending = pendingRow && new Date(pendingRow.expiresAt) > now ? pendingRow : null;
+  // "@机器人 记录 …" without the slash, where the platform says the robot was addressed, is a
+  // command too (unless it answers the question the bot is waiting on: "确认" is also a command).
+  const addressed = message.mentioned || message.chatType === "direct";
+  const parsed = slashed ?? (addressed && !(pending && text !== "") ? bareCommand(text) : undefined);
 
   let intent: Intent;
   if (message.form) {
@@ -72,20 +78,20 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     const command = findCommand(parsed.name);
     if (!command) {
       const guess = suggestCommand(parsed.name);
-      return reply(`没有「/${parsed.name}」这个命令。${guess ? `你是不是想用 /${guess.name}？\n${usageText(guess)}` : "发送 /帮助 查看全部命令。"}`);
+      return reply(`没有「/${parsed.name}」这个命令。${guess ? `你是不是想用 /${guess.name}？\n${usageText(guess, loaded.schools)}` : "发送 /帮助 查看全部命令。"}`);
     }
     intent = { type: "command", command, rest: parsed.rest };
   } else if (pending && text !== "") {
     const command = findCommand(pending.command);
-    if (!command) return reply(NOT_UNDERSTOOD);
+    if (!command) return reply(localizeExamples(NOT_UNDERSTOOD, loaded.schools));
     intent = { type: "answer", command, pending: { command: pending.command, field: pending.field, partial: pending.partial }, answer: text };
   } else if (message.chatType === "group" && !mentioned && !message.mentioned && !text.startsWith("/")) {
     return { replies: [], duplicate: false }; // ordinary group chatter, not for the bot
   } else {
-    return reply(NOT_UNDERSTOOD);
+    return reply(localizeExamples(NOT_UNDERSTOOD, loaded.schools));
   }
 
-  if (intent.command.bound && !community) return reply(NOT_BOUND);
+  if (intent.command.bound && !community) return reply(localizeExamples(NOT_BOUND, []));
   const sameCommunity = loaded.community !== null && community?.id === loaded.community.id;
   const preloaded = { member: sameCommunity ? loaded.member : null, schools: sameCommunity ? loaded.schools : null };
   const base = { message, now, community, preloaded, sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS };
@@ -105,7 +111,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     if (isUserError(e)) return { replies: [userErrorReply(e, intent)], duplicate: false };
     if (isUniqueViolation(e)) {
       // The same message committed meanwhile (a second gateway or a retried job): answer as before.
-      const stored = repliesOfProcessed(await loadMessageContext(deps.sql, message, key));
+      const stored = repliesOfProcessed(await loadMessageContext(deps.sql, message, key), now);
       if (stored) return { replies: stored, duplicate: true };
     }
     throw e;
@@ -132,10 +138,18 @@ function replaceWord(rest: string, word: string, by: string): string {
     .join("");
 }
 
+/** "记录 示范课 …" (no slash) as a command, when its first word names one. */
+function bareCommand(text: string): { name: string; rest: string } | undefined {
+  const m = /^([^\s/]+)\s*([\s\S]*)$/.exec(text);
+  if (!m?.[1] || !findCommand(m[1])) return undefined;
+  return { name: m[1].toLowerCase(), rest: (m[2] ?? "").trim() };
+}
+
 /** The replies a message produced when it was processed before, if it was. */
-function repliesOfProcessed(loaded: MessageContext): Reply[] | undefined {
+function repliesOfProcessed(loaded: MessageContext, now: Date): Reply[] | undefined {
   if (loaded.processed) return loaded.processed as Reply[];
-  if (loaded.recorded) return recordedReplies({ ...loaded.recorded, date: new Date(`${loaded.recorded.date}T00:00:00Z`) }, loaded.schools);
+  const today = loaded.community ? todayIn(now, loaded.community.timezone) : undefined;
+  if (loaded.recorded) return recordedReplies({ ...loaded.recorded, date: new Date(`${loaded.recorded.date}T00:00:00Z`) }, loaded.schools, today);
   return undefined;
 }
 
@@ -172,7 +186,8 @@ async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply
       result = parseArgs(command.args, intent.rest, ctx.parseEnv);
     }
   } catch (e) {
-    if (isUserError(e)) throw new UserError(`${e.userText}\n${usageText(command)}`, e.ambiguity);
+    // A word with near candidates is asked about as a choice; only other refusals repeat the usage.
+    if (isUserError(e)) throw new UserError(e.ambiguity ? e.userText : `${e.userText}\n${usageText(command, ctx.schools)}`, e.ambiguity);
     throw e;
   }
 
@@ -182,20 +197,22 @@ async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply
     if (intent.type === "answer") await tx.pendingQuestion.deleteMany({ where: { chatId: base.message.chatId, platform: base.message.platform, userId: base.message.senderId } });
     return out;
   } catch (e) {
-    if (e instanceof AskError) return ask(tx, ctx, command, e.field, e.partial);
+    if (e instanceof AskError) return ask(tx, ctx, command, e.field, e.partial, e.question, e.communityId);
     throw e;
   }
 }
 
-async function ask(tx: Tx | Db, ctx: CommandContext, command: AnyCommand, fieldName: string, partial: Record<string, unknown>): Promise<Reply[]> {
+async function ask(tx: Tx | Db, ctx: CommandContext, command: AnyCommand, fieldName: string, partial: Record<string, unknown>, question?: string, communityId?: number): Promise<Reply[]> {
   const f = fieldsOf(command.args).find((x) => x.name === fieldName);
-  if (!f?.ask || !ctx.community) throw new UserError(`缺少「${f?.label ?? fieldName}」。\n${usageText(command)}`);
+  const text = question ?? (f?.ask && localizeExamples(f.ask, ctx.schools));
+  const filedUnder = communityId ?? ctx.community?.id;
+  if (!text || filedUnder === undefined) throw new UserError(`缺少「${f?.label ?? fieldName}」。\n${usageText(command, ctx.schools)}`);
   const m = ctx.message;
-  const data = { communityId: ctx.community.id, command: command.name, field: fieldName, partial: JSON.parse(JSON.stringify(partial)), expiresAt: new Date(ctx.now.getTime() + QUESTION_TTL_MS) };
+  const data = { communityId: filedUnder, command: command.name, field: fieldName, partial: JSON.parse(JSON.stringify(partial)), expiresAt: new Date(ctx.now.getTime() + QUESTION_TTL_MS) };
   await tx.pendingQuestion.upsert({
     where: { platform_chatId_userId: { platform: m.platform, chatId: m.chatId, userId: m.senderId } },
     create: { ...data, platform: m.platform, chatId: m.chatId, userId: m.senderId },
     update: data,
   });
-  return [{ text: `${f.ask}\n（10分钟内直接回复即可；发送其他命令则取消）` }];
+  return [{ text: `${text}\n（10分钟内直接回复即可；发送其他命令则取消）` }];
 }

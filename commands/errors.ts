@@ -17,7 +17,11 @@ export function isUserError(e: unknown): e is UserError {
 /** Thrown by a handler that needs one more field: the bot asks for it and waits for the answer. */
 export class AskError extends Error {
   override readonly name = "AskError";
-  constructor(readonly field: string, readonly partial: Record<string, unknown>) {
+  /**
+   * `question` replaces the field's fixed question (e.g. one naming the date to confirm);
+   * `communityId` files the question under a community when the chat has none yet (/绑定).
+   */
+  constructor(readonly field: string, readonly partial: Record<string, unknown>, readonly question?: string, readonly communityId?: number) {
     super(`ask ${field}`);
   }
 }

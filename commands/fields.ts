@@ -32,6 +32,8 @@ export interface FieldMeta {
   positional?: boolean;
   /** Placeholder shown in the usage line, e.g. "<类型>". */
   placeholder?: string;
+  /** Only filled by answering the bot's question (a confirmation): left out of usage lines. */
+  hidden?: boolean;
 }
 
 export const fieldRegistry = z.registry<FieldMeta>();

@@ -17,7 +17,7 @@ export const helpCommand = openCommand({
       const name = topic.replace(/^\//, "").toLowerCase();
       const found = ctx.commands.find((c) => c.name === name || c.aliases.includes(name));
       if (!found) throw new UserError(`没有「${topic}」这个命令。发送 /帮助 查看全部命令。`);
-      return helpFor(found);
+      return helpFor(found, ctx.schools);
     }
     const lines = ctx.commands.map((c) => `${usageLine(c)}\n  ${c.summary}`);
     const first = ctx.community ? "" : "本群还没有绑定共同体，请先发送：/绑定 共同体名称\n\n";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "./errors.ts";
+import { localizeExamples } from "./examples.ts";
 import { field } from "./fields.ts";
 import { findOrCreateMember } from "./members.ts";
 import { audit, requireRole, ROLE_CHOICES, ROLE_NAMES, schoolName } from "./support.ts";
@@ -18,7 +19,7 @@ export const memberCommand = boundCommand({
   async run(ctx, { name, school, role }) {
     requireRole(ctx, ["admin"], "设置成员");
     if (!name) throw new UserError("请写上成员姓名。");
-    if (school === undefined && role === undefined) throw new UserError("请写上学校或角色。例如：/成员 张三 二小 校长");
+    if (school === undefined && role === undefined) throw new UserError(localizeExamples("请写上学校或角色。例如：/成员 张三 二小 校长", ctx.schools));
     const { member, created } = await findOrCreateMember(ctx, name);
     const roles = role ? [role] : member.roles;
     if (member.roles.includes("admin") && !roles.includes("admin")) {

@@ -9,14 +9,14 @@ export const notifyCommand = boundCommand({
   name: "通知",
   aliases: ["notify", "推送"],
   summary: "向推送群发一条通知（管理员、校长、联络员）",
-  examples: ["/通知 郝家也教师群 周三下午3点在二小开联席会议，请各校校长参加"],
+  examples: ["/通知 成员校教师群 周三下午3点在二小开联席会议，请各校校长参加"],
   args: z.object({
-    text: field(z.string().max(2000, "不超过2000个字").optional(), { label: "内容", keys: [], token: "rest", required: true, ask: "请问要通知哪个推送群、说什么？例如：郝家也教师群 周三开会" }),
+    text: field(z.string().max(2000, "不超过2000个字").optional(), { label: "内容", keys: [], token: "rest", required: true, ask: "请问要通知哪个推送群、说什么？例如：成员校教师群 周三开会" }),
   }),
   async run(ctx, { text }) {
     requireRole(ctx, ["admin", "principal", "coordinator"], "发通知");
     const m = /^(\S+)\s+([\s\S]+)$/.exec((text ?? "").trim());
-    if (!m) throw new UserError("请写上推送群名称和通知内容。例如：/通知 郝家也教师群 周三开会");
+    if (!m) throw new UserError("请写上推送群名称和通知内容。例如：/通知 成员校教师群 周三开会");
     const [, name, body] = m as unknown as [string, string, string];
     const target = await ctx.db.pushTarget.findUnique({ where: { communityId_name: { communityId: ctx.community.id, name } } });
     if (!target) throw new UserError(`没有名为「${name}」的推送群。发送 /推送群 列表 查看，或让管理员添加。`);

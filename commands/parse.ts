@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { UserError } from "./errors.ts";
 import { fieldsOf, type ArgsSchema, type FieldSpec } from "./fields.ts";
 import { recognize, recognizeKeyed, type ParseEnv } from "./recognize.ts";
+import { candidatesQuestion, nearestWords } from "./suggest.ts";
 import { tokenize } from "./tokenize.ts";
 
 export type Partial = Record<string, unknown>;
@@ -91,7 +92,10 @@ export function collect(schema: ArgsSchema, text: string, env: ParseEnv, partial
     if (p.type !== "word") continue;
     // Words inside a rest value (e.g. 备注=… spanning several words) were taken with it.
     if (restStarts.some((r) => r.start < p.start && !kvPieces.some((q) => q.start > r.start && q.start < p.start))) continue;
-    if (!placeWord(p.text, fields, partial, env)) throw new UserError(describe(p.text, fields));
+    if (placeWord(p.text, fields, partial, env)) continue;
+    const near = nearestWords(p.text, fields, env);
+    if (near.length > 0) throw new UserError(candidatesQuestion(p.text, near), { word: p.text, options: near });
+    throw new UserError(describe(p.text, fields));
   }
   return partial;
 }

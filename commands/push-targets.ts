@@ -14,7 +14,7 @@ const USAGE = [
   "/推送群 添加 名称 Webhook地址 [加签密钥SEC…]",
   "/推送群 列表",
   "/推送群 删除 名称",
-  "例如：/推送群 添加 郝家也教师群 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
+  "例如：/推送群 添加 成员校教师群 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
 ].join("\n");
 
 type Platform = "wecom" | "dingtalk";
@@ -60,7 +60,7 @@ export const pushTargetCommand = boundCommand({
   name: "推送群",
   aliases: ["webhook", "群机器人"],
   summary: "管理推送群（机器人进不去的群，用群机器人 Webhook 推送）：添加、列表、删除（管理员）",
-  examples: ["/推送群 添加 郝家也教师群 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…", "/推送群 列表", "/推送群 删除 郝家也教师群"],
+  examples: ["/推送群 添加 成员校教师群 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…", "/推送群 列表", "/推送群 删除 成员校教师群"],
   args: z.object({
     text: field(z.string().max(600, "不超过600个字").optional(), { label: "内容", keys: [], token: "rest" }),
   }),

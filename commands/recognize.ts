@@ -27,7 +27,26 @@ export function findSchools(word: string, schools: readonly SchoolInfo[]): Schoo
   if (exact.length > 0) return exact;
   const short = schools.filter((s) => s.shortNames.includes(word));
   if (short.length > 0 || [...word].length < 2) return short;
-  return schools.filter((s) => s.fullName.includes(word));
+  const part = schools.filter((s) => s.fullName.includes(word));
+  return part.length > 0 ? part : byEverydayName(word, schools);
+}
+
+/**
+ * A school's everyday name: the start of its full name (or a short name) plus its ending, as
+ * "杨庄小学" for 杨庄乡中心小学. Both parts have at least two characters.
+ */
+function byEverydayName(word: string, schools: readonly SchoolInfo[]): SchoolInfo[] {
+  const chars = [...word];
+  const found = new Set<SchoolInfo>();
+  for (let i = 2; i <= chars.length - 2; i++) {
+    const head = chars.slice(0, i).join("");
+    const tail = chars.slice(i).join("");
+    for (const s of schools) {
+      const starts = s.fullName.startsWith(head) || s.shortNames.some((n) => n === head);
+      if (starts && s.fullName.endsWith(tail) && s.fullName.length > word.length) found.add(s);
+    }
+  }
+  return [...found];
 }
 
 function recognizeSchool(word: string, env: ParseEnv): Recognized {
@@ -63,7 +82,8 @@ export function recognize(word: string, f: FieldSpec, env: ParseEnv): Recognized
       return k ? yes(k) : no;
     }
     case "headcount": {
-      const m = /^(\d{1,6})\s*(?:人|名|位|人次)$/.exec(word);
+      // "60人", and the way counts are usually written: 约60人, 60余人, 60多人, 60人左右.
+      const m = /^(?:约|大约|近|共|共计)?(\d{1,6})\s*(?:余|多|来)?(?:人|名|位|人次)(?:左右)?$/.exec(word);
       return m ? yes(Number(m[1])) : no;
     }
     case "title": {

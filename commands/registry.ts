@@ -16,12 +16,15 @@ import { pairCommand } from "./pair.ts";
 import { progressCommand } from "./progress.ts";
 import { recordCommand } from "./record.ts";
 import { schoolCommand } from "./school.ts";
+import { semesterCommand } from "./semester.ts";
+import { targetCommand } from "./target.ts";
 import type { AnyCommand } from "./types.ts";
 import { undoCommand } from "./undo.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
   recordCommand, formCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
   pairCommand, schoolCommand, memberCommand, linkCodeCommand, linkCommand, notifyCommand, pushTargetCommand, exportCommand, districtCommand, bindCommand, helpCommand,
+  semesterCommand, targetCommand,
 ];
 
 const byName = new Map<string, AnyCommand>();

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { UserError } from "./errors.ts";
+import { localizeExamples } from "./examples.ts";
 import { field } from "./fields.ts";
 import { findSchools } from "./recognize.ts";
 import { audit, requireRole } from "./support.ts";
@@ -20,7 +21,7 @@ export const schoolCommand = boundCommand({
   }),
   async run(ctx, args) {
     if (args.action === "list") {
-      if (ctx.schools.length === 0) return "本共同体还没有学校。管理员可发送：/学校 添加 清涧县第二小学 核心 二小";
+      if (ctx.schools.length === 0) return localizeExamples("本共同体还没有学校。管理员可发送：/学校 添加 清涧县第二小学 核心 二小", ctx.schools);
       const lines = ctx.schools.map((s) => `${s.role === "core" ? "【核心】" : "【成员】"}${s.fullName}${s.shortNames.length ? `（简称：${s.shortNames.join("、")}）` : ""}`);
       return `「${ctx.community.name}」共 ${ctx.schools.length} 所学校：\n${lines.join("\n")}`;
     }

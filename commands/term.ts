@@ -1,10 +1,9 @@
 /** The community's current term and "today", as handlers need them. */
 import { todayIn } from "../core/dates.ts";
-import { currentTerm, type Term } from "../core/terms.ts";
+import { termFor, type Term } from "../core/terms.ts";
 import type { BoundContext } from "./types.ts";
 
 export function termOf(ctx: BoundContext): { today: string; term: Term } {
   const today = todayIn(ctx.now, ctx.community.timezone);
-  const c = ctx.community;
-  return { today, term: currentTerm(today, { name: c.termName, start: c.termStart, end: c.termEnd }) };
+  return { today, term: termFor(ctx.community, today) };
 }

@@ -15,7 +15,7 @@ export const undoCommand = boundCommand({
   }),
   async run(ctx, { number }) {
     if (number === undefined) throw new UserError("请写上记录编号。");
-    const activity = await editableActivity(ctx, number);
+    const activity = await editableActivity(ctx, number, "撤销");
     await ctx.db.activity.update({ where: { id: activity.id }, data: { revokedAt: ctx.now, updatedAt: ctx.now } });
     await audit(ctx, "revoke", "activity", activity.id, { number, kind: activity.kind, date: dbToDay(activity.date) }, { revokedAt: ctx.now.toISOString() });
     return `🗑️ 已撤销 #${number}（${activity.kind} ${dbToDay(activity.date)}）。`;

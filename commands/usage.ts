@@ -1,9 +1,11 @@
 /** Usage lines generated from a command's schema, so help never drifts from the parser. */
+import { localizeExamples } from "./examples.ts";
 import { fieldsOf } from "./fields.ts";
+import type { SchoolInfo } from "./recognize.ts";
 import type { AnyCommand } from "./types.ts";
 
 export function usageLine(c: AnyCommand): string {
-  const parts = fieldsOf(c.args).map((f) => {
+  const parts = fieldsOf(c.args).filter((f) => !f.hidden).map((f) => {
     const label = f.placeholder ?? f.label;
     if ((f.token === "rest" || f.positional === false) && f.keys.length > 0) return `[${f.keys[0]}=…]`;
     const shown = f.multiple ? `${label}…` : label;
@@ -13,19 +15,19 @@ export function usageLine(c: AnyCommand): string {
 }
 
 export function keyedForms(c: AnyCommand): string {
-  return fieldsOf(c.args).filter((f) => f.keys.length > 0).map((f) => `${f.keys[0]}=`).join(" ");
+  return fieldsOf(c.args).filter((f) => f.keys.length > 0 && !f.hidden).map((f) => `${f.keys[0]}=`).join(" ");
 }
 
 /** Usage plus one example: what every error for this command ends with. */
-export function usageText(c: AnyCommand): string {
+export function usageText(c: AnyCommand, schools: readonly SchoolInfo[] = []): string {
   const keyed = keyedForms(c);
   const lines = [`用法：${usageLine(c)}`];
   if (keyed) lines.push(`也可写成：${keyed}`);
   if (c.examples[0]) lines.push(`例如：${c.examples[0]}`);
-  return lines.join("\n");
+  return localizeExamples(lines.join("\n"), schools);
 }
 
-export function helpFor(c: AnyCommand): string {
+export function helpFor(c: AnyCommand, schools: readonly SchoolInfo[] = []): string {
   const names = [c.name, ...c.aliases].map((n) => `/${n}`).join(" ");
-  return [`${names}：${c.summary}`, `用法：${usageLine(c)}`, ...c.examples.map((e) => `例如：${e}`)].join("\n");
+  return localizeExamples([`${names}：${c.summary}`, `用法：${usageLine(c)}`, ...c.examples.map((e) => `例如：${e}`)].join("\n"), schools);
 }

@@ -58,6 +58,18 @@ function nearestYear(today: DateTime, month: number, day: number): number {
   return best;
 }
 
+/** The day-of-month in this, the previous or the next month that lies nearest to today. */
+function nearestMonthDay(today: DateTime, day: number): DateParse {
+  if (day < 1 || day > 31) return { ok: false, reason: "invalid" };
+  const candidates = [-1, 0, 1]
+    .map((offset) => today.startOf("month").plus({ months: offset }))
+    .filter((month) => day <= (month.daysInMonth ?? 0))
+    .map((month) => month.set({ day }));
+  candidates.sort((a, b) => Math.abs(a.diff(today, "days").days) - Math.abs(b.diff(today, "days").days));
+  const best = candidates[0];
+  return best ? { ok: true, value: { date: best.toISODate() ?? "" } } : { ok: false, reason: "invalid" };
+}
+
 function fromParts(today: DateTime, year: number | undefined, month: number, day: number): DateParse {
   const y = year ?? nearestYear(today, month, day);
   const t = utcDay(y, month, day);
@@ -83,8 +95,13 @@ export function parseChineseDate(token: string, now: Date, zone: string): DatePa
   let m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?$/.exec(t);
   if (m) return fromParts(today, Number(m[1]), Number(m[2]), Number(m[3]));
 
-  m = /^(\d{1,2})月(\d{1,2})[日号]?$/.exec(t) ?? /^(\d{1,2})\/(\d{1,2})$/.exec(t);
+  // 10月27日, and the short forms chat messages use: 10.27, 10/27, 10-27.
+  m = /^(\d{1,2})月(\d{1,2})[日号]?$/.exec(t) ?? /^(\d{1,2})[/.-](\d{1,2})[日号]?$/.exec(t);
   if (m) return fromParts(today, undefined, Number(m[1]), Number(m[2]));
+
+  // "27号" / "27日": that day of the month nearest to today.
+  m = /^(\d{1,2})[日号]$/.exec(t);
+  if (m) return nearestMonthDay(today, Number(m[1]));
 
   m = new RegExp(`^(大前天|前天|昨天|昨日|今天|今日|明天|明日|后天)${TIME}$`).exec(t);
   if (m?.[1] !== undefined) {

@@ -12,5 +12,7 @@ export function resolveSubject(word: string): string | undefined {
   return SUBJECTS[word.trim()];
 }
 
+export const SUBJECT_WORDS: readonly string[] = Object.keys(SUBJECTS);
+
 /** The stored names, in the order above (for pickers such as the web form). */
 export const SUBJECT_NAMES: readonly string[] = [...new Set(Object.values(SUBJECTS))];

@@ -4,6 +4,7 @@
  * record typed in the holiday still lands in a term).
  */
 import { DateTime } from "luxon";
+import { daysBetween } from "./dates.ts";
 
 export interface Term {
   name: string;
@@ -36,4 +37,34 @@ export function periodRange(period: Period, today: string, term: Term): { start:
   if (period === "本周") return { start: d.startOf("week").toISODate() ?? "", end: d.endOf("week").toISODate() ?? "" };
   if (period === "本月") return { start: d.startOf("month").toISODate() ?? "", end: d.endOf("month").toISODate() ?? "" };
   return { start: term.start, end: term.end };
+}
+
+/** A community's own term setting, as stored on Community (dates as YYYY-MM-DD). */
+export interface TermSetting {
+  termName: string | null;
+  termStart: string | null;
+  termEnd: string | null;
+}
+
+/**
+ * The term a day belongs to for a community: its own term when it set one and the day falls in
+ * it, else the usual calendar. The one function progress, lists, meetings and digests call.
+ */
+export function termFor(community: TermSetting, day: string): Term {
+  return currentTerm(day, { name: community.termName, start: community.termStart, end: community.termEnd });
+}
+
+/** "2026年秋季学期" for a term starting in autumn (Aug–Jan), else "…春季学期". */
+export function defaultTermName(start: string): string {
+  const d = DateTime.fromISO(start);
+  return d.month >= 8 || d.month === 1 ? `${d.month === 1 ? d.year - 1 : d.year}年秋季学期` : `${d.year}年春季学期`;
+}
+
+/** Whole weeks of a term, the current week number (1-based) and the weeks left including this one. */
+export function termWeeks(term: Term, today: string): { total: number; current: number; left: number } {
+  const days = daysBetween;
+  const total = Math.ceil((days(term.start, term.end) + 1) / 7);
+  const current = today < term.start ? 0 : Math.min(total, Math.floor(days(term.start, today) / 7) + 1);
+  const left = today > term.end ? 0 : Math.ceil((days(today < term.start ? term.start : today, term.end) + 1) / 7);
+  return { total, current, left };
 }

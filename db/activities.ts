@@ -8,6 +8,9 @@ export interface ActivityJson {
   date: string;
   hostSchool: string | null;
   schools: string[];
+  /** The school that gave it, and the schools it was given to (issue 9). */
+  givingSchool: string | null;
+  receiverSchools: string[];
   subject: string | null;
   title: string | null;
   headcount: number | null;
@@ -36,6 +39,8 @@ export async function activitiesForChat(db: Db, platform: string, chatId: string
     date: a.date.toISOString().slice(0, 10),
     hostSchool: a.hostSchoolId === null ? null : name.get(a.hostSchoolId) ?? null,
     schools: a.schoolIds.map((id) => name.get(id)).filter((n): n is string => n !== undefined),
+    givingSchool: a.givingSchoolId === null ? null : name.get(a.givingSchoolId) ?? null,
+    receiverSchools: a.receiverSchoolIds.map((id) => name.get(id)).filter((n): n is string => n !== undefined),
     subject: a.subject,
     title: a.title,
     headcount: a.headcount,

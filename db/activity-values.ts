@@ -3,6 +3,10 @@ export interface ActivityValues {
   kind: string;
   hostSchoolId: number | null;
   schoolIds: number[];
+  /** The school that gave it (whose teacher taught or led it). */
+  givingSchoolId: number | null;
+  /** The schools it was given to: host and participants other than the giver. */
+  receiverSchoolIds: number[];
   people: string[];
   subject: string | null;
   title: string | null;

@@ -64,7 +64,7 @@ const CONTEXT_SQL = `
   SELECT
     (SELECT replies FROM "ProcessedMessage" WHERE key = $4) AS processed,
     (SELECT row_to_json(a) FROM (
-      SELECT number, kind, date, "hostSchoolId", "schoolIds", people, subject, title, headcount, notes
+      SELECT number, kind, date, "hostSchoolId", "schoolIds", "givingSchoolId", "receiverSchoolIds", people, subject, title, headcount, notes
       FROM "Activity" WHERE "sourceMessageKey" = $4) a) AS recorded,
     (SELECT row_to_json(chat) FROM chat) AS community,
     (SELECT row_to_json(q) FROM (

@@ -25,6 +25,12 @@ describe("malformed commands get a Chinese answer with usage and an example", ()
     "/记录 示范课 11月20日 二小 《" + "题".repeat(200) + "》", "/记录 '; DROP TABLE \"Activity\"; --", "/记录 示范课 11月20日 二小 学科=火星语",
     "/确认", "/确认 abc", "/确认 99999999999", "/推送群 添加", "/推送群 添加 名称", "/推送群 添加 名称 not-a-url", "/推送群 添加 名称 http://127.0.0.1/robot/send",
     "/推送群 删除", "/推送群 ？？", "/通知", "/通知 只有名称", "/通知 不存在 内容", "/关联", "/关联 12345", "/关联 1234567", "/关联 张三", "/关联 张三 火星", "/关联码",
+    "/学期 设置", "/学期 设置 2026-09-01", "/学期 设置 2027-01-16 2026-09-01", "/学期 设置 2026-09-01 2026-09-10", "/学期 设置 2026-09-01 2028-09-01",
+    "/学期 设置 2026-09-01 2027-01-16 " + "名".repeat(40), "/学期 设置 13月40日 2027-01-16", "/学期 秋季学期", "/学期 设置 abc def",
+    "/目标 设置", "/目标 设置 示范课", "/目标 设置 示范课 核心校→成员校", "/目标 设置 示范课 核心校→成员校 0", "/目标 设置 示范课 核心校→成员校 9999",
+    "/目标 设置 火星课 共同体 2", "/目标 设置 示范课 火星→成员校 2", "/目标 设置 示范课 核心校→核心校 2", "/目标 模板", "/目标 模板 不存在",
+    "/目标 删除", "/目标 删除 999", "/目标 删除 火星", "/目标 ？？", "/进度 详细 详细", "/列表 计划 去年",
+    "/记录 示范课 11月20日 二小 主讲校=火星", "/修改 1 主讲校=火星", "/记录 示范课 45号 二小", "/记录 示范课 10.45 二小", "/记录 示范课 11月20日 二小 约人",
     "/导出", "/导出 火星", "/导出 台账 2026-09-01", "/导出 台账 2026-12-31 2026-09-01", "/导出 总结 不存在的学校",
     "/区县", "/区县 创建", "/区县 绑定", "/区县 绑定 不存在 ABCDEFGH", "/区县 进度", "/区县 导出 台账", "/区县 飞", "/区县 退出",
     "/表单 不存在的类型", "/表单 示范课 多余的词", "/表单 ' OR 1=1",
@@ -41,10 +47,16 @@ describe("malformed commands get a Chinese answer with usage and an example", ()
 
   it("usage errors end with the command's usage and an example", async () => {
     const g = await boundGroup(app);
-    const reply = await g.says("/记录 示范课 11月20日 二校");
-    expect(reply).toMatch(/没看懂「二校」/);
+    const reply = await g.says("/记录 示范课 11月20日 火星校");
+    expect(reply).toMatch(/没看懂「火星校」/);
     expect(reply).toMatch(/用法：\/记录 <类型>/);
     expect(reply).toMatch(/例如：\/记录 示范课 11月20日 二小 语文/);
+  });
+
+  it("a near miss is offered as a choice, without the whole usage text", async () => {
+    const g = await boundGroup(app);
+    expect(await g.says("/记录 示范课 11月20日 二校")).toBe("「二校」是「二小」吗？");
+    expect(await g.activities()).toHaveLength(0);
   });
 
   it("random bytes never crash the bot or leave a partial record", async () => {

@@ -106,9 +106,11 @@ describe("two communities never see each other", () => {
     expect(await two.says("/列表")).toMatch(/还没有记录/);
     expect(await two.says("/撤销 1")).toMatch(/没有编号为 #1/);
     expect(await two.says("/修改 1 人数=1")).toMatch(/没有编号为 #1/);
-    expect(await two.says("/进度")).toMatch(/共 0 条记录/);
+    await one.says("/记录 联席会议 11月20日 二小 参与=双庙");
+    expect(await one.says("/进度")).toMatch(/项目标达成 1 项/);
+    expect(await two.says("/进度")).toMatch(/项目标达成 0 项/);
     expect((await two.activities()).length).toBe(0);
-    expect(await one.activities()).toMatchObject([{ title: "只属于一", headcount: null }]);
+    expect(await one.activities()).toMatchObject([{ title: "只属于一", headcount: null }, { kind: "联席会议" }]);
     // The other community's admin is a stranger here.
     const intruder = new Chat(a, one.chatId, two.userId, two.userName);
     expect(await intruder.says("/学校 添加 假学校 核心")).toMatch(/只有管理员/);

@@ -18,7 +18,8 @@ export function formView(ctx: FormContext, now: Date, values: FormValues, errors
   return {
     heading: ctx.command.webForm.title,
     who: `${ctx.community.name} · ${ctx.member.displayName}`,
-    fields: fieldsOf(ctx.command.args),
+    // A hidden field (a confirmation the bot asks for in the chat) has no place on the form.
+    fields: fieldsOf(ctx.command.args).filter((f) => !f.hidden),
     required: requiredFields(ctx),
     schools: ctx.community.schools.map((s) => s.fullName),
     values: Object.keys(values).length > 0 ? values : defaults,
