@@ -15,10 +15,17 @@ import { recordCommand } from "./record.ts";
 import { schoolCommand } from "./school.ts";
 import type { AnyCommand } from "./types.ts";
 import { undoCommand } from "./undo.ts";
+import { checkInCommand } from "./meetings/checkin.ts";
+import { doneCommand } from "./meetings/done.ts";
+import { meetingCommand } from "./meetings/meeting.ts";
+import { minutesCommand } from "./meetings/minutes.ts";
+import { settingsCommand } from "./meetings/settings.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
   recordCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
   pairCommand, schoolCommand, memberCommand, linkCodeCommand, linkCommand, notifyCommand, pushTargetCommand, bindCommand, helpCommand,
+  // Joint meetings (issue 10)
+  meetingCommand, checkInCommand, minutesCommand, doneCommand, settingsCommand,
 ];
 
 const byName = new Map<string, AnyCommand>();
