@@ -71,7 +71,8 @@ async function holidayProposal(deps: ScheduleDeps, now: Date, c: DueCommunity, o
   const check = checkMeetingDay(day, tomorrow, overrides);
   if (check.kind === "ok") return 0;
   const reply = { text: holidayProposalText(c.name, day, check), ...(check.kind === "holiday" && check.suggestion ? { actions: [{ label: "改期", command: `/会议 改期 ${day} ${check.suggestion}` }] } : {}) };
-  const push = { communityId: c.id, kind: "meeting-holiday", occurrenceKey: occurrenceKey(c, o), dueAt: new Date(o.startsAt.getTime() - PROPOSAL_AHEAD), late: false, reply };
+  // The kind names the finding: after an admin marks an unpublished day as a holiday, the proposal follows.
+  const push = { communityId: c.id, kind: `meeting-holiday-${check.kind}`, occurrenceKey: occurrenceKey(c, o), dueAt: new Date(o.startsAt.getTime() - PROPOSAL_AHEAD), late: false, reply };
   return pushTo(deps, now, push, await accountsOrGroups(deps.db, c.id, { role: "admin" }));
 }
 
