@@ -9,7 +9,7 @@ import { boundGroup, startTestApp } from "./support/harness.ts";
 const NOW = new Date("2026-11-28T04:00:00Z");
 let app: App;
 beforeAll(async () => {
-  app = await startTestApp({ SCHEDULER_ENABLED: "false" }, () => NOW);
+  app = await startTestApp({}, () => NOW);
 });
 afterAll(async () => app?.close());
 

@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 async function start(prefix: string): Promise<App> {
-  const app = await startTestApp({ QUEUE_PREFIX: prefix, SCHEDULER_EVERY_MS: "300" }, () => clock);
+  const app = await startTestApp({ QUEUE_PREFIX: prefix, SCHEDULER_ENABLED: "true", SCHEDULER_EVERY_MS: "300" }, () => clock);
   apps.push(app);
   return app;
 }

@@ -17,7 +17,7 @@ let clock = NOW;
 let app: App;
 let ticker: Ticker;
 beforeAll(async () => {
-  app = await startTestApp({ SCHEDULER_ENABLED: "false" }, () => clock);
+  app = await startTestApp({}, () => clock);
   ticker = new Ticker(app.db);
 });
 afterAll(async () => {
@@ -68,7 +68,7 @@ describe("meeting reminders", () => {
   });
 
   it("after downtime: at most 6 hours overdue is sent once marked late; older is skipped and logged once", async () => {
-    const { g } = await community("每周一 8:00 二小"); // Mondays 00:00Z
+    const { g, id } = await community("每周一 8:00 二小"); // Mondays 00:00Z
     await ticker.tick(at("2026-12-04T03:00:00Z")); // the 3-day reminder of Dec 7 was due at 00:00Z
     await ticker.tick(at("2026-12-04T03:01:00Z"));
     const late = await ticker.texts([g.chatId]);
@@ -79,9 +79,9 @@ describe("meeting reminders", () => {
     await ticker.tick(at("2026-12-11T07:00:00Z")); // Dec 14's 3-day reminder: 7 hours overdue
     await ticker.tick(at("2026-12-11T07:01:00Z"));
     expect(await ticker.texts([g.chatId])).toHaveLength(1);
-    const skipped = await app.db.delivery.findMany({ where: { occurrenceKey: { contains: "@2026-12-14T00:00:00.000Z" }, kind: "meeting-reminder-4320", status: "skipped" } });
+    const skipped = await app.db.delivery.findMany({ where: { communityId: id, occurrenceKey: { contains: "@2026-12-14T00:00:00.000Z" }, kind: "meeting-reminder-4320", status: "skipped" } });
     expect(skipped.map((d) => d.recipient)).toEqual(["*"]);
-    const logged = ticker.logs.slice(before).filter((l) => l.includes("2026-12-14T00:00:00.000Z") && l.includes("meeting-reminder-4320"));
+    const logged = ticker.logs.slice(before).filter((l) => l.includes(`"communityId":${id},`) && l.includes("2026-12-14T00:00:00.000Z") && l.includes("meeting-reminder-4320"));
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatch(/more than 6 hours overdue/);
   });
