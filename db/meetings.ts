@@ -2,6 +2,7 @@
  * Reading a community's meeting schedule and storing a rule occurrence when something concerns
  * it. Storing is idempotent under (communityId, ruleDay), so two workers get the same row.
  */
+import type { Overrides } from "../core/meetings/calendar.ts";
 import { ruleOccurrences } from "../core/meetings/occurrences.ts";
 import { mergeSchedule, type MeetingRow, type Occurrence } from "../core/meetings/schedule.ts";
 import type { Tx } from "./client.ts";
@@ -50,6 +51,12 @@ export async function storeOccurrence(db: Tx, communityId: number, o: Occurrence
     ON CONFLICT ("communityId", "ruleDay") DO NOTHING`;
   const row = await db.meeting.findUniqueOrThrow({ where: { communityId_ruleDay: { communityId, ruleDay: fromDay(o.ruleDay) } } });
   return row.id;
+}
+
+/** The community's own holidays and make-up workdays (they win over the library). */
+export async function holidayOverrides(db: Tx, communityId: number): Promise<Overrides> {
+  const rows = await db.holidayOverride.findMany({ where: { communityId } });
+  return new Map(rows.map((r) => [toDay(r.day), r.workday ? "workday" : "holiday"]));
 }
 
 export { toDay, fromDay };

@@ -4,7 +4,7 @@ import { formatDay } from "../../core/meetings/compose.ts";
 import { parseRule, toRfc5545 } from "../../core/meetings/rule.ts";
 import { termFor } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
-import { fromDay, scheduleBetween } from "../../db/meetings.ts";
+import { fromDay, holidayOverrides, scheduleBetween } from "../../db/meetings.ts";
 import { UserError } from "../errors.ts";
 import { audit } from "../support.ts";
 import type { BoundContext } from "../types.ts";
@@ -12,16 +12,11 @@ import { when } from "./shared.ts";
 
 const HORIZON_MS = 400 * 86_400_000;
 
-async function overrides(ctx: BoundContext) {
-  const rows = await ctx.db.holidayOverride.findMany({ where: { communityId: ctx.community.id } });
-  return new Map(rows.map((r) => [r.day.toISOString().slice(0, 10), r.workday ? ("workday" as const) : ("holiday" as const)]));
-}
-
 /** The next `count` meetings, each with a note when it falls on a holiday or in a break. */
 export async function nextMeetings(ctx: BoundContext, count = 3): Promise<string> {
   const list = (await scheduleBetween(ctx.db, ctx.community, ctx.now, new Date(ctx.now.getTime() + HORIZON_MS))).filter((o) => !o.cancelled).slice(0, count);
   if (list.length === 0) return "还没有安排会议。管理员可发送：/会议 规则 每月第一个周六 9:00 二小会议室";
-  const days = await overrides(ctx);
+  const days = await holidayOverrides(ctx.db, ctx.community.id);
   const today = todayIn(ctx.now, ctx.community.timezone);
   const lines = list.map((o) => {
     const day = todayIn(o.startsAt, ctx.community.timezone);

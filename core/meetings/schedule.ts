@@ -16,16 +16,10 @@ export interface MeetingRow {
   minutes: string | null;
 }
 
-export interface Occurrence {
+/** A meeting as the schedule shows it: stored, or still only in the rule. */
+export interface Occurrence extends Omit<MeetingRow, "id"> {
   /** null while the occurrence exists only in the rule (not stored yet). */
   meetingId: number | null;
-  ruleDay: string | null;
-  startsAt: Date;
-  place: string | null;
-  agenda: string | null;
-  cancelled: boolean;
-  organizerId: number | null;
-  minutes: string | null;
 }
 
 export function mergeSchedule(
@@ -40,6 +34,6 @@ export function mergeSchedule(
     .map((o) => ({ meetingId: null, ruleDay: o.day, startsAt: o.startsAt, place: rule?.place ?? null, agenda: null, cancelled: false, organizerId: rule?.organizerId ?? null, minutes: null }));
   const real: Occurrence[] = rows
     .filter((r) => r.startsAt >= window.from && r.startsAt <= window.to)
-    .map((r) => ({ meetingId: r.id, ruleDay: r.ruleDay, startsAt: r.startsAt, place: r.place, agenda: r.agenda, cancelled: r.cancelled, organizerId: r.organizerId, minutes: r.minutes }));
+    .map(({ id, ...rest }) => ({ meetingId: id, ...rest }));
   return [...virtual, ...real].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }

@@ -1,5 +1,4 @@
 /** The communities the scheduler looks at, with what every push needs to know about them. */
-import type { Overrides } from "../../core/meetings/calendar.ts";
 import type { OpenItem } from "../../core/meetings/compose.ts";
 import { DEFAULT_OFFSETS } from "../../core/meetings/due.ts";
 import type { Db } from "../../db/client.ts";
@@ -32,9 +31,4 @@ export async function dueCommunities(db: Db, now: Date): Promise<DueCommunity[]>
 export async function openItemsOf(db: Db, communityId: number): Promise<(OpenItem & { id: number; ownerId: number | null })[]> {
   const rows = await db.actionItem.findMany({ where: { communityId, doneAt: null }, orderBy: { number: "asc" } });
   return rows.map((r) => ({ id: r.id, number: r.number, owner: r.ownerName, ownerId: r.ownerId, task: r.task, due: r.due && toDay(r.due) }));
-}
-
-export async function overridesOf(db: Db, communityId: number): Promise<Overrides> {
-  const rows = await db.holidayOverride.findMany({ where: { communityId } });
-  return new Map(rows.map((r) => [toDay(r.day), r.workday ? "workday" : "holiday"]));
 }

@@ -3,7 +3,8 @@
  * community with meetings. Safe to run concurrently (two workers, a repeated tick): each push is
  * claimed in the delivery ledger before it is queued.
  */
-import { dueCommunities, openItemsOf, overridesOf } from "./community.ts";
+import { holidayOverrides } from "../../db/meetings.ts";
+import { dueCommunities, openItemsOf } from "./community.ts";
 import { meetingPushes } from "./meeting-pushes.ts";
 import { actionItemPushes, nothingThisMonth } from "./other-pushes.ts";
 import { repairUnqueued, type ScheduleDeps } from "./push.ts";
@@ -20,7 +21,7 @@ export async function runDueWork(deps: ScheduleDeps, now: Date = deps.now()): Pr
   let queued = 0;
   for (const c of communities) {
     try {
-      const [items, overrides, rule] = await Promise.all([openItemsOf(deps.db, c.id), overridesOf(deps.db, c.id), deps.db.meetingRule.findUnique({ where: { communityId: c.id }, select: { rrule: true } })]);
+      const [items, overrides, rule] = await Promise.all([openItemsOf(deps.db, c.id), holidayOverrides(deps.db, c.id), deps.db.meetingRule.findUnique({ where: { communityId: c.id }, select: { rrule: true } })]);
       queued += await meetingPushes(deps, now, c, items, overrides);
       queued += await actionItemPushes(deps, now, c, items);
       queued += await nothingThisMonth(deps, now, c, rule?.rrule.includes("FREQ=MONTHLY") ?? false);
