@@ -42,12 +42,12 @@ export async function scheduleBetween(db: Tx, community: { id: number; timezone:
 }
 
 /** The stored meeting for an occurrence, creating it from the rule if needed. */
-export async function storeOccurrence(db: Tx, communityId: number, o: Occurrence): Promise<number> {
+export async function storeOccurrence(db: Tx, communityId: number, o: Occurrence, now: Date): Promise<number> {
   if (o.meetingId !== null) return o.meetingId;
   if (o.ruleDay === null) throw new Error("an occurrence without a meeting must come from the rule");
   await db.$executeRaw`
     INSERT INTO "Meeting" ("communityId", "ruleDay", "startsAt", place, "organizerId", "createdAt")
-    VALUES (${communityId}, ${o.ruleDay}::date, ${o.startsAt}, ${o.place}, ${o.organizerId}, ${o.startsAt})
+    VALUES (${communityId}, ${o.ruleDay}::date, ${o.startsAt}, ${o.place}, ${o.organizerId}, ${now})
     ON CONFLICT ("communityId", "ruleDay") DO NOTHING`;
   const row = await db.meeting.findUniqueOrThrow({ where: { communityId_ruleDay: { communityId, ruleDay: fromDay(o.ruleDay) } } });
   return row.id;

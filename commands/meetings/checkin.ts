@@ -31,7 +31,7 @@ export const checkInCommand = boundCommand({
     if (schoolId === null) throw new UserError("请写上学校。例如：/签到 二小");
     const upcoming = (await scheduleBetween(ctx.db, ctx.community, new Date(ctx.now.getTime() - DURING_MS), new Date(ctx.now.getTime() + AHEAD_MS))).find((o) => !o.cancelled);
     if (!upcoming) throw new UserError("近期没有安排会议，无需签到。发送 /会议 下次 查看会议安排。");
-    const meetingId = await storeOccurrence(ctx.db, ctx.community.id, upcoming);
+    const meetingId = await storeOccurrence(ctx.db, ctx.community.id, upcoming, ctx.now);
     const schoolName = ctx.schools.find((s) => s.id === schoolId)?.fullName ?? "本校";
     const before = await ctx.db.attendance.findUnique({ where: { meetingId_schoolId: { meetingId, schoolId } } });
     if (before) return `${schoolName} 已经签到过 ${when(ctx, upcoming.startsAt)} 的会议。`;

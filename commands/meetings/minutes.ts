@@ -58,7 +58,7 @@ export const minutesCommand = boundCommand({
       .filter((o) => !o.cancelled && todayIn(o.startsAt, zone) <= today);
     const meeting = recent.at(-1);
     if (!meeting) throw new UserError(`最近两个月没有安排过会议，纪要无处记录。请先 /会议 安排 日期 时间，或用 /记录 联席会议 日期 记一次活动。${EXAMPLE}`);
-    const meetingId = await storeOccurrence(ctx.db, ctx.community.id, meeting);
+    const meetingId = await storeOccurrence(ctx.db, ctx.community.id, meeting, ctx.now);
     const day = todayIn(meeting.startsAt, zone);
 
     const items = extractActionItems(text, ctx.now, zone);

@@ -32,7 +32,7 @@ export async function occurrenceOn(ctx: BoundContext, day: string): Promise<Occu
 export async function meetingOn(ctx: BoundContext, day: string): Promise<{ id: number; occurrence: Occurrence }> {
   const o = await occurrenceOn(ctx, day);
   if (!o) throw new UserError(`${day} 没有安排会议。发送 /会议 下次 查看会议安排。`);
-  return { id: await storeOccurrence(ctx.db, ctx.community.id, o), occurrence: o };
+  return { id: await storeOccurrence(ctx.db, ctx.community.id, o, ctx.now), occurrence: o };
 }
 
 export const when = (ctx: BoundContext, at: Date) => formatWhen(at, ctx.community.timezone);

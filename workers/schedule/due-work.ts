@@ -8,6 +8,7 @@ import { dueCommunities, openItemsOf } from "./community.ts";
 import { meetingPushes } from "./meeting-pushes.ts";
 import { actionItemPushes, nothingThisMonth } from "./other-pushes.ts";
 import { repairUnqueued, type ScheduleDeps } from "./push.ts";
+import { Audience } from "./recipients.ts";
 
 export interface DueWorkResult {
   communities: number;
@@ -22,9 +23,10 @@ export async function runDueWork(deps: ScheduleDeps, now: Date = deps.now()): Pr
   for (const c of communities) {
     try {
       const [items, overrides, rule] = await Promise.all([openItemsOf(deps.db, c.id), holidayOverrides(deps.db, c.id), deps.db.meetingRule.findUnique({ where: { communityId: c.id }, select: { rrule: true } })]);
-      queued += await meetingPushes(deps, now, c, items, overrides);
-      queued += await actionItemPushes(deps, now, c, items);
-      queued += await nothingThisMonth(deps, now, c, rule?.rrule.includes("FREQ=MONTHLY") ?? false);
+      const to = new Audience(deps.db, c.id);
+      queued += await meetingPushes(deps, now, c, items, overrides, to);
+      queued += await actionItemPushes(deps, now, c, items, to);
+      queued += await nothingThisMonth(deps, now, c, rule?.rrule.includes("FREQ=MONTHLY") ?? false, to);
     } catch (e) {
       // One community's bad data must not stop the others' reminders; the next tick tries again.
       deps.log.error({ communityId: c.id, err: e instanceof Error ? e.stack : String(e) }, "scheduled work failed for a community");

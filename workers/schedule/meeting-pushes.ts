@@ -12,7 +12,7 @@ import { todayIn } from "../../core/dates.ts";
 import { scheduleBetween } from "../../db/meetings.ts";
 import type { DueCommunity } from "./community.ts";
 import { pushTo, skip, type ScheduleDeps } from "./push.ts";
-import { accountsOf, accountsOrGroups, groupsOf } from "./recipients.ts";
+import type { Audience } from "./recipients.ts";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -28,7 +28,7 @@ async function attendanceOf(deps: ScheduleDeps, c: DueCommunity, o: Occurrence):
   return { confirmed: schools.filter((s) => ids.has(s.id)).map((s) => s.fullName), unconfirmed: schools.filter((s) => !ids.has(s.id)).map((s) => s.fullName) };
 }
 
-async function reminders(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occurrence, openItems: readonly OpenItem[]): Promise<number> {
+async function reminders(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occurrence, openItems: readonly OpenItem[], to: Audience): Promise<number> {
   let queued = 0;
   for (const offset of c.reminderOffsets) {
     const dueAt = new Date(o.startsAt.getTime() - offset * 60_000);
@@ -45,26 +45,25 @@ async function reminders(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occu
       // The schools still to confirm are named from the day before on.
       openItems, confirmed, unconfirmed: offset <= 1440 ? unconfirmed : [],
     });
-    const recipients = [...(await groupsOf(deps.db, c.id)), ...(await accountsOf(deps.db, c.id, { role: "principal" }))];
+    const recipients = [...(await to.groups()), ...(await to.principals())];
     queued += await pushTo(deps, now, { ...push, late: due === "late", reply: { text, actions: [{ label: "签到", command: "/签到" }] } }, recipients);
   }
   return queued;
 }
 
-async function minutesNudge(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occurrence): Promise<number> {
+async function minutesNudge(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occurrence, to: Audience): Promise<number> {
   if (o.minutes !== null) return 0;
   const dueAt = new Date(o.startsAt.getTime() + DAY);
   const due = classifyDue(dueAt, now);
   const push = { communityId: c.id, kind: "minutes-nudge", occurrenceKey: occurrenceKey(c, o), dueAt };
   if (due === "future" || due === "forgotten") return 0;
   if (due === "missed") return Number(await skip(deps, now, push, "more than 6 hours overdue"));
-  const who = o.organizerId !== null ? { memberIds: [o.organizerId] } : { role: "admin" as const };
   const text = minutesNudgeText(c.name, o.startsAt, c.timezone, due === "late");
-  return pushTo(deps, now, { ...push, late: due === "late", reply: { text } }, await accountsOrGroups(deps.db, c.id, who));
+  return pushTo(deps, now, { ...push, late: due === "late", reply: { text } }, await to.member(o.organizerId));
 }
 
 /** A week ahead (and until the meeting), when its day is a holiday or in a year not yet published. */
-async function holidayProposal(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occurrence, overrides: Overrides): Promise<number> {
+async function holidayProposal(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occurrence, overrides: Overrides, to: Audience): Promise<number> {
   if (now.getTime() < o.startsAt.getTime() - PROPOSAL_AHEAD || o.startsAt <= now) return 0;
   const day = dayOf(c, o);
   const tomorrow = todayIn(new Date(now.getTime() + DAY), c.timezone);
@@ -73,20 +72,20 @@ async function holidayProposal(deps: ScheduleDeps, now: Date, c: DueCommunity, o
   const reply = { text: holidayProposalText(c.name, day, check), ...(check.kind === "holiday" && check.suggestion ? { actions: [{ label: "改期", command: `/会议 改期 ${day} ${check.suggestion}` }] } : {}) };
   // The kind names the finding: after an admin marks an unpublished day as a holiday, the proposal follows.
   const push = { communityId: c.id, kind: `meeting-holiday-${check.kind}`, occurrenceKey: occurrenceKey(c, o), dueAt: new Date(o.startsAt.getTime() - PROPOSAL_AHEAD), late: false, reply };
-  return pushTo(deps, now, push, await accountsOrGroups(deps.db, c.id, { role: "admin" }));
+  return pushTo(deps, now, push, await to.admins());
 }
 
-export async function meetingPushes(deps: ScheduleDeps, now: Date, c: DueCommunity, openItems: readonly OpenItem[], overrides: Overrides): Promise<number> {
+export async function meetingPushes(deps: ScheduleDeps, now: Date, c: DueCommunity, openItems: readonly OpenItem[], overrides: Overrides, to: Audience): Promise<number> {
   const longest = Math.max(0, ...c.reminderOffsets) * 60_000;
   const from = new Date(now.getTime() - 8 * DAY);
-  const to = new Date(now.getTime() + Math.max(longest, PROPOSAL_AHEAD) + DAY);
+  const until = new Date(now.getTime() + Math.max(longest, PROPOSAL_AHEAD) + DAY);
   let queued = 0;
-  for (const o of await scheduleBetween(deps.db, c, from, to)) {
+  for (const o of await scheduleBetween(deps.db, c, from, until)) {
     // Cancelled meetings and meetings in a break (outside the term) get nothing.
     if (o.cancelled || termFor(c, dayOf(c, o)) === null) continue;
-    queued += await reminders(deps, now, c, o, openItems);
-    queued += await minutesNudge(deps, now, c, o);
-    queued += await holidayProposal(deps, now, c, o, overrides);
+    queued += await reminders(deps, now, c, o, openItems, to);
+    queued += await minutesNudge(deps, now, c, o, to);
+    queued += await holidayProposal(deps, now, c, o, overrides, to);
   }
   return queued;
 }

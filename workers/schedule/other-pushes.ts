@@ -8,13 +8,13 @@ import { todayIn } from "../../core/dates.ts";
 import { fromDay } from "../../db/meetings.ts";
 import type { DueCommunity } from "./community.ts";
 import { pushTo, skip, type ScheduleDeps } from "./push.ts";
-import { accountsOrGroups } from "./recipients.ts";
+import type { Audience } from "./recipients.ts";
 
 /** Pushes of this module go out at 09:00 in the community's timezone. */
 const AT = "09:00";
 const previousDay = (day: string) => DateTime.fromISO(day).minus({ days: 1 }).toISODate() ?? day;
 
-export async function actionItemPushes(deps: ScheduleDeps, now: Date, c: DueCommunity, items: readonly (OpenItem & { id: number; ownerId: number | null })[]): Promise<number> {
+export async function actionItemPushes(deps: ScheduleDeps, now: Date, c: DueCommunity, items: readonly (OpenItem & { id: number; ownerId: number | null })[], to: Audience): Promise<number> {
   let queued = 0;
   for (const item of items) {
     if (!item.due) continue;
@@ -26,14 +26,13 @@ export async function actionItemPushes(deps: ScheduleDeps, now: Date, c: DueComm
       await skip(deps, now, push, "more than 6 hours overdue");
       continue;
     }
-    const who = item.ownerId !== null ? { memberIds: [item.ownerId] } : { role: "admin" as const };
-    queued += await pushTo(deps, now, { ...push, late: due === "late", reply: { text: actionDueText(c.name, item, due === "late") } }, await accountsOrGroups(deps.db, c.id, who));
+    queued += await pushTo(deps, now, { ...push, late: due === "late", reply: { text: actionDueText(c.name, item, due === "late") } }, await to.member(item.ownerId));
   }
   return queued;
 }
 
 /** On the 25th, a community with a monthly rule and no 联席会议 recorded this month tells its admins. */
-export async function nothingThisMonth(deps: ScheduleDeps, now: Date, c: DueCommunity, monthlyRule: boolean): Promise<number> {
+export async function nothingThisMonth(deps: ScheduleDeps, now: Date, c: DueCommunity, monthlyRule: boolean, to: Audience): Promise<number> {
   if (!monthlyRule) return 0;
   const month = todayIn(now, c.timezone).slice(0, 7);
   const day = `${month}-25`;
@@ -45,6 +44,6 @@ export async function nothingThisMonth(deps: ScheduleDeps, now: Date, c: DueComm
   });
   if (recorded > 0) return 0;
   const push = { communityId: c.id, kind: "no-meeting-month", occurrenceKey: `community:${c.id}@${month}`, dueAt, late: due === "late", reply: { text: nothingThisMonthText(c.name, month) } };
-  return pushTo(deps, now, push, await accountsOrGroups(deps.db, c.id, { role: "admin" }));
+  return pushTo(deps, now, push, await to.admins());
 }
 
