@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
-import { boundGroup, startTestApp } from "./support/harness.ts";
+import { boundGroup, Chat, startTestApp } from "./support/harness.ts";
 
 // Saturday 2026-11-28 12:00 in Beijing: the next first Saturday is 2026-12-05.
 const NOW = new Date("2026-11-28T04:00:00Z");
@@ -92,6 +92,16 @@ describe("/签到, /纪要, /完成", () => {
     expect(await g.says("/完成 2")).toMatch(/已完成待办 #2 @李老师 汇总名单/);
     expect(await g.says("/完成 2")).toMatch(/已经完成过了/);
     expect(await g.says("/完成 9")).toMatch(/没有编号为 9 的待办/);
+  });
+
+  it("/签到 from a 1:1 chat (the button on a principal's reminder) checks in the sender's school", async () => {
+    const g = await boundGroup(app);
+    await g.says("/会议 规则 每月第一个周六 9:00");
+    await g.says("/成员 张校长 双庙 校长");
+    const p = g.as("p-direct-" + g.chatId, "张校长");
+    await p.says("/会议 下次");
+    const direct = new Chat(app, p.userId, p.userId, "张校长");
+    expect(await direct.says("/签到", { chatType: "direct" })).toMatch(/双庙中心小学 已签到：12月5日（周六）09:00/);
   });
 
   it("/纪要 without a meeting explains what to do and records nothing", async () => {

@@ -92,7 +92,7 @@ describe("meeting reminders", () => {
     const due = at("2026-12-02T01:00:00Z");
     await Promise.all([ticker.tick(due), other.tick(due), ticker.tick(due), other.tick(due)]);
     expect(await ticker.sent([g.chatId, p.userId])).toHaveLength(2);
-    const rows = await app.db.delivery.findMany({ where: { communityId: id, kind: "meeting-reminder-4320" } });
+    const rows = await app.db.delivery.findMany({ where: { communityId: id, kind: "meeting-reminder-4320", occurrenceKey: `community:${id}@2026-12-05T01:00:00.000Z` } });
     expect(rows.map((r) => [r.recipient, r.status]).sort()).toEqual([[`group:sim:${g.chatId}`, "queued"], [`user:sim:${p.userId}`, "queued"]]);
   });
 

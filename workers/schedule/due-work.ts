@@ -3,7 +3,8 @@
  * community with meetings. Safe to run concurrently (two workers, a repeated tick): each push is
  * claimed in the delivery ledger before it is queued.
  */
-import { holidayOverrides } from "../../db/meetings.ts";
+import type { Overrides } from "../../core/meetings/calendar.ts";
+import { holidayOverrides, ruleOf } from "../../db/meetings.ts";
 import { dueCommunities, openItemsOf } from "./community.ts";
 import { meetingPushes } from "./meeting-pushes.ts";
 import { actionItemPushes, nothingThisMonth } from "./other-pushes.ts";
@@ -22,9 +23,12 @@ export async function runDueWork(deps: ScheduleDeps, now: Date = deps.now()): Pr
   let queued = 0;
   for (const c of communities) {
     try {
-      const [items, overrides, rule] = await Promise.all([openItemsOf(deps.db, c.id), holidayOverrides(deps.db, c.id), deps.db.meetingRule.findUnique({ where: { communityId: c.id }, select: { rrule: true } })]);
+      const [items, rule] = await Promise.all([openItemsOf(deps.db, c.id), ruleOf(deps.db, c.id)]);
       const to = new Audience(deps.db, c.id);
-      queued += await meetingPushes(deps, now, c, items, overrides, to);
+      // Holiday overrides are read only when a meeting is close enough for a holiday check.
+      let overrides: Promise<Overrides> | undefined;
+      const lazyOverrides = () => (overrides ??= holidayOverrides(deps.db, c.id));
+      queued += await meetingPushes(deps, now, c, { rule, openItems: items, overrides: lazyOverrides, to });
       queued += await actionItemPushes(deps, now, c, items, to);
       queued += await nothingThisMonth(deps, now, c, rule?.rrule.includes("FREQ=MONTHLY") ?? false, to);
     } catch (e) {
