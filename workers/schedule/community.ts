@@ -28,7 +28,12 @@ export async function dueCommunities(db: Db, now: Date): Promise<DueCommunity[]>
   }));
 }
 
-export async function openItemsOf(db: Db, communityId: number): Promise<(OpenItem & { id: number; ownerId: number | null })[]> {
-  const rows = await db.actionItem.findMany({ where: { communityId, doneAt: null }, orderBy: { number: "asc" } });
-  return rows.map((r) => ({ id: r.id, number: r.number, owner: r.ownerName, ownerId: r.ownerId, task: r.task, due: r.due && toDay(r.due) }));
+export type OpenItemRow = OpenItem & { id: number; ownerId: number | null };
+
+/** Open action items of the listed communities, by community, in number order. */
+export async function openItemsOf(db: Db, communityIds: number[]): Promise<Map<number, OpenItemRow[]>> {
+  const rows = await db.actionItem.findMany({ where: { communityId: { in: communityIds }, doneAt: null }, orderBy: { number: "asc" } });
+  const out = new Map<number, OpenItemRow[]>();
+  for (const r of rows) out.set(r.communityId, [...(out.get(r.communityId) ?? []), { id: r.id, number: r.number, owner: r.ownerName, ownerId: r.ownerId, task: r.task, due: r.due && toDay(r.due) }]);
+  return out;
 }

@@ -3,10 +3,9 @@
  * community with meetings. Safe to run concurrently (two workers, a repeated tick): each push is
  * claimed in the delivery ledger before it is queued.
  */
-import type { Overrides } from "../../core/meetings/calendar.ts";
-import { holidayOverrides, ruleOf } from "../../db/meetings.ts";
+import { scheduleFrom, schedulesOf } from "../../db/meetings.ts";
 import { dueCommunities, openItemsOf } from "./community.ts";
-import { meetingPushes } from "./meeting-pushes.ts";
+import { meetingPushes, scheduleWindow } from "./meeting-pushes.ts";
 import { actionItemPushes, nothingThisMonth } from "./other-pushes.ts";
 import { repairUnqueued, type ScheduleDeps } from "./push.ts";
 import { Audience } from "./recipients.ts";
@@ -20,15 +19,18 @@ export interface DueWorkResult {
 export async function runDueWork(deps: ScheduleDeps, now: Date = deps.now()): Promise<DueWorkResult> {
   const repaired = await repairUnqueued(deps, now);
   const communities = await dueCommunities(deps.db, now);
+  const ids = communities.map((c) => c.id);
+  // Everything a quiet tick needs, for all communities at once; per-community queries only for what is due.
+  const window = scheduleWindow(now);
+  const [schedules, openItems] = await Promise.all([schedulesOf(deps.db, ids, window.from, window.to), openItemsOf(deps.db, ids)]);
   let queued = 0;
   for (const c of communities) {
     try {
-      const [items, rule] = await Promise.all([openItemsOf(deps.db, c.id), ruleOf(deps.db, c.id)]);
+      const rule = schedules.rule(c.id);
+      const items = openItems.get(c.id) ?? [];
+      const schedule = scheduleFrom(c, rule, schedules.rows(c.id), window.from, window.to);
       const to = new Audience(deps.db, c.id);
-      // Holiday overrides are read only when a meeting is close enough for a holiday check.
-      let overrides: Promise<Overrides> | undefined;
-      const lazyOverrides = () => (overrides ??= holidayOverrides(deps.db, c.id));
-      queued += await meetingPushes(deps, now, c, { rule, openItems: items, overrides: lazyOverrides, to });
+      queued += await meetingPushes(deps, now, c, { schedule, openItems: items, overrides: schedules.overrides(c.id), to });
       queued += await actionItemPushes(deps, now, c, items, to);
       queued += await nothingThisMonth(deps, now, c, rule?.rrule.includes("FREQ=MONTHLY") ?? false, to);
     } catch (e) {

@@ -9,7 +9,6 @@ import { classifyDue } from "../../core/meetings/due.ts";
 import type { Occurrence } from "../../core/meetings/schedule.ts";
 import { termFor } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
-import { scheduleBetween, type StoredRule } from "../../db/meetings.ts";
 import type { DueCommunity } from "./community.ts";
 import { pushTo, skip, type ScheduleDeps } from "./push.ts";
 import type { Audience } from "./recipients.ts";
@@ -63,11 +62,11 @@ async function minutesNudge(deps: ScheduleDeps, now: Date, c: DueCommunity, o: O
 }
 
 /** A week ahead (and until the meeting), when its day is a holiday or in a year not yet published. */
-async function holidayProposal(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occurrence, overrides: () => Promise<Overrides>, to: Audience): Promise<number> {
+async function holidayProposal(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occurrence, overrides: Overrides, to: Audience): Promise<number> {
   if (now.getTime() < o.startsAt.getTime() - PROPOSAL_AHEAD || o.startsAt <= now) return 0;
   const day = dayOf(c, o);
   const tomorrow = todayIn(new Date(now.getTime() + DAY), c.timezone);
-  const check = checkMeetingDay(day, tomorrow, await overrides());
+  const check = checkMeetingDay(day, tomorrow, overrides);
   if (check.kind === "ok") return 0;
   const reply = { text: holidayProposalText(c.name, day, check), ...(check.kind === "holiday" && check.suggestion ? { actions: [{ label: "改期", command: `/会议 改期 ${day} ${check.suggestion}` }] } : {}) };
   // The kind names the finding: after an admin marks an unpublished day as a holiday, the proposal follows.
@@ -75,19 +74,19 @@ async function holidayProposal(deps: ScheduleDeps, now: Date, c: DueCommunity, o
   return pushTo(deps, now, push, await to.admins());
 }
 
+/** The meetings a tick looks at: from 8 days back (nudges, catch-up) to 15 days ahead (the longest reminder offset is 14 days). */
+export const scheduleWindow = (now: Date) => ({ from: new Date(now.getTime() - 8 * DAY), to: new Date(now.getTime() + 15 * DAY) });
+
 export interface MeetingInputs {
-  rule: StoredRule | null;
+  schedule: readonly Occurrence[];
   openItems: readonly OpenItem[];
-  overrides: () => Promise<Overrides>;
+  overrides: Overrides;
   to: Audience;
 }
 
-export async function meetingPushes(deps: ScheduleDeps, now: Date, c: DueCommunity, { rule, openItems, overrides, to }: MeetingInputs): Promise<number> {
-  const longest = Math.max(0, ...c.reminderOffsets) * 60_000;
-  const from = new Date(now.getTime() - 8 * DAY);
-  const until = new Date(now.getTime() + Math.max(longest, PROPOSAL_AHEAD) + DAY);
+export async function meetingPushes(deps: ScheduleDeps, now: Date, c: DueCommunity, { schedule, openItems, overrides, to }: MeetingInputs): Promise<number> {
   let queued = 0;
-  for (const o of await scheduleBetween(deps.db, c, from, until, rule)) {
+  for (const o of schedule) {
     // Cancelled meetings and meetings in a break (outside the term) get nothing.
     if (o.cancelled || termFor(c, dayOf(c, o)) === null) continue;
     queued += await reminders(deps, now, c, o, openItems, to);
