@@ -24,6 +24,7 @@ import { processInbound } from "../workers/inbound.ts";
 import { outboundProcessor } from "../workers/outbound.ts";
 import { createProducers, type Producers } from "../workers/queues.ts";
 import { WorkerManager } from "../workers/worker-manager.ts";
+import { startScheduler, type Scheduler } from "../workers/schedule/scheduler.ts";
 import { checkRedis, preparePostgres } from "./preflight.ts";
 import { formSettings } from "./forms.ts";
 import { registerFormRoutes } from "../web/forms/routes.ts";
@@ -76,6 +77,10 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings };
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
   }
+  let scheduler: Scheduler | undefined;
+  if (isWorker && env.SCHEDULER_ENABLED && !env.ECHO_MODE) {
+    scheduler = await startScheduler({ db, producers, log, now }, { connection: shared, prefix: env.QUEUE_PREFIX, everyMs: env.SCHEDULER_EVERY_MS });
+  }
 
   const health = async (verbose: boolean) => {
     const [redisOk, pgOk] = await Promise.all([
@@ -121,6 +126,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       if (closed) return;
       closed = true;
       await http.close();
+      await scheduler?.close();
       await workers.closeAll();
       for (const adapter of adapters.values()) await adapter.stop();
       await producers.close();

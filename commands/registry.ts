@@ -20,11 +20,18 @@ import { semesterCommand } from "./semester.ts";
 import { targetCommand } from "./target.ts";
 import type { AnyCommand } from "./types.ts";
 import { undoCommand } from "./undo.ts";
+import { checkInCommand } from "./meetings/checkin.ts";
+import { doneCommand } from "./meetings/done.ts";
+import { meetingCommand } from "./meetings/meeting.ts";
+import { minutesCommand } from "./meetings/minutes.ts";
+import { settingsCommand } from "./meetings/settings.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
   recordCommand, formCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
   pairCommand, schoolCommand, memberCommand, linkCodeCommand, linkCommand, notifyCommand, pushTargetCommand, exportCommand, districtCommand, bindCommand, helpCommand,
   semesterCommand, targetCommand,
+  // Joint meetings (issue 10)
+  meetingCommand, checkInCommand, minutesCommand, doneCommand, settingsCommand,
 ];
 
 const byName = new Map<string, AnyCommand>();

@@ -30,6 +30,9 @@ export const envSchema = z.object({
   /** Diagnostics and the benchmark's baseline: reply with the text itself, touching no database. */
   ECHO_MODE: flag.default(false),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Meeting reminders and other scheduled pushes (worker role): the BullMQ job scheduler's tick. */
+  SCHEDULER_ENABLED: flag.default(true),
+  SCHEDULER_EVERY_MS: z.coerce.number().int().min(200).default(60_000),
 
   /**
    * The address people's phones reach the bot's HTTP server at (forms, downloads). Unset: the

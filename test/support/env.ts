@@ -15,6 +15,9 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     LOG_LEVEL: "silent",
     QUEUE_PREFIX: unique("jt"),
     DB_POOL_SIZE: "5",
+    // Scheduled pushes tick over every community in the shared test database: only the tests that
+    // exercise the scheduler turn it on (a fixed-clock app would otherwise claim others' pushes).
+    SCHEDULER_ENABLED: "false",
     ...overrides,
   });
 }

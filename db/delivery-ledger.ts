@@ -1,0 +1,42 @@
+/**
+ * The delivery ledger shared by every scheduled push (meeting reminders now, the weekly digest
+ * later). A push is claimed by inserting its row under the unique (kind, occurrenceKey,
+ * recipient) before it is queued; a second claim (another worker, a restart, the next tick)
+ * inserts nothing and sends nothing.
+ */
+import type { Tx } from "./client.ts";
+
+export interface Claim {
+  communityId: number;
+  /** What is pushed, e.g. "meeting-reminder-4320", "weekly-digest". */
+  kind: string;
+  /** Which occurrence, globally unique, e.g. "meeting:12@2026-12-05T01:00:00.000Z", "community:3@2026-W49". */
+  occurrenceKey: string;
+  /** Who receives it: "group:<platform>:<chatId>" or "user:<platform>:<userId>". */
+  recipient: string;
+  dueAt: Date;
+  late: boolean;
+  /** The outbound message (kept until it is queued, for repair after a crash). */
+  payload: unknown;
+  /** The injected clock's now. */
+  now: Date;
+}
+
+/** Inserts the row; returns its id, or null when this push was claimed before. */
+export async function claim(db: Tx, c: Claim, status: "pending" | "skipped" = "pending"): Promise<number | null> {
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    INSERT INTO "Delivery" ("communityId", kind, "occurrenceKey", recipient, status, "dueAt", late, payload, "createdAt")
+    VALUES (${c.communityId}, ${c.kind}, ${c.occurrenceKey}, ${c.recipient}, ${status}, ${c.dueAt}, ${c.late}, ${c.payload == null ? null : JSON.stringify(c.payload)}::jsonb, ${c.now})
+    ON CONFLICT (kind, "occurrenceKey", recipient) DO NOTHING
+    RETURNING id`;
+  return rows[0]?.id ?? null;
+}
+
+export async function markQueued(db: Tx, id: number, now: Date): Promise<void> {
+  await db.delivery.update({ where: { id }, data: { status: "queued", queuedAt: now } });
+}
+
+/** Claimed rows whose send was never queued (the process died in between), older than `before`. */
+export async function unqueued(db: Tx, before: Date): Promise<{ id: number; payload: unknown }[]> {
+  return db.delivery.findMany({ where: { status: "pending", createdAt: { lt: before } }, select: { id: true, payload: true }, take: 500 });
+}

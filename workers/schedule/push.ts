@@ -1,0 +1,61 @@
+/**
+ * Claim, then queue: a push's ledger row is inserted under its unique key first; only the
+ * process whose insert succeeded queues the send (jobId from the row, so a repair re-queue of
+ * the same row is a no-op in BullMQ too).
+ */
+import type { Logger } from "../../config/logger.ts";
+import type { Db } from "../../db/client.ts";
+import { claim, markQueued, unqueued } from "../../db/delivery-ledger.ts";
+import { outboundMessageSchema, type Reply } from "../../messages/messages.ts";
+import type { Producers } from "../queues.ts";
+import type { Recipient } from "./recipients.ts";
+
+export interface ScheduleDeps {
+  db: Db;
+  producers: Pick<Producers, "outbound">;
+  log: Logger;
+  now: () => Date;
+}
+
+export interface Push {
+  communityId: number;
+  kind: string;
+  occurrenceKey: string;
+  dueAt: Date;
+  late: boolean;
+  reply: Reply;
+}
+
+const jobId = (deliveryId: number) => `push-${deliveryId}`;
+
+/** Sends one push to each recipient that has not had it; returns how many were queued. */
+export async function pushTo(deps: ScheduleDeps, now: Date, p: Push, recipients: readonly Recipient[]): Promise<number> {
+  let queued = 0;
+  for (const r of recipients) {
+    const message = outboundMessageSchema.parse({ platform: r.platform, chatId: r.chatId, chatType: r.chatType, replies: [p.reply] });
+    const id = await claim(deps.db, { communityId: p.communityId, kind: p.kind, occurrenceKey: p.occurrenceKey, recipient: r.key, dueAt: p.dueAt, late: p.late, payload: message, now });
+    if (id === null) continue;
+    await deps.producers.outbound.add(message, jobId(id));
+    await markQueued(deps.db, id, now);
+    queued++;
+  }
+  return queued;
+}
+
+/** Records a push that is too late to send, once, and logs it once. */
+export async function skip(deps: ScheduleDeps, now: Date, p: Omit<Push, "reply" | "late">, why: string): Promise<boolean> {
+  const id = await claim(deps.db, { ...p, recipient: "*", late: true, payload: null, now }, "skipped");
+  if (id !== null) deps.log.warn({ communityId: p.communityId, kind: p.kind, occurrenceKey: p.occurrenceKey, dueAt: p.dueAt.toISOString() }, `scheduled push skipped: ${why}`);
+  return id !== null;
+}
+
+/** Re-queues rows claimed over a minute ago whose send was never queued (the claimer died in between). */
+export async function repairUnqueued(deps: ScheduleDeps, now: Date): Promise<number> {
+  const rows = await unqueued(deps.db, new Date(now.getTime() - 60_000));
+  for (const row of rows) {
+    const message = outboundMessageSchema.safeParse(row.payload);
+    if (message.success) await deps.producers.outbound.add(message.data, jobId(row.id));
+    await markQueued(deps.db, row.id, now);
+  }
+  return rows.length;
+}

@@ -1,0 +1,35 @@
+/**
+ * The BullMQ job scheduler that runs the due-work tick (once a minute by default). BullMQ keeps
+ * one scheduler per id in Redis, so several worker processes upserting it still produce one tick
+ * per interval; the ledger makes even overlapping ticks send each push once.
+ */
+import { Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { runDueWork } from "./due-work.ts";
+import type { ScheduleDeps } from "./push.ts";
+
+export const SCHEDULE_QUEUE = "schedule";
+const SCHEDULER_ID = "due-work";
+
+export interface Scheduler {
+  close(): Promise<void>;
+}
+
+export async function startScheduler(deps: ScheduleDeps, opts: { connection: Redis; prefix: string; everyMs: number }): Promise<Scheduler> {
+  const queue = new Queue(SCHEDULE_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+  await queue.upsertJobScheduler(SCHEDULER_ID, { every: opts.everyMs }, { name: "tick", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  const worker = new Worker(
+    SCHEDULE_QUEUE,
+    // The job's own timestamp is ignored: the injected clock says what "now" is.
+    async () => runDueWork(deps, deps.now()),
+    { connection: opts.connection, prefix: opts.prefix, concurrency: 1 },
+  );
+  worker.on("failed", (job, err) => deps.log.warn({ jobId: job?.id, err: err.message }, "scheduler tick failed"));
+  worker.on("error", (err) => deps.log.error({ err: err.message }, "scheduler worker error"));
+  return {
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
