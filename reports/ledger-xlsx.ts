@@ -4,7 +4,9 @@
  */
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
-import type { Ledger, LedgerActivity, LedgerAudit, LedgerPair } from "../db/ledger.ts";
+import type { ProgressItem, ProgressReport } from "../core/progress.ts";
+import { scopeWhere } from "../core/progress-text.ts";
+import type { Ledger, LedgerActionItem, LedgerActivity, LedgerAudit, LedgerMeeting, LedgerPair } from "../db/ledger.ts";
 import { addTable, sheetName, type Column } from "./xlsx-table.ts";
 
 /** Turns a stored photo into a link that opens it (signed, expiring); none when photos cannot be linked. */
@@ -19,7 +21,7 @@ export function activityColumns(communityId: number, photoLink: PhotoLink): Colu
     { header: "日期", value: (a) => asDate(a.date), type: "date" },
     { header: "类型", value: (a) => a.kind },
     { header: "课题/主题", value: (a) => a.title },
-    { header: "给出校 → 接收校", value: (a) => (a.hostSchool ? `${a.hostSchool}${a.schools.length ? ` → ${list(a.schools)}` : ""}` : null) },
+    { header: "给出校 → 接收校", value: (a) => (a.givingSchool ? `${a.givingSchool} ${a.receivers.length ? `→ ${list(a.receivers)}` : "校内"}` : null) },
     { header: "主办校", value: (a) => a.hostSchool },
     { header: "参与校", value: (a) => list(a.schools) || null },
     { header: "主讲/执教", value: (a) => list(a.people) || null },
@@ -48,6 +50,38 @@ const PAIR_COLUMNS: Column<LedgerPair>[] = [
   { header: "期间活动数", value: (p) => p.activities },
 ];
 
+function progressColumns(report: ProgressReport): Column<ProgressItem>[] {
+  const names = (ids: readonly number[]) => ids.map((id) => report.schools.find((s) => s.school.id === id)?.school.fullName ?? "").filter(Boolean).join("、");
+  return [
+    { header: "目标", value: (i) => i.target.label ?? i.target.kind },
+    { header: "范围", value: (i) => scopeWhere(report, i.scope) },
+    { header: "计入学校", value: (i) => names(i.accountable) || null },
+    { header: "要求", value: (i) => i.min },
+    { header: "已完成", value: (i) => i.done },
+    { header: "计划中", value: (i) => i.planned },
+    { header: "还差", value: (i) => i.remaining },
+    { header: "达标", value: (i) => (i.met ? "已达标" : "未达标") },
+  ];
+}
+
+const MEETING_COLUMNS: Column<LedgerMeeting>[] = [
+  { header: "会议时间", value: (m) => m.startsAt, type: "date" },
+  { header: "地点", value: (m) => m.place },
+  { header: "议程", value: (m) => m.agenda },
+  { header: "状态", value: (m) => (m.cancelled ? "已取消" : m.minutes ? "已记纪要" : "未记纪要") },
+  { header: "签到学校", value: (m) => list(m.checkedIn) || null },
+  { header: "纪要", value: (m) => m.minutes },
+];
+
+const ITEM_COLUMNS: Column<LedgerActionItem>[] = [
+  { header: "编号", value: (i) => i.number },
+  { header: "会议时间", value: (i) => i.meetingAt, type: "date" },
+  { header: "负责人", value: (i) => i.owner },
+  { header: "事项", value: (i) => i.task },
+  { header: "截止", value: (i) => (i.due ? asDate(i.due) : null), type: "date" },
+  { header: "完成", value: (i) => i.doneAt, type: "date" },
+];
+
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 const AUDIT_COLUMNS: Column<LedgerAudit>[] = [
   { header: "时间", value: (a) => a.at, type: "date" },
@@ -65,10 +99,14 @@ function writer(out: Writable): ExcelJS.stream.xlsx.WorkbookWriter {
   return workbook;
 }
 
-export async function writeLedger(out: Writable, ledger: Ledger, photoLink: PhotoLink): Promise<void> {
+/** Sheets: activities, progress against targets (when known), mentor pairs, meetings and action items, audit (admins). */
+export async function writeLedger(out: Writable, ledger: Ledger, photoLink: PhotoLink, progress: ProgressReport | null): Promise<void> {
   const workbook = writer(out);
   addTable(workbook, "活动台账", activityColumns(ledger.community.id, photoLink), ledger.activities);
+  if (progress) addTable(workbook, "目标进度", progressColumns(progress), progress.items);
   addTable(workbook, "师徒结对", PAIR_COLUMNS, ledger.pairs);
+  addTable(workbook, "联席会议", MEETING_COLUMNS, ledger.meetings);
+  addTable(workbook, "待办事项", ITEM_COLUMNS, ledger.actionItems);
   if (ledger.audit) addTable(workbook, "审计日志", AUDIT_COLUMNS, ledger.audit);
   await workbook.commit();
 }
@@ -78,6 +116,10 @@ export interface DistrictRow {
   schools: number;
   activities: number;
   lastActivity: string | null;
+  met: number;
+  total: number;
+  holdingBack: string | null;
+  nextMeeting: Date | null;
 }
 
 const SUMMARY_COLUMNS: Column<DistrictRow>[] = [
@@ -85,6 +127,9 @@ const SUMMARY_COLUMNS: Column<DistrictRow>[] = [
   { header: "学校数", value: (r) => r.schools },
   { header: "活动数", value: (r) => r.activities },
   { header: "最近活动", value: (r) => (r.lastActivity ? asDate(r.lastActivity) : null), type: "date" },
+  { header: "目标达成", value: (r) => `${r.met}/${r.total}` },
+  { header: "拖后腿的学校", value: (r) => r.holdingBack },
+  { header: "下次联席会议", value: (r) => r.nextMeeting, type: "date" },
 ];
 
 /**

@@ -1,0 +1,24 @@
+/** Progress items in words: where a target applies, as /进度, the digest and exports show it. */
+import type { ItemScope, ProgressReport } from "./progress.ts";
+
+function nameOf(report: ProgressReport, id: number | null): string {
+  return report.schools.find((s) => s.school.id === id)?.school.name ?? "未设学校";
+}
+
+/** Where an item applies (for /进度, the digest and the ledger), from the point of view of `self` (its own name is left out). */
+export function scopeWhere(report: ProgressReport, scope: ItemScope, self?: number): string {
+  switch (scope.type) {
+    case "community":
+      return "共同体";
+    case "school":
+      return scope.schoolId === self ? "" : nameOf(report, scope.schoolId);
+    case "pair": {
+      const arrow = scope.directed ? "→" : "—";
+      if (self === scope.giverId) return `${arrow}${nameOf(report, scope.receiverId)}`;
+      if (self === scope.receiverId) return scope.directed ? `${nameOf(report, scope.giverId)}${arrow}` : `${arrow}${nameOf(report, scope.giverId)}`;
+      return `${nameOf(report, scope.giverId)}${arrow}${nameOf(report, scope.receiverId)}`;
+    }
+    case "mentor":
+      return scope.side === "mentor" ? `导师${scope.person}（徒弟${scope.partner}）` : `徒弟${scope.person}`;
+  }
+}
