@@ -38,7 +38,8 @@ export class WorkerManager {
         concurrency,
         lockDuration: this.opts.lockDuration,
         stalledInterval: this.opts.stalledInterval,
-        maxStalledCount: 3,
+        // A job stalls when its worker died (or, rarely, blocked past the lock): run it again, it is idempotent.
+        maxStalledCount: 10,
       },
     );
     worker.on("failed", (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"));

@@ -15,6 +15,9 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     LOG_LEVEL: "silent",
     QUEUE_PREFIX: unique("jt"),
     DB_POOL_SIZE: "5",
+    // Tests fire bursts from one user; the limits have their own test (test/limits.test.ts).
+    RATE_LIMIT_PER_SENDER: "100000",
+    RATE_LIMIT_PER_CHAT: "100000",
     ...overrides,
   });
 }
