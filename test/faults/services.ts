@@ -75,10 +75,11 @@ export class PrivatePostgres {
 
 export class PrivateRedis {
   private child: ChildProcess | undefined;
-  private constructor(readonly dir: string, readonly port: number) {}
+  private constructor(readonly dir: string, readonly port: number, private readonly settings: string[]) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const r = new PrivateRedis(mkdtempSync(join(tmpdir(), "jl-redis-")), await freePort());
+  /** `settings`: extra redis-server arguments (later ones win), e.g. ["--maxmemory-policy", "allkeys-lru"]. */
+  static async start(settings: string[] = []): Promise<PrivateRedis> {
+    const r = new PrivateRedis(mkdtempSync(join(tmpdir(), "jl-redis-")), await freePort(), settings);
     await r.start();
     return r;
   }
@@ -89,7 +90,7 @@ export class PrivateRedis {
 
   /** Nothing persisted (the harshest case): a restart starts empty. noeviction as BullMQ needs. */
   async start(): Promise<void> {
-    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir, "--maxmemory-policy", "noeviction"], { stdio: "ignore" });
+    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir, "--maxmemory-policy", "noeviction", ...this.settings], { stdio: "ignore" });
     for (let i = 0; i < 100; i++) {
       try {
         execFileSync("redis-cli", ["-p", String(this.port), "ping"], { stdio: "pipe" });
