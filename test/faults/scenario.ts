@@ -32,6 +32,8 @@ export interface ScenarioResult {
   answered: number;
   /** Messages whose final reply was delivered more than once (by the delivery log). */
   repliedTwice: number;
+  /** Delivery times of those, in ms relative to the fault (for diagnosis). */
+  twiceAt: number[][];
   apologies: number;
   notices: number;
   /** For crashes: from the new process's spawn to the last message in flight at the crash answered. */
@@ -60,7 +62,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     return p;
   };
   let main = spawnBot(split ? { ROLE: "gateway" } : {});
-  const workers = split ? [spawnBot({ ROLE: "worker", PORT: "0" }), spawnBot({ ROLE: "worker", PORT: "0" })] : [];
+  // Few slots per worker, so both hold messages when one is killed (20 are in flight).
+  const workerEnv = { ROLE: "worker", PORT: "0", INBOUND_CONCURRENCY: "4" };
+  const workers = split ? [spawnBot(workerEnv), spawnBot(workerEnv)] : [];
   const t0 = Date.now();
   try {
     await waitHealthy(url);
@@ -78,7 +82,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     let restartAt: number | undefined;
     let inFlight: Message[] = [];
     let faultDone: Promise<void> = Promise.resolve();
+    let faultAt: number | undefined;
     const inject = async () => {
+      faultAt = Date.now();
       inFlight = messages.filter((m) => m.firstSentAt !== undefined && m.answeredAt === undefined);
       if (o.fault === "sigterm" || o.fault === "sigkill") {
         await main.kill(o.fault === "sigterm" ? "SIGTERM" : "SIGKILL");
@@ -122,6 +128,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     return {
       fault: o.fault, messages: o.messages, ...db, answered,
       repliedTwice: [...finals.values()].filter((times) => times.length > 1).length,
+      twiceAt: [...finals.values()].filter((times) => times.length > 1).slice(0, 5).map((times) => times.map((t) => t - (faultAt ?? t0))),
       apologies, notices,
       inFlightAnsweredAfterRestartMs: restartAt && inFlight.length ? Math.max(...inFlight.map((m) => answeredAt(m) - restartAt!)) : undefined,
       redeliveries: messages.reduce((n, m) => n + m.deliveries - 1, 0),
