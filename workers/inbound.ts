@@ -73,10 +73,7 @@ async function compute(deps: InboundDeps, message: InboundMessage, job: Job): Pr
   } catch (e) {
     if (isConnectionError(e)) throw e; // waited out by untilReachable
     const attempts = job.opts.attempts ?? 1;
-    if (job.attemptsMade + 1 < attempts) {
-      retries.inc({ queue: "inbound", reason: "error" });
-      throw e; // perhaps a race (e.g. a unique key): BullMQ retries
-    }
+    if (job.attemptsMade + 1 < attempts) throw e; // perhaps a race (e.g. a unique key): BullMQ retries
     return apology(deps, message, job, e);
   }
 }

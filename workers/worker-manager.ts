@@ -5,6 +5,7 @@
 import { hostname } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { retries } from "../bot/metrics.ts";
 import type { Logger } from "../config/logger.ts";
 import { jobSchemas, type JobPayload, type QueueName } from "../messages/queues.ts";
 
@@ -42,7 +43,10 @@ export class WorkerManager {
         maxStalledCount: 10,
       },
     );
-    worker.on("failed", (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"));
+    worker.on("failed", (job, err) => {
+      log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed");
+      if (job && job.attemptsMade < (job.opts.attempts ?? 1)) retries.inc({ queue: name, reason: "error" });
+    });
     worker.on("stalled", (jobId) => log.warn({ jobId }, "job stalled; it will run again"));
     worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
     this.workers.push(worker);
