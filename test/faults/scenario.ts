@@ -67,7 +67,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const workers = split ? [spawnBot(workerEnv), spawnBot(workerEnv)] : [];
   const t0 = Date.now();
   try {
-    await waitHealthy(url);
+    await waitHealthy(url).catch((e: Error) => {
+      throw new Error(`${e.message}\n${procs.map((p) => p.logs().slice(-2000)).join("\n---\n")}`);
+    });
     if (split) await waitForWorkers(env.REDIS_URL, env.QUEUE_PREFIX, 2);
     const concurrency = o.concurrency ?? 20;
     const chats = Array.from({ length: concurrency }, (_, i) => ({ chatId: `fc-${tag}-${i}`, userId: `fu-${tag}-${i}` }));
@@ -169,3 +171,4 @@ async function waitForWorkers(redisUrl: string, prefix: string, n: number): Prom
     connection.disconnect();
   }
 }
+
