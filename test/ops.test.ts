@@ -8,6 +8,7 @@ import pg from "pg";
 import type { App } from "../app/app.ts";
 import { checkRedis } from "../app/preflight.ts";
 import { createDatabase, isUniqueViolation } from "../db/client.ts";
+import { ensureDatabase } from "../db/migrate.ts";
 import { isConnectionError } from "../workers/transient.ts";
 import { PrivateRedis } from "./faults/services.ts";
 import { TEST_DATABASE_URL, unique } from "./support/env.ts";
@@ -119,5 +120,17 @@ describe("which failures are an outage (waited out) and which are not (apology)"
     const syntax = await sql.query("SELEC 1").then(() => undefined, (e: unknown) => e);
     expect(isConnectionError(syntax)).toBe(false);
     expect(isConnectionError(new TypeError("Cannot read properties of undefined"))).toBe(false);
+  });
+});
+
+describe("several processes starting at once (1 gateway + 2 workers)", () => {
+  it("all create the missing database without one of them failing", async () => {
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${unique("jl_race_")}`;
+    await Promise.all([1, 2, 3, 4].map(() => ensureDatabase(url.toString())));
+    const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE "${url.pathname.slice(1)}"`);
+    await admin.end();
   });
 });
