@@ -72,10 +72,11 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   const isWorker = env.ROLE !== "gateway";
   const limits = new InboundLimits(pipelined, env.QUEUE_PREFIX, { perSender: env.RATE_LIMIT_PER_SENDER, perChat: env.RATE_LIMIT_PER_CHAT, maxBacklogPerChat: env.MAX_BACKLOG_PER_CHAT });
 
+  let gate: OutageGate | undefined;
   if (isWorker) {
     const afterCommit = env.FAULT_CRASH_AFTER_COMMIT ? () => process.exit(137) : undefined;
     const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE } };
-    const gate = new OutageGate(() => Promise.all([sql.query("SELECT 1"), pipelined.ping()]), log);
+    gate = new OutageGate(() => Promise.all([sql.query("SELECT 1"), pipelined.ping()]), log);
     const outage = { gate, maxWaitMs: env.OUTAGE_MAX_WAIT_MS, noticeAfterMs: env.OUTAGE_NOTICE_AFTER_MS, redis: pipelined, prefix: env.QUEUE_PREFIX };
     const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings, outage, limits };
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
@@ -126,7 +127,9 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       closed = true;
       unwatch();
       await http.close();
-      await workers.closeAll();
+      const outage = gate?.downSince !== undefined;
+      gate?.stop();
+      await workers.closeAll(outage);
       for (const adapter of adapters.values()) await adapter.stop();
       await producers.close();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));

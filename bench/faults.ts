@@ -18,6 +18,7 @@ const ROWS: { label: string; fault: Fault; downMs?: number }[] = [
   { label: "Redis killed (nothing persisted), back 2 s later", fault: "redis" },
   { label: "SIGKILL of the only process, restart", fault: "sigkill" },
   { label: "1 gateway + 2 workers, one worker SIGKILLed", fault: "sigkill-worker" },
+  { label: "PostgreSQL stopped, SIGTERM 3 s later while messages wait, both back", fault: "pg-sigterm" },
   { label: "PostgreSQL stopped for 30 s", fault: "pg", downMs: 30_000 },
   { label: "PostgreSQL stopped for 5 min", fault: "pg", downMs: 300_000 },
 ];

@@ -53,7 +53,11 @@ export class WorkerManager {
     return worker;
   }
 
-  async closeAll(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+  /**
+   * `force`: do not wait for the jobs in hand (they wait for a database that is down); their locks
+   * lapse and the next process takes them over as stalled jobs, without using up an attempt.
+   */
+  async closeAll(force = false): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close(force)));
   }
 }

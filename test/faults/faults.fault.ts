@@ -48,6 +48,13 @@ describe("fault injection (private PostgreSQL and Redis)", () => {
     expect(r.inFlightAnsweredAfterRestartMs).toBeLessThan(15_000);
   });
 
+  it("asked to stop while messages wait for PostgreSQL: exits promptly, the restarted bot finishes them", async () => {
+    const r = await runScenario({ fault: "pg-sigterm", messages: N, services });
+    expectNothingLost(r);
+    expect(r.exitMs).toBeLessThan(15_000); // the simulator holds requests up to 10 s; waiting jobs are not awaited
+    expect(r.inFlightAnsweredAfterRestartMs).toBeLessThan(15_000);
+  });
+
   it("PostgreSQL stopped for 30 s: messages wait; each waiting sender told once after the threshold", async () => {
     const r = await runScenario({ fault: "pg", downMs: 30_000, messages: N, services, env: { OUTAGE_NOTICE_AFTER_MS: "10000" } });
     expectNothingLost(r);

@@ -11,7 +11,8 @@ import { BotProcess, waitHealthy } from "./bot-process.ts";
 import { burst, post, type Message } from "./load.ts";
 import { freePort, type PrivatePostgres, type PrivateRedis } from "./services.ts";
 
-export type Fault = "sigterm" | "redis" | "sigkill" | "pg" | "sigkill-worker";
+/** "pg-sigterm": PostgreSQL stopped, then the bot asked to stop while messages wait; both back later. */
+export type Fault = "sigterm" | "redis" | "sigkill" | "pg" | "sigkill-worker" | "pg-sigterm";
 
 export interface ScenarioOptions {
   fault: Fault;
@@ -39,6 +40,8 @@ export interface ScenarioResult {
   /** For crashes: from the new process's spawn to the last message in flight at the crash answered. */
   inFlightAnsweredAfterRestartMs?: number;
   redeliveries: number;
+  /** For "pg-sigterm": how long the bot took to exit after SIGTERM. */
+  exitMs?: number;
   rawStderrLines: string[];
   durationMs: number;
 }
@@ -85,6 +88,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     let inFlight: Message[] = [];
     let faultDone: Promise<void> = Promise.resolve();
     let faultAt: number | undefined;
+    let exitMs: number | undefined;
     const inject = async () => {
       faultAt = Date.now();
       inFlight = messages.filter((m) => m.firstSentAt !== undefined && m.answeredAt === undefined);
@@ -95,6 +99,16 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       } else if (o.fault === "sigkill-worker") {
         await workers[0]!.kill("SIGKILL");
         restartAt = Date.now();
+      } else if (o.fault === "pg-sigterm") {
+        o.services.pg.stop("fast");
+        await sleep(3_000);
+        const asked = Date.now();
+        await main.kill("SIGTERM");
+        exitMs = Date.now() - asked;
+        await sleep(2_000);
+        o.services.pg.start();
+        restartAt = Date.now();
+        main = spawnBot();
       } else if (o.fault === "redis") {
         await o.services.redis.kill();
         await sleep(2_000);
@@ -134,6 +148,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       apologies, notices,
       inFlightAnsweredAfterRestartMs: restartAt && inFlight.length ? Math.max(...inFlight.map((m) => answeredAt(m) - restartAt!)) : undefined,
       redeliveries: messages.reduce((n, m) => n + m.deliveries - 1, 0),
+      exitMs,
       rawStderrLines: procs.flatMap((p) => p.rawLines()),
       durationMs: Date.now() - t0,
     };
