@@ -29,7 +29,8 @@ const rows = wanted.length ? ROWS.filter((r) => wanted.includes(r.fault)) : ROWS
 function line(label: string, r: ScenarioResult): string {
   const ok = r.recorded === N && r.distinctRecorded === N && r.answered === N && r.repliedTwice === 0 && r.apologies === 0;
   const ms = r.inFlightAnsweredAfterRestartMs;
-  const restart = ms === undefined ? "–" : ms <= 0 ? "all answered before exit" : `${(ms / 1000).toFixed(1)} s`;
+  const exit = r.exitMs === undefined ? "" : ` (exit ${(r.exitMs / 1000).toFixed(1)} s after SIGTERM)`;
+  const restart = (ms === undefined ? "–" : ms <= 0 ? "all answered before exit" : `${(ms / 1000).toFixed(1)} s`) + exit;
   return `| ${label} | ${r.recorded} / ${N} (${r.distinctRecorded} distinct) | ${r.answered} / ${N} | ${r.repliedTwice} | ${r.apologies} | ${r.notices} | ${restart} | ${r.redeliveries} | ${r.rawStderrLines.length} | ${(r.durationMs / 1000).toFixed(0)} s | ${ok ? "✅" : "❌"} |`;
 }
 

@@ -102,6 +102,8 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       } else if (o.fault === "pg-sigterm") {
         o.services.pg.stop("fast");
         await sleep(3_000);
+        // What the stop interrupts: the messages waiting for PostgreSQL now.
+        inFlight = messages.filter((m) => m.firstSentAt !== undefined && m.answeredAt === undefined);
         const asked = Date.now();
         await main.kill("SIGTERM");
         exitMs = Date.now() - asked;
