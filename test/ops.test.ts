@@ -134,3 +134,15 @@ describe("several processes starting at once (1 gateway + 2 workers)", () => {
     await admin.end();
   });
 });
+
+describe("shutdown with a request held open", () => {
+  it("closes once the held request is answered, without waiting for the client's keep-alive socket", async () => {
+    const a = await startTestApp({ ROLE: "gateway" }); // no worker: the simulator holds the request its full 10 s
+    const started = Date.now();
+    const held = fetch(`${a.url}/sim/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId: unique("g"), userId: "u", text: "/帮助" }) });
+    await new Promise((r) => setTimeout(r, 500));
+    await a.close();
+    expect((await held).status).toBe(504);
+    expect(Date.now() - started).toBeLessThan(20_000); // before: Fastify's 72 s keep-alive
+  }, 30_000);
+});
