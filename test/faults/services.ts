@@ -36,8 +36,16 @@ function pgTool(tool: string, args: string[]): void {
   execFileSync(cmd, argv, { stdio: "pipe" });
 }
 
+/** Clusters still running when this process exits (a test that threw before its cleanup) are stopped too. */
+const running = new Set<PrivatePostgres>();
+process.once("exit", () => {
+  for (const pg of running) pg.destroy();
+});
+
 export class PrivatePostgres {
-  private constructor(readonly dir: string, readonly port: number) {}
+  private constructor(readonly dir: string, readonly port: number) {
+    running.add(this);
+  }
 
   static async start(): Promise<PrivatePostgres> {
     const dir = mkdtempSync(join(tmpdir(), "jl-pg-"));
@@ -64,6 +72,7 @@ export class PrivatePostgres {
   }
 
   destroy(): void {
+    running.delete(this);
     try {
       this.stop("immediate");
     } catch {
@@ -90,6 +99,7 @@ export class PrivateRedis {
 
   /** Nothing persisted (the harshest case): a restart starts empty. noeviction as BullMQ needs. */
   async start(): Promise<void> {
+    if (!this.child) process.once("exit", () => this.child?.kill("SIGKILL")); // also when a test threw before its cleanup
     this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir, "--maxmemory-policy", "noeviction", ...this.settings], { stdio: "ignore" });
     for (let i = 0; i < 100; i++) {
       try {
