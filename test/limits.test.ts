@@ -3,21 +3,12 @@
  * drops the rest without touching the database; a chat's backlog is capped so it cannot starve
  * other chats. Below the limits nothing is lost.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import type { App } from "../app/app.ts";
-import { boundGroup, post, startTestApp } from "./support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { useCleanup } from "./support/cleanup.ts";
+import { boundGroup, post } from "./support/harness.ts";
 import { unique } from "./support/env.ts";
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
-
-async function app(overrides: Record<string, string>): Promise<App> {
-  const a = await startTestApp(overrides);
-  cleanup.push(() => a.close());
-  return a;
-}
+const { app } = useCleanup();
 
 const record = (i: number) => `/记录 示范课 11月${i}日 二小`;
 

@@ -2,28 +2,19 @@
  * What operators rely on: /metrics in Prometheus format, the queue dashboard only behind
  * ADMIN_TOKEN, Redis settings checked at start-up, and which failures count as an outage.
  */
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import pg from "pg";
-import type { App } from "../app/app.ts";
 import { checkRedis } from "../app/preflight.ts";
 import { createDatabase, isUniqueViolation } from "../db/client.ts";
 import { ensureDatabase } from "../db/migrate.ts";
 import { isConnectionError } from "../workers/transient.ts";
 import { PrivateRedis } from "./faults/services.ts";
 import { TEST_DATABASE_URL, unique } from "./support/env.ts";
+import { useCleanup } from "./support/cleanup.ts";
 import { boundGroup, startTestApp } from "./support/harness.ts";
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
-
-async function app(overrides: Record<string, string> = {}): Promise<App> {
-  const a = await startTestApp(overrides);
-  cleanup.push(() => a.close());
-  return a;
-}
+const { app, defer } = useCleanup();
 
 const TOKEN = "s3cret-admin-token-0123456789";
 
@@ -71,7 +62,7 @@ describe("queue dashboard", () => {
 describe("Redis settings at start-up", () => {
   it("warns, in Chinese and English with the setting to change, about eviction and missing persistence", async () => {
     const lru = await PrivateRedis.start(["--maxmemory-policy", "allkeys-lru"]);
-    cleanup.push(() => lru.destroy());
+    defer(() => lru.destroy());
     const warnings = (await checkRedis(lru.url)).join("\n");
     expect(warnings).toContain("maxmemory-policy 是 allkeys-lru");
     expect(warnings).toContain("CONFIG SET maxmemory-policy noeviction");
@@ -81,7 +72,7 @@ describe("Redis settings at start-up", () => {
 
   it("is silent for noeviction with AOF", async () => {
     const good = await PrivateRedis.start(["--appendonly", "yes", "--appendfsync", "everysec"]);
-    cleanup.push(() => good.destroy());
+    defer(() => good.destroy());
     expect(await checkRedis(good.url)).toEqual([]);
   });
 });
@@ -108,7 +99,7 @@ describe("which failures are an outage (waited out) and which are not (apology)"
 
   it("a constraint the input breaks, a bad statement: not an outage", async () => {
     const { db, sql } = createDatabase(TEST_DATABASE_URL, 1);
-    cleanup.push(async () => {
+    defer(async () => {
       await db.$disconnect();
       await sql.end();
     });
