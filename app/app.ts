@@ -31,7 +31,7 @@ import { registerFormRoutes } from "../web/forms/routes.ts";
 import { registerDownloadRoutes } from "../web/downloads/routes.ts";
 import { registerMetricsRoute, registerQueueDashboard } from "./admin.ts";
 import { InboundLimits } from "../bot/inbound-limits.ts";
-import { watchQueues } from "../bot/metrics.ts";
+import { watchPlatforms, watchQueues } from "../bot/metrics.ts";
 import { OutageGate } from "../workers/outage.ts";
 
 export interface AppOptions {
@@ -107,6 +107,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     outbound: await producers.outbound.queue.getJobCounts("wait", "active", "delayed", "failed", "prioritized"),
   }));
   const adapters = new Map<Platform, PlatformAdapter>();
+  const unwatchPlatforms = watchPlatforms(() => [...adapters.values()].flatMap((a) => a.status?.() ?? []));
   let gateway: Gateway | undefined;
 
   if (isGateway) {
@@ -142,6 +143,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       if (closed) return;
       closed = true;
       unwatch();
+      unwatchPlatforms();
       await http.close();
       await scheduler?.close();
       const outage = gate?.downSince !== undefined;

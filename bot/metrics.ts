@@ -32,9 +32,33 @@ export const outageNotices = new Counter({ name: "jiaolian_outage_notices_total"
 export const throttledSends = new Counter({ name: "jiaolian_throttled_sends_total", help: "Sends delayed by a rate limit or platform throttling", labelNames: ["platform"] as const, registers });
 export const rateLimited = new Counter({ name: "jiaolian_inbound_rate_limited_total", help: "Inbound messages dropped by the per-sender/per-chat limits", labelNames: ["platform", "scope"] as const, registers });
 /** For platform adapters: 1 connected, 0 not. */
-export const platformConnected = new Gauge({ name: "jiaolian_platform_connected", help: "Platform connection state (1 connected)", labelNames: ["platform"] as const, registers });
+/** What the adapters say of their connections (bot/adapter.ts ConnectionStatus), read at scrape time. */
+export type PlatformStates = () => { platform: string; part?: string | undefined; state: string; reconnects: number }[];
+const platformSources = new Set<PlatformStates>();
+const seenReconnects = new Map<string, number>();
 export const platformReconnects = new Counter({ name: "jiaolian_platform_reconnects_total", help: "Platform connection re-established", labelNames: ["platform"] as const, registers });
-/** For schedulers: kind "digest" | "reminder", outcome "sent" | "failed". */
+export const platformConnected = new Gauge({
+  name: "jiaolian_platform_connected", help: "Platform connection state (1 connected)", labelNames: ["platform"] as const, registers,
+  collect() {
+    this.reset();
+    for (const source of platformSources) {
+      for (const s of source()) {
+        const platform = s.part ? `${s.platform}:${s.part}` : s.platform;
+        this.set({ platform }, s.state === "connected" ? 1 : 0);
+        // The adapters count reconnects themselves; the counter moves by what is new since the last scrape.
+        const delta = s.reconnects - (seenReconnects.get(platform) ?? 0);
+        if (delta > 0) platformReconnects.inc({ platform }, delta);
+        seenReconnects.set(platform, s.reconnects);
+      }
+    }
+  },
+});
+
+export function watchPlatforms(source: PlatformStates): () => void {
+  platformSources.add(source);
+  return () => platformSources.delete(source);
+}
+/** For schedulers: kind as in the delivery ledger (reminder kinds, weekly digest), outcome "queued" | "late" | "skipped". */
 export const scheduledDeliveries = new Counter({ name: "jiaolian_scheduled_deliveries_total", help: "Digest and reminder deliveries", labelNames: ["kind", "outcome"] as const, registers });
 
 /** Job counts per queue and state, read from Redis at scrape time. */
