@@ -68,7 +68,7 @@ export interface LedgerActionItem {
 }
 
 export interface Ledger {
-  community: { id: number; name: string };
+  community: { id: number; name: string; timezone: string };
   schools: { id: number; fullName: string; role: "core" | "member" }[];
   activities: LedgerActivity[];
   pairs: LedgerPair[];
@@ -85,7 +85,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
   const schoolWhere = opts.schoolId === undefined ? {} : { OR: [{ hostSchoolId: opts.schoolId }, { schoolIds: { has: opts.schoolId } }] };
   const rangeAt = { gte: asDate(range.from), lt: new Date(asDate(range.to).getTime() + 86_400_000) };
   const [community, schools, rows, pairs, audit, meetings] = await Promise.all([
-    db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, name: true } }),
+    db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, name: true, timezone: true } }),
     db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }], select: { id: true, fullName: true, role: true } }),
     db.activity.findMany({
       where: { communityId, revokedAt: null, date: dateWhere, ...schoolWhere },

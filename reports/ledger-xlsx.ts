@@ -4,6 +4,7 @@
  */
 import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
+import { DateTime } from "luxon";
 import type { ProgressItem, ProgressReport } from "../core/progress.ts";
 import { scopeWhere } from "../core/progress-text.ts";
 import type { Ledger, LedgerActionItem, LedgerActivity, LedgerAudit, LedgerMeeting, LedgerPair } from "../db/ledger.ts";
@@ -64,8 +65,8 @@ function progressColumns(report: ProgressReport): Column<ProgressItem>[] {
   ];
 }
 
-const MEETING_COLUMNS: Column<LedgerMeeting>[] = [
-  { header: "会议时间", value: (m) => m.startsAt, type: "date" },
+const meetingColumns = (zone: string): Column<LedgerMeeting>[] => [
+  { header: "会议时间", value: (m) => wallClock(m.startsAt, zone), type: "datetime" },
   { header: "地点", value: (m) => m.place },
   { header: "议程", value: (m) => m.agenda },
   { header: "状态", value: (m) => (m.cancelled ? "已取消" : m.minutes ? "已记纪要" : "未记纪要") },
@@ -73,25 +74,45 @@ const MEETING_COLUMNS: Column<LedgerMeeting>[] = [
   { header: "纪要", value: (m) => m.minutes },
 ];
 
-const ITEM_COLUMNS: Column<LedgerActionItem>[] = [
+const itemColumns = (zone: string): Column<LedgerActionItem>[] => [
   { header: "编号", value: (i) => i.number },
-  { header: "会议时间", value: (i) => i.meetingAt, type: "date" },
+  { header: "会议时间", value: (i) => wallClock(i.meetingAt, zone), type: "datetime" },
   { header: "负责人", value: (i) => i.owner },
   { header: "事项", value: (i) => i.task },
   { header: "截止", value: (i) => (i.due ? asDate(i.due) : null), type: "date" },
-  { header: "完成", value: (i) => i.doneAt, type: "date" },
+  { header: "完成", value: (i) => (i.doneAt ? wallClock(i.doneAt, zone) : null), type: "datetime" },
 ];
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
-const AUDIT_COLUMNS: Column<LedgerAudit>[] = [
-  { header: "时间", value: (a) => a.at, type: "date" },
-  { header: "操作人", value: (a) => a.actor },
-  { header: "动作", value: (a) => a.action },
-  { header: "对象", value: (a) => a.entity },
-  { header: "编号", value: (a) => a.entityId },
-  { header: "修改前", value: (a) => json(a.before) },
-  { header: "修改后", value: (a) => json(a.after) },
-];
+const ACTIONS: Readonly<Record<string, string>> = {
+  create: "新建", update: "修改", revoke: "撤销", confirm: "确认", delete: "删除", set: "设置", bind: "绑定群", link: "关联账号",
+  join: "加入", leave: "退出", done: "完成", cancel: "取消", move: "改期", checkin: "签到", minutes: "纪要",
+};
+const ENTITIES: Readonly<Record<string, string>> = {
+  activity: "活动", community: "共同体", school: "学校", member: "成员", chat: "群", pair: "师徒结对", target: "目标", term: "学期",
+  meetingRule: "会议规则", meeting: "会议", actionItem: "待办", holiday: "假期", pushTarget: "推送群", district: "区县", settings: "设置",
+};
+
+/**
+ * Excel has no time zones: an instant is written as the community's wall-clock time (a UTC date
+ * carrying those digits), so 09:00 in Beijing reads 09:00, not 01:00.
+ */
+export function wallClock(at: Date, zone: string): Date {
+  const t = DateTime.fromJSDate(at).setZone(zone);
+  return new Date(Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second));
+}
+
+function auditColumns(zone: string): Column<LedgerAudit>[] {
+  return [
+    { header: "时间", value: (a) => wallClock(a.at, zone), type: "datetime" },
+    { header: "操作人", value: (a) => a.actor },
+    { header: "动作", value: (a) => ACTIONS[a.action] ?? a.action },
+    { header: "对象", value: (a) => ENTITIES[a.entity] ?? a.entity },
+    { header: "编号", value: (a) => a.entityId },
+    { header: "修改前", value: (a) => json(a.before) },
+    { header: "修改后", value: (a) => json(a.after) },
+  ];
+}
 
 function writer(out: Writable): ExcelJS.stream.xlsx.WorkbookWriter {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
@@ -105,9 +126,9 @@ export async function writeLedger(out: Writable, ledger: Ledger, photoLink: Phot
   addTable(workbook, "活动台账", activityColumns(ledger.community.id, photoLink), ledger.activities);
   if (progress) addTable(workbook, "目标进度", progressColumns(progress), progress.items);
   addTable(workbook, "师徒结对", PAIR_COLUMNS, ledger.pairs);
-  addTable(workbook, "联席会议", MEETING_COLUMNS, ledger.meetings);
-  addTable(workbook, "待办事项", ITEM_COLUMNS, ledger.actionItems);
-  if (ledger.audit) addTable(workbook, "审计日志", AUDIT_COLUMNS, ledger.audit);
+  addTable(workbook, "联席会议", meetingColumns(ledger.community.timezone), ledger.meetings);
+  addTable(workbook, "待办事项", itemColumns(ledger.community.timezone), ledger.actionItems);
+  if (ledger.audit) addTable(workbook, "审计日志", auditColumns(ledger.community.timezone), ledger.audit);
   await workbook.commit();
 }
 

@@ -64,7 +64,11 @@ describe("/导出 台账", () => {
     expect(rows[0]?.[4]).toBe("清涧县第二小学 → 双庙中心小学");
     expect((sheet.getColumn(4).width ?? 0)).toBeGreaterThanOrEqual(10);
     expect(rowsOf(wb.getWorksheet("师徒结对")!)).toHaveLength(1);
-    expect(rowsOf(wb.getWorksheet("审计日志")!).map((r) => r[2])).toEqual(expect.arrayContaining(["create", "update", "revoke"]));
+    const audit = rowsOf(wb.getWorksheet("审计日志")!);
+    expect(audit.map((r) => r[2])).toEqual(expect.arrayContaining(["新建", "修改", "撤销"]));
+    expect(audit.map((r) => r[3])).toEqual(expect.arrayContaining(["活动", "学校", "共同体"]));
+    // 04:00 UTC is noon in Beijing: the sheet shows the community's wall clock.
+    expect((audit[0]?.[0] as Date).toISOString().slice(0, 16)).toBe("2026-11-22T12:00");
   });
 
   it("lists progress per directed pair as the seeds judge it, and the joint meetings with their action items", async () => {

@@ -59,7 +59,7 @@ export const minutesCommand = boundCommand({
     const recent = (await scheduleBetween(ctx.db, ctx.community, new Date(ctx.now.getTime() - LOOK_BACK_MS), new Date(ctx.now.getTime() + 86_400_000)))
       .filter((o) => !o.cancelled && todayIn(o.startsAt, zone) <= today);
     const meeting = recent.at(-1);
-    if (!meeting) throw new UserError(`最近两个月没有安排过会议，纪要无处记录。请先 /会议 安排 日期 时间，或用 /记录 联席会议 日期 记一次活动。${EXAMPLE}`);
+    if (!meeting) throw new UserError(`最近两个月还没有开过的会议（已安排的还没到时间），纪要无处记录。请在会后发送；补记以前的会议请先 /会议 安排 日期 时间，或用 /记录 联席会议 日期 记一次活动。${EXAMPLE}`);
     const meetingId = await storeOccurrence(ctx.db, ctx.community.id, meeting, ctx.now);
     const day = todayIn(meeting.startsAt, zone);
 

@@ -24,7 +24,8 @@ const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 const refuse = (reply: FastifyReply, status: number, lines: string[]) =>
   reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(messagePage("无法下载", lines));
 
-const attachment = (name: string) => `attachment; filename="download"; filename*=UTF-8''${encodeURIComponent(name)}`;
+/** The Chinese name for browsers that read RFC 5987, an ASCII one with the right extension for the rest. */
+const attachment = (name: string) => `attachment; filename="jiaolian${name.slice(name.lastIndexOf("."))}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps): void {
   const photoLink: PhotoLink = (communityId, fileName) =>
