@@ -1,31 +1,8 @@
 /** /进度 as text: a phone screen first (what is behind), everything on request. */
-import type { ItemScope, ProgressItem, ProgressReport, ProgressSchool, SchoolStanding } from "../core/progress.ts";
+import type { ProgressItem, ProgressReport, ProgressSchool, SchoolStanding } from "../core/progress.ts";
+import { scopeText as where, targetLabel as label } from "../core/progress-labels.ts";
 
 const SHOWN_PER_SCHOOL = 3;
-
-function nameOf(report: ProgressReport, id: number | null): string {
-  return report.schools.find((s) => s.school.id === id)?.school.name ?? "未设学校";
-}
-
-/** Where an item applies, from the point of view of `self` (its own name is left out). */
-function where(report: ProgressReport, scope: ItemScope, self?: number): string {
-  switch (scope.type) {
-    case "community":
-      return "共同体";
-    case "school":
-      return scope.schoolId === self ? "" : nameOf(report, scope.schoolId);
-    case "pair": {
-      const arrow = scope.directed ? "→" : "—";
-      if (self === scope.giverId) return `${arrow}${nameOf(report, scope.receiverId)}`;
-      if (self === scope.receiverId) return scope.directed ? `${nameOf(report, scope.giverId)}${arrow}` : `${arrow}${nameOf(report, scope.giverId)}`;
-      return `${nameOf(report, scope.giverId)}${arrow}${nameOf(report, scope.receiverId)}`;
-    }
-    case "mentor":
-      return scope.side === "mentor" ? `导师${scope.person}（徒弟${scope.partner}）` : `徒弟${scope.person}`;
-  }
-}
-
-const label = (i: ProgressItem) => i.target.label ?? i.target.kind;
 
 export function itemText(report: ProgressReport, i: ProgressItem, self?: number): string {
   const w = where(report, i.scope, self);

@@ -23,13 +23,20 @@ export interface Claim {
 }
 
 /** Inserts the row; returns its id, or null when this push was claimed before. */
-export async function claim(db: Tx, c: Claim, status: "pending" | "skipped" = "pending"): Promise<number | null> {
+export async function claim(db: Tx, c: Claim, status: "pending" | "skipped" | "done" = "pending"): Promise<number | null> {
   const rows = await db.$queryRaw<{ id: number }[]>`
     INSERT INTO "Delivery" ("communityId", kind, "occurrenceKey", recipient, status, "dueAt", late, payload, "createdAt")
     VALUES (${c.communityId}, ${c.kind}, ${c.occurrenceKey}, ${c.recipient}, ${status}, ${c.dueAt}, ${c.late}, ${c.payload == null ? null : JSON.stringify(c.payload)}::jsonb, ${c.now})
     ON CONFLICT (kind, "occurrenceKey", recipient) DO NOTHING
     RETURNING id`;
   return rows[0]?.id ?? null;
+}
+
+/** Which of these occurrences have a row for `recipient` (e.g. "*", a whole fan-out's done or skipped marker). */
+export async function markedOccurrences(db: Tx, kind: string, occurrenceKeys: string[], recipient: string): Promise<Set<string>> {
+  if (occurrenceKeys.length === 0) return new Set();
+  const rows = await db.delivery.findMany({ where: { kind, recipient, occurrenceKey: { in: occurrenceKeys } }, select: { occurrenceKey: true } });
+  return new Set(rows.map((r) => r.occurrenceKey));
 }
 
 export async function markQueued(db: Tx, id: number, now: Date): Promise<void> {

@@ -1,0 +1,26 @@
+/** How a progress item is named in text (shared by /进度 and the weekly digest). */
+import type { ItemScope, ProgressItem, ProgressReport } from "./progress.ts";
+
+export function schoolNameIn(report: ProgressReport, id: number | null): string {
+  return report.schools.find((s) => s.school.id === id)?.school.name ?? "未设学校";
+}
+
+/** Where an item applies, from the point of view of `self` (its own name is left out). */
+export function scopeText(report: ProgressReport, scope: ItemScope, self?: number): string {
+  switch (scope.type) {
+    case "community":
+      return "共同体";
+    case "school":
+      return scope.schoolId === self ? "" : schoolNameIn(report, scope.schoolId);
+    case "pair": {
+      const arrow = scope.directed ? "→" : "—";
+      if (self === scope.giverId) return `${arrow}${schoolNameIn(report, scope.receiverId)}`;
+      if (self === scope.receiverId) return scope.directed ? `${schoolNameIn(report, scope.giverId)}${arrow}` : `${arrow}${schoolNameIn(report, scope.giverId)}`;
+      return `${schoolNameIn(report, scope.giverId)}${arrow}${schoolNameIn(report, scope.receiverId)}`;
+    }
+    case "mentor":
+      return scope.side === "mentor" ? `导师${scope.person}（徒弟${scope.partner}）` : `徒弟${scope.person}`;
+  }
+}
+
+export const targetLabel = (i: ProgressItem) => i.target.label ?? i.target.kind;
