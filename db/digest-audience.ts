@@ -23,7 +23,8 @@ const NEEDS_FIRST_CONTACT = new Set(["wecom"]);
 
 export async function digestReaders(db: Tx, communityId: number): Promise<{ reachable: DigestReader[]; unreached: DigestReader[] }> {
   const members = await db.member.findMany({
-    where: { communityId, OR: [{ digest: true }, { roles: { has: "principal" }, NOT: { digest: false } }] },
+    // digest IS NULL spelled out: NOT (digest = false) is NULL, not true, for a NULL column.
+    where: { communityId, OR: [{ digest: true }, { roles: { has: "principal" }, digest: null }] },
     include: { identities: { orderBy: { id: "asc" } } },
     orderBy: { id: "asc" },
   });

@@ -17,10 +17,11 @@ import { digestReaders, type DigestReader } from "../../db/digest-audience.ts";
 import { loadDigestInput } from "../../db/digest-input.ts";
 import { toDay } from "../../db/meetings.ts";
 import { platformSchema, type Reply } from "../../messages/messages.ts";
-import { pushTo, skip, type ScheduleDeps } from "./push.ts";
+import { pushAll, pushTo, skip, type Push, type ScheduleDeps } from "./push.ts";
 import { Audience, groupsOf, type Recipient } from "./recipients.ts";
 
 export const DIGEST_KIND = "weekly-digest";
+const CONCURRENCY = 4;
 
 interface DigestCommunity {
   id: number; name: string; timezone: string;
@@ -57,18 +58,30 @@ export async function runDigestWork(deps: ScheduleDeps, now: Date = deps.now()):
   }).filter((d) => d.state === "on-time" || d.state === "late" || d.state === "missed");
   const finished = await markedOccurrences(deps.db, DIGEST_KIND, due.map((d) => d.key), "*");
   let queued = 0;
-  for (const d of due.filter((x) => !finished.has(x.key))) {
-    try {
-      if (d.state === "missed") {
-        await skip(deps, now, { communityId: d.c.id, kind: DIGEST_KIND, occurrenceKey: d.key, dueAt: d.dueAt }, "weekly digest more than 6 hours overdue");
-        continue;
-      }
-      queued += await fanOut(deps, now, d.c, d.dueAt, d.key, d.state === "late");
-    } catch (e) {
-      deps.log.error({ communityId: d.c.id, err: e instanceof Error ? e.stack : String(e) }, "weekly digest failed for a community");
+  const todo = due.filter((x) => !finished.has(x.key));
+  // A few communities at a time: each is a handful of round trips, the pool has room for more.
+  const lanes = Array.from({ length: Math.min(CONCURRENCY, todo.length) }, async () => {
+    for (let d = todo.shift(); d !== undefined; d = todo.shift()) {
+      const n = await runOne(deps, now, d);
+      queued += n;
     }
-  }
+  });
+  await Promise.all(lanes);
   return { due: due.length, queued };
+}
+
+async function runOne(deps: ScheduleDeps, now: Date, d: { c: DigestCommunity; dueAt: Date; state: string; key: string }): Promise<number> {
+  try {
+    if (d.state === "missed") {
+      await skip(deps, now, { communityId: d.c.id, kind: DIGEST_KIND, occurrenceKey: d.key, dueAt: d.dueAt }, "weekly digest more than 6 hours overdue");
+      return 0;
+    }
+    return await fanOut(deps, now, d.c, d.dueAt, d.key, d.state === "late");
+  } catch (e) {
+    // One community's bad data must not stop the others'; no marker, so the next tick retries it.
+    deps.log.error({ communityId: d.c.id, err: e instanceof Error ? e.stack : String(e) }, "weekly digest failed for a community");
+    return 0;
+  }
 }
 
 async function fanOut(deps: ScheduleDeps, now: Date, c: DigestCommunity, dueAt: Date, key: string, late: boolean): Promise<number> {
@@ -88,12 +101,15 @@ async function fanOut(deps: ScheduleDeps, now: Date, c: DigestCommunity, dueAt: 
       if (!forSchool.has(schoolId)) forSchool.set(schoolId, composeDigest(input, { ownSchoolId: schoolId, short: false }, base.report));
       return forSchool.get(schoolId)!;
     };
-    for (const reader of readers.reachable) {
-      const to = asRecipient(reader);
-      if (to) queued += await sendParts(deps, now, push, parts(digestFor(reader.schoolId).sections, to.platform, late), to);
-    }
     const short = composeDigest(input, { ownSchoolId: null, short: true }, base.report);
-    for (const g of groups) queued += await sendParts(deps, now, push, parts(short.sections, g.platform, late), g);
+    const sends = [
+      ...readers.reachable.flatMap((reader) => {
+        const to = asRecipient(reader);
+        return to ? partsTo(push, parts(digestFor(reader.schoolId).sections, to.platform, late), to) : [];
+      }),
+      ...groups.flatMap((g) => partsTo(push, parts(short.sections, g.platform, late), g)),
+    ];
+    queued += await pushAll(deps, now, sends);
     queued += await tellAdminsOfUnreached(deps, now, c, readers.unreached);
   }
   // The fan-out is complete: later ticks skip this community this week without looking further.
@@ -101,13 +117,9 @@ async function fanOut(deps: ScheduleDeps, now: Date, c: DigestCommunity, dueAt: 
   return queued;
 }
 
-/** Each part is its own message (so platforms never re-split it mid-section), its own ledger row. */
-async function sendParts(deps: ScheduleDeps, now: Date, push: { communityId: number; kind: string; occurrenceKey: string; dueAt: Date; late: boolean }, replies: Reply[], to: Recipient): Promise<number> {
-  let queued = 0;
-  for (const [i, reply] of replies.entries()) {
-    queued += await pushTo(deps, now, { ...push, occurrenceKey: i === 0 ? push.occurrenceKey : `${push.occurrenceKey}#${i + 1}`, reply }, [to]);
-  }
-  return queued;
+/** Each part is its own message (so platforms never re-split it mid-section) with its own ledger row. */
+function partsTo(push: Omit<Push, "reply">, replies: Reply[], to: Recipient): { push: Push; to: Recipient }[] {
+  return replies.map((reply, i) => ({ push: { ...push, occurrenceKey: i === 0 ? push.occurrenceKey : `${push.occurrenceKey}#${i + 1}`, reply }, to }));
 }
 
 /** Once per set of unreachable principals: the admins learn who and what to do. */
