@@ -18,7 +18,6 @@ import { DIGEST_LIMIT } from "../core/digest/pack.ts";
 import { termFor } from "../core/terms.ts";
 import { createDatabase } from "../db/client.ts";
 import { loadDigestInput } from "../db/digest-input.ts";
-import type { OutboundMessage } from "../messages/messages.ts";
 import { renderProgressChart } from "../reports/progress-chart.ts";
 import { createRedis } from "../workers/connection.ts";
 import { createProducers } from "../workers/queues.ts";
@@ -96,18 +95,14 @@ async function main(): Promise<void> {
   const second = await runDigestWork({ db, producers, log, now: () => new Date(MONDAY.getTime() + 60_000) }, new Date(MONDAY.getTime() + 60_000));
   const againMs = performance.now() - again;
 
-  // What was queued: every message within its platform's limit.
-  const jobs = await producers.outbound.queue.getJobs(["waiting", "delayed", "prioritized"], 0, -1, true);
-  let biggest = 0;
-  let over = 0;
-  for (const j of jobs) {
-    const m = j.data as OutboundMessage;
-    for (const r of m.replies) {
-      const n = Buffer.byteLength(r.text, "utf8");
-      biggest = Math.max(biggest, n);
-      if (n > DIGEST_LIMIT[m.platform]) over++;
-    }
-  }
+  // What was queued (read from the ledger's payloads in SQL, not into this process): sizes against each platform's limit.
+  const size = (await sql.query<{ biggest: number; over: string; queued: string }>(`
+    SELECT coalesce(max(octet_length(r->>'text')), 0) AS biggest, count(*) AS queued,
+      count(*) FILTER (WHERE octet_length(r->>'text') > CASE d.payload->>'platform' WHEN 'wecom' THEN $1::int WHEN 'dingtalk' THEN $2::int ELSE $3::int END) AS over
+    FROM "Delivery" d, jsonb_array_elements(d.payload->'replies') r WHERE d.kind = 'weekly-digest' AND d.status = 'queued'`, [DIGEST_LIMIT.wecom, DIGEST_LIMIT.dingtalk, DIGEST_LIMIT.sim])).rows[0]!;
+  const waiting = await producers.outbound.queue.getJobCountByTypes("waiting", "delayed", "prioritized");
+  const biggest = size.biggest;
+  const over = Number(size.over);
 
   const digestRss = peakRss;
   // 3. Charts, separately: one per community and week at most.
@@ -134,7 +129,7 @@ async function main(): Promise<void> {
     "| what | time | target |",
     "|---|---|---|",
     `| compose only: load (9 queries) + compose the full digest of every community | ${(composeMs / 1000).toFixed(1)} s (${(composeMs / communities.length).toFixed(1)} ms each) | ≤ 30 s ${composeMs <= 30_000 ? "✅" : "❌"} |`,
-    `| Monday 08:00 tick: compose per recipient, ledger claim, queue (${result.queued} messages) | ${(tickMs / 1000).toFixed(1)} s | — |`,
+    `| Monday 08:00 tick: compose per recipient, ledger claim, queue (${result.queued} messages; ${waiting} jobs waiting in the outbound queue) | ${(tickMs / 1000).toFixed(1)} s | — |`,
     `| the next tick (all done: one marker query) | ${againMs.toFixed(0)} ms, ${second.queued} queued | — |`,
     `| one progress chart (ECharts SSR → resvg PNG), mean of ${CHARTS} | ${chartMs.toFixed(0)} ms wall, ${chartCpu.toFixed(0)} ms CPU | — |`,
     "",
