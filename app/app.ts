@@ -29,6 +29,7 @@ import { checkRedis, preparePostgres } from "./preflight.ts";
 import { formSettings } from "./forms.ts";
 import { registerFormRoutes } from "../web/forms/routes.ts";
 import { registerDownloadRoutes } from "../web/downloads/routes.ts";
+import { registerChartRoutes } from "../web/charts/routes.ts";
 
 export interface AppOptions {
   env: Env;
@@ -111,6 +112,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     if (forms) {
       registerFormRoutes(http, { db, forms, photoDir: env.PHOTO_DIR, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
       registerDownloadRoutes(http, { db, forms, now, log });
+      registerChartRoutes(http, { db, forms, now, log });
     }
   }
 

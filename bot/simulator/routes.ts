@@ -9,6 +9,9 @@ import type { Gateway } from "../gateway.ts";
 import { isLoopback } from "../loopback.ts";
 import type { SimulatorAdapter } from "./adapter.ts";
 
+/** What the simulator shows of a reply: its text, and the picture it carries (the simulator can show images). */
+const simReply = (r: { text: string; image?: { url: string; alt: string } }) => (r.image ? { text: r.text, image: r.image } : { text: r.text });
+
 export const REPLY_TIMEOUT_MS = 10_000;
 
 const postSchema = z.object({
@@ -58,11 +61,11 @@ export function registerSimulatorRoutes(app: FastifyInstance, sim: SimulatorAdap
       if (!(await gateway.sameChat(jobId, b.chatId))) return reply.code(409).send({ error: "这个 messageId 已被另一个群使用，请换一个。" });
       const earlier = await gateway.resultOf(jobId, REPLY_TIMEOUT_MS);
       if (!earlier) return reply.code(504).send({ error: "处理超时（10秒）。稍后可用 GET /sim/activities 查看是否已记录。", messageId, replies: [] });
-      return { messageId, duplicate: true, replies: earlier.replies.map((r) => ({ text: r.text })) };
+      return { messageId, duplicate: true, replies: earlier.replies.map(simReply) };
     }
     const delivered = await replyWait;
     if (!delivered) return reply.code(504).send({ error: "处理超时（10秒）。稍后可用 GET /sim/activities 查看是否已记录。", messageId, replies: [] });
-    return { messageId, replies: delivered.map((r) => ({ text: r.text })) };
+    return { messageId, replies: delivered.map(simReply) };
   });
 
   app.get("/sim/outbox", async (req, reply) => {

@@ -23,3 +23,10 @@ export interface DigestAudience {
   ownSchoolId: number | null;
   short: boolean;
 }
+
+/** One bar of the progress chart (reports/progress-chart.ts reads the same shape). */
+export interface ChartRowLike {
+  label: string;
+  done: number;
+  target: number;
+}
