@@ -80,7 +80,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   }
   let scheduler: Scheduler | undefined;
   if (isWorker && env.SCHEDULER_ENABLED && !env.ECHO_MODE) {
-    scheduler = await startScheduler({ db, producers, log, now }, { connection: shared, prefix: env.QUEUE_PREFIX, everyMs: env.SCHEDULER_EVERY_MS });
+    scheduler = await startScheduler({ db, producers, log, now, ...(forms ? { forms } : {}) }, { connection: shared, prefix: env.QUEUE_PREFIX, everyMs: env.SCHEDULER_EVERY_MS });
   }
 
   const health = async (verbose: boolean) => {

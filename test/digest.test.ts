@@ -28,8 +28,9 @@ afterAll(async () => {
   await app?.close();
 });
 
-const digestTick = (at: Date, producers: Pick<Producers, "outbound"> = ticker.producers) =>
-  runDigestWork({ db: ticker.db, producers, log: ticker.log, now: () => at }, at);
+const FORMS = { baseUrl: "http://127.0.0.1:9", secret: "d".repeat(40), ttlMs: 7 * 86_400_000 };
+const digestTick = (at: Date, producers: Pick<Producers, "outbound"> = ticker.producers, forms?: typeof FORMS) =>
+  runDigestWork({ db: ticker.db, producers, log: ticker.log, now: () => at, ...(forms ? { forms } : {}) }, at);
 
 interface County { g: Chat; principal: Chat; teacher: Chat; name: string }
 
@@ -185,6 +186,17 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
     expect(await textsTo(c.teacher.userId)).toHaveLength(0);
     expect(await textsTo(c.g.chatId)).toHaveLength(0);
     expect(await c.teacher.says("/设置 周报 周一 8:00")).toMatch(/管理员/);
+  });
+
+  it("carries the progress chart (image and link) to principals when links are configured; groups get text", async () => {
+    const c = await county();
+    await digestTick(MONDAY, ticker.producers, FORMS);
+    const [toPrincipal] = await ticker.sent([c.principal.userId]);
+    const reply = toPrincipal!.replies[0]!;
+    expect(reply.image?.url).toMatch(/^http:\/\/127\.0\.0\.1:9\/c\//);
+    expect(reply.text).toContain(`📈 进度图：${reply.image!.url}`);
+    const [toGroup] = await ticker.sent([c.g.chatId]);
+    expect(toGroup!.replies[0]!.image).toBeUndefined();
   });
 
   it("lists WeCom principals who never wrote 1:1 to the admins once, and does not send to them", async () => {

@@ -15,7 +15,12 @@ import { loadProgressInput } from "../../db/progress-input.ts";
 import { MAX_CHART_ROWS, renderProgressChart } from "../../reports/progress-chart.ts";
 import type { DownloadDeps } from "../downloads/routes.ts";
 
+/** Rendered charts by community and day, briefly: a digest's link opened by every principal renders once. */
+const CACHE_MS = 10 * 60_000;
+const CACHE_MAX = 200;
+
 export function registerChartRoutes(app: FastifyInstance, deps: DownloadDeps): void {
+  const cache = new Map<string, { png: Buffer; at: number }>();
   app.get<{ Params: { token: string } }>("/c/:token", async (req, reply) => {
     const check = verifyToken<ChartPayload>(deps.forms.secret, req.params.token, deps.now());
     if (!check.ok || check.payload.w !== "chart") {
@@ -28,8 +33,17 @@ export function registerChartRoutes(app: FastifyInstance, deps: DownloadDeps): v
     const c = member.community;
     const today = todayIn(deps.now(), c.timezone);
     const term = termFor({ termName: c.termName, termStart: c.termStart && toDay(c.termStart), termEnd: c.termEnd && toDay(c.termEnd) }, today);
-    const report = computeProgress(await loadProgressInput(deps.db, c.id, term, today));
-    const png = renderProgressChart({ title: `${c.name} 本学期进度`, subtitle: `${term.name}，剩 ${report.weeksLeft} 周；完成 / 目标`, rows: chartRows(report, MAX_CHART_ROWS) });
+    const key = `${c.id}@${today}`;
+    const nowMs = deps.now().getTime();
+    const cached = cache.get(key);
+    let png = cached && cached.at > nowMs - CACHE_MS ? cached.png : undefined;
+    if (!png) {
+      const report = computeProgress(await loadProgressInput(deps.db, c.id, term, today));
+      png = renderProgressChart({ title: `${c.name} 本学期进度`, subtitle: `${term.name}，剩 ${report.weeksLeft} 周；完成 / 目标`, rows: chartRows(report, MAX_CHART_ROWS) });
+      cache.delete(key);
+      cache.set(key, { png, at: nowMs });
+      if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
+    }
     return reply.type("image/png").header("cache-control", "private, max-age=300").send(png);
   });
 }

@@ -12,6 +12,7 @@ import { digestWeek, lastDigestDue } from "../../core/digest/when.ts";
 import { classifyDue } from "../../core/meetings/due.ts";
 import { termFor as breakAwareTerm } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
+import { chartLink } from "../../commands/chart-link.ts";
 import { claim, markedOccurrences } from "../../db/delivery-ledger.ts";
 import { digestReaders, type DigestReader } from "../../db/digest-audience.ts";
 import { loadDigestInput } from "../../db/digest-input.ts";
@@ -39,11 +40,19 @@ async function digestCommunities(deps: ScheduleDeps): Promise<DigestCommunity[]>
   return rows.map((c) => ({ ...c, termStart: c.termStart && toDay(c.termStart), termEnd: c.termEnd && toDay(c.termEnd) }));
 }
 
-/** The parts of one message, each under the platform's limit; later parts say they continue. */
-function parts(sections: readonly (readonly string[])[], platform: keyof typeof DIGEST_LIMIT, late: boolean): Reply[] {
+/**
+ * The parts of one message, each under the platform's limit; later parts say they continue. The
+ * first carries the chart (an image where the platform shows one, and its link in the text).
+ */
+function parts(sections: readonly (readonly string[])[], platform: keyof typeof DIGEST_LIMIT, late: boolean, chart?: string): Reply[] {
   const head = late ? "【补发】机器人恢复运行后补发本周周报\n" : "";
-  const packed = packSections(sections, DIGEST_LIMIT[platform] - 200);
-  return packed.map((text, i) => ({ text: i === 0 ? head + text : `📬 周报（续 ${i + 1}/${packed.length}）\n${text}` }));
+  const tail = chart ? `\n📈 进度图：${chart}` : "";
+  // Room for the head and the chart line (a signed URL is well under 300 bytes).
+  const packed = packSections(sections, DIGEST_LIMIT[platform] - 400);
+  return packed.map((text, i) =>
+    i === 0
+      ? { text: head + text + tail, ...(chart ? { image: { url: chart, alt: "本学期进度图" } } : {}) }
+      : { text: `📬 周报（续 ${i + 1}/${packed.length}）\n${text}` });
 }
 
 const asRecipient = (r: DigestReader): Recipient | null => {
@@ -105,7 +114,8 @@ async function fanOut(deps: ScheduleDeps, now: Date, c: DigestCommunity, dueAt: 
     const sends = [
       ...readers.reachable.flatMap((reader) => {
         const to = asRecipient(reader);
-        return to ? partsTo(push, parts(digestFor(reader.schoolId).sections, to.platform, late), to) : [];
+        const chart = deps.forms && chartLink(deps.forms, c.id, reader.memberId, now);
+        return to ? partsTo(push, parts(digestFor(reader.schoolId).sections, to.platform, late, chart), to) : [];
       }),
       ...groups.flatMap((g) => partsTo(push, parts(short.sections, g.platform, late), g)),
     ];

@@ -15,6 +15,8 @@ export interface ScheduleDeps {
   producers: Pick<Producers, "outbound">;
   log: Logger;
   now: () => Date;
+  /** Signed links (the digest's progress chart); absent: digests go as text only. */
+  forms?: { baseUrl: string; secret: string; ttlMs: number };
 }
 
 export interface Push {
