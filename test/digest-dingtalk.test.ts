@@ -38,7 +38,7 @@ async function says(conversationId: string, userId: string, text: string, nick =
   await waitFor(() => fake.sent.slice(before).find((s) => s.target === m.session || s.target === conversationId), 10_000, `reply to ${text}`);
 }
 
-describe("weekly digest on DingTalk", () => {
+describe("weekly digest on DingTalk", { timeout: 90_000 }, () => {
   it("reaches the principal 1:1 as markdown, then the chart as sampleImageMsg with a signed photoURL that serves a PNG", async () => {
     const conversationId = unique("cid");
     const admin = unique("staff");

@@ -89,9 +89,11 @@ export function composeDigest(input: DigestInput, to: DigestAudience, report: Pr
   const header = [`📬 ${input.community.name} 周报（${formatDay(weekFrom)}—${formatDay(shiftDay(today, -1))}）`];
   const meetings = meetingSection(input, today);
   const empty = lastWeek.length === 0 && coming.length === 0;
+  const own = to.short ? undefined : report.schools.find((s) => s.school.id === to.ownSchoolId);
+  const ownSection = own ? [schoolSection(report, own, true)] : [];
   if (empty) {
     const kind = ["上周没有记录到共同体活动，也还没有安排接下来两周的活动。", "没关系，这周约一次听评课或送教就是好开始～ 记录只需发：/记录 听评课 今天 语文"];
-    return { report, empty, sections: [[...header, ...kind], standing(report), meetings] };
+    return { report, empty, sections: [[...header, ...kind], ...ownSection, standing(report), meetings] };
   }
   const week: string[] = [lastWeek.length === 0 ? "上周没有记录到活动。" : `上周活动 ${lastWeek.length} 项：${counts(lastWeek, (a) => [a.kind])}`];
   if (lastWeek.length > 0) week.push(`按学校：${counts(lastWeek, (a) => schoolsOf(a).map((id) => schoolNameIn(report, id)))}`);
@@ -102,7 +104,6 @@ export function composeDigest(input: DigestInput, to: DigestAudience, report: Pr
     const behind = report.items.filter((i) => !i.met).slice(0, SHORT_ITEMS).map((i) => barLine(report, i));
     return { report, empty, sections: [[...header, ...week], plan, [...standing(report), ...behind], meetings, ["完整周报每周发给各校校长；想单独收到请私聊我发送 /周报 订阅"]] };
   }
-  const own = report.schools.find((s) => s.school.id === to.ownSchoolId);
   const others = report.schools.filter((s) => s !== own).map((s) => schoolSection(report, s, false));
   const idle = idlePairs(input.progress, input.pairSince).map(({ pair, weeks, never }) =>
     `· 导师${pair.mentor.name}（${schoolNameIn(report, pair.mentor.schoolId)}）→ 徒弟${pair.mentee.name}（${schoolNameIn(report, pair.mentee.schoolId)}）：${never ? "结对以来" : ""}已 ${weeks} 周没有活动`);
@@ -111,7 +112,7 @@ export function composeDigest(input: DigestInput, to: DigestAudience, report: Pr
     empty,
     sections: [
       header,
-      ...(own ? [schoolSection(report, own, true)] : []),
+      ...ownSection,
       week,
       plan,
       standing(report),
