@@ -30,6 +30,10 @@ import { formSettings } from "./forms.ts";
 import { registerFormRoutes } from "../web/forms/routes.ts";
 import { registerDownloadRoutes } from "../web/downloads/routes.ts";
 import { registerChartRoutes } from "../web/charts/routes.ts";
+import { registerMetricsRoute, registerQueueDashboard } from "./admin.ts";
+import { InboundLimits } from "../bot/inbound-limits.ts";
+import { watchPlatforms, watchQueues } from "../bot/metrics.ts";
+import { OutageGate } from "../workers/outage.ts";
 
 export interface AppOptions {
   env: Env;
@@ -49,7 +53,7 @@ export interface App {
 }
 
 export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = () => new Date() }: AppOptions): Promise<App> {
-  await checkRedis(env.REDIS_URL);
+  for (const warning of await checkRedis(env.REDIS_URL)) log.warn(warning);
   const applied = await preparePostgres(env.DATABASE_URL);
   if (applied.length) log.info({ applied }, "migrations applied");
 
@@ -64,18 +68,24 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   const shared = redis();
   const pipelined = redis(false, true);
   const producers = createProducers(pipelined, env.QUEUE_PREFIX);
+  // Without a listener BullMQ prints queue errors raw to stderr (console.error): through pino instead.
+  for (const q of [producers.inbound.queue, producers.outbound.queue]) q.on("error", (err) => log.warn({ queue: q.name, err: err.message }, "queue connection error"));
   const workers = new WorkerManager({
     connection: shared, prefix: env.QUEUE_PREFIX, concurrency: env.INBOUND_CONCURRENCY,
     lockDuration: env.JOB_LOCK_MS, stalledInterval: env.STALLED_INTERVAL_MS, log,
   });
   const isGateway = env.ROLE !== "worker";
   const isWorker = env.ROLE !== "gateway";
+  const limits = new InboundLimits(pipelined, env.QUEUE_PREFIX, { perSender: env.RATE_LIMIT_PER_SENDER, perChat: env.RATE_LIMIT_PER_CHAT, maxBacklogPerChat: env.MAX_BACKLOG_PER_CHAT });
 
   const forms = formSettings(env, log);
+  let gate: OutageGate | undefined;
   if (isWorker) {
     const afterCommit = env.FAULT_CRASH_AFTER_COMMIT ? () => process.exit(137) : undefined;
     const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE }, ...(forms ? { forms } : {}) };
-    const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings };
+    gate = new OutageGate(() => Promise.all([sql.query("SELECT 1"), pipelined.ping()]), log);
+    const outage = { gate, maxWaitMs: env.OUTAGE_MAX_WAIT_MS, noticeAfterMs: env.OUTAGE_NOTICE_AFTER_MS, redis: pipelined, prefix: env.QUEUE_PREFIX };
+    const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings, outage, limits };
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
   }
   let scheduler: Scheduler | undefined;
@@ -91,11 +101,18 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     return { redis: redisOk, postgres: pgOk, platforms: platformHealth(adapters.values(), Date.now(), env.PLATFORM_DOWN_MS, verbose) };
   };
   const http: FastifyInstance = createHttpServer(log, health);
+  registerMetricsRoute(http);
+  registerQueueDashboard(http, [producers.inbound.queue, producers.outbound.queue], env.ADMIN_TOKEN);
+  const unwatch = watchQueues(async () => ({
+    inbound: await producers.inbound.queue.getJobCounts("wait", "active", "delayed", "failed", "prioritized"),
+    outbound: await producers.outbound.queue.getJobCounts("wait", "active", "delayed", "failed", "prioritized"),
+  }));
   const adapters = new Map<Platform, PlatformAdapter>();
+  const unwatchPlatforms = watchPlatforms(() => [...adapters.values()].flatMap((a) => a.status?.() ?? []));
   let gateway: Gateway | undefined;
 
   if (isGateway) {
-    gateway = new Gateway(producers);
+    gateway = new Gateway(producers, limits);
     if (simulatorEnabled(env)) {
       const sim = new SimulatorAdapter(new ReplyHub(pipelined, redis(false), env.QUEUE_PREFIX), new Outbox(pipelined, env.QUEUE_PREFIX));
       adapters.set("sim", sim);
@@ -127,9 +144,13 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     async close() {
       if (closed) return;
       closed = true;
+      unwatch();
+      unwatchPlatforms();
       await http.close();
       await scheduler?.close();
-      await workers.closeAll();
+      const outage = gate?.downSince !== undefined;
+      gate?.stop();
+      await workers.closeAll(outage);
       for (const adapter of adapters.values()) await adapter.stop();
       await producers.close();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));

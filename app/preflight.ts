@@ -23,16 +23,54 @@ export async function preparePostgres(databaseUrl: string): Promise<string[]> {
   }
 }
 
-export async function checkRedis(redisUrl: string): Promise<void> {
+/** Redis answers; returns warnings (Chinese and English, with the exact setting) about how it is configured. */
+export async function checkRedis(redisUrl: string): Promise<string[]> {
   const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3_000 });
   probe.on("error", () => undefined);
   try {
     await probe.connect();
     await probe.ping();
+    return redisSettingWarnings(await probe.info("memory"), await probe.info("persistence"), await configSave(probe));
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     throw new StartupError(`教联体助手无法启动：连不上 Redis（尝试了 ${maskUrl(redisUrl)}：${why}）。${REDIS_FIX}`);
   } finally {
     probe.disconnect();
   }
+}
+
+/** `CONFIG GET save`, or undefined where CONFIG is disabled (managed Redis): then INFO alone decides. */
+async function configSave(redis: Redis): Promise<string | undefined> {
+  try {
+    const [, value] = (await redis.config("GET", "save")) as [string, string];
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
+const field = (info: string, name: string) => new RegExp(`^${name}:(.*)$`, "m").exec(info)?.[1]?.trim();
+
+/**
+ * BullMQ needs noeviction: under any other policy Redis may silently drop queue keys when memory
+ * runs out (lost jobs, broken locks). Without persistence a Redis restart drops every queued job;
+ * they come back only if the platforms redeliver.
+ */
+export function redisSettingWarnings(memory: string, persistence: string, save: string | undefined): string[] {
+  const warnings: string[] = [];
+  const policy = field(memory, "maxmemory_policy");
+  if (policy && policy !== "noeviction") {
+    warnings.push(`Redis 的 maxmemory-policy 是 ${policy}，BullMQ 需要 noeviction，否则内存满时队列中的消息会被悄悄删除。请执行：redis-cli CONFIG SET maxmemory-policy noeviction，并在 redis.conf 写入 maxmemory-policy noeviction。`
+      + ` / Redis maxmemory-policy is ${policy}; BullMQ requires noeviction (set "maxmemory-policy noeviction" in redis.conf).`);
+  }
+  const aof = field(persistence, "aof_enabled") === "1";
+  const rdb = save !== undefined ? save.trim() !== "" : false;
+  if (!aof && !rdb) {
+    warnings.push("Redis 没有开启持久化：Redis 重启会丢掉队列里尚未处理的消息（只能靠平台重发补回）。请在 redis.conf 写入 appendonly yes 和 appendfsync everysec（或执行 redis-cli CONFIG SET appendonly yes）。"
+      + ' / Redis persistence is off: a Redis restart loses queued messages. Set "appendonly yes" and "appendfsync everysec" in redis.conf.');
+  } else if (!aof) {
+    warnings.push("Redis 只开启了 RDB 快照（save），两次快照之间的消息在 Redis 崩溃时会丢失。建议在 redis.conf 写入 appendonly yes 和 appendfsync everysec。"
+      + ' / Redis uses RDB snapshots only; set "appendonly yes" and "appendfsync everysec" in redis.conf.');
+  }
+  return warnings;
 }

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
 main().catch((e: unknown) => {
   // One readable paragraph for the person starting the bot; no stack trace for expected problems.
   const known = e instanceof StartupError || (e instanceof Error && e.message.startsWith("配置有误"));
-  console.error(known ? (e as Error).message : e);
+  if (known) console.error((e as Error).message);
+  else createLogger("error").fatal({ err: e }, "教联体助手启动失败 (start-up failed)");
   process.exit(1);
 });

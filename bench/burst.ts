@@ -33,7 +33,7 @@ interface Run {
 async function startBot(port: number, extra: Record<string, string>) {
   // Same flags as `npm start` (a smaller young generation keeps peak RSS down under bursts).
   const child = spawn(process.execPath, ["--max-semi-space-size=4", "--max-old-space-size=160", START], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn", DATABASE_URL, QUEUE_PREFIX: `bench${randomUUID().slice(0, 8)}`, ...extra },
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn", DATABASE_URL, RATE_LIMIT_PER_SENDER: "100000", RATE_LIMIT_PER_CHAT: "100000", QUEUE_PREFIX: `bench${randomUUID().slice(0, 8)}`, ...extra },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;

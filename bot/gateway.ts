@@ -6,18 +6,36 @@
 import { Job } from "bullmq";
 import { messageKey, type InboundMessage } from "../messages/messages.ts";
 import { inboundResultSchema, type InboundResult } from "../messages/queues.ts";
-import { inboundJobId, type Producers } from "../workers/queues.ts";
+import { inboundJobId, outboundJobId, type Producers } from "../workers/queues.ts";
 import type { InboundSink } from "./adapter.ts";
+import type { InboundLimits } from "./inbound-limits.ts";
+import { messagesIn, rateLimited } from "./metrics.ts";
 
-const POLL_MS = 50;
+const POLL_MS = 200;
+export const TOO_FAST = "太快了，请稍后再发。";
 
 export class Gateway {
-  constructor(private readonly producers: Producers) {}
+  constructor(private readonly producers: Producers, private readonly limits?: InboundLimits) {}
 
   readonly sink: InboundSink = async (message: InboundMessage) => {
     const jobId = inboundJobId(messageKey(message));
     const existed = (await this.producers.inbound.queue.getJob(jobId)) !== undefined;
-    if (!existed) await this.producers.inbound.add(message, jobId);
+    if (existed) {
+      messagesIn.inc({ platform: message.platform, outcome: "redelivery" });
+      return { jobId, existed };
+    }
+    const verdict = this.limits ? await this.limits.admit(message, jobId, Date.now()) : { ok: true as const };
+    if (!verdict.ok) {
+      // Dropped without touching the database; the reply job (the "too fast" notice once per
+      // window, otherwise nothing to say) tells an adapter holding the request that it is over.
+      rateLimited.inc({ platform: message.platform, scope: verdict.scope });
+      const { platform, chatId, chatType, messageId, replyHandle } = message;
+      const replies = verdict.tellSender ? [{ text: TOO_FAST }] : [];
+      await this.producers.outbound.add({ platform, chatId, chatType, replyTo: messageId, replyHandle, replies }, `dropped-${outboundJobId(messageKey(message))}`);
+      return { jobId, existed: false };
+    }
+    await this.producers.inbound.add(message, jobId);
+    messagesIn.inc({ platform: message.platform, outcome: "queued" });
     return { jobId, existed };
   };
 

@@ -16,13 +16,20 @@ const DIRECTION_WORD: Readonly<Record<string, string>> = {
   参观学习: "赴对方学习", 挂职: "赴对方挂职", 听评课: "赴对方听课", 物资援助: "援助", 教师交流: "交流",
 };
 
-/** "县实小 → 青龙沟 送教", or "县实小 校内" when no other school received it. */
-export function directionText(a: Pick<ActivityRow, "kind" | "givingSchoolId" | "receiverSchoolIds">, schools: readonly SchoolInfo[]): string | undefined {
+/**
+ * "县实小 → 青龙沟 送教", or "县实小 校内" when no other school received it. 送教 means at the
+ * receiving school (seed 002 "到对口学校"), as progress counts it: held anywhere else, the line
+ * says where instead, so the reply never promises what /进度 will not count.
+ */
+export function directionText(a: Pick<ActivityRow, "kind" | "givingSchoolId" | "receiverSchoolIds" | "hostSchoolId">, schools: readonly SchoolInfo[]): string | undefined {
   const giver = shortName(schools, a.givingSchoolId);
   if (!giver) return undefined;
   const receivers = a.receiverSchoolIds.map((id) => shortName(schools, id)).filter(Boolean);
   if (receivers.length === 0) return `${giver} 校内`;
-  return `${giver} → ${receivers.join("、")} ${DIRECTION_WORD[a.kind] ?? "交流"}`;
+  const word = DIRECTION_WORD[a.kind] ?? "交流";
+  const atReceiver = a.hostSchoolId !== null && a.receiverSchoolIds.includes(a.hostSchoolId);
+  if (word === "送教" && !atReceiver) return `${giver} → ${receivers.join("、")}（在${shortName(schools, a.hostSchoolId) ?? "别处"}举行，不算送教）`;
+  return `${giver} → ${receivers.join("、")} ${word}`;
 }
 
 export function activityDetails(a: ActivityRow, schools: readonly SchoolInfo[]): string[] {

@@ -127,7 +127,9 @@ function userErrorReply(e: UserError, intent: Intent): Reply {
   const { word, options } = e.ambiguity;
   const resend = (option: string) =>
     intent.type === "answer" ? option : `/${intent.command.name} ${replaceWord(intent.rest, word, option)}`;
-  return { text: e.userText, choices: options.map((o) => ({ label: o, command: resend(o) })) };
+  // Where no card shows (or a button cannot be pressed), the ready-made message can be typed.
+  const typed = intent.type === "answer" ? `直接回复「${options[0]}」` : `直接发送：${resend(options[0] ?? word)}`;
+  return { text: `${e.userText}\n点选项，或${typed}`, choices: options.map((o) => ({ label: o, command: resend(o) })) };
 }
 
 /** Replaces the whole word (a positional word, or a key=value's value), not a part of another. */

@@ -4,10 +4,12 @@
  * admin sees only communities that joined; a community admin sees nothing of other communities.
  */
 import { randomInt, timingSafeEqual } from "node:crypto";
+import { DateTime } from "luxon";
 import { z } from "zod";
 import { todayIn } from "../core/dates.ts";
 import { defaultTermFor } from "../core/terms.ts";
-import { districtOverview, districtsAdministeredBy } from "../db/districts.ts";
+import { districtsAdministeredBy } from "../db/districts.ts";
+import { districtStandings, type DistrictStanding } from "../db/district-standing.ts";
 import { downloadLink } from "./download-link.ts";
 import { UserError } from "./errors.ts";
 import { field } from "./fields.ts";
@@ -73,20 +75,28 @@ const termNow = (ctx: CommandContext) => defaultTermFor(todayIn(ctx.now, "Asia/S
 async function progress(ctx: CommandContext, name: string | undefined): Promise<string> {
   const { district } = await myDistrict(ctx, name);
   const term = termNow(ctx);
-  const rows = await districtOverview(ctx.db, district.id, { from: term.start, to: term.end });
+  const rows = await districtStandings(ctx.db, district.id, { from: term.start, to: term.end }, ctx.now);
   if (rows.length === 0) return `「${district.name}」还没有共同体加入。请把加入码 ${district.joinCode} 告诉各共同体管理员。`;
   const quiet = rows.filter((r) => r.activities === 0).length;
+  // Furthest behind first: the bureau's attention goes where bundled assessment is at risk.
+  const order = (r: DistrictStanding) => (r.total ? r.met / r.total : 1);
   return [
     `🏫 ${district.name} ${term.name}：${rows.length} 个共同体，${rows.reduce((n, r) => n + r.activities, 0)} 次活动${quiet ? `，${quiet} 个还没有活动` : ""}`,
-    ...[...rows].sort((a, b) => a.activities - b.activities).map((r) => `${r.activities === 0 ? "⚠️" : "·"}${r.name}：${r.schools}校，${r.activities}次，最近 ${r.lastActivity ?? "无"}`),
+    ...[...rows].sort((a, b) => order(a) - order(b) || a.activities - b.activities).map(standingLine),
   ].join("\n");
+}
+
+function standingLine(r: DistrictStanding): string {
+  const meeting = r.nextMeeting ? DateTime.fromJSDate(r.nextMeeting, { zone: "Asia/Shanghai" }).toFormat("M月d日") : "未安排";
+  const lag = r.holdingBack ? `，拖后腿：${r.holdingBack}` : "";
+  return `${r.met < r.total ? "⚠️" : "✅"}${r.name}：目标 ${r.met}/${r.total}${lag}；${r.activities}次活动，最近 ${r.lastActivity ?? "无"}；下次联席会议 ${meeting}`;
 }
 
 async function exportLedger(ctx: CommandContext, name: string | undefined) {
   const admin = await myDistrict(ctx, name);
   const term = termNow(ctx);
   const { url, hours } = downloadLink(ctx.settings.forms, { w: "district", d: admin.districtId, a: admin.id, f: term.start, t: term.end }, ctx.now);
-  const text = [`📎 ${admin.district.name} ${term.name}汇总台账（Excel，每个共同体一页）：`, url, `链接${hours}小时内有效，仅供本人下载。`].join("\n");
+  const text = [`📎 ${admin.district.name} ${term.name}汇总台账（Excel，每个共同体一页）：`, url, `链接${hours}小时内有效，打开即可下载，请勿转发。`].join("\n");
   return [{ text, link: { label: "下载汇总台账", url } }];
 }
 

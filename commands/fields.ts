@@ -30,6 +30,8 @@ export interface FieldMeta {
   choices?: Readonly<Record<string, string>>;
   /** False: only filled as key=value, never from a positional word (e.g. people's names). */
   positional?: boolean;
+  /** A line of help under the field in a web form. */
+  hint?: string;
   /** Placeholder shown in the usage line, e.g. "<类型>". */
   placeholder?: string;
   /** Only filled by answering the bot's question (a confirmation): left out of usage lines. */

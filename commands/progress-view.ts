@@ -1,8 +1,10 @@
 /** /进度 as text: a phone screen first (what is behind), everything on request. */
 import type { ProgressItem, ProgressReport, ProgressSchool, SchoolStanding } from "../core/progress.ts";
-import { scopeText as where, targetLabel as label } from "../core/progress-labels.ts";
+import { scopeWhere as where } from "../core/progress-text.ts";
 
 const SHOWN_PER_SCHOOL = 3;
+
+const label = (i: ProgressItem) => i.target.label ?? i.target.kind;
 
 export function itemText(report: ProgressReport, i: ProgressItem, self?: number): string {
   const w = where(report, i.scope, self);

@@ -22,9 +22,25 @@ export const envSchema = z.object({
   SIMULATOR: flag.optional(),
   INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
-  /** BullMQ lock duration; a worker that dies loses its job to another after this long. */
-  JOB_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
-  STALLED_INTERVAL_MS: z.coerce.number().int().min(200).default(30_000),
+  /**
+   * BullMQ lock duration; a worker that dies loses its job to another after this long (plus up to
+   * one stalled-check interval). Short, so messages in flight at a crash run again within seconds;
+   * the lock is renewed every half of it, so only an event loop blocked that long causes a rerun
+   * (harmless: processing is idempotent).
+   */
+  JOB_LOCK_MS: z.coerce.number().int().min(500).default(6_000),
+  STALLED_INTERVAL_MS: z.coerce.number().int().min(200).default(2_000),
+  /** How long a message waits out a PostgreSQL/Redis outage before it gets an apology instead. */
+  OUTAGE_MAX_WAIT_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
+  /** After an outage lasted this long, each waiting sender is told once "已收到，系统恢复后自动记录". */
+  OUTAGE_NOTICE_AFTER_MS: z.coerce.number().int().min(0).default(2 * 60_000),
+  /** Inbound limits per sender and per chat (messages per minute); beyond them: one "太快了" and drop. */
+  RATE_LIMIT_PER_SENDER: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_PER_CHAT: z.coerce.number().int().min(1).default(120),
+  /** At most this many messages of one chat waiting in the inbound queue; beyond: as over the rate limit. */
+  MAX_BACKLOG_PER_CHAT: z.coerce.number().int().min(1).default(500),
+  /** Enables the queue dashboard at /admin/queues (Authorization: Bearer <token>). Unset: no dashboard. */
+  ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN 至少16个字符").optional(),
   /** Only for fault-injection tests: crash the process right after a command's transaction commits. */
   FAULT_CRASH_AFTER_COMMIT: flag.default(false),
   /** Diagnostics and the benchmark's baseline: reply with the text itself, touching no database. */

@@ -17,6 +17,9 @@ export interface LedgerActivity {
   title: string | null;
   hostSchool: string | null;
   schools: string[];
+  /** Who gave it (the taught or leading school) and who received it. */
+  givingSchool: string | null;
+  receivers: string[];
   people: string[];
   subject: string | null;
   headcount: number | null;
@@ -46,11 +49,31 @@ export interface LedgerAudit {
   after: unknown;
 }
 
+export interface LedgerMeeting {
+  startsAt: Date;
+  place: string | null;
+  agenda: string | null;
+  cancelled: boolean;
+  checkedIn: string[];
+  minutes: string | null;
+}
+
+export interface LedgerActionItem {
+  number: number;
+  meetingAt: Date;
+  owner: string | null;
+  task: string;
+  due: string | null;
+  doneAt: Date | null;
+}
+
 export interface Ledger {
-  community: { id: number; name: string };
+  community: { id: number; name: string; timezone: string };
   schools: { id: number; fullName: string; role: "core" | "member" }[];
   activities: LedgerActivity[];
   pairs: LedgerPair[];
+  meetings: LedgerMeeting[];
+  actionItems: LedgerActionItem[];
   audit: LedgerAudit[] | null;
 }
 
@@ -60,8 +83,9 @@ const asDate = (s: string) => new Date(`${s}T00:00:00Z`);
 export async function loadLedger(db: Db, communityId: number, range: LedgerRange, opts: { schoolId?: number; withAudit?: boolean } = {}): Promise<Ledger> {
   const dateWhere = { gte: asDate(range.from), lte: asDate(range.to) };
   const schoolWhere = opts.schoolId === undefined ? {} : { OR: [{ hostSchoolId: opts.schoolId }, { schoolIds: { has: opts.schoolId } }] };
-  const [community, schools, rows, pairs, audit] = await Promise.all([
-    db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, name: true } }),
+  const rangeAt = { gte: asDate(range.from), lt: new Date(asDate(range.to).getTime() + 86_400_000) };
+  const [community, schools, rows, pairs, audit, meetings] = await Promise.all([
+    db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, name: true, timezone: true } }),
     db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }], select: { id: true, fullName: true, role: true } }),
     db.activity.findMany({
       where: { communityId, revokedAt: null, date: dateWhere, ...schoolWhere },
@@ -76,6 +100,11 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
     opts.withAudit
       ? db.auditLog.findMany({ where: { communityId, at: { gte: asDate(range.from), lt: new Date(asDate(range.to).getTime() + 86_400_000) } }, orderBy: { id: "asc" } })
       : Promise.resolve(null),
+    db.meeting.findMany({
+      where: { communityId, startsAt: rangeAt },
+      orderBy: { startsAt: "asc" },
+      include: { attendances: { include: { school: { select: { fullName: true } } } }, actionItems: { orderBy: { number: "asc" }, include: { owner: { select: { displayName: true } } } } },
+    }),
   ]);
   const photos = await db.activityPhoto.findMany({ where: { sourceMessageKey: { in: rows.map((r) => r.sourceMessageKey) } }, orderBy: [{ sourceMessageKey: "asc" }, { position: "asc" }] });
   const actorIds = [...new Set((audit ?? []).map((a) => a.actorId).filter((x): x is number => x !== null))];
@@ -89,6 +118,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
     activities: rows.map((a) => ({
       number: a.number, date: day(a.date), kind: a.kind, title: a.title, hostSchool: schoolName(a.hostSchoolId),
       schools: a.schoolIds.map((id) => schoolName(id)).filter((n): n is string => n !== null), people: a.people, subject: a.subject,
+      givingSchool: schoolName(a.givingSchoolId), receivers: a.receiverSchoolIds.map((id) => schoolName(id)).filter((n): n is string => n !== null),
       headcount: a.headcount, recorder: a.recorder.displayName, confirmedBy: a.confirmedBy?.displayName ?? null, notes: a.notes,
       photos: photosOf.get(a.sourceMessageKey) ?? [],
     })),
@@ -96,6 +126,10 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
       mentor: p.mentor.displayName, mentorSchool: p.mentor.school?.fullName ?? null, mentee: p.mentee.displayName,
       menteeSchool: p.mentee.school?.fullName ?? null, subject: p.subject, term: p.term, activities: p._count.activities,
     })),
+    meetings: meetings.map((m) => ({ startsAt: m.startsAt, place: m.place, agenda: m.agenda, cancelled: m.cancelled, checkedIn: m.attendances.map((a) => a.school.fullName), minutes: m.minutes })),
+    actionItems: meetings.flatMap((m) => m.actionItems.map((i) => ({
+      number: i.number, meetingAt: m.startsAt, owner: i.owner?.displayName ?? i.ownerName, task: i.task, due: i.due ? day(i.due) : null, doneAt: i.doneAt,
+    }))),
     audit: audit?.map((a) => ({
       at: a.at, actor: actors.find((m) => m.id === a.actorId)?.displayName ?? null, action: a.action, entity: a.entity, entityId: a.entityId, before: a.before, after: a.after,
     })) ?? null,

@@ -18,6 +18,8 @@ export interface SummaryInput {
 // Named in the document so Word and WPS pick the usual Chinese body font (宋体), Latin in Times.
 const FONT = { ascii: "Times New Roman", hAnsi: "Times New Roman", eastAsia: "宋体", cs: "Times New Roman" };
 const EDIT_MARK = "【请校长核实修改】";
+/** A summary names the first few; the ledger's progress sheet lists them all. */
+const MAX_BEHIND = 12;
 
 const p = (text: string, opts: { bold?: boolean; indent?: boolean } = {}) =>
   new Paragraph({ children: [new TextRun({ text, bold: opts.bold ?? false })], ...(opts.indent === false ? {} : { indent: { firstLine: 560 } }), spacing: { line: 360 } });
@@ -80,7 +82,11 @@ export function summaryParagraphs(input: SummaryInput): { heading: string; lines
       heading: "三、存在的问题",
       lines: [
         `${EDIT_MARK}以下根据登记数据生成：`,
-        ...(input.behind === null ? [] : input.behind.length ? [`尚未完成的目标：${input.behind.join("；")}。`] : ["各项目标均已完成。"]),
+        ...(input.behind === null
+          ? []
+          : input.behind.length
+            ? [`尚未完成的目标${input.behind.length}项：${input.behind.slice(0, MAX_BEHIND).join("；")}${input.behind.length > MAX_BEHIND ? `等` : ""}。`]
+            : ["各项目标均已完成。"]),
         ...(quiet.length ? [`本学期没有活动记录的学校：${quiet.join("、")}。`] : []),
         ...(idlePairs.length ? [`没有活动记录的师徒结对：${idlePairs.map((x) => `${x.mentor}—${x.mentee}`).join("、")}。`] : []),
       ],

@@ -9,8 +9,8 @@ export type CellValue = string | number | Date | null | { text: string; hyperlin
 export interface Column<R> {
   header: string;
   value: (row: R) => CellValue;
-  /** "date" cells get a date format; everything else is shown as it is. */
-  type?: "date";
+  /** "date" cells get a date format, "datetime" date and time; everything else is shown as it is. */
+  type?: "date" | "datetime";
 }
 
 const MAX_WIDTH = 60;
@@ -18,7 +18,7 @@ const MAX_WIDTH = 60;
 /** Display width: a Chinese character takes two columns of a Latin one. */
 function widthOf(v: CellValue): number {
   if (v === null) return 0;
-  if (v instanceof Date) return 10;
+  if (v instanceof Date) return 16;
   const text = typeof v === "object" ? v.text : String(v);
   let w = 0;
   for (const ch of text) w += /[\u2e80-\uffff]/.test(ch) ? 2 : 1;
@@ -41,7 +41,7 @@ export function addTable<R>(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: 
     header: c.header,
     key: `c${i}`,
     width: Math.min(MAX_WIDTH, Math.max(widthOf(c.header), ...cells.map((row) => widthOf(row[i] ?? null))) + 2),
-    ...(c.type === "date" ? { style: { numFmt: "yyyy-mm-dd" } } : {}),
+    ...(c.type ? { style: { numFmt: c.type === "date" ? "yyyy-mm-dd" : "yyyy-mm-dd hh:mm" } } : {}),
   }));
   sheet.getRow(1).font = { bold: true };
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };

@@ -28,7 +28,7 @@ const dingEnv = (extra: Record<string, string> = {}) => ({
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP, { webhookSecret: "SEC0123456789abcdef0123456789abcdef", webhookLimit: 3, webhookWindowMs: 1500 }).start();
   prefix = unique("jt");
-  app = await startTestApp({ ...dingEnv({ SIMULATOR: "true", ROBOT_RATE_LIMIT: "3", ROBOT_RATE_WINDOW_MS: "1500" }), QUEUE_PREFIX: prefix, LOG_LEVEL: process.env.DEBUG_LOG ?? "silent" });
+  app = await startTestApp({ ...dingEnv({ SIMULATOR: "true", ROBOT_RATE_LIMIT: "3", ROBOT_RATE_WINDOW_MS: "2000" }), QUEUE_PREFIX: prefix, LOG_LEVEL: process.env.DEBUG_LOG ?? "silent" });
   await fake.waitForOpen();
 });
 

@@ -49,7 +49,7 @@ describe("/导出 台账", () => {
     const reply = await g.says("/导出 台账");
     expect(reply).toMatch(/2026年秋季学期 全共同体活动台账/);
     const wb = await workbook(linkIn(reply));
-    expect(wb.worksheets.map((s) => s.name)).toEqual(["活动台账", "师徒结对", "审计日志"]);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(["活动台账", "目标进度", "师徒结对", "联席会议", "待办事项", "审计日志"]);
     const sheet = wb.getWorksheet("活动台账")!;
     expect(sheet.getRow(1).values).toEqual([undefined, "序号", "日期", "类型", "课题/主题", "给出校 → 接收校", "主办校", "参与校", "主讲/执教", "学科", "人数", "登记人", "确认", "备注", "照片"]);
     expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
@@ -60,16 +60,57 @@ describe("/导出 台账", () => {
     expect(rows[0]?.[1]).toBeInstanceOf(Date);
     expect((rows[0]?.[1] as Date).toISOString().slice(0, 10)).toBe("2026-11-10");
     expect(rows[2]).toEqual(expect.arrayContaining(["分数的意义", "清涧县第二小学 → 郝家也中心小学", "张老师", "语文", "王主任"]));
+    expect(rows[1]?.[4]).toBe("郝家也中心小学 校内"); // an internal 听评课 received by nobody
+    expect(rows[0]?.[4]).toBe("清涧县第二小学 → 双庙中心小学");
     expect((sheet.getColumn(4).width ?? 0)).toBeGreaterThanOrEqual(10);
     expect(rowsOf(wb.getWorksheet("师徒结对")!)).toHaveLength(1);
-    expect(rowsOf(wb.getWorksheet("审计日志")!).map((r) => r[2])).toEqual(expect.arrayContaining(["create", "update", "revoke"]));
+    const audit = rowsOf(wb.getWorksheet("审计日志")!);
+    expect(audit.map((r) => r[2])).toEqual(expect.arrayContaining(["新建", "修改", "撤销"]));
+    expect(audit.map((r) => r[3])).toEqual(expect.arrayContaining(["活动", "学校", "共同体"]));
+    // 04:00 UTC is noon in Beijing: the sheet shows the community's wall clock.
+    expect((audit[0]?.[0] as Date).toISOString().slice(0, 16)).toBe("2026-11-22T12:00");
+  });
+
+  it("lists progress per directed pair as the seeds judge it, and the joint meetings with their action items", async () => {
+    const g = await boundGroup(app);
+    await g.says("/成员 王主任 二小 管理员");
+    await g.says("/成员 李校长 郝家也 校长");
+    const li = g.as(unique("u"), "李校长");
+    clock = new Date("2026-11-10T04:00:00Z");
+    try {
+      await g.says("/会议 安排 11月14日 9:00 二小会议室 送课安排");
+      clock = new Date("2026-11-13T23:30:00Z"); // 07:30 in Beijing on the day
+      expect(await li.says("/签到")).toMatch(/签到/);
+    } finally {
+      clock = TEST_NOW;
+    }
+    expect(await g.says("/纪要 讨论送课\n待办：@王主任 12月10日前 提交送课方案")).toMatch(/已记录/);
+    await g.says("/记录 集体备课 11月10日 郝家也 主讲校=二小");
+    await g.says("/记录 示范课 11月20日 二小 参与=郝家也");
+    const wb = await workbook(linkIn(await g.says("/导出 台账")));
+    const progress = rowsOf(wb.getWorksheet("目标进度")!);
+    const row = (target: string, scope: string) => progress.find((r) => r[0] === target && r[1] === scope);
+    // Seed 002: the core school's 集体备课 counts at the partner school (11-10 at 郝家也, given by 二小): 1 of 2.
+    expect(row("集体备课", "二小→郝家也")?.slice(3, 8)).toEqual([2, 1, 0, 1, "未达标"]);
+    // A 示范课 at the core school that 郝家也 merely attended is not delivered to 郝家也: 0 of 2.
+    expect(row("示范课", "二小→郝家也")?.slice(3, 8)).toEqual([2, 0, 0, 2, "未达标"]);
+    // The minutes made a 联席会议 activity hosted by 二小 that 郝家也 signed in to: 对口协作会议 for that pair.
+    expect(row("对口协作会议", "二小—郝家也")?.[4]).toBe(1);
+    const meetings = rowsOf(wb.getWorksheet("联席会议")!);
+    expect(meetings).toHaveLength(1);
+    expect(meetings[0]?.slice(1, 4)).toEqual(["二小会议室", "送课安排", "已记纪要"]);
+    const items = rowsOf(wb.getWorksheet("待办事项")!);
+    expect(items.map((r) => [r[0], r[2], r[3]])).toEqual([[1, "王主任", "提交送课方案"]]);
+    expect((items[0]?.[4] as Date).toISOString().slice(0, 10)).toBe("2026-12-10");
   });
 
   it("a principal gets their own school by default, no audit sheet; a teacher gets nothing", async () => {
     const g = await community();
     const principal = g.as(unique("u"), "李校长");
     const wb = await workbook(linkIn(await principal.says("/导出 台账")));
-    expect(wb.worksheets.map((s) => s.name)).toEqual(["活动台账", "师徒结对"]);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(["活动台账", "目标进度", "师徒结对", "联席会议", "待办事项"]);
+    // Only the targets 郝家也 is accountable for.
+    expect(rowsOf(wb.getWorksheet("目标进度")!).every((r) => String(r[2]).includes("郝家也中心小学"))).toBe(true);
     expect(rowsOf(wb.getWorksheet("活动台账")!).map((r) => r[0])).toEqual([2, 1]); // 郝家也 hosted #2, took part in #1
     expect(await g.as(unique("u"), "赵老师").says("/导出 台账")).toMatch(/只有管理员和校长/);
   });
@@ -142,6 +183,7 @@ describe("/区县", () => {
 
     const progress = await bureau.says("/区县 进度", { chatType: "direct" });
     expect(progress).toMatch(/2 个共同体，6 次活动/);
+    expect(progress).toMatch(new RegExp(`${one.community}：目标 0/\\d+，拖后腿：清涧县第二小学；3次活动，最近 2026-11-20；下次联席会议 未安排`));
     expect(progress).toContain(one.community);
     expect(progress).not.toContain(outsider.community);
     expect(await outsider.says("/区县 进度")).toMatch(/还不是任何区县的管理员/);

@@ -163,3 +163,27 @@ describe("malformed requests", () => {
     expect(await g.activities()).toHaveLength(0);
   });
 });
+
+describe("the minutes form", () => {
+  it("a bare /纪要 links to a form whose text keeps its lines and becomes minutes with action items", async () => {
+    const g = await boundGroup(app);
+    clock = new Date("2026-11-10T04:00:00Z");
+    try {
+      await g.says("/会议 安排 11月14日 9:00 二小会议室");
+    } finally {
+      clock = TEST_NOW;
+    }
+    const url = linkIn(await g.says("/纪要"));
+    const html = await (await fetch(url)).text();
+    expect(html).toContain("填写联席会议纪要");
+    expect(html).toContain("每个待办单独一行");
+    const res = await submit(url, formData({ text: "一、总结送课情况\n待办：@王主任 12月10日前 提交送课方案\n待办：@李校长 12月20日前 安排听课" }));
+    expect(res.status).toBe(200);
+    expect(res.html).toMatch(/联席会议纪要[\s\S]*提交送课方案[\s\S]*安排听课/);
+    const community = await app.db.community.findUniqueOrThrow({ where: { name: g.community } });
+    expect((await app.db.actionItem.findMany({ where: { communityId: community.id }, orderBy: { number: "asc" } })).map((i) => i.task)).toEqual(["提交送课方案", "安排听课"]);
+    expect((await app.db.meeting.findFirstOrThrow({ where: { communityId: community.id } })).minutes).toContain("一、总结送课情况\n待办");
+    expect(await g.activities()).toMatchObject([{ kind: "联席会议" }]);
+    expect((await submit(url, formData({ text: "再交一次" }))).html).toMatch(/已经提交过了/);
+  });
+});

@@ -3,26 +3,17 @@
  * duplicates change data once; a worker killed after commit leaves one record and one reply;
  * two communities never see each other; only admins configure; two worker processes share a queue.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import type { App } from "../app/app.ts";
-import { boundGroup, Chat, get, post, startTestApp } from "./support/harness.ts";
+import { describe, expect, it } from "vitest";
+import { useCleanup } from "./support/cleanup.ts";
+import { boundGroup, Chat, get, post } from "./support/harness.ts";
 import { testEnv, unique } from "./support/env.ts";
 import { spawnBot, waitFor, type BotProcess } from "./support/process.ts";
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  while (cleanup.length) await cleanup.pop()?.();
-});
-
-async function app(overrides: Record<string, string> = {}): Promise<App> {
-  const a = await startTestApp(overrides);
-  cleanup.push(() => a.close());
-  return a;
-}
+const { app, defer } = useCleanup();
 
 function bot(env: ReturnType<typeof testEnv>, overrides: Record<string, string>): BotProcess {
   const p = spawnBot(env, overrides);
-  cleanup.push(() => p.stop());
+  defer(() => p.stop());
   return p;
 }
 

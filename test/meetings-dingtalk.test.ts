@@ -61,6 +61,10 @@ describe("meeting reminder on DingTalk", () => {
     await waitFor(() => (fake.cards.get(cardBizId)?.updates ?? 0) >= 1, 10_000, "card update after 签到");
     expect(JSON.stringify(fake.cards.get(cardBizId)?.data)).toMatch(/签到/);
     expect(await app.db.attendance.count({ where: { school: { fullName: "清涧县第二小学" }, meeting: { community: { chats: { some: { chatId: conversationId } } } } } })).toBe(1);
+    // Operators see the connection and the pushes in /metrics.
+    const metrics = await (await fetch(`${app.url}/metrics`)).text();
+    expect(metrics).toMatch(/jiaolian_platform_connected\{platform="dingtalk[^"]*"\} 1/);
+    expect(metrics).toMatch(/jiaolian_scheduled_deliveries_total\{kind="[^"]+",outcome="queued"\} [1-9]/);
     const dm: Sent = await waitFor(() => fake.sent.find((s) => s.via === "user" && s.target === principal), 10_000, "principal's reminder");
     expect(JSON.stringify(dm.body)).toMatch(/4月3日/);
   });

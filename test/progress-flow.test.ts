@@ -31,6 +31,13 @@ async function county(extra: string[] = []): Promise<Chat & { community: string 
 }
 
 describe("who gave it and to whom", () => {
+  it("calls it 送教 only when held at the receiving school, as /进度 counts it", async () => {
+    const g = await county();
+    expect(await g.says("/记录 示范课 11.19 县实小 参与=杨庄")).toContain("方向：县实小 → 杨庄（在县实小举行，不算送教）");
+    expect(await g.says("/记录 示范课 11.20 杨庄")).toContain("方向：县实小 → 杨庄 送教");
+    expect(await g.says("/进度 详细")).toMatch(/示范课→杨庄 1\/2/);
+  });
+
   it("takes the giver from 主讲= naming a member, else the recorder's school, and shows the direction", async () => {
     const g = await county();
     const byMember = await g.says("/记录 示范课 11.20 杨庄 主讲=王芳 语文");

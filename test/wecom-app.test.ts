@@ -28,7 +28,7 @@ beforeAll(async () => {
   fake = await new FakeWecom({}, { corpId: SAMPLE.corpId, corpSecret: "app-secret", webhookLimit: 3, webhookWindowMs: 1500 }).start();
   app = await startTestApp({
     SIMULATOR: "true", WECOM_CORP_ID: SAMPLE.corpId, WECOM_APP_TOKEN: SAMPLE.token, WECOM_APP_AES_KEY: SAMPLE.aesKey,
-    WECOM_APP_SECRET: "app-secret", WECOM_AGENT_ID: "218", WECOM_API_BASE: fake.apiBase, ROBOT_RATE_LIMIT: "3", ROBOT_RATE_WINDOW_MS: "1500",
+    WECOM_APP_SECRET: "app-secret", WECOM_AGENT_ID: "218", WECOM_API_BASE: fake.apiBase, ROBOT_RATE_LIMIT: "3", ROBOT_RATE_WINDOW_MS: "2000",
   });
 });
 

@@ -8,6 +8,7 @@ import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { PlatformAdapter } from "../bot/adapter.ts";
 import { ThrottledError, UndeliverableError } from "../bot/delivery.ts";
 import type { RateLimiter } from "../bot/rate-limiter.ts";
+import { throttledSends } from "../bot/metrics.ts";
 import { webhookDeliveries } from "../bot/webhooks.ts";
 import type { OutboundMessage, Platform } from "../messages/messages.ts";
 
@@ -24,6 +25,7 @@ export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapte
     const deliveries = planFor(adapters, message, limiter.windowMs);
     const done = typeof job.progress === "number" ? job.progress : 0;
     const waitFor = async (position: number, ms: number): Promise<never> => {
+      throttledSends.inc({ platform: message.platform });
       await job.updateProgress(position);
       await job.moveToDelayed(Date.now() + ms, token);
       throw new DelayedError();

@@ -5,6 +5,7 @@
 import { hostname } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { retries } from "../bot/metrics.ts";
 import type { Logger } from "../config/logger.ts";
 import { jobSchemas, type JobPayload, type QueueName } from "../messages/queues.ts";
 
@@ -38,17 +39,25 @@ export class WorkerManager {
         concurrency,
         lockDuration: this.opts.lockDuration,
         stalledInterval: this.opts.stalledInterval,
-        maxStalledCount: 3,
+        // A job stalls when its worker died (or, rarely, blocked past the lock): run it again, it is idempotent.
+        maxStalledCount: 10,
       },
     );
-    worker.on("failed", (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed"));
+    worker.on("failed", (job, err) => {
+      log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed");
+      if (job && job.attemptsMade < (job.opts.attempts ?? 1)) retries.inc({ queue: name, reason: "error" });
+    });
     worker.on("stalled", (jobId) => log.warn({ jobId }, "job stalled; it will run again"));
     worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
     this.workers.push(worker);
     return worker;
   }
 
-  async closeAll(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+  /**
+   * `force`: do not wait for the jobs in hand (they wait for a database that is down); their locks
+   * lapse and the next process takes them over as stalled jobs, without using up an attempt.
+   */
+  async closeAll(force = false): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close(force)));
   }
 }

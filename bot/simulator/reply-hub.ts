@@ -3,6 +3,7 @@
  * request gets them whichever gateway's outbound worker sent them. Each delivery is also logged
  * per chat (what /sim/replies returns), so tests can count how often a reply went out.
  */
+import { createHash } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Reply } from "../../messages/messages.ts";
 
@@ -13,6 +14,15 @@ interface Delivery {
 }
 
 const LOG_CAP = 1000;
+/** KEYS: sent marker, log, channel. ARGV: log entry ("" for none), log cap, published payload. */
+const DELIVER_ONCE = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', 86400) then return 0 end
+if ARGV[1] ~= '' then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  redis.call('LTRIM', KEYS[2], -tonumber(ARGV[2]), -1)
+end
+redis.call('PUBLISH', KEYS[3], ARGV[3])
+return 1`;
 
 export class ReplyHub {
   private readonly waiters = new Map<string, ((r: Reply[]) => void)[]>();
@@ -50,14 +60,16 @@ export class ReplyHub {
     });
   }
 
+  /**
+   * Delivers once per message and content, like a platform that accepts one answer per callback:
+   * a send retried after a crash between the send and the job's completion is not shown twice.
+   */
   async deliver(d: Delivery): Promise<void> {
     const logKey = `${this.prefix}:sim:delivered:${d.chatId}`;
-    const tx = this.pub.multi();
-    if (d.replies.length > 0) {
-      tx.rpush(logKey, JSON.stringify({ messageId: d.messageId, replies: d.replies, at: new Date().toISOString() }));
-      tx.ltrim(logKey, -LOG_CAP, -1);
-    }
-    await tx.publish(this.channel, JSON.stringify(d)).exec();
+    const digest = createHash("sha1").update(JSON.stringify(d.replies)).digest("hex");
+    const sentKey = `${this.prefix}:sim:sent:${d.chatId}:${d.messageId}:${digest}`;
+    const entry = d.replies.length > 0 ? JSON.stringify({ messageId: d.messageId, replies: d.replies, at: new Date().toISOString() }) : "";
+    await this.pub.eval(DELIVER_ONCE, 3, sentKey, logKey, this.channel, entry, LOG_CAP, JSON.stringify(d));
   }
 
   async delivered(chatId: string): Promise<{ messageId: string; replies: Reply[]; at: string }[]> {

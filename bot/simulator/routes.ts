@@ -59,7 +59,10 @@ export function registerSimulatorRoutes(app: FastifyInstance, sim: SimulatorAdap
       // A redelivery: it is not processed again; answer with what the first delivery produced,
       // but only to the chat it came from.
       if (!(await gateway.sameChat(jobId, b.chatId))) return reply.code(409).send({ error: "这个 messageId 已被另一个群使用，请换一个。" });
-      const earlier = await gateway.resultOf(jobId, REPLY_TIMEOUT_MS);
+      // Whichever comes first: the stored result (it finished earlier) or its reply going out now
+      // (it is still being processed, e.g. again after a worker crash).
+      const live = replyWait.then((r) => (r ? { replies: r, duplicate: true } : undefined));
+      const earlier = await Promise.race([gateway.resultOf(jobId, REPLY_TIMEOUT_MS), live]);
       if (!earlier) return reply.code(504).send({ error: "处理超时（10秒）。稍后可用 GET /sim/activities 查看是否已记录。", messageId, replies: [] });
       return { messageId, duplicate: true, replies: earlier.replies.map(simReply) };
     }

@@ -42,14 +42,16 @@ async function ownerIds(ctx: BoundContext, names: string[]): Promise<Map<string,
 
 export const minutesCommand = boundCommand({
   name: "纪要",
+  webForm: { title: "填写联席会议纪要" },
   aliases: ["minutes", "会议纪要"],
   summary: "记录最近一次联席会议的纪要（同时记一次联席会议活动；「待办：@某某 日期前 事项」成为待办）",
   examples: ["/纪要 讨论了期末联考安排。待办：@王老师 12月10日前 提交送课方案"],
   args: z.object({
-    text: field(z.string().optional(), { label: "纪要", keys: [], token: "rest" }),
+    text: field(z.string().optional(), { label: "纪要", keys: [], token: "rest", hint: "每个待办单独一行，例如：待办：@王老师 12月10日前 提交送课方案" }),
   }),
-  async run(ctx) {
-    const text = minutesText(ctx.message.text);
+  async run(ctx, args) {
+    // From the web form the text comes as a field (line breaks kept); typed, from the raw message.
+    const text = ctx.message.form ? (args.text ?? "").trim() : minutesText(ctx.message.text);
     if (text === "") throw new UserError(`请写上会议纪要。${EXAMPLE}`);
     if (text.length > MAX_MINUTES) throw new UserError(`纪要不超过${MAX_MINUTES}字，请精简或分成附件。`);
     const zone = ctx.community.timezone;
@@ -57,7 +59,7 @@ export const minutesCommand = boundCommand({
     const recent = (await scheduleBetween(ctx.db, ctx.community, new Date(ctx.now.getTime() - LOOK_BACK_MS), new Date(ctx.now.getTime() + 86_400_000)))
       .filter((o) => !o.cancelled && todayIn(o.startsAt, zone) <= today);
     const meeting = recent.at(-1);
-    if (!meeting) throw new UserError(`最近两个月没有安排过会议，纪要无处记录。请先 /会议 安排 日期 时间，或用 /记录 联席会议 日期 记一次活动。${EXAMPLE}`);
+    if (!meeting) throw new UserError(`最近两个月还没有开过的会议（已安排的还没到时间），纪要无处记录。请在会后发送；补记以前的会议请先 /会议 安排 日期 时间，或用 /记录 联席会议 日期 记一次活动。${EXAMPLE}`);
     const meetingId = await storeOccurrence(ctx.db, ctx.community.id, meeting, ctx.now);
     const day = todayIn(meeting.startsAt, zone);
 

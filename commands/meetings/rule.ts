@@ -1,7 +1,7 @@
 /** /会议 规则: sets (or replaces) the community's recurring meeting; /会议 下次: the next three. */
 import { checkMeetingDay } from "../../core/meetings/calendar.ts";
 import { formatDay } from "../../core/meetings/compose.ts";
-import { parseRule, toRfc5545 } from "../../core/meetings/rule.ts";
+import { parseRule } from "../../core/meetings/rule.ts";
 import { termFor } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
 import { fromDay, holidayOverrides, scheduleBetween } from "../../db/meetings.ts";
@@ -53,7 +53,8 @@ export async function setRule(ctx: BoundContext, text: string): Promise<string> 
   // the new rule on the next tick); one-off meetings and past ones stay.
   await dropFutureRuleMeetings(ctx);
   await audit(ctx, "set", "meetingRule", row.id, null, { rrule: r.rrule, time: r.time, place: r.place });
-  return [`✅ 会议规则：${r.label}${r.place ? ` ${r.place}` : ""}`, `（${toRfc5545(r, ctx.community.timezone).replace("\n", " ")}）`, await nextMeetings(ctx)].join("\n");
+  // The RFC 5545 form is stored (and audited); people read the phrase and the dates.
+  return [`✅ 会议规则：${r.label}${r.place ? ` ${r.place}` : ""}`, await nextMeetings(ctx)].join("\n");
 }
 
 async function dropFutureRuleMeetings(ctx: BoundContext): Promise<void> {

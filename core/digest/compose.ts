@@ -6,7 +6,7 @@
 import { DateTime } from "luxon";
 import { formatDay, formatWhen, itemLine } from "../meetings/compose.ts";
 import { computeProgress, type ProgressItem, type ProgressReport, type SchoolStanding } from "../progress.ts";
-import { schoolNameIn, scopeText, targetLabel } from "../progress-labels.ts";
+import { schoolNameIn, scopeWhere, targetLabel } from "../progress-text.ts";
 import type { DigestActivity, DigestAudience, DigestInput } from "./input.ts";
 import { idlePairs } from "./mentors.ts";
 import type { Section } from "./pack.ts";
@@ -25,7 +25,7 @@ export function bar(done: number, min: number): string {
 
 /** "示范课 县实小→杨庄 ▓▓░░ 1/2" */
 export function barLine(report: ProgressReport, i: ProgressItem): string {
-  return `${targetLabel(i)} ${scopeText(report, i.scope)} ${bar(i.done, i.min)} ${i.done}/${i.min}`;
+  return `${targetLabel(i)} ${scopeWhere(report, i.scope)} ${bar(i.done, i.min)} ${i.done}/${i.min}`;
 }
 
 function counts(list: readonly DigestActivity[], keys: (a: DigestActivity) => readonly string[]): string {

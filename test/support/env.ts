@@ -18,6 +18,9 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     // Scheduled pushes tick over every community in the shared test database: only the tests that
     // exercise the scheduler turn it on (a fixed-clock app would otherwise claim others' pushes).
     SCHEDULER_ENABLED: "false",
+    // Tests fire bursts from one user; the limits have their own test (test/limits.test.ts).
+    RATE_LIMIT_PER_SENDER: "100000",
+    RATE_LIMIT_PER_CHAT: "100000",
     ...overrides,
   });
 }

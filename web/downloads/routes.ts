@@ -7,8 +7,10 @@ import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { DownloadPayload } from "../../commands/download-link.ts";
 import { signToken, verifyToken } from "../../core/signed-token.ts";
-import { districtOverview } from "../../db/districts.ts";
+import { districtStandings } from "../../db/district-standing.ts";
 import { loadLedger } from "../../db/ledger.ts";
+import { progressForSchool, progressReportOf } from "../../db/progress-report.ts";
+import { itemLine } from "../../reports/progress-lines.ts";
 import { writeDistrictLedger, writeLedger, type PhotoLink } from "../../reports/ledger-xlsx.ts";
 import { summaryDocx } from "../../reports/summary-docx.ts";
 import type { FormDeps } from "../forms/deps.ts";
@@ -22,7 +24,8 @@ const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 const refuse = (reply: FastifyReply, status: number, lines: string[]) =>
   reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(messagePage("无法下载", lines));
 
-const attachment = (name: string) => `attachment; filename="download"; filename*=UTF-8''${encodeURIComponent(name)}`;
+/** The Chinese name for browsers that read RFC 5987, an ASCII one with the right extension for the rest. */
+const attachment = (name: string) => `attachment; filename="jiaolian${name.slice(name.lastIndexOf("."))}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps): void {
   const photoLink: PhotoLink = (communityId, fileName) =>
@@ -37,13 +40,13 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
     if (t.w === "district") {
       const admin = t.a === undefined ? null : await deps.db.districtAdmin.findUnique({ where: { id: t.a }, include: { district: true } });
       if (!admin || admin.districtId !== t.d) return refuse(reply, 403, ["你已不是这个区县的管理员。"]);
-      const rows = await districtOverview(deps.db, admin.districtId, range);
+      const rows = await districtStandings(deps.db, admin.districtId, range, deps.now());
       const db = deps.db;
       async function* ledgers() {
         for (const r of rows) yield await loadLedger(db, r.id, range);
       }
       const out = new PassThrough();
-      writeDistrictLedger(out, rows.map((r) => ({ community: r.name, schools: r.schools, activities: r.activities, lastActivity: r.lastActivity })), ledgers(), photoLink)
+      writeDistrictLedger(out, rows.map(({ name, ...r }) => ({ community: name, ...r })), ledgers(), photoLink)
         .catch((err: Error) => {
           deps.log.error({ err: err.message, district: admin.districtId }, "district ledger failed");
           out.destroy(err);
@@ -57,13 +60,16 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
     }
     const ledger = await loadLedger(deps.db, member.communityId, range, { ...(t.s !== undefined ? { schoolId: t.s } : {}), withAudit: member.roles.includes("admin") });
     const school = t.s === undefined ? "" : ledger.schools.find((s) => s.id === t.s)?.fullName ?? "";
+    const whole = await progressReportOf(deps.db, member.communityId, deps.now(), t.t);
+    const progress = t.s === undefined ? whole : progressForSchool(whole, t.s);
     if (t.w === "summary") {
       const termName = t.n ?? `${t.f}至${t.t}`;
-      const file = await summaryDocx({ ledger, termName, range, behind: null });
+      const behind = progress.items.filter((i) => !i.met).map((i) => itemLine(progress, i));
+      const file = await summaryDocx({ ledger, termName, range, behind });
       return reply.type(DOCX).header("content-disposition", attachment(`${ledger.community.name}${school}工作总结.docx`)).send(file);
     }
     const out = new PassThrough();
-    writeLedger(out, ledger, photoLink).catch((err: Error) => {
+    writeLedger(out, ledger, photoLink, progress).catch((err: Error) => {
       deps.log.error({ err: err.message, community: ledger.community.id }, "ledger failed");
       out.destroy(err);
     });

@@ -26,6 +26,7 @@ const HINTS: Record<string, string> = {
   notes: "例如：效果很好，下次到寨沟小学",
 };
 
+const hintOf = (f: FieldSpec) => f.hint ?? HINTS[f.name];
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
 const all = (v: string | string[] | undefined) => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
@@ -52,7 +53,7 @@ function control(f: FieldSpec, view: FormView): string {
     case "int":
       return `<input id="${id}" type="number" inputmode="numeric" min="1" name="${f.name}" value="${esc(first(v))}">`;
     case "rest":
-      return `<textarea id="${id}" name="${f.name}" maxlength="500">${esc(first(v))}</textarea>`;
+      return `<textarea id="${id}" name="${f.name}">${esc(first(v))}</textarea>`;
     default:
       return `<input id="${id}" type="text" name="${f.name}" value="${esc(all(v).join("、"))}">`;
   }
@@ -64,7 +65,7 @@ function fieldBlock(f: FieldSpec, view: FormView): string {
   const labelTag = f.token === "school" && f.multiple ? `<span class="label">` : `<label for="f-${f.name}">`;
   const labelEnd = f.token === "school" && f.multiple ? "</span>" : "</label>";
   return `<div class="field${error ? " bad" : ""}" data-field="${f.name}">${labelTag}${esc(f.label)}${required ? '<span class="req">*</span>' : ""}${labelEnd}
-${control(f, view)}${HINTS[f.name] ? `<div class="hint">${esc(HINTS[f.name] ?? "")}</div>` : ""}${error ? `<div class="error" role="alert">${esc(error)}</div>` : ""}</div>`;
+${control(f, view)}${hintOf(f) ? `<div class="hint">${esc(hintOf(f) ?? "")}</div>` : ""}${error ? `<div class="error" role="alert">${esc(error)}</div>` : ""}</div>`;
 }
 
 export function formPage(view: FormView): string {

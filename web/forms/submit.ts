@@ -26,8 +26,10 @@ export async function readUpload(req: FastifyRequest): Promise<Upload> {
         const data = await part.toBuffer();
         if (data.length > 0) upload.photos.push({ data, type: sniffImage(data) });
       } else if (typeof part.value === "string") {
+        // Browsers send line breaks in form fields as CRLF (HTML form encoding): store them as LF.
+        const value = part.value.replace(/\r\n?/g, "\n");
         const before = upload.values[part.fieldname];
-        upload.values[part.fieldname] = before === undefined ? part.value : [...(Array.isArray(before) ? before : [before]), part.value];
+        upload.values[part.fieldname] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
       }
     }
   } catch (e) {

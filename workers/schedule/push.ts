@@ -9,6 +9,7 @@ import { claim, claimMany, markQueued, markQueuedMany, unqueued } from "../../db
 import { outboundMessageSchema, type Reply } from "../../messages/messages.ts";
 import type { Producers } from "../queues.ts";
 import type { Recipient } from "./recipients.ts";
+import { scheduledDeliveries } from "../../bot/metrics.ts";
 
 export interface ScheduleDeps {
   db: Db;
@@ -39,6 +40,7 @@ export async function pushTo(deps: ScheduleDeps, now: Date, p: Push, recipients:
     if (id === null) continue;
     await deps.producers.outbound.add(message, jobId(id));
     await markQueued(deps.db, id, now);
+    scheduledDeliveries.inc({ kind: p.kind, outcome: p.late ? "late" : "queued" });
     queued++;
   }
   return queued;
@@ -59,12 +61,14 @@ export async function pushAll(deps: ScheduleDeps, now: Date, items: readonly { p
     for (const [i, id] of list) await deps.producers.outbound.add(messages[i]!, jobId(id));
   }));
   await markQueuedMany(deps.db, [...ids.values()], now);
+  for (const i of ids.keys()) scheduledDeliveries.inc({ kind: items[i]!.push.kind, outcome: items[i]!.push.late ? "late" : "queued" });
   return ids.size;
 }
 
 /** Records a push that is too late to send, once, and logs it once. */
 export async function skip(deps: ScheduleDeps, now: Date, p: Omit<Push, "reply" | "late">, why: string): Promise<boolean> {
   const id = await claim(deps.db, { ...p, recipient: "*", late: true, payload: null, now }, "skipped");
+  if (id !== null) scheduledDeliveries.inc({ kind: p.kind, outcome: "skipped" });
   if (id !== null) deps.log.warn({ communityId: p.communityId, kind: p.kind, occurrenceKey: p.occurrenceKey, dueAt: p.dueAt.toISOString() }, `scheduled push skipped: ${why}`);
   return id !== null;
 }

@@ -18,6 +18,8 @@ export interface Scheduler {
 
 export async function startScheduler(deps: ScheduleDeps, opts: { connection: Redis; prefix: string; everyMs: number }): Promise<Scheduler> {
   const queue = new Queue(SCHEDULE_QUEUE, { connection: opts.connection, prefix: opts.prefix });
+  // Without a listener BullMQ prints connection errors raw to stderr: through pino instead.
+  queue.on("error", (err) => deps.log.warn({ queue: SCHEDULE_QUEUE, err: err.message }, "scheduler queue connection error"));
   await queue.upsertJobScheduler(SCHEDULER_ID, { every: opts.everyMs }, { name: "tick", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   const worker = new Worker(
     SCHEDULE_QUEUE,

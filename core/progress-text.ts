@@ -1,12 +1,12 @@
-/** How a progress item is named in text (shared by /进度 and the weekly digest). */
+/** Progress items in words: where a target applies, as /进度, the digest and exports show it. */
 import type { ItemScope, ProgressItem, ProgressReport } from "./progress.ts";
 
 export function schoolNameIn(report: ProgressReport, id: number | null): string {
   return report.schools.find((s) => s.school.id === id)?.school.name ?? "未设学校";
 }
 
-/** Where an item applies, from the point of view of `self` (its own name is left out). */
-export function scopeText(report: ProgressReport, scope: ItemScope, self?: number): string {
+/** Where an item applies (for /进度, the digest and the ledger), from the point of view of `self` (its own name is left out). */
+export function scopeWhere(report: ProgressReport, scope: ItemScope, self?: number): string {
   switch (scope.type) {
     case "community":
       return "共同体";
@@ -23,4 +23,5 @@ export function scopeText(report: ProgressReport, scope: ItemScope, self?: numbe
   }
 }
 
+/** A target's name as shown: its label, else its kind. */
 export const targetLabel = (i: ProgressItem) => i.target.label ?? i.target.kind;

@@ -1,0 +1,34 @@
+/**
+ * What a district sees of each member community: standing under bundled assessment (targets met
+ * of all, who holds it back) and the next joint meeting, on top of the activity figures.
+ */
+import type { Tx } from "./client.ts";
+import { districtOverview, type DistrictCommunityRow } from "./districts.ts";
+import { scheduleBetween } from "./meetings.ts";
+import { progressReportOf } from "./progress-report.ts";
+
+export interface DistrictStanding extends DistrictCommunityRow {
+  met: number;
+  total: number;
+  holdingBack: string | null;
+  nextMeeting: Date | null;
+}
+
+const LOOKAHEAD_MS = 62 * 86_400_000;
+
+export async function districtStandings(db: Tx, districtId: number, range: { from: string; to: string }, now: Date): Promise<DistrictStanding[]> {
+  const rows = await districtOverview(db, districtId, range);
+  return Promise.all(
+    rows.map(async (r) => {
+      const community = await db.community.findUniqueOrThrow({ where: { id: r.id }, select: { id: true, timezone: true } });
+      const [report, meetings] = await Promise.all([progressReportOf(db, r.id, now), scheduleBetween(db, community, now, new Date(now.getTime() + LOOKAHEAD_MS))]);
+      return {
+        ...r,
+        met: report.community.met,
+        total: report.community.total,
+        holdingBack: report.community.holdingBack?.school.fullName ?? null,
+        nextMeeting: meetings.find((m) => !m.cancelled)?.startsAt ?? null,
+      };
+    }),
+  );
+}

@@ -1,0 +1,24 @@
+/**
+ * A community's progress report outside a chat (exports, the district view): its timezone and
+ * own term read from the database, then the same pure function /进度 uses.
+ */
+import { todayIn } from "../core/dates.ts";
+import { computeProgress, type ProgressReport } from "../core/progress.ts";
+import { termFor } from "../core/terms.ts";
+import type { Tx } from "./client.ts";
+import { loadProgressInput } from "./progress-input.ts";
+
+const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+/** Progress for the term that holds `upTo` (or today, if earlier), judged as of today. */
+export async function progressReportOf(db: Tx, communityId: number, now: Date, upTo?: string): Promise<ProgressReport> {
+  const c = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { timezone: true, termName: true, termStart: true, termEnd: true } });
+  const today = todayIn(now, c.timezone);
+  const term = termFor({ termName: c.termName, termStart: day(c.termStart), termEnd: day(c.termEnd) }, upTo && upTo < today ? upTo : today);
+  return computeProgress(await loadProgressInput(db, communityId, term, today));
+}
+
+/** Only the items a school is accountable for (a principal's own export). */
+export function progressForSchool(report: ProgressReport, schoolId: number): ProgressReport {
+  return { ...report, items: report.items.filter((i) => i.accountable.includes(schoolId)), schools: report.schools.filter((s) => s.school.id === schoolId) };
+}
