@@ -121,8 +121,10 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
       outbound: {
         ...ticker.producers.outbound,
         add: async (...args: Parameters<Producers["outbound"]["add"]>) => {
-          // The first send of this community goes through; the process "dies" at the second.
-          if (++adds === 2) throw new Error("killed mid fan-out");
+          // The first send to this community goes through; the process "dies" at the second
+          // (other files' communities may be due in the same tick: they are not counted).
+          const ours = [c.principal.userId, c.teacher.userId, c.g.chatId].includes(args[0].chatId);
+          if (ours && ++adds === 2) throw new Error("killed mid fan-out");
           return ticker.producers.outbound.add(...args);
         },
       } as Producers["outbound"],
