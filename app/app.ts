@@ -29,6 +29,7 @@ import { checkRedis, preparePostgres } from "./preflight.ts";
 import { formSettings } from "./forms.ts";
 import { registerFormRoutes } from "../web/forms/routes.ts";
 import { registerDownloadRoutes } from "../web/downloads/routes.ts";
+import { registerChartRoutes } from "../web/charts/routes.ts";
 import { registerMetricsRoute, registerQueueDashboard } from "./admin.ts";
 import { InboundLimits } from "../bot/inbound-limits.ts";
 import { watchPlatforms, watchQueues } from "../bot/metrics.ts";
@@ -89,7 +90,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   }
   let scheduler: Scheduler | undefined;
   if (isWorker && env.SCHEDULER_ENABLED && !env.ECHO_MODE) {
-    scheduler = await startScheduler({ db, producers, log, now }, { connection: shared, prefix: env.QUEUE_PREFIX, everyMs: env.SCHEDULER_EVERY_MS });
+    scheduler = await startScheduler({ db, producers, log, now, ...(forms ? { forms } : {}) }, { connection: shared, prefix: env.QUEUE_PREFIX, everyMs: env.SCHEDULER_EVERY_MS });
   }
 
   const health = async (verbose: boolean) => {
@@ -128,6 +129,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     if (forms) {
       registerFormRoutes(http, { db, forms, photoDir: env.PHOTO_DIR, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
       registerDownloadRoutes(http, { db, forms, now, log });
+      registerChartRoutes(http, { db, forms, now, log });
     }
   }
 

@@ -25,6 +25,7 @@ import { doneCommand } from "./meetings/done.ts";
 import { meetingCommand } from "./meetings/meeting.ts";
 import { minutesCommand } from "./meetings/minutes.ts";
 import { settingsCommand } from "./meetings/settings.ts";
+import { digestCommand } from "./digest.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
   recordCommand, formCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
@@ -32,6 +33,8 @@ export const COMMANDS: readonly AnyCommand[] = [
   semesterCommand, targetCommand,
   // Joint meetings (issue 10)
   meetingCommand, checkInCommand, minutesCommand, doneCommand, settingsCommand,
+  // Weekly digest (issue 11)
+  digestCommand,
 ];
 
 const byName = new Map<string, AnyCommand>();

@@ -1,7 +1,7 @@
 /** Progress items in words: where a target applies, as /进度, the digest and exports show it. */
-import type { ItemScope, ProgressReport } from "./progress.ts";
+import type { ItemScope, ProgressItem, ProgressReport } from "./progress.ts";
 
-function nameOf(report: ProgressReport, id: number | null): string {
+export function schoolNameIn(report: ProgressReport, id: number | null): string {
   return report.schools.find((s) => s.school.id === id)?.school.name ?? "未设学校";
 }
 
@@ -11,14 +11,17 @@ export function scopeWhere(report: ProgressReport, scope: ItemScope, self?: numb
     case "community":
       return "共同体";
     case "school":
-      return scope.schoolId === self ? "" : nameOf(report, scope.schoolId);
+      return scope.schoolId === self ? "" : schoolNameIn(report, scope.schoolId);
     case "pair": {
       const arrow = scope.directed ? "→" : "—";
-      if (self === scope.giverId) return `${arrow}${nameOf(report, scope.receiverId)}`;
-      if (self === scope.receiverId) return scope.directed ? `${nameOf(report, scope.giverId)}${arrow}` : `${arrow}${nameOf(report, scope.giverId)}`;
-      return `${nameOf(report, scope.giverId)}${arrow}${nameOf(report, scope.receiverId)}`;
+      if (self === scope.giverId) return `${arrow}${schoolNameIn(report, scope.receiverId)}`;
+      if (self === scope.receiverId) return scope.directed ? `${schoolNameIn(report, scope.giverId)}${arrow}` : `${arrow}${schoolNameIn(report, scope.giverId)}`;
+      return `${schoolNameIn(report, scope.giverId)}${arrow}${schoolNameIn(report, scope.receiverId)}`;
     }
     case "mentor":
       return scope.side === "mentor" ? `导师${scope.person}（徒弟${scope.partner}）` : `徒弟${scope.person}`;
   }
 }
+
+/** A target's name as shown: its label, else its kind. */
+export const targetLabel = (i: ProgressItem) => i.target.label ?? i.target.kind;

@@ -23,13 +23,44 @@ export interface Claim {
 }
 
 /** Inserts the row; returns its id, or null when this push was claimed before. */
-export async function claim(db: Tx, c: Claim, status: "pending" | "skipped" = "pending"): Promise<number | null> {
+export async function claim(db: Tx, c: Claim, status: "pending" | "skipped" | "done" = "pending"): Promise<number | null> {
   const rows = await db.$queryRaw<{ id: number }[]>`
     INSERT INTO "Delivery" ("communityId", kind, "occurrenceKey", recipient, status, "dueAt", late, payload, "createdAt")
     VALUES (${c.communityId}, ${c.kind}, ${c.occurrenceKey}, ${c.recipient}, ${status}, ${c.dueAt}, ${c.late}, ${c.payload == null ? null : JSON.stringify(c.payload)}::jsonb, ${c.now})
     ON CONFLICT (kind, "occurrenceKey", recipient) DO NOTHING
     RETURNING id`;
   return rows[0]?.id ?? null;
+}
+
+/**
+ * Claims many pushes in one statement (a digest fan-out); returns the ids of the rows inserted,
+ * keyed by the position of their claim in `cs`. Claims made before insert nothing.
+ */
+export async function claimMany(db: Tx, cs: readonly Claim[]): Promise<Map<number, number>> {
+  if (cs.length === 0) return new Map();
+  const col = <T>(f: (c: Claim) => T) => cs.map(f);
+  const rows = await db.$queryRaw<{ id: number; kind: string; occurrenceKey: string; recipient: string }[]>`
+    INSERT INTO "Delivery" ("communityId", kind, "occurrenceKey", recipient, status, "dueAt", late, payload, "createdAt")
+    SELECT c, k, o, r, 'pending', d, l, p::jsonb, n
+    FROM unnest(${col((c) => c.communityId)}::int[], ${col((c) => c.kind)}::text[], ${col((c) => c.occurrenceKey)}::text[], ${col((c) => c.recipient)}::text[],
+                ${col((c) => c.dueAt)}::timestamptz[], ${col((c) => c.late)}::boolean[], ${col((c) => JSON.stringify(c.payload))}::text[], ${col((c) => c.now)}::timestamptz[])
+         AS t(c, k, o, r, d, l, p, n)
+    ON CONFLICT (kind, "occurrenceKey", recipient) DO NOTHING
+    RETURNING id, kind, "occurrenceKey", recipient`;
+  const key = (c: { kind: string; occurrenceKey: string; recipient: string }) => JSON.stringify([c.kind, c.occurrenceKey, c.recipient]);
+  const position = new Map(cs.map((c, i) => [key(c), i]));
+  return new Map(rows.map((r) => [position.get(key(r))!, r.id]));
+}
+
+export async function markQueuedMany(db: Tx, ids: readonly number[], now: Date): Promise<void> {
+  if (ids.length > 0) await db.$executeRaw`UPDATE "Delivery" SET status = 'queued', "queuedAt" = ${now} WHERE id = ANY(${[...ids]}::int[])`;
+}
+
+/** Which of these occurrences have a row for `recipient` (e.g. "*", a whole fan-out's done or skipped marker). */
+export async function markedOccurrences(db: Tx, kind: string, occurrenceKeys: string[], recipient: string): Promise<Set<string>> {
+  if (occurrenceKeys.length === 0) return new Set();
+  const rows = await db.delivery.findMany({ where: { kind, recipient, occurrenceKey: { in: occurrenceKeys } }, select: { occurrenceKey: true } });
+  return new Set(rows.map((r) => r.occurrenceKey));
 }
 
 export async function markQueued(db: Tx, id: number, now: Date): Promise<void> {

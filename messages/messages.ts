@@ -49,6 +49,11 @@ export const replySchema = z.object({
   link: z.object({ label: z.string(), url: z.string().url() }).optional(),
   /** A one-of-several question (e.g. which school was meant): a vote card where the platform has one. */
   choices: z.array(actionSchema).optional(),
+  /**
+   * A picture (the progress chart) at a URL the bot serves; platforms that can show an image in
+   * this conversation send it their official way, the others send the text alone (which names the URL).
+   */
+  image: z.object({ url: z.string().url(), alt: z.string() }).optional(),
   /** Set on a reply that goes elsewhere (a push to a robot webhook) instead of back to the chat. */
   to: webhookTargetSchema.optional(),
 });

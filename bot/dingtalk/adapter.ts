@@ -80,7 +80,11 @@ export class DingtalkAdapter implements PlatformAdapter {
     const handle = message.replyHandle as Partial<DingtalkReplyHandle> | undefined;
     const direct = handle?.conversationType ? handle.conversationType === "direct" : message.chatType === "direct";
     const parts = toParts(message.replies);
-    return parts.map((p, i) => ({
+    // Pictures (the progress chart) follow the text as image messages; the text already names their URL.
+    const images = message.replies.flatMap((r) => (r.image ? [r.image] : [])).map<Delivery>((img) => ({
+      send: () => this.sendOne(message, handle, { kind: "image", title: img.alt, url: img.url }),
+    }));
+    return [...parts.map((p, i) => ({
       send: () => {
         if (direct) return this.sendOne(message, handle, directMessage(p));
         // The answer to a card press replaces that card (its first part; the rest follow as text).
@@ -88,7 +92,7 @@ export class DingtalkAdapter implements PlatformAdapter {
         if (p.buttons.length) return this.sendCard(message, handle, p, cardBizIdFor([message.chatId, message.replyTo ?? JSON.stringify(message.replies), String(i)]));
         return this.sendOne(message, handle, groupTextWithHints(p));
       },
-    }));
+    })), ...images];
   }
 
   async stop(): Promise<void> {

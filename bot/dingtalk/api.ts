@@ -13,10 +13,11 @@ export interface DingtalkApiOptions {
   robotCode: string;
 }
 
-/** What DingTalk shows: markdown (title + text) or an ActionCard with buttons. */
+/** What DingTalk shows: markdown (title + text), an ActionCard with buttons, or a picture at a URL. */
 export type DingtalkMessage =
   | { kind: "markdown"; title: string; text: string }
-  | { kind: "actionCard"; title: string; text: string; buttons: { title: string; url: string }[] };
+  | { kind: "actionCard"; title: string; text: string; buttons: { title: string; url: string }[] }
+  | { kind: "image"; title: string; url: string };
 
 /** Card send/update refused for a reason other than throttling (no permission, bad card): the caller falls back to text. */
 export class CardRefused extends Error {
@@ -43,12 +44,17 @@ export class SessionExpired extends Error {
 
 function sessionBody(m: DingtalkMessage) {
   if (m.kind === "markdown") return { msgtype: "markdown", markdown: { title: m.title, text: m.text } };
+  // The session webhook has no image type (text, link, markdown, actionCard, feedCard); markdown
+  // shows a picture with ![](url) (open.dingtalk.com/document/orgapp/custom-robots-send-group-messages, markdown 类型).
+  if (m.kind === "image") return { msgtype: "markdown", markdown: { title: m.title, text: `![${m.title}](${m.url})` } };
   return { msgtype: "actionCard", actionCard: { title: m.title, text: m.text, btnOrientation: "1", btns: m.buttons.map((b) => ({ title: b.title, actionURL: b.url })) } };
 }
 
 /** The OpenAPI's message templates: sampleMarkdown, and sampleActionCard2..5 for 2..5 buttons (one button: sampleActionCard). */
 function openApiMessage(m: DingtalkMessage): { msgKey: string; msgParam: string } {
   if (m.kind === "markdown") return { msgKey: "sampleMarkdown", msgParam: JSON.stringify({ title: m.title, text: m.text }) };
+  // Picture by URL, fetched by DingTalk (open.dingtalk.com/document/orgapp/types-of-messages-sent-by-robots, 图片消息 sampleImageMsg).
+  if (m.kind === "image") return { msgKey: "sampleImageMsg", msgParam: JSON.stringify({ photoURL: m.url }) };
   const buttons = m.buttons.slice(0, 5);
   if (buttons.length === 1) return { msgKey: "sampleActionCard", msgParam: JSON.stringify({ title: m.title, text: m.text, singleTitle: buttons[0]!.title, singleURL: buttons[0]!.url }) };
   const params: Record<string, string> = { title: m.title, text: m.text };

@@ -19,7 +19,7 @@ export class SimulatorAdapter implements PlatformAdapter {
   plan(message: OutboundMessage): Delivery[] {
     const { replyTo } = message;
     if (replyTo) return [{ send: () => this.hub.deliver({ messageId: replyTo, chatId: message.chatId, replies: message.replies }) }];
-    return message.replies.map((r) => ({ send: () => this.outbox.push(message.chatId, r.text) }));
+    return message.replies.map((r) => ({ send: () => this.outbox.push(message.chatId, r.text, r.image) }));
   }
 
   async stop(): Promise<void> {

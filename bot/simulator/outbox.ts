@@ -10,12 +10,12 @@ export class Outbox {
     return `${this.prefix}:sim:outbox:${chatId}`;
   }
 
-  async push(chatId: string, text: string): Promise<void> {
+  async push(chatId: string, text: string, image?: { url: string; alt: string }): Promise<void> {
     const key = this.key(chatId);
-    await this.redis.multi().rpush(key, JSON.stringify({ text, at: new Date().toISOString() })).ltrim(key, -CAP, -1).exec();
+    await this.redis.multi().rpush(key, JSON.stringify({ text, ...(image ? { image } : {}), at: new Date().toISOString() })).ltrim(key, -CAP, -1).exec();
   }
 
-  async list(chatId: string): Promise<{ text: string; at: string }[]> {
+  async list(chatId: string): Promise<{ text: string; image?: { url: string; alt: string }; at: string }[]> {
     return (await this.redis.lrange(this.key(chatId), 0, -1)).map((s) => JSON.parse(s));
   }
 }

@@ -9,6 +9,9 @@ import type { Gateway } from "../gateway.ts";
 import { isLoopback } from "../loopback.ts";
 import type { SimulatorAdapter } from "./adapter.ts";
 
+/** What the simulator shows of a reply: its text, and the picture it carries (the simulator can show images). */
+const simReply = (r: { text: string; image?: { url: string; alt: string } }) => (r.image ? { text: r.text, image: r.image } : { text: r.text });
+
 export const REPLY_TIMEOUT_MS = 10_000;
 
 const postSchema = z.object({
@@ -61,11 +64,11 @@ export function registerSimulatorRoutes(app: FastifyInstance, sim: SimulatorAdap
       const live = replyWait.then((r) => (r ? { replies: r, duplicate: true } : undefined));
       const earlier = await Promise.race([gateway.resultOf(jobId, REPLY_TIMEOUT_MS), live]);
       if (!earlier) return reply.code(504).send({ error: "处理超时（10秒）。稍后可用 GET /sim/activities 查看是否已记录。", messageId, replies: [] });
-      return { messageId, duplicate: true, replies: earlier.replies.map((r) => ({ text: r.text })) };
+      return { messageId, duplicate: true, replies: earlier.replies.map(simReply) };
     }
     const delivered = await replyWait;
     if (!delivered) return reply.code(504).send({ error: "处理超时（10秒）。稍后可用 GET /sim/activities 查看是否已记录。", messageId, replies: [] });
-    return { messageId, replies: delivered.map((r) => ({ text: r.text })) };
+    return { messageId, replies: delivered.map(simReply) };
   });
 
   app.get("/sim/outbox", async (req, reply) => {

@@ -67,7 +67,15 @@ export class WecomAdapter implements PlatformAdapter {
     if (handle.via === "bot" && handle.reqId && handle.kind === "card") return [this.cardUpdate(message, handle, handle.reqId)];
     if (handle.via === "bot" && handle.reqId) return this.streamReply(message, handle.reqId);
     if (handle.via === "app" || !this.connection) return this.appSends(message);
-    return this.proactive(message.chatId, texts.join("\n\n"), cardOf(message.replies, taskIdFor(`${message.chatId}:${message.replyTo ?? texts[0]}`)));
+    return [...this.proactive(message.chatId, texts.join("\n\n"), cardOf(message.replies, taskIdFor(`${message.chatId}:${message.replyTo ?? texts[0]}`))), ...this.images(message)];
+  }
+
+  /** Pictures (the progress chart) after the text, uploaded and sent as image messages; the text already names their URL. */
+  private images(message: OutboundMessage): Delivery[] {
+    const conn = this.connection!;
+    return message.replies.flatMap((r) => (r.image ? [r.image] : [])).map((img) => ({
+      send: async () => conn.sendImage(message.chatId, await fetchPicture(img.url), "progress.png"),
+    }));
   }
 
   status(): ConnectionStatus[] {
@@ -171,4 +179,19 @@ function cardOf(replies: readonly Reply[], taskId: string): CardPlan | undefined
   if (!last) return undefined;
   if (last.choices?.length) return { card: voteCard(last, last.choices, taskId), choices: last.choices };
   return { card: buttonCard(last, last.actions ?? [], taskId) };
+}
+
+/**
+ * Temporary media: images up to 10 MB, JPG/PNG, more than 5 bytes (上传临时素材,
+ * developer.work.weixin.qq.com/document/path/96484); our charts are ~50 KB.
+ */
+const MAX_PICTURE_BYTES = 10 * 1024 * 1024;
+
+/** The picture's bytes from the bot's own signed route (the platform never sees the URL itself). */
+async function fetchPicture(url: string): Promise<Buffer> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+  if (!res.ok || !(res.headers.get("content-type") ?? "").startsWith("image/")) throw new Error(`picture ${res.status} at ${new URL(url).pathname.slice(0, 3)}…`);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (bytes.length > MAX_PICTURE_BYTES) throw new Error(`picture too large: ${bytes.length} bytes`);
+  return bytes;
 }

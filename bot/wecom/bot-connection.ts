@@ -132,6 +132,20 @@ export class BotConnection {
     }
   }
 
+  /**
+   * A picture, the official way for the 智能机器人: upload it as a temporary media file
+   * (aibot_upload_media_init / _chunk / _finish, developer.work.weixin.qq.com/document/path/101463
+   * 上传临时素材; media_id valid 3 days), then send an image message with that media_id (图片消息).
+   */
+  async sendImage(chatId: string, png: Buffer, filename: string): Promise<void> {
+    try {
+      const media = await this.client.uploadMedia(png, { type: "image", filename });
+      await this.client.sendMediaMessage(chatId, "image", media.media_id);
+    } catch (e) {
+      throw asError(e);
+    }
+  }
+
   stop(): void {
     const wasReplaced = this.state === "replaced";
     this.state = "stopped";

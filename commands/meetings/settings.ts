@@ -6,6 +6,7 @@ import { DEFAULT_OFFSETS } from "../../core/meetings/due.ts";
 import { fromDay, toDay } from "../../db/meetings.ts";
 import { UserError } from "../errors.ts";
 import { field } from "../fields.ts";
+import { digestSettings } from "../digest-settings.ts";
 import { audit, requireRole } from "../support.ts";
 import { boundCommand, type BoundContext } from "../types.ts";
 import { dayArg } from "./shared.ts";
@@ -52,8 +53,8 @@ async function holidays(ctx: BoundContext, words: string[]): Promise<string> {
 export const settingsCommand = boundCommand({
   name: "设置",
   aliases: ["settings", "设定"],
-  summary: "设置会前提醒时间和本共同体的假日、补班日（管理员）",
-  examples: ["/设置 提醒 3天 2小时", "/设置 假期 2027-01-01", "/设置 假期 2027-02-20 补班"],
+  summary: "设置会前提醒时间、本共同体的假日和补班日、周报发送时间（管理员）",
+  examples: ["/设置 提醒 3天 2小时", "/设置 假期 2027-01-01", "/设置 假期 2027-02-20 补班", "/设置 周报 周一 8:00"],
   args: z.object({
     text: field(z.string().max(300, "不超过300个字").optional(), { label: "内容", keys: [], token: "rest" }),
   }),
@@ -68,6 +69,7 @@ export const settingsCommand = boundCommand({
       if (words.length > 0) requireRole(ctx, ["admin"], "设置假日");
       return holidays(ctx, words);
     }
+    if (what === "周报") return digestSettings(ctx, words);
     throw new UserError(`没看懂「${what}」。\n${SETTINGS_USAGE}`);
   },
 });

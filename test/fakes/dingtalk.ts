@@ -356,11 +356,13 @@ export class FakeDingtalk {
       case "/v1.0/robot/groupMessages/send":
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
         if (this.throttled(res)) return;
+        if (!validTemplate(body)) return sendJson(res, { code: "InvalidParameter.msgParam", message: "msgParam 与 msgKey 不匹配" }, 400);
         push({ via: "group", body, target: String(body.openConversationId) });
         return sendJson(res, { processQueryKey: randomUUID() });
       case "/v1.0/robot/oToMessages/batchSend":
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
         if (this.throttled(res)) return;
+        if (!validTemplate(body)) return sendJson(res, { code: "InvalidParameter.msgParam", message: "msgParam 与 msgKey 不匹配" }, 400);
         push({ via: "user", body, target: String((body.userIds as string[] | undefined)?.[0]) });
         return sendJson(res, { processQueryKey: randomUUID() });
       case "/robot/sendBySession": {
@@ -390,4 +392,30 @@ export class FakeDingtalk {
         return sendJson(res, { code: "NotFound" }, 404);
     }
   }
+}
+
+/**
+ * The robot OpenAPI's message templates (msgKey) and the msgParam fields each requires, from
+ * open.dingtalk.com/document/orgapp/types-of-messages-sent-by-robots: sampleText {content},
+ * sampleMarkdown {title, text}, sampleImageMsg {photoURL} (a picture DingTalk fetches by URL),
+ * sampleLink {text, title, picUrl, messageUrl}, sampleActionCard {title, text, singleTitle,
+ * singleURL}, sampleActionCard2..5 {title, text, actionTitleN, actionURLN}. Anything else is refused.
+ */
+const TEMPLATE_FIELDS: Record<string, string[]> = {
+  sampleText: ["content"], sampleMarkdown: ["title", "text"], sampleImageMsg: ["photoURL"], sampleLink: ["text", "title", "picUrl", "messageUrl"],
+  sampleActionCard: ["title", "text", "singleTitle", "singleURL"], sampleActionCard2: ["title", "text", "actionTitle1", "actionURL1", "actionTitle2", "actionURL2"],
+  sampleActionCard3: ["title", "text", "actionTitle1", "actionURL1"], sampleActionCard4: ["title", "text", "actionTitle1", "actionURL1"], sampleActionCard5: ["title", "text", "actionTitle1", "actionURL1"],
+};
+
+function validTemplate(body: Record<string, unknown>): boolean {
+  const fields = TEMPLATE_FIELDS[String(body.msgKey)];
+  if (!fields || typeof body.msgParam !== "string") return false;
+  let param: Record<string, unknown>;
+  try {
+    param = JSON.parse(body.msgParam) as Record<string, unknown>;
+  } catch {
+    return false;
+  }
+  if (!fields.every((f) => typeof param[f] === "string" && param[f] !== "")) return false;
+  return body.msgKey !== "sampleImageMsg" || /^https?:\/\//.test(String(param.photoURL));
 }

@@ -11,7 +11,7 @@
  * errcode-0 answer listing undeliverable recipients in invaliduser / invalidparty
  * (发送应用消息 https://developer.work.weixin.qq.com/document/path/90236).
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -192,6 +192,48 @@ export class FakeWecom {
     });
   }
 
+  /** Uploaded temporary media by media_id, and uploads in progress by upload_id. */
+  readonly media = new Map<string, { type: string; bytes: Buffer; filename: string }>();
+  private readonly uploads = new Map<string, { type: string; filename: string; size: number; chunks: number; md5: string; parts: Map<number, Buffer> }>();
+
+  /**
+   * 上传临时素材 over the long connection (document/path/101463): aibot_upload_media_init {type,
+   * filename, total_size, total_chunks, md5} → {upload_id}; aibot_upload_media_chunk {upload_id,
+   * chunk_index, base64_data} (chunks ≤ 512 KB before base64, at most 100); aibot_upload_media_finish
+   * {upload_id} → {type, media_id, created_at}. Limits of temporary media (document/path/96484):
+   * image ≤ 10 MB and > 5 bytes. The whole file's md5 must match init's.
+   */
+  private upload(cmd: string, body: Record<string, unknown>): Record<string, unknown> | { errcode: number; errmsg: string } {
+    const fail = (errmsg: string, errcode = 40058) => ({ errcode, errmsg });
+    if (cmd === "aibot_upload_media_init") {
+      const { type, filename, total_size: size, total_chunks: chunks, md5 } = body as Record<string, unknown>;
+      if (!["image", "voice", "video", "file"].includes(String(type))) return fail("invalid media type", 40004);
+      if (typeof filename !== "string" || !filename || typeof md5 !== "string" || !/^[0-9a-f]{32}$/.test(md5)) return fail("filename and md5 required");
+      if (typeof size !== "number" || size <= 5 || (type === "image" && size > 10 * 1024 * 1024)) return fail("invalid media size", 40005);
+      if (typeof chunks !== "number" || chunks < 1 || chunks > 100 || chunks !== Math.ceil(size / (512 * 1024))) return fail("invalid total_chunks");
+      const id = randomUUID();
+      this.uploads.set(id, { type: String(type), filename, size, chunks, md5, parts: new Map() });
+      return { upload_id: id };
+    }
+    const up = this.uploads.get(String(body.upload_id));
+    if (!up) return fail("invalid upload_id");
+    if (cmd === "aibot_upload_media_chunk") {
+      const i = body.chunk_index;
+      if (typeof i !== "number" || i < 0 || i >= up.chunks || typeof body.base64_data !== "string") return fail("invalid chunk");
+      const part = Buffer.from(body.base64_data, "base64");
+      if (part.length === 0 || part.length > 512 * 1024) return fail("invalid chunk size");
+      up.parts.set(i, part);
+      return {};
+    }
+    if (up.parts.size !== up.chunks) return fail("chunks missing");
+    const bytes = Buffer.concat([...up.parts.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b));
+    if (bytes.length !== up.size || createHash("md5").update(bytes).digest("hex") !== up.md5) return fail("md5 mismatch");
+    this.uploads.delete(String(body.upload_id));
+    const mediaId = `media-${randomUUID()}`;
+    this.media.set(mediaId, { type: up.type, bytes, filename: up.filename });
+    return { type: up.type, media_id: mediaId, created_at: String(Math.floor(Date.now() / 1000)) };
+  }
+
   private ack(conn: Conn, reqId: string, errcode = 0, errmsg = "ok"): void {
     if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(JSON.stringify({ headers: { req_id: reqId }, errcode, errmsg }));
   }
@@ -244,10 +286,25 @@ export class FakeWecom {
       case "aibot_respond_welcome_msg":
         record();
         return this.ack(conn, reqId);
-      case "aibot_send_msg":
+      case "aibot_send_msg": {
         if (typeof body.chatid !== "string" || !body.chatid) return this.ack(conn, reqId, 40058, "chatid required");
+        // 图片消息 {msgtype: "image", image: {media_id}} (document/path/101463): a media_id this bot uploaded, of type image.
+        if (body.msgtype === "image") {
+          const mediaId = (body.image as { media_id?: unknown } | undefined)?.media_id;
+          if (typeof mediaId !== "string" || this.media.get(mediaId)?.type !== "image") return this.ack(conn, reqId, 40007, "invalid media_id");
+        }
         record();
         return this.ack(conn, reqId);
+      }
+      case "aibot_upload_media_init":
+      case "aibot_upload_media_chunk":
+      case "aibot_upload_media_finish": {
+        const answer = this.upload(frame.cmd, body);
+        if (typeof answer.errcode === "number") return this.ack(conn, reqId, answer.errcode, String(answer.errmsg));
+        record();
+        if (conn.ws.readyState === conn.ws.OPEN) conn.ws.send(JSON.stringify({ headers: { req_id: reqId }, errcode: 0, errmsg: "ok", body: answer }));
+        return;
+      }
       default:
         return this.ack(conn, reqId, 40058, "unknown cmd");
     }

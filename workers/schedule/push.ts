@@ -5,7 +5,7 @@
  */
 import type { Logger } from "../../config/logger.ts";
 import type { Db } from "../../db/client.ts";
-import { claim, markQueued, unqueued } from "../../db/delivery-ledger.ts";
+import { claim, claimMany, markQueued, markQueuedMany, unqueued } from "../../db/delivery-ledger.ts";
 import { outboundMessageSchema, type Reply } from "../../messages/messages.ts";
 import type { Producers } from "../queues.ts";
 import type { Recipient } from "./recipients.ts";
@@ -16,6 +16,8 @@ export interface ScheduleDeps {
   producers: Pick<Producers, "outbound">;
   log: Logger;
   now: () => Date;
+  /** Signed links (the digest's progress chart); absent: digests go as text only. */
+  forms?: { baseUrl: string; secret: string; ttlMs: number };
 }
 
 export interface Push {
@@ -42,6 +44,25 @@ export async function pushTo(deps: ScheduleDeps, now: Date, p: Push, recipients:
     queued++;
   }
   return queued;
+}
+
+/**
+ * Many pushes at once (a digest's fan-out): one INSERT claims them all, the sends are queued
+ * concurrently, one UPDATE marks them. A crash in between leaves pending rows that
+ * repairUnqueued queues later; a second run claims nothing.
+ */
+export async function pushAll(deps: ScheduleDeps, now: Date, items: readonly { push: Push; to: Recipient }[]): Promise<number> {
+  const messages = items.map(({ push, to }) => outboundMessageSchema.parse({ platform: to.platform, chatId: to.chatId, chatType: to.chatType, replies: [push.reply] }));
+  const ids = await claimMany(deps.db, items.map(({ push: p, to }, i) => ({ communityId: p.communityId, kind: p.kind, occurrenceKey: p.occurrenceKey, recipient: to.key, dueAt: p.dueAt, late: p.late, payload: messages[i], now })));
+  // In order per recipient (parts of one digest), concurrently across recipients.
+  const byRecipient = new Map<string, [number, number][]>();
+  for (const [i, id] of [...ids].sort((a, b) => a[0] - b[0])) byRecipient.set(items[i]!.to.key, [...(byRecipient.get(items[i]!.to.key) ?? []), [i, id]]);
+  await Promise.all([...byRecipient.values()].map(async (list) => {
+    for (const [i, id] of list) await deps.producers.outbound.add(messages[i]!, jobId(id));
+  }));
+  await markQueuedMany(deps.db, [...ids.values()], now);
+  for (const i of ids.keys()) scheduledDeliveries.inc({ kind: items[i]!.push.kind, outcome: items[i]!.push.late ? "late" : "queued" });
+  return ids.size;
 }
 
 /** Records a push that is too late to send, once, and logs it once. */

@@ -5,6 +5,7 @@
  */
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { runDigestWork } from "./digest-work.ts";
 import { runDueWork } from "./due-work.ts";
 import type { ScheduleDeps } from "./push.ts";
 
@@ -23,7 +24,11 @@ export async function startScheduler(deps: ScheduleDeps, opts: { connection: Red
   const worker = new Worker(
     SCHEDULE_QUEUE,
     // The job's own timestamp is ignored: the injected clock says what "now" is.
-    async () => runDueWork(deps, deps.now()),
+    async () => {
+      const now = deps.now();
+      const meetings = await runDueWork(deps, now);
+      return { ...meetings, digest: await runDigestWork(deps, now) };
+    },
     { connection: opts.connection, prefix: opts.prefix, concurrency: 1 },
   );
   worker.on("failed", (job, err) => deps.log.warn({ jobId: job?.id, err: err.message }, "scheduler tick failed"));

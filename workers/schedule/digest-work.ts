@@ -1,0 +1,146 @@
+/**
+ * The weekly digest, from the scheduler's tick: for each community whose digest time has come
+ * (its weekday and HH:mm in its timezone), compose it and push it to every principal and
+ * subscriber 1:1 (their school first) and the short one to its bound groups. Exactly once: each
+ * (part, recipient) is claimed in the delivery ledger before it is queued; a "*" marker row
+ * written after the fan-out lets later ticks skip the community with one query for all of them,
+ * and a crash mid fan-out leaves no marker, so the next tick finishes it (claims dedupe).
+ */
+import { composeDigest } from "../../core/digest/compose.ts";
+import { DIGEST_LIMIT, packSections } from "../../core/digest/pack.ts";
+import { digestWeek, lastDigestDue } from "../../core/digest/when.ts";
+import { classifyDue } from "../../core/meetings/due.ts";
+import { termFor as breakAwareTerm } from "../../core/meetings/term.ts";
+import { todayIn } from "../../core/dates.ts";
+import { chartLink } from "../../commands/chart-link.ts";
+import { claim, markedOccurrences } from "../../db/delivery-ledger.ts";
+import { digestReaders, type DigestReader } from "../../db/digest-audience.ts";
+import { loadDigestInput } from "../../db/digest-input.ts";
+import { toDay } from "../../db/meetings.ts";
+import { platformSchema, type Reply } from "../../messages/messages.ts";
+import { pushAll, pushTo, skip, type Push, type ScheduleDeps } from "./push.ts";
+import { Audience, groupsOf, type Recipient } from "./recipients.ts";
+
+export const DIGEST_KIND = "weekly-digest";
+const CONCURRENCY = 4;
+
+interface DigestCommunity {
+  id: number; name: string; timezone: string;
+  termName: string | null; termStart: string | null; termEnd: string | null;
+  digestWeekday: number; digestTime: string; digestGroups: boolean;
+}
+
+/** Communities with at least one school (nothing to report otherwise). */
+async function digestCommunities(deps: ScheduleDeps): Promise<DigestCommunity[]> {
+  const rows = await deps.db.community.findMany({
+    where: { schools: { some: {} } },
+    select: { id: true, name: true, timezone: true, termName: true, termStart: true, termEnd: true, digestWeekday: true, digestTime: true, digestGroups: true },
+    orderBy: { id: "asc" },
+  });
+  return rows.map((c) => ({ ...c, termStart: c.termStart && toDay(c.termStart), termEnd: c.termEnd && toDay(c.termEnd) }));
+}
+
+/**
+ * The parts of one message, each under the platform's limit; later parts say they continue. The
+ * first carries the chart (an image where the platform shows one, and its link in the text).
+ */
+function parts(sections: readonly (readonly string[])[], platform: keyof typeof DIGEST_LIMIT, late: boolean, chart?: string): Reply[] {
+  const head = late ? "【补发】机器人恢复运行后补发本周周报\n" : "";
+  const tail = chart ? `\n📈 进度图：${chart}` : "";
+  // Room for the head and the chart line (a signed URL is well under 300 bytes).
+  const packed = packSections(sections, DIGEST_LIMIT[platform] - 400);
+  return packed.map((text, i) =>
+    i === 0
+      ? { text: head + text + tail, ...(chart ? { image: { url: chart, alt: "本学期进度图" } } : {}) }
+      : { text: `📬 周报（续 ${i + 1}/${packed.length}）\n${text}` });
+}
+
+const asRecipient = (r: DigestReader): Recipient | null => {
+  const p = platformSchema.safeParse(r.platform);
+  return p.success ? { key: `user:${p.data}:${r.userId}`, platform: p.data, chatId: r.userId, chatType: "direct" } : null;
+};
+
+export async function runDigestWork(deps: ScheduleDeps, now: Date = deps.now()): Promise<{ due: number; queued: number }> {
+  const due = (await digestCommunities(deps)).map((c) => {
+    const dueAt = lastDigestDue({ weekday: c.digestWeekday, time: c.digestTime, timezone: c.timezone }, now);
+    return { c, dueAt, state: classifyDue(dueAt, now), key: `community:${c.id}@${digestWeek(dueAt, c.timezone)}` };
+  }).filter((d) => d.state === "on-time" || d.state === "late" || d.state === "missed");
+  const finished = await markedOccurrences(deps.db, DIGEST_KIND, due.map((d) => d.key), "*");
+  let queued = 0;
+  const todo = due.filter((x) => !finished.has(x.key));
+  // A few communities at a time: each is a handful of round trips, the pool has room for more.
+  const lanes = Array.from({ length: Math.min(CONCURRENCY, todo.length) }, async () => {
+    for (let d = todo.shift(); d !== undefined; d = todo.shift()) {
+      const n = await runOne(deps, now, d);
+      queued += n;
+    }
+  });
+  await Promise.all(lanes);
+  return { due: due.length, queued };
+}
+
+async function runOne(deps: ScheduleDeps, now: Date, d: { c: DigestCommunity; dueAt: Date; state: string; key: string }): Promise<number> {
+  try {
+    if (d.state === "missed") {
+      await skip(deps, now, { communityId: d.c.id, kind: DIGEST_KIND, occurrenceKey: d.key, dueAt: d.dueAt }, "weekly digest more than 6 hours overdue");
+      return 0;
+    }
+    return await fanOut(deps, now, d.c, d.dueAt, d.key, d.state === "late");
+  } catch (e) {
+    // One community's bad data must not stop the others'; no marker, so the next tick retries it.
+    deps.log.error({ communityId: d.c.id, err: e instanceof Error ? e.stack : String(e) }, "weekly digest failed for a community");
+    return 0;
+  }
+}
+
+async function fanOut(deps: ScheduleDeps, now: Date, c: DigestCommunity, dueAt: Date, key: string, late: boolean): Promise<number> {
+  const today = todayIn(now, c.timezone);
+  const term = breakAwareTerm(c, today);
+  const push = { communityId: c.id, kind: DIGEST_KIND, occurrenceKey: key, dueAt, late };
+  let queued = 0;
+  if (term !== null) {
+    const [input, readers, groups] = await Promise.all([
+      loadDigestInput(deps.db, c, term, today, now),
+      digestReaders(deps.db, c.id),
+      c.digestGroups ? groupsOf(deps.db, c.id) : Promise.resolve([]),
+    ]);
+    const base = composeDigest(input, { ownSchoolId: null, short: false });
+    const forSchool = new Map<number | null, ReturnType<typeof composeDigest>>([[null, base]]);
+    const digestFor = (schoolId: number | null) => {
+      if (!forSchool.has(schoolId)) forSchool.set(schoolId, composeDigest(input, { ownSchoolId: schoolId, short: false }, base.report));
+      return forSchool.get(schoolId)!;
+    };
+    const short = composeDigest(input, { ownSchoolId: null, short: true }, base.report);
+    const sends = [
+      ...readers.reachable.flatMap((reader) => {
+        const to = asRecipient(reader);
+        const chart = deps.forms && chartLink(deps.forms, c.id, reader.memberId, now);
+        return to ? partsTo(push, parts(digestFor(reader.schoolId).sections, to.platform, late, chart), to) : [];
+      }),
+      ...groups.flatMap((g) => partsTo(push, parts(short.sections, g.platform, late), g)),
+    ];
+    queued += await pushAll(deps, now, sends);
+    queued += await tellAdminsOfUnreached(deps, now, c, readers.unreached);
+  }
+  // The fan-out is complete: later ticks skip this community this week without looking further.
+  await claim(deps.db, { ...push, recipient: "*", payload: null, now }, "done");
+  return queued;
+}
+
+/** Each part is its own message (so platforms never re-split it mid-section) with its own ledger row. */
+function partsTo(push: Omit<Push, "reply">, replies: Reply[], to: Recipient): { push: Push; to: Recipient }[] {
+  return replies.map((reply, i) => ({ push: { ...push, occurrenceKey: i === 0 ? push.occurrenceKey : `${push.occurrenceKey}#${i + 1}`, reply }, to }));
+}
+
+/** Once per set of unreachable principals: the admins learn who and what to do. */
+async function tellAdminsOfUnreached(deps: ScheduleDeps, now: Date, c: DigestCommunity, unreached: readonly DigestReader[]): Promise<number> {
+  if (unreached.length === 0) return 0;
+  const names = [...new Set(unreached.map((r) => r.name))];
+  const ids = [...new Set(unreached.map((r) => r.memberId))].sort((a, b) => a - b);
+  const text = [
+    `📮 ${c.name}：以下成员还没有在企业微信里私聊过我，企业微信不允许机器人先发起私聊，所以周报发不到他们：${names.join("、")}。`,
+    "请他们在企业微信里打开与本机器人的单聊，发送 /周报 订阅，下周起就能收到。",
+  ].join("\n");
+  const push = { communityId: c.id, kind: "digest-unreached", occurrenceKey: `community:${c.id}@members:${ids.join(",")}`, dueAt: now, late: false, reply: { text } };
+  return pushTo(deps, now, push, await new Audience(deps.db, c.id).admins());
+}
