@@ -71,8 +71,12 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   // Without a listener BullMQ prints queue errors raw to stderr (console.error): through pino instead.
   for (const q of [producers.inbound.queue, producers.outbound.queue]) q.on("error", (err) => log.warn({ queue: q.name, err: err.message }, "queue connection error"));
   const workers = new WorkerManager({
-    connection: shared, prefix: env.QUEUE_PREFIX, concurrency: env.INBOUND_CONCURRENCY,
-    lockDuration: env.JOB_LOCK_MS, stalledInterval: env.STALLED_INTERVAL_MS, log,
+    connection: shared,
+    prefix: env.QUEUE_PREFIX,
+    concurrency: env.INBOUND_CONCURRENCY,
+    lockDuration: env.JOB_LOCK_MS,
+    stalledInterval: env.STALLED_INTERVAL_MS,
+    log,
   });
   const isGateway = env.ROLE !== "worker";
   const isWorker = env.ROLE !== "gateway";
@@ -95,8 +99,14 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
 
   const health = async (verbose: boolean) => {
     const [redisOk, pgOk] = await Promise.all([
-      shared.ping().then(() => true, () => false),
-      db.$queryRaw`SELECT 1`.then(() => true, () => false),
+      shared.ping().then(
+        () => true,
+        () => false,
+      ),
+      db.$queryRaw`SELECT 1`.then(
+        () => true,
+        () => false,
+      ),
     ]);
     return { redis: redisOk, postgres: pgOk, platforms: platformHealth(adapters.values(), Date.now(), env.PLATFORM_DOWN_MS, verbose) };
   };
@@ -140,7 +150,11 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
 
   let closed = false;
   return {
-    url, db, producers, log, http,
+    url,
+    db,
+    producers,
+    log,
+    http,
     async close() {
       if (closed) return;
       closed = true;

@@ -14,16 +14,18 @@ interface Parts {
 }
 
 export function wecomAdapter(env: Env, { http, redis, log }: Parts): WecomAdapter | undefined {
-  const bot = wecomBotEnabled(env) && env.WECOM_BOT_ID && env.WECOM_BOT_SECRET
-    ? { botId: env.WECOM_BOT_ID, secret: env.WECOM_BOT_SECRET, wsUrl: env.WECOM_WS_URL, heartbeatMs: env.WECOM_HEARTBEAT_MS }
-    : undefined;
-  const app = wecomAppEnabled(env) && env.WECOM_CORP_ID && env.WECOM_APP_TOKEN && env.WECOM_APP_AES_KEY && env.WECOM_APP_SECRET && env.WECOM_AGENT_ID
-    ? {
-      api: { apiBase: env.WECOM_API_BASE, corpId: env.WECOM_CORP_ID, secret: env.WECOM_APP_SECRET, agentId: env.WECOM_AGENT_ID },
-      keys: { token: env.WECOM_APP_TOKEN, aesKey: env.WECOM_APP_AES_KEY, corpId: env.WECOM_CORP_ID },
-      http,
-    }
-    : undefined;
+  const bot =
+    wecomBotEnabled(env) && env.WECOM_BOT_ID && env.WECOM_BOT_SECRET
+      ? { botId: env.WECOM_BOT_ID, secret: env.WECOM_BOT_SECRET, wsUrl: env.WECOM_WS_URL, heartbeatMs: env.WECOM_HEARTBEAT_MS }
+      : undefined;
+  const app =
+    wecomAppEnabled(env) && env.WECOM_CORP_ID && env.WECOM_APP_TOKEN && env.WECOM_APP_AES_KEY && env.WECOM_APP_SECRET && env.WECOM_AGENT_ID
+      ? {
+          api: { apiBase: env.WECOM_API_BASE, corpId: env.WECOM_CORP_ID, secret: env.WECOM_APP_SECRET, agentId: env.WECOM_AGENT_ID },
+          keys: { token: env.WECOM_APP_TOKEN, aesKey: env.WECOM_APP_AES_KEY, corpId: env.WECOM_CORP_ID },
+          http,
+        }
+      : undefined;
   if (!bot && !app) return undefined;
   return new WecomAdapter({ ...(bot ? { bot } : {}), ...(app ? { app } : {}), redis, prefix: env.QUEUE_PREFIX, log });
 }

@@ -60,17 +60,23 @@ export function redisSettingWarnings(memory: string, persistence: string, save: 
   const warnings: string[] = [];
   const policy = field(memory, "maxmemory_policy");
   if (policy && policy !== "noeviction") {
-    warnings.push(`Redis 的 maxmemory-policy 是 ${policy}，BullMQ 需要 noeviction，否则内存满时队列中的消息会被悄悄删除。请执行：redis-cli CONFIG SET maxmemory-policy noeviction，并在 redis.conf 写入 maxmemory-policy noeviction。`
-      + ` / Redis maxmemory-policy is ${policy}; BullMQ requires noeviction (set "maxmemory-policy noeviction" in redis.conf).`);
+    warnings.push(
+      `Redis 的 maxmemory-policy 是 ${policy}，BullMQ 需要 noeviction，否则内存满时队列中的消息会被悄悄删除。请执行：redis-cli CONFIG SET maxmemory-policy noeviction，并在 redis.conf 写入 maxmemory-policy noeviction。` +
+        ` / Redis maxmemory-policy is ${policy}; BullMQ requires noeviction (set "maxmemory-policy noeviction" in redis.conf).`,
+    );
   }
   const aof = field(persistence, "aof_enabled") === "1";
   const rdb = save !== undefined ? save.trim() !== "" : false;
   if (!aof && !rdb) {
-    warnings.push("Redis 没有开启持久化：Redis 重启会丢掉队列里尚未处理的消息（只能靠平台重发补回）。请在 redis.conf 写入 appendonly yes 和 appendfsync everysec（或执行 redis-cli CONFIG SET appendonly yes）。"
-      + ' / Redis persistence is off: a Redis restart loses queued messages. Set "appendonly yes" and "appendfsync everysec" in redis.conf.');
+    warnings.push(
+      "Redis 没有开启持久化：Redis 重启会丢掉队列里尚未处理的消息（只能靠平台重发补回）。请在 redis.conf 写入 appendonly yes 和 appendfsync everysec（或执行 redis-cli CONFIG SET appendonly yes）。" +
+        ' / Redis persistence is off: a Redis restart loses queued messages. Set "appendonly yes" and "appendfsync everysec" in redis.conf.',
+    );
   } else if (!aof) {
-    warnings.push("Redis 只开启了 RDB 快照（save），两次快照之间的消息在 Redis 崩溃时会丢失。建议在 redis.conf 写入 appendonly yes 和 appendfsync everysec。"
-      + ' / Redis uses RDB snapshots only; set "appendonly yes" and "appendfsync everysec" in redis.conf.');
+    warnings.push(
+      "Redis 只开启了 RDB 快照（save），两次快照之间的消息在 Redis 崩溃时会丢失。建议在 redis.conf 写入 appendonly yes 和 appendfsync everysec。" +
+        ' / Redis uses RDB snapshots only; set "appendonly yes" and "appendfsync everysec" in redis.conf.',
+    );
   }
   return warnings;
 }

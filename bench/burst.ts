@@ -33,12 +33,27 @@ interface Run {
 async function startBot(port: number, extra: Record<string, string>) {
   // Same flags as `npm start` (a smaller young generation keeps peak RSS down under bursts).
   const child = spawn(process.execPath, ["--max-semi-space-size=4", "--max-old-space-size=160", START], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: "warn", DATABASE_URL, RATE_LIMIT_PER_SENDER: "100000", RATE_LIMIT_PER_CHAT: "100000", QUEUE_PREFIX: `bench${randomUUID().slice(0, 8)}`, ...extra },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: "warn",
+      DATABASE_URL,
+      RATE_LIMIT_PER_SENDER: "100000",
+      RATE_LIMIT_PER_CHAT: "100000",
+      QUEUE_PREFIX: `bench${randomUUID().slice(0, 8)}`,
+      ...extra,
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
-    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) return { child, url };
+    if (
+      await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, url };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("bot did not start");
@@ -60,10 +75,12 @@ async function burst(label: string, extra: Record<string, string>, expect: RegEx
     const tag = randomUUID().slice(0, 8);
     const chats = Array.from({ length: CHATS }, (_, i) => ({ chatId: `bench-${tag}-${i}`, userId: `bench-${tag}-u${i}` }));
     if (!extra.ECHO_MODE) {
-      await Promise.all(chats.map(async (c, i) => {
-        await send(url, c.chatId, c.userId, `/绑定 基准共同体${tag}-${i}`);
-        await send(url, c.chatId, c.userId, "/学校 添加 清涧县第二小学 核心 二小");
-      }));
+      await Promise.all(
+        chats.map(async (c, i) => {
+          await send(url, c.chatId, c.userId, `/绑定 基准共同体${tag}-${i}`);
+          await send(url, c.chatId, c.userId, "/学校 添加 清涧县第二小学 核心 二小");
+        }),
+      );
     }
     const messages = chats.flatMap((c) => Array.from({ length: PER_CHAT }, (_, k) => ({ ...c, text: `/记录 示范课 11月${(k % 20) + 1}日 二小 语文 ${30 + k}人` })));
     // Warm-up (JIT, prepared statements, pool connections), the same for both runs; not measured.

@@ -41,20 +41,25 @@ async function seed(sql: ReturnType<typeof createDatabase>["sql"], run: string):
     FROM "Community" c, (VALUES (1, '县实验小学', '县实小'), (2, '杨庄乡中心小学', '杨庄'), (3, '青龙沟小学', '青龙沟'), (4, '双庙小学', '双庙')) AS s(n, name, short)`);
   await sql.query(`INSERT INTO "ChatGroup" ("communityId", platform, "chatId") SELECT id, 'sim', 'g' || id FROM "Community"`);
   await sql.query(`INSERT INTO "Member" ("communityId", "displayName", roles) SELECT id, '王主任', ARRAY['admin']::"MemberRole"[] FROM "Community"`);
-  await sql.query(`INSERT INTO "Member" ("communityId", "displayName", "schoolId", roles) SELECT s."communityId", s."shortNames"[1] || '校长', s.id, ARRAY['principal']::"MemberRole"[] FROM "School" s`);
+  await sql.query(
+    `INSERT INTO "Member" ("communityId", "displayName", "schoolId", roles) SELECT s."communityId", s."shortNames"[1] || '校长', s.id, ARRAY['principal']::"MemberRole"[] FROM "School" s`,
+  );
   await sql.query(`INSERT INTO "Member" ("communityId", "displayName", "schoolId", roles) SELECT s."communityId", s."shortNames"[1] || '老师', s.id, ARRAY['teacher']::"MemberRole"[] FROM "School" s`);
   await sql.query(`INSERT INTO "PlatformIdentity" ("memberId", "communityId", platform, "userId") SELECT id, "communityId", 'sim', 'u' || id FROM "Member" WHERE 'principal' = ANY(roles)`);
   await sql.query(`INSERT INTO "MentorPair" ("communityId", "mentorId", "menteeId", subject, "createdAt")
     SELECT m."communityId", m.id, e.id, '语文', '2026-09-01' FROM "Member" m JOIN "School" ms ON ms.id = m."schoolId" AND ms.role = 'core'
     JOIN "Member" e ON e."communityId" = m."communityId" AND e."displayName" IN ('杨庄老师', '青龙沟老师') WHERE m."displayName" = '县实小老师'`);
   // 100 activities a community over the term (Sep 1 – Dec 12): the core school gives to a member school.
-  await sql.query(`INSERT INTO "Activity" ("communityId", number, kind, date, "hostSchoolId", "givingSchoolId", "receiverSchoolIds", "schoolIds", people, subject, title, "recorderId", "sourceMessageKey", "updatedAt")
+  await sql.query(
+    `INSERT INTO "Activity" ("communityId", number, kind, date, "hostSchoolId", "givingSchoolId", "receiverSchoolIds", "schoolIds", people, subject, title, "recorderId", "sourceMessageKey", "updatedAt")
     SELECT c.id, g, (ARRAY['示范课','听评课','集体备课','专题讲座','教研活动'])[1 + g % 5], DATE '2026-09-01' + (g * 37 % 103),
       s.core + 1 + g % 3, s.core, ARRAY[s.core + 1 + g % 3], ARRAY[]::int[], ARRAY['县实小老师'], '语文', CASE WHEN g % 4 = 0 THEN '课题' || g END,
       s.admin, 'bench:' || c.id || ':' || g, now()
     FROM "Community" c
     JOIN LATERAL (SELECT min(id) AS core, (SELECT min(id) FROM "Member" WHERE "communityId" = c.id) AS admin FROM "School" WHERE "communityId" = c.id) s ON true,
-    generate_series(1, $1) g`, [PER_COMMUNITY]);
+    generate_series(1, $1) g`,
+    [PER_COMMUNITY],
+  );
   await sql.query(`ANALYZE`);
 }
 
@@ -79,12 +84,14 @@ async function main(): Promise<void> {
   t = performance.now();
   let bytes = 0;
   const todo = [...communities];
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    for (let c = todo.shift(); c; c = todo.shift()) {
-      const input = await loadDigestInput(db, c, termFor({ termName: null, termStart: null, termEnd: null }, TODAY), TODAY, MONDAY);
-      bytes += composeDigest(input, { ownSchoolId: null, short: false }).sections.flat().join("\n").length;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let c = todo.shift(); c; c = todo.shift()) {
+        const input = await loadDigestInput(db, c, termFor({ termName: null, termStart: null, termEnd: null }, TODAY), TODAY, MONDAY);
+        bytes += composeDigest(input, { ownSchoolId: null, short: false }).sections.flat().join("\n").length;
+      }
+    }),
+  );
   const composeMs = performance.now() - t;
 
   // 2. The Monday 08:00 tick: compose per recipient, claim in the ledger, queue.
@@ -96,10 +103,15 @@ async function main(): Promise<void> {
   const againMs = performance.now() - again;
 
   // What was queued (read from the ledger's payloads in SQL, not into this process): sizes against each platform's limit.
-  const size = (await sql.query<{ biggest: number; over: string; queued: string }>(`
+  const size = (
+    await sql.query<{ biggest: number; over: string; queued: string }>(
+      `
     SELECT coalesce(max(octet_length(r->>'text')), 0) AS biggest, count(*) AS queued,
       count(*) FILTER (WHERE octet_length(r->>'text') > CASE d.payload->>'platform' WHEN 'wecom' THEN $1::int WHEN 'dingtalk' THEN $2::int ELSE $3::int END) AS over
-    FROM "Delivery" d, jsonb_array_elements(d.payload->'replies') r WHERE d.kind = 'weekly-digest' AND d.status = 'queued'`, [DIGEST_LIMIT.wecom, DIGEST_LIMIT.dingtalk, DIGEST_LIMIT.sim])).rows[0]!;
+    FROM "Delivery" d, jsonb_array_elements(d.payload->'replies') r WHERE d.kind = 'weekly-digest' AND d.status = 'queued'`,
+      [DIGEST_LIMIT.wecom, DIGEST_LIMIT.dingtalk, DIGEST_LIMIT.sim],
+    )
+  ).rows[0]!;
   const waiting = await producers.outbound.queue.getJobCountByTypes("waiting", "delayed", "prioritized");
   const biggest = size.biggest;
   const over = Number(size.over);
@@ -109,7 +121,11 @@ async function main(): Promise<void> {
   t = performance.now();
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < CHARTS; i++) {
-    await renderProgressChart({ title: `共同体${i} 本学期进度`, subtitle: "完成 / 目标", rows: ["县实小→杨庄", "县实小→青龙沟", "县实小→双庙", "杨庄", "青龙沟", "双庙"].map((label, k) => ({ label, done: (i + k) % 3, target: 3 })) });
+    await renderProgressChart({
+      title: `共同体${i} 本学期进度`,
+      subtitle: "完成 / 目标",
+      rows: ["县实小→杨庄", "县实小→青龙沟", "县实小→双庙", "杨庄", "青龙沟", "双庙"].map((label, k) => ({ label, done: (i + k) % 3, target: 3 })),
+    });
   }
   const chartMs = (performance.now() - t) / CHARTS;
   const chartCpu = (process.cpuUsage(cpu0).user + process.cpuUsage(cpu0).system) / 1000 / CHARTS;

@@ -26,16 +26,25 @@ async function seed(sql: pg.Client, tag: string): Promise<{ districtId: number; 
   const districtId = d.rows[0]!.id;
   const a = await sql.query<{ id: number }>(`INSERT INTO "DistrictAdmin" ("districtId", platform, "userId", "displayName") VALUES ($1, 'sim', $2, '刘科长') RETURNING id`, [districtId, `u${tag}`]);
   await sql.query(`INSERT INTO "Community" (name, "districtId") SELECT $1 || '共同体' || g, $2 FROM generate_series(1, $3) g`, [tag, districtId, COMMUNITIES]);
-  await sql.query(`INSERT INTO "School" ("communityId", "fullName", role, "shortNames")
+  await sql.query(
+    `INSERT INTO "School" ("communityId", "fullName", role, "shortNames")
     SELECT c.id, s.name, (CASE WHEN s.n = 1 THEN 'core' ELSE 'member' END)::"SchoolRole", ARRAY[]::text[]
-    FROM "Community" c, (VALUES (1, '县实验小学'), (2, '杨庄乡中心小学'), (3, '青龙沟小学'), (4, '双庙小学')) AS s(n, name) WHERE c."districtId" = $1`, [districtId]);
+    FROM "Community" c, (VALUES (1, '县实验小学'), (2, '杨庄乡中心小学'), (3, '青龙沟小学'), (4, '双庙小学')) AS s(n, name) WHERE c."districtId" = $1`,
+    [districtId],
+  );
   await sql.query(`INSERT INTO "Member" ("communityId", "displayName", roles) SELECT id, '王主任', ARRAY['admin']::"MemberRole"[] FROM "Community" WHERE "districtId" = $1`, [districtId]);
-  await sql.query(`INSERT INTO "Activity" ("communityId", number, kind, date, "hostSchoolId", "schoolIds", people, subject, title, headcount, "recorderId", "sourceMessageKey", "updatedAt")
+  await sql.query(
+    `INSERT INTO "Activity" ("communityId", number, kind, date, "hostSchoolId", "schoolIds", people, subject, title, headcount, "recorderId", "sourceMessageKey", "updatedAt")
     SELECT c.id, g, (ARRAY['示范课','听评课','集体备课','专题讲座','联席会议'])[1 + g % 5], DATE '2026-09-01' + (g % 120),
       (SELECT min(id) FROM "School" WHERE "communityId" = c.id), ARRAY[(SELECT max(id) FROM "School" WHERE "communityId" = c.id)], ARRAY['张老师'], '语文', '课题' || g, 30,
       (SELECT min(id) FROM "Member" WHERE "communityId" = c.id), 'bench:' || c.id || ':' || g, now()
-    FROM "Community" c, generate_series(1, $2) g WHERE c."districtId" = $1`, [districtId, PER_COMMUNITY]);
-  const one = await sql.query<{ cid: number; mid: number }>(`SELECT c.id AS cid, m.id AS mid FROM "Community" c JOIN "Member" m ON m."communityId" = c.id WHERE c."districtId" = $1 ORDER BY c.id LIMIT 1`, [districtId]);
+    FROM "Community" c, generate_series(1, $2) g WHERE c."districtId" = $1`,
+    [districtId, PER_COMMUNITY],
+  );
+  const one = await sql.query<{ cid: number; mid: number }>(
+    `SELECT c.id AS cid, m.id AS mid FROM "Community" c JOIN "Member" m ON m."communityId" = c.id WHERE c."districtId" = $1 ORDER BY c.id LIMIT 1`,
+    [districtId],
+  );
   return { districtId, adminId: a.rows[0]!.id, communityId: one.rows[0]!.cid, memberId: one.rows[0]!.mid };
 }
 
@@ -60,10 +69,20 @@ async function main() {
   const baselineMs = performance.now() - b0;
 
   const child = spawn(process.execPath, ["--max-semi-space-size=4", "--max-old-space-size=160", START], {
-    env: { ...process.env, PORT: String(PORT), LOG_LEVEL: "warn", DATABASE_URL, FORM_SECRET: SECRET, QUEUE_PREFIX: `bx${tag}` }, stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, PORT: String(PORT), LOG_LEVEL: "warn", DATABASE_URL, FORM_SECRET: SECRET, QUEUE_PREFIX: `bx${tag}` },
+    stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${PORT}`;
-  for (let i = 0; i < 300 && !(await fetch(`${url}/healthz`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (
+    let i = 0;
+    i < 300 &&
+    !(await fetch(`${url}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 100));
   const exp = Date.now() + 3_600_000;
   const range = { f: "2026-09-01", t: "2027-01-31" };
   const community = await timed(`${url}/d/${signToken(SECRET, { w: "ledger", c: ids.communityId, m: ids.memberId, ...range, exp })}`);

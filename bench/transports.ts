@@ -18,7 +18,9 @@ export function simTransport(): Transport {
   let url = "";
   return {
     env: {},
-    ready: async (botUrl) => void (url = botUrl),
+    ready: async (botUrl) => {
+      url = botUrl;
+    },
     async send(chatId, userId, text) {
       const t0 = performance.now();
       const res = await fetch(`${url}/sim/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ chatId, userId, userName: "基准", text }) });

@@ -6,7 +6,10 @@ export class AccessToken {
   private value: { token: string; refreshAt: number } | undefined;
   private inflight: Promise<string> | undefined;
 
-  constructor(private readonly fetchToken: () => Promise<{ token: string; expiresInS: number }>, private readonly now = () => Date.now()) {}
+  constructor(
+    private readonly fetchToken: () => Promise<{ token: string; expiresInS: number }>,
+    private readonly now = () => Date.now(),
+  ) {}
 
   async get(): Promise<string> {
     if (this.value && this.now() < this.value.refreshAt) return this.value.token;

@@ -12,7 +12,10 @@ export interface Delivery {
 /** Thrown by a send the platform refused for throttling: the message waits this long and goes again. */
 export class ThrottledError extends Error {
   override readonly name = "ThrottledError";
-  constructor(readonly retryAfterMs: number, detail: string) {
+  constructor(
+    readonly retryAfterMs: number,
+    detail: string,
+  ) {
     super(`throttled: ${detail}`);
   }
 }

@@ -15,7 +15,10 @@ const POLL_MS = 200;
 export const TOO_FAST = "太快了，请稍后再发。";
 
 export class Gateway {
-  constructor(private readonly producers: Producers, private readonly limits?: InboundLimits) {}
+  constructor(
+    private readonly producers: Producers,
+    private readonly limits?: InboundLimits,
+  ) {}
 
   readonly sink: InboundSink = async (message: InboundMessage) => {
     const jobId = inboundJobId(messageKey(message));

@@ -23,8 +23,12 @@ export function platformHealth(adapters: Iterable<PlatformAdapter>, nowMs: numbe
       const downFor = nowMs - Date.parse(s.since);
       const healthy = s.state === "connected" || s.state === "stopped" || (s.state !== "replaced" && downFor <= downMs);
       out.push({
-        platform: s.platform, ...(s.part ? { part: s.part } : {}), state: s.state, since: s.since,
-        detail: s.state === "connected" ? "connected" : `${s.state} since ${s.since}`, healthy,
+        platform: s.platform,
+        ...(s.part ? { part: s.part } : {}),
+        state: s.state,
+        since: s.since,
+        detail: s.state === "connected" ? "connected" : `${s.state} since ${s.since}`,
+        healthy,
         ...(verbose ? { reconnects: s.reconnects } : {}),
       });
     }

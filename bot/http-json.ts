@@ -6,7 +6,11 @@ export class HttpStatusError extends Error {
   override readonly name = "HttpStatusError";
   readonly code: string | undefined;
   readonly platformMessage: string | undefined;
-  constructor(readonly status: number, what: string, readonly body?: unknown) {
+  constructor(
+    readonly status: number,
+    what: string,
+    readonly body?: unknown,
+  ) {
     const b = (body ?? {}) as { code?: unknown; message?: unknown; errcode?: unknown; errmsg?: unknown };
     const code = b.code ?? b.errcode;
     const message = b.message ?? b.errmsg;

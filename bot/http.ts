@@ -19,7 +19,9 @@ export function createHttpServer(log: Logger, health: HealthCheck): FastifyInsta
   // On shutdown, requests still held (a simulator request waiting for its reply) end their keep-alive
   // connection with their response; otherwise close() waits for the client's idle socket (up to 72 s).
   let closing = false;
-  app.addHook("preClose", async () => void (closing = true));
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
   app.addHook("onSend", async (_req, reply) => void (closing && reply.header("connection", "close")));
   app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: "没有这个地址。" }));
   app.get("/healthz", async (req, reply) => {

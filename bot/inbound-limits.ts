@@ -38,7 +38,11 @@ return scope * 10 + (told and 1 or 0)
 
 export class InboundLimits {
   private readonly windowMs: number;
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly settings: InboundLimitSettings) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly settings: InboundLimitSettings,
+  ) {
     this.windowMs = settings.windowMs ?? 60_000;
   }
 
@@ -50,7 +54,12 @@ export class InboundLimits {
   async admit(m: InboundMessage, jobId: string, nowMs: number): Promise<LimitVerdict> {
     const window = Math.floor(nowMs / this.windowMs);
     const base = `${this.prefix}:limit`;
-    const keys = [`${base}:sender:${m.platform}:${m.chatId}:${m.senderId}:${window}`, `${base}:chat:${m.platform}:${m.chatId}:${window}`, this.backlogKey(m), `${base}:told:${m.platform}:${m.chatId}:${m.senderId}`];
+    const keys = [
+      `${base}:sender:${m.platform}:${m.chatId}:${m.senderId}:${window}`,
+      `${base}:chat:${m.platform}:${m.chatId}:${window}`,
+      this.backlogKey(m),
+      `${base}:told:${m.platform}:${m.chatId}:${m.senderId}`,
+    ];
     const s = this.settings;
     const r = Number(await this.redis.eval(SCRIPT, keys.length, ...keys, this.windowMs, s.perSender, s.perChat, s.maxBacklogPerChat, nowMs, jobId));
     if (r === 0) return { ok: true };

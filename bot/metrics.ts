@@ -17,11 +17,17 @@ export const messagesProcessed = new Counter({ name: "jiaolian_messages_processe
 /** Reply jobs queued for sending. */
 export const messagesOut = new Counter({ name: "jiaolian_messages_out_total", help: "Outbound reply jobs queued", labelNames: ["platform", "command"] as const, registers });
 export const processingSeconds = new Histogram({
-  name: "jiaolian_processing_seconds", help: "Time from a worker taking a message to its reply queued", labelNames: ["platform", "command"] as const, registers,
+  name: "jiaolian_processing_seconds",
+  help: "Time from a worker taking a message to its reply queued",
+  labelNames: ["platform", "command"] as const,
+  registers,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120, 600],
 });
 export const queueDelaySeconds = new Histogram({
-  name: "jiaolian_queue_delay_seconds", help: "Time a job waited in its queue before a worker took it", labelNames: ["queue"] as const, registers,
+  name: "jiaolian_queue_delay_seconds",
+  help: "Time a job waited in its queue before a worker took it",
+  labelNames: ["queue"] as const,
+  registers,
   buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
 });
 /** Attempts repeated: reason "connection" (database/Redis unreachable, waited out) or "error". */
@@ -30,7 +36,12 @@ export const retries = new Counter({ name: "jiaolian_retries_total", help: "Job 
 export const dependencyDown = new Gauge({ name: "jiaolian_dependency_outage", help: "1 while workers wait for the database or Redis", registers });
 export const outageNotices = new Counter({ name: "jiaolian_outage_notices_total", help: "'Received, will be recorded' notices sent during outages", registers });
 export const throttledSends = new Counter({ name: "jiaolian_throttled_sends_total", help: "Sends delayed by a rate limit or platform throttling", labelNames: ["platform"] as const, registers });
-export const rateLimited = new Counter({ name: "jiaolian_inbound_rate_limited_total", help: "Inbound messages dropped by the per-sender/per-chat limits", labelNames: ["platform", "scope"] as const, registers });
+export const rateLimited = new Counter({
+  name: "jiaolian_inbound_rate_limited_total",
+  help: "Inbound messages dropped by the per-sender/per-chat limits",
+  labelNames: ["platform", "scope"] as const,
+  registers,
+});
 /** For platform adapters: 1 connected, 0 not. */
 /** What the adapters say of their connections (bot/adapter.ts ConnectionStatus), read at scrape time. */
 export type PlatformStates = () => { platform: string; part?: string | undefined; state: string; reconnects: number }[];
@@ -38,7 +49,10 @@ const platformSources = new Set<PlatformStates>();
 const seenReconnects = new Map<string, number>();
 export const platformReconnects = new Counter({ name: "jiaolian_platform_reconnects_total", help: "Platform connection re-established", labelNames: ["platform"] as const, registers });
 export const platformConnected = new Gauge({
-  name: "jiaolian_platform_connected", help: "Platform connection state (1 connected)", labelNames: ["platform"] as const, registers,
+  name: "jiaolian_platform_connected",
+  help: "Platform connection state (1 connected)",
+  labelNames: ["platform"] as const,
+  registers,
   collect() {
     this.reset();
     for (const source of platformSources) {
@@ -65,7 +79,10 @@ export const scheduledDeliveries = new Counter({ name: "jiaolian_scheduled_deliv
 export type QueueCounts = () => Promise<Record<string, Record<string, number>>>;
 const queueSources = new Set<QueueCounts>();
 new Gauge({
-  name: "jiaolian_queue_jobs", help: "Jobs per queue and state", labelNames: ["queue", "state"] as const, registers,
+  name: "jiaolian_queue_jobs",
+  help: "Jobs per queue and state",
+  labelNames: ["queue", "state"] as const,
+  registers,
   async collect() {
     this.reset();
     for (const source of queueSources) {

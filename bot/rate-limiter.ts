@@ -40,7 +40,11 @@ export function windowWithMargin(windowMs: number): number {
 export class RateLimiter {
   private seq = 0;
   private readonly windowMsWithMargin: number;
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly rate: RateLimit) {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly rate: RateLimit,
+  ) {
     this.windowMsWithMargin = windowWithMargin(rate.windowMs);
   }
 

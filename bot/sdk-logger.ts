@@ -8,8 +8,7 @@ export interface SdkLogger {
   error(message: string, ...args: unknown[]): void;
 }
 
-const join = (message: string, args: unknown[]) =>
-  [message, ...args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a)))].join(" ").slice(0, 500);
+const join = (message: string, args: unknown[]) => [message, ...args.map((a) => (a instanceof Error ? a.message : typeof a === "string" ? a : JSON.stringify(a)))].join(" ").slice(0, 500);
 
 export function sdkLogger(log: Logger): SdkLogger {
   return {

@@ -39,7 +39,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`queue did not answer in ${ms} ms`)), ms); })]);
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`queue did not answer in ${ms} ms`)), ms);
+      }),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -52,7 +57,10 @@ export class InboundSpool {
   private drainAgain = false;
   private stopped = false;
 
-  constructor(private readonly sink: InboundSink, private readonly opts: SpoolOptions) {}
+  constructor(
+    private readonly sink: InboundSink,
+    private readonly opts: SpoolOptions,
+  ) {}
 
   /** Resolves once the message is queued or safely on disk; rejects only if the disk refuses too. */
   readonly accept = async (message: InboundMessage): Promise<"queued" | "spooled"> => {

@@ -12,12 +12,33 @@ export const activityFields = {
   subject: field(z.string().optional(), { label: "学科", keys: ["学科", "subject"], token: "subject" }),
   title: field(z.string().min(1).max(100, "不超过100个字").optional(), { label: "课题", keys: ["课题", "题目", "主题", "title"], token: "title", placeholder: "《课题》" }),
   headcount: field(z.number().int().min(1, "至少1人").max(100000, "人数太大").optional(), { label: "人数", keys: ["人数", "headcount"], token: "headcount", placeholder: "N人" }),
-  giver: field(z.number().int().optional(), { label: "派出校", keys: ["主讲校", "执教校", "送教校"], token: "school", positional: false, hint: "授课、讲座的老师所在学校（命令里写 主讲校=）；不选则按主讲老师或登记人的学校" }),
+  giver: field(z.number().int().optional(), {
+    label: "派出校",
+    keys: ["主讲校", "执教校", "送教校"],
+    token: "school",
+    positional: false,
+    hint: "授课、讲座的老师所在学校（命令里写 主讲校=）；不选则按主讲老师或登记人的学校",
+  }),
   people: field(z.array(z.string().min(1).max(30)).max(30).optional(), { label: "主讲", keys: ["主讲", "执教", "教师", "人员", "people"], token: "text", multiple: true, positional: false }),
   notes: field(z.string().max(500, "不超过500个字").optional(), { label: "备注", keys: ["备注", "说明", "notes"], token: "rest" }),
 };
 
 /** A yes/no answer to a confirmation question ("是 2027年10月14日 吗？回复「是」确认"). */
-export const YES_NO: Readonly<Record<string, string>> = { 是: "yes", 是的: "yes", 对: "yes", 确认: "yes", 确定: "yes", 好: "yes", yes: "yes", y: "yes", 否: "no", 不是: "no", 不对: "no", 取消: "no", no: "no", n: "no" };
+export const YES_NO: Readonly<Record<string, string>> = {
+  是: "yes",
+  是的: "yes",
+  对: "yes",
+  确认: "yes",
+  确定: "yes",
+  好: "yes",
+  yes: "yes",
+  y: "yes",
+  否: "no",
+  不是: "no",
+  不对: "no",
+  取消: "no",
+  no: "no",
+  n: "no",
+};
 
 export const confirmField = () => field(z.enum(["yes", "no"]).optional(), { label: "确认", keys: [], token: "choice", choices: YES_NO, positional: false, hidden: true });

@@ -7,13 +7,22 @@ export type { ActivityRow };
 
 const shortName = (schools: readonly SchoolInfo[], id: number | null | undefined): string | undefined => {
   const s = schools.find((x) => x.id === id);
-  return s ? s.shortNames[0] ?? s.fullName : undefined;
+  return s ? (s.shortNames[0] ?? s.fullName) : undefined;
 };
 
 /** What the giver did for the receivers, in the words schools use. */
 const DIRECTION_WORD: Readonly<Record<string, string>> = {
-  示范课: "送教", 专题讲座: "送教", 集体备课: "送教", 教研活动: "送教", 同课异构: "送教", 教学比武: "送教",
-  参观学习: "赴对方学习", 挂职: "赴对方挂职", 听评课: "赴对方听课", 物资援助: "援助", 教师交流: "交流",
+  示范课: "送教",
+  专题讲座: "送教",
+  集体备课: "送教",
+  教研活动: "送教",
+  同课异构: "送教",
+  教学比武: "送教",
+  参观学习: "赴对方学习",
+  挂职: "赴对方挂职",
+  听评课: "赴对方听课",
+  物资援助: "援助",
+  教师交流: "交流",
 };
 
 /**

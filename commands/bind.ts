@@ -14,7 +14,11 @@ export const bindCommand = openCommand({
   examples: ["/绑定 清涧县第二小学教育共同体"],
   args: z.object({
     name: field(z.string().min(2, "至少两个字").max(60, "不超过60个字"), {
-      label: "共同体名称", keys: [], token: "rest", required: true, ask: "请问要绑定的共同体名称是？例如：清涧县第二小学教育共同体",
+      label: "共同体名称",
+      keys: [],
+      token: "rest",
+      required: true,
+      ask: "请问要绑定的共同体名称是？例如：清涧县第二小学教育共同体",
     }),
     confirm: confirmField(),
   }),
@@ -34,7 +38,12 @@ export const bindCommand = openCommand({
       const fresh = existing ? "" : "新建的";
       if (bound) throw new AskError("confirm", { name }, `本群已绑定「${bound.community.name}」，改绑到${fresh}「${name}」吗？回复「确认」改绑，回复「否」不变。`, bound.communityId);
       if (similar) {
-        throw new AskError("confirm", { name }, `已有名称相近的共同体「${similar.name}」。确实要新建「${name}」吗？回复「确认」新建；若要绑定到「${similar.name}」，请发送 /绑定 ${similar.name}`, similar.id);
+        throw new AskError(
+          "confirm",
+          { name },
+          `已有名称相近的共同体「${similar.name}」。确实要新建「${name}」吗？回复「确认」新建；若要绑定到「${similar.name}」，请发送 /绑定 ${similar.name}`,
+          similar.id,
+        );
       }
     }
     const identity = { platform: message.platform, userId: message.senderId };
@@ -51,7 +60,9 @@ export const bindCommand = openCommand({
         create: { communityId: existing.id, platform: message.platform, chatId: message.chatId },
         update: { communityId: existing.id },
       });
-      await db.auditLog.create({ data: { communityId: existing.id, actorId: me.memberId, action: "bind", entity: "chat", at: ctx.now, after: { chatId: message.chatId, platform: message.platform } } });
+      await db.auditLog.create({
+        data: { communityId: existing.id, actorId: me.memberId, action: "bind", entity: "chat", at: ctx.now, after: { chatId: message.chatId, platform: message.platform } },
+      });
       return `已把本群绑定到「${name}」。`;
     }
 
@@ -70,13 +81,16 @@ export const bindCommand = openCommand({
       update: { communityId: community.id },
     });
     await db.auditLog.create({ data: { communityId: community.id, actorId: member.id, action: "create", entity: "community", entityId: community.id, at: ctx.now, after: { name } } });
-    return localizeExamples([
-      `已创建共同体「${name}」并绑定本群，${member.displayName} 是管理员。`,
-      "下一步：",
-      "/学校 添加 清涧县第二小学 核心 二小  （添加学校）",
-      "/成员 张三 二小 校长  （设置成员）",
-      "/记录 示范课 11月20日 二小 语文  （记录活动）",
-    ].join("\n"), []);
+    return localizeExamples(
+      [
+        `已创建共同体「${name}」并绑定本群，${member.displayName} 是管理员。`,
+        "下一步：",
+        "/学校 添加 清涧县第二小学 核心 二小  （添加学校）",
+        "/成员 张三 二小 校长  （设置成员）",
+        "/记录 示范课 11月20日 二小 语文  （记录活动）",
+      ].join("\n"),
+      [],
+    );
   },
 });
 
@@ -93,7 +107,6 @@ async function similarCommunity(db: Tx, name: string): Promise<{ id: number; nam
   const core = name.replace(GENERIC_WORDS, "");
   const withoutNumbers = name.replace(NUMERALS, "");
   const slip = (other: string) =>
-    other.replace(NUMERALS, "") !== withoutNumbers &&
-    (distance(other, name) <= Math.max(2, Math.floor(name.length / 5)) || (core.length >= 2 && other.replace(GENERIC_WORDS, "") === core));
+    other.replace(NUMERALS, "") !== withoutNumbers && (distance(other, name) <= Math.max(2, Math.floor(name.length / 5)) || (core.length >= 2 && other.replace(GENERIC_WORDS, "") === core));
   return candidates.find((c) => slip(c.name)) ?? null;
 }

@@ -34,7 +34,10 @@ export const digestCommand = boundCommand({
   examples: ["/周报", "/周报 订阅", "/周报 退订"],
   args: z.object({
     action: field(z.enum(["show", "on", "off"]).default("show"), {
-      label: "操作", keys: [], token: "choice", placeholder: "订阅",
+      label: "操作",
+      keys: [],
+      token: "choice",
+      placeholder: "订阅",
       choices: { 订阅: "on", 开: "on", 退订: "off", 取消订阅: "off", 关: "off", 查看: "show" },
     }),
   }),

@@ -125,8 +125,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
 function userErrorReply(e: UserError, intent: Intent): Reply {
   if (!e.ambiguity || intent.type === "form") return { text: e.userText };
   const { word, options } = e.ambiguity;
-  const resend = (option: string) =>
-    intent.type === "answer" ? option : `/${intent.command.name} ${replaceWord(intent.rest, word, option)}`;
+  const resend = (option: string) => (intent.type === "answer" ? option : `/${intent.command.name} ${replaceWord(intent.rest, word, option)}`);
   // Where no card shows (or a button cannot be pressed), the ready-made message can be typed.
   const typed = intent.type === "answer" ? `直接回复「${options[0]}」` : `直接发送：${resend(options[0] ?? word)}`;
   return { text: `${e.userText}\n点选项，或${typed}`, choices: options.map((o) => ({ label: o, command: resend(o) })) };
@@ -168,10 +167,18 @@ interface Base {
 async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply[]> {
   const { command } = intent;
   const communityId = base.community?.id;
-  const member = communityId === undefined ? null : base.preloaded.member ?? (await memberForSender(tx, communityId, base.message));
-  const schools = communityId === undefined ? [] : base.preloaded.schools ?? (await schoolsOf(tx, communityId));
+  const member = communityId === undefined ? null : (base.preloaded.member ?? (await memberForSender(tx, communityId, base.message)));
+  const schools = communityId === undefined ? [] : (base.preloaded.schools ?? (await schoolsOf(tx, communityId)));
   const ctx: CommandContext = {
-    db: tx, sql: base.sql, now: base.now, message: base.message, community: base.community, member, schools, commands: COMMANDS, settings: base.settings,
+    db: tx,
+    sql: base.sql,
+    now: base.now,
+    message: base.message,
+    community: base.community,
+    member,
+    schools,
+    commands: COMMANDS,
+    settings: base.settings,
     parseEnv: { now: base.now, zone: base.community?.timezone ?? "Asia/Shanghai", schools },
   };
 

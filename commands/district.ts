@@ -35,7 +35,11 @@ async function create(ctx: CommandContext, name: string | undefined): Promise<st
   const { platform, senderId, senderName } = ctx.message;
   const existing = await ctx.db.district.findUnique({ where: { name }, include: { admins: true } });
   if (existing && !existing.admins.some((a) => a.platform === platform && a.userId === senderId)) throw new UserError(`「${name}」已经创建过了，请联系它的管理员。`);
-  const district = existing ?? (await ctx.db.district.create({ data: { name, joinCode: newCode(), createdAt: ctx.now, admins: { create: { platform, userId: senderId, displayName: senderName || senderId, createdAt: ctx.now } } } }));
+  const district =
+    existing ??
+    (await ctx.db.district.create({
+      data: { name, joinCode: newCode(), createdAt: ctx.now, admins: { create: { platform, userId: senderId, displayName: senderName || senderId, createdAt: ctx.now } } },
+    }));
   return [
     `${existing ? "你已是" : "已创建"}「${district.name}」${existing ? "的管理员" : "，你是管理员"}。加入码：${district.joinCode}`,
     `请把加入码告诉各共同体管理员，让他们在本共同体的群里发送：/区县 绑定 ${district.name} ${district.joinCode}`,
@@ -106,18 +110,31 @@ export const districtCommand = openCommand({
   summary: "区县教育局查看所辖共同体：创建、绑定（加入）、退出、进度、导出台账",
   examples: ["/区县 创建 安川县教育局", "/区县 绑定 安川县教育局 ABCD2345", "/区县 进度", "/区县 导出 台账"],
   args: z.object({
-    action: field(z.enum(["create", "join", "leave", "progress", "export"]).optional(), { label: "创建|绑定|退出|进度|导出", keys: ["操作"], token: "choice", choices: ACTIONS, required: true, placeholder: "创建|绑定|退出|进度|导出" }),
+    action: field(z.enum(["create", "join", "leave", "progress", "export"]).optional(), {
+      label: "创建|绑定|退出|进度|导出",
+      keys: ["操作"],
+      token: "choice",
+      choices: ACTIONS,
+      required: true,
+      placeholder: "创建|绑定|退出|进度|导出",
+    }),
     words: field(z.array(z.string().max(60)).max(4).optional(), { label: "名称", keys: ["名称"], token: "text", multiple: true }),
   }),
   async run(ctx, { action, words = [] }) {
     const [first, second] = words;
     switch (action) {
-      case "create": return create(ctx, first);
-      case "join": return join(ctx, first, second);
-      case "leave": return leave(ctx);
-      case "progress": return progress(ctx, first);
-      case "export": return exportLedger(ctx, first === "台账" ? second : first);
-      default: throw new UserError("要做什么？例如：/区县 创建 安川县教育局、/区县 进度、/区县 导出 台账");
+      case "create":
+        return create(ctx, first);
+      case "join":
+        return join(ctx, first, second);
+      case "leave":
+        return leave(ctx);
+      case "progress":
+        return progress(ctx, first);
+      case "export":
+        return exportLedger(ctx, first === "台账" ? second : first);
+      default:
+        throw new UserError("要做什么？例如：/区县 创建 安川县教育局、/区县 进度、/区县 导出 台账");
     }
   },
 });

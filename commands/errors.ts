@@ -5,7 +5,10 @@
 export class UserError extends Error {
   override readonly name = "UserError";
   /** When the input was ambiguous: the word, and what it could mean (offered as a choice card). */
-  constructor(readonly userText: string, readonly ambiguity?: { word: string; options: readonly string[] }) {
+  constructor(
+    readonly userText: string,
+    readonly ambiguity?: { word: string; options: readonly string[] },
+  ) {
     super(userText);
   }
 }
@@ -21,7 +24,12 @@ export class AskError extends Error {
    * `question` replaces the field's fixed question (e.g. one naming the date to confirm);
    * `communityId` files the question under a community when the chat has none yet (/绑定).
    */
-  constructor(readonly field: string, readonly partial: Record<string, unknown>, readonly question?: string, readonly communityId?: number) {
+  constructor(
+    readonly field: string,
+    readonly partial: Record<string, unknown>,
+    readonly question?: string,
+    readonly communityId?: number,
+  ) {
     super(`ask ${field}`);
   }
 }

@@ -15,7 +15,12 @@ const DEMO: readonly { full: string; shorts: readonly string[]; slot: number }[]
   { full: "寨沟中心小学", shorts: ["寨沟"], slot: 3 },
 ];
 
-const GENERIC = [{ full: "某某实验小学", short: "实小" }, { full: "某某中心小学", short: "某校" }, { full: "某某第二中心小学", short: "二中心" }, { full: "某某第三中心小学", short: "三中心" }];
+const GENERIC = [
+  { full: "某某实验小学", short: "实小" },
+  { full: "某某中心小学", short: "某校" },
+  { full: "某某第二中心小学", short: "二中心" },
+  { full: "某某第三中心小学", short: "三中心" },
+];
 
 export function localizeExamples(text: string, schools: readonly SchoolInfo[]): string {
   const core = schools.filter((s) => s.role === "core");
@@ -27,7 +32,7 @@ export function localizeExamples(text: string, schools: readonly SchoolInfo[]): 
     // A community that really has the demo's school keeps its name.
     if (schools.some((s) => s.fullName === demo.full)) continue;
     const full = own?.fullName ?? GENERIC[demo.slot]?.full ?? "某某小学";
-    const short = own ? shortOf(own) : GENERIC[demo.slot]?.short ?? "某校";
+    const short = own ? shortOf(own) : (GENERIC[demo.slot]?.short ?? "某校");
     out = out.split(demo.full).join(full);
     for (const name of demo.shorts) out = out.replace(new RegExp(`(?<![\\u4e00-\\u9fff])${name}(?![\\u4e00-\\u9fff])|${name}(?=[ 、,，\\n）)]|$)`, "g"), () => short);
   }

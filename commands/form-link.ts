@@ -36,8 +36,17 @@ export function formLink(ctx: BoundContext, command: string, kind?: string): { u
   const { message: m } = ctx;
   const expiresAt = new Date(ctx.now.getTime() + forms.ttlMs);
   const payload: FormTokenPayload = {
-    c: ctx.community.id, m: ctx.member.id, cmd: command, p: m.platform, ch: m.chatId, t: m.chatType, u: m.senderId, n: m.senderName,
-    ...(kind ? { k: kind } : {}), j: randomUUID(), exp: expiresAt.getTime(),
+    c: ctx.community.id,
+    m: ctx.member.id,
+    cmd: command,
+    p: m.platform,
+    ch: m.chatId,
+    t: m.chatType,
+    u: m.senderId,
+    n: m.senderName,
+    ...(kind ? { k: kind } : {}),
+    j: randomUUID(),
+    exp: expiresAt.getTime(),
   };
   return { url: `${forms.baseUrl}/f/${signToken(forms.secret, { ...payload })}`, expiresAt };
 }

@@ -47,7 +47,8 @@ async function mergeMembers(ctx: BoundContext, text: string): Promise<string> {
 
   const sources = await membersNamed(ctx, sourceName, platform, true);
   const targets = (await membersNamed(ctx, targetName, platform, false)).filter((t) => !sources.some((s) => s.id === t.id));
-  if (sources.length !== 1) throw new UserError(sources.length === 0 ? `没有找到在${platformWord}上发过消息的「${sourceName}」。请让他先在绑定的群里@我发一条消息。` : `「${sourceName}」有多位，无法确定。`);
+  if (sources.length !== 1)
+    throw new UserError(sources.length === 0 ? `没有找到在${platformWord}上发过消息的「${sourceName}」。请让他先在绑定的群里@我发一条消息。` : `「${sourceName}」有多位，无法确定。`);
   if (targets.length !== 1) throw new UserError(targets.length === 0 ? `没有找到还未关联${platformWord}账号的成员「${targetName}」。` : `有多位「${targetName}」，请先用 /成员 改名区分。`);
   const [source, target] = [sources[0]!, targets[0]!];
 
@@ -79,7 +80,8 @@ async function linkByCode(ctx: CommandContext, code: string): Promise<string> {
   const existing = await ctx.db.platformIdentity.findUnique({ where: { communityId_platform_userId: { communityId: row.communityId, platform, userId: senderId } }, include: { member: true } });
   await ctx.db.linkCode.delete({ where: { id: row.id } });
   if (existing?.memberId === member.id) return `这个账号已经关联到「${member.displayName}」了。`;
-  if (existing) throw new UserError(`这个账号在「${row.community.name}」里已是成员「${existing.member.displayName}」。请让管理员发送：/关联 ${member.displayName} 平台=${existing.member.displayName} 合并。`);
+  if (existing)
+    throw new UserError(`这个账号在「${row.community.name}」里已是成员「${existing.member.displayName}」。请让管理员发送：/关联 ${member.displayName} 平台=${existing.member.displayName} 合并。`);
   await ctx.db.platformIdentity.create({ data: { communityId: row.communityId, platform, userId: senderId, memberId: member.id } });
   await ctx.db.auditLog.create({ data: { communityId: row.communityId, actorId: member.id, action: "link", entity: "member", entityId: member.id, at: ctx.now, after: { platform } } });
   return `已关联：这个账号现在是「${row.community.name}」的成员「${member.displayName}」。`;

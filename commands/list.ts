@@ -18,7 +18,10 @@ export const listCommand = boundCommand({
   args: z.object({
     kind: field(z.string().optional(), { label: "类型", keys: ["类型"], token: "kind" }),
     period: field(z.enum(["本周", "本月", "本学期", "计划"]).optional(), {
-      label: "本周|本月|本学期|计划", keys: ["时间"], token: "choice", placeholder: "本周|本月|本学期|计划",
+      label: "本周|本月|本学期|计划",
+      keys: ["时间"],
+      token: "choice",
+      placeholder: "本周|本月|本学期|计划",
       choices: { 本周: "本周", 这周: "本周", 本月: "本月", 这个月: "本月", 本学期: "本学期", 这学期: "本学期", 计划: "计划", 近期安排: "计划", 安排: "计划", 近期: "计划" },
     }),
   }),
@@ -28,7 +31,9 @@ export const listCommand = boundCommand({
     const range = chosen === "计划" ? { start: today, end: "9999-12-31" } : periodRange(chosen, today, term);
     const base = { communityId: ctx.community.id, revokedAt: null, ...(kind ? { kind } : {}) };
     // Done: dated today or before (inside the period); planned: after today (近期安排).
-    const doneWhere = { ...base, date: { gte: dayToDb(range.start), lte: dayToDb(range.end < today ? range.end : today) } };
+    // biome-ignore lint/complexity/useMathMinMax: YYYY-MM-DD strings compare as dates; Math.min would make them NaN.
+    const doneUntil = range.end < today ? range.end : today;
+    const doneWhere = { ...base, date: { gte: dayToDb(range.start), lte: dayToDb(doneUntil) } };
     const plannedWhere = { ...base, date: { gt: dayToDb(today), lte: dayToDb(range.end) } };
     const [total, rows, plannedTotal, planned] = await Promise.all([
       chosen === "计划" ? 0 : ctx.db.activity.count({ where: doneWhere }),

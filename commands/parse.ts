@@ -12,9 +12,7 @@ import { tokenize } from "./tokenize.ts";
 
 export type Partial = Record<string, unknown>;
 
-export type ParseResult<S extends ArgsSchema> =
-  | { kind: "ok"; args: z.infer<S> }
-  | { kind: "missing"; field: FieldSpec; partial: Partial };
+export type ParseResult<S extends ArgsSchema> = { kind: "ok"; args: z.infer<S> } | { kind: "missing"; field: FieldSpec; partial: Partial };
 
 function keysOf(fields: readonly FieldSpec[]): Map<string, FieldSpec> {
   const map = new Map<string, FieldSpec>();

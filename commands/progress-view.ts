@@ -18,7 +18,10 @@ function schoolLine(report: ProgressReport, s: SchoolStanding): string {
   if (s.items.length === 0) return `${head}无目标`;
   if (s.behind === 0) return `${head}全部达标（${s.met} 项）`;
   const behind = s.items.filter((i) => !i.met);
-  const shown = behind.slice(0, SHOWN_PER_SCHOOL).map((i) => itemText(report, i, s.school.id)).join("、");
+  const shown = behind
+    .slice(0, SHOWN_PER_SCHOOL)
+    .map((i) => itemText(report, i, s.school.id))
+    .join("、");
   const more = behind.length > SHOWN_PER_SCHOOL ? ` 等` : "";
   return `${head}还差 ${s.behind} 项（剩 ${report.weeksLeft} 周）：${shown}${more}；已达标 ${s.met} 项`;
 }
@@ -34,7 +37,13 @@ function standingLine(report: ProgressReport): string {
 export function compactProgress(report: ProgressReport, title: string, templateNote: string): string {
   const lines = [`📊 ${title} ${report.term.name}，剩 ${report.weeksLeft} 周${templateNote}`, standingLine(report)];
   const communityBehind = report.items.filter((i) => i.scope.type === "community" && !i.met);
-  if (communityBehind.length > 0) lines.push(`【全体】${communityBehind.slice(0, SHOWN_PER_SCHOOL).map((i) => itemText(report, i)).join("、")}`);
+  if (communityBehind.length > 0)
+    lines.push(
+      `【全体】${communityBehind
+        .slice(0, SHOWN_PER_SCHOOL)
+        .map((i) => itemText(report, i))
+        .join("、")}`,
+    );
   for (const s of report.schools) lines.push(schoolLine(report, s));
   if (report.plannedActivities > 0) lines.push(`近期安排 ${report.plannedActivities} 项（到日子才计入）`);
   lines.push("详情：/进度 详细 或 /进度 学校名");

@@ -39,7 +39,15 @@ export function recordedReplies(activity: ActivityRow, schools: readonly SchoolI
   const day = dbToDay(activity.date);
   const planned = today !== undefined && day > today ? [`📅 计划：${dayInWords(day)}，到那天才计入完成`] : [];
   const text = [`✅ 已记录 #${number}`, ...activityDetails(activity, schools), ...planned, `有误可发 /修改 ${number} 字段=值，或 /撤销 ${number}`].join("\n");
-  return [{ text, actions: [{ label: "确认", command: `/确认 ${number}` }, { label: "撤销", command: `/撤销 ${number}` }] }];
+  return [
+    {
+      text,
+      actions: [
+        { label: "确认", command: `/确认 ${number}` },
+        { label: "撤销", command: `/撤销 ${number}` },
+      ],
+    },
+  ];
 }
 
 export const recordCommand = boundCommand({

@@ -28,11 +28,32 @@ import { settingsCommand } from "./meetings/settings.ts";
 import { digestCommand } from "./digest.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
-  recordCommand, formCommand, confirmCommand, editCommand, undoCommand, listCommand, progressCommand,
-  pairCommand, schoolCommand, memberCommand, linkCodeCommand, linkCommand, notifyCommand, pushTargetCommand, exportCommand, districtCommand, bindCommand, helpCommand,
-  semesterCommand, targetCommand,
+  recordCommand,
+  formCommand,
+  confirmCommand,
+  editCommand,
+  undoCommand,
+  listCommand,
+  progressCommand,
+  pairCommand,
+  schoolCommand,
+  memberCommand,
+  linkCodeCommand,
+  linkCommand,
+  notifyCommand,
+  pushTargetCommand,
+  exportCommand,
+  districtCommand,
+  bindCommand,
+  helpCommand,
+  semesterCommand,
+  targetCommand,
   // Joint meetings (issue 10)
-  meetingCommand, checkInCommand, minutesCommand, doneCommand, settingsCommand,
+  meetingCommand,
+  checkInCommand,
+  minutesCommand,
+  doneCommand,
+  settingsCommand,
   // Weekly digest (issue 11)
   digestCommand,
 ];

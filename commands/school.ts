@@ -16,7 +16,12 @@ export const schoolCommand = boundCommand({
   args: z.object({
     action: field(z.enum(["add", "list"]).default("list"), { label: "添加|列表", keys: [], token: "choice", choices: ACTIONS, placeholder: "添加|列表" }),
     fullName: field(z.string().min(2, "至少两个字").max(60, "不超过60个字").optional(), { label: "全称", keys: ["全称", "名称"], token: "text" }),
-    role: field(z.enum(["core", "member"]).optional(), { label: "核心|成员", keys: ["类型", "角色"], token: "choice", choices: { 核心: "core", 核心校: "core", 牵头校: "core", 成员: "member", 成员校: "member", core: "core", member: "member" } }),
+    role: field(z.enum(["core", "member"]).optional(), {
+      label: "核心|成员",
+      keys: ["类型", "角色"],
+      token: "choice",
+      choices: { 核心: "core", 核心校: "core", 牵头校: "core", 成员: "member", 成员校: "member", core: "core", member: "member" },
+    }),
     shortNames: field(z.array(z.string().min(1).max(20, "简称不超过20个字")).max(10).optional(), { label: "简称", keys: ["简称"], token: "text", multiple: true }),
   }),
   async run(ctx, args) {

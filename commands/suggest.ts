@@ -33,10 +33,17 @@ export function nearestWords(word: string, fields: readonly FieldSpec[], env: Pa
   const pool = new Map<string, string>();
   for (const f of fields) {
     if (f.positional === false && f.keys.length === 0) continue;
-    if (f.token === "kind") KIND_WORDS.forEach(([w, name]) => pool.set(w, name));
-    if (f.token === "school") env.schools.forEach((s) => [s.fullName, ...s.shortNames].forEach((n) => pool.set(n, n)));
-    if (f.token === "subject") SUBJECT_WORDS.forEach((w) => pool.set(w, w));
-    if (f.token === "choice") Object.keys(f.choices ?? {}).forEach((w) => pool.set(w, w));
+    const words: [string, string][] =
+      f.token === "kind"
+        ? [...KIND_WORDS]
+        : f.token === "school"
+          ? env.schools.flatMap((s) => [s.fullName, ...s.shortNames].map((n): [string, string] => [n, n]))
+          : f.token === "subject"
+            ? SUBJECT_WORDS.map((w): [string, string] => [w, w])
+            : f.token === "choice"
+              ? Object.keys(f.choices ?? {}).map((w): [string, string] => [w, w])
+              : [];
+    for (const [typed, offered] of words) pool.set(typed, offered);
   }
   // A known word that did not fit (given twice, say) is not a typo: nothing to offer.
   if (pool.has(word)) return [];

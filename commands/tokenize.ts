@@ -3,9 +3,7 @@
  * "key=value" / "key：value" pieces are recognized only for keys the command knows, and
  * positional words are further split on Chinese list punctuation (，、；).
  */
-export type Piece =
-  | { type: "kv"; key: string; value: string; start: number; valueStart: number; end: number }
-  | { type: "word"; text: string; start: number; end: number };
+export type Piece = { type: "kv"; key: string; value: string; start: number; valueStart: number; end: number } | { type: "word"; text: string; start: number; end: number };
 
 const WORD = /《[^》]*》|[^\s《]+/g;
 const LIST_PUNCTUATION = /[,，、;；]+/;

@@ -78,8 +78,7 @@ export interface Command<S extends ArgsSchema, C extends CommandContext = Comman
   run(ctx: C, args: z.infer<S>): Promise<CommandResult>;
 }
 
-// Handlers are contravariant in their context; the registry only needs name, args and run.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: handlers are contravariant in their context; the registry only needs name, args and run.
 export type AnyCommand = Command<ArgsSchema, any>;
 
 /** A command that runs in a group bound to a community, with a known member. */

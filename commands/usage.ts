@@ -5,17 +5,22 @@ import type { SchoolInfo } from "./recognize.ts";
 import type { AnyCommand } from "./types.ts";
 
 export function usageLine(c: AnyCommand): string {
-  const parts = fieldsOf(c.args).filter((f) => !f.hidden).map((f) => {
-    const label = f.placeholder ?? f.label;
-    if ((f.token === "rest" || f.positional === false) && f.keys.length > 0) return `[${f.keys[0]}=…]`;
-    const shown = f.multiple ? `${label}…` : label;
-    return f.required ? `<${shown}>` : `[${shown}]`;
-  });
+  const parts = fieldsOf(c.args)
+    .filter((f) => !f.hidden)
+    .map((f) => {
+      const label = f.placeholder ?? f.label;
+      if ((f.token === "rest" || f.positional === false) && f.keys.length > 0) return `[${f.keys[0]}=…]`;
+      const shown = f.multiple ? `${label}…` : label;
+      return f.required ? `<${shown}>` : `[${shown}]`;
+    });
   return `/${c.name} ${parts.join(" ")}`.trim();
 }
 
 export function keyedForms(c: AnyCommand): string {
-  return fieldsOf(c.args).filter((f) => f.keys.length > 0 && !f.hidden).map((f) => `${f.keys[0]}=`).join(" ");
+  return fieldsOf(c.args)
+    .filter((f) => f.keys.length > 0 && !f.hidden)
+    .map((f) => `${f.keys[0]}=`)
+    .join(" ");
 }
 
 /** Usage plus one example: what every error for this command ends with. */

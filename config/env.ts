@@ -5,116 +5,135 @@
 import { z } from "zod";
 
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
-const emptyAsUnset = (raw: NodeJS.ProcessEnv): Record<string, string> =>
-  Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string" && e[1].trim() !== ""));
+const emptyAsUnset = (raw: NodeJS.ProcessEnv): Record<string, string> => Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string" && e[1].trim() !== ""));
 
-export const envSchema = z.object({
-  DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/jiaolian"),
-  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Listening address of the HTTP server; /sim routes refuse non-loopback callers regardless. */
-  HOST: z.string().default("127.0.0.1"),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** gateway: platform connections + outbound sending; worker: inbound processing + schedulers; all: both. */
-  ROLE: z.enum(["all", "gateway", "worker"]).default("all"),
-  /** Prefix of every BullMQ key, so several deployments (or tests) can share one Redis. */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:.-]+$/).default("jiaolian"),
-  SIMULATOR: flag.optional(),
-  INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
-  OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
-  /**
-   * BullMQ lock duration; a worker that dies loses its job to another after this long (plus up to
-   * one stalled-check interval). Short, so messages in flight at a crash run again within seconds;
-   * the lock is renewed every half of it, so only an event loop blocked that long causes a rerun
-   * (harmless: processing is idempotent).
-   */
-  JOB_LOCK_MS: z.coerce.number().int().min(500).default(6_000),
-  STALLED_INTERVAL_MS: z.coerce.number().int().min(200).default(2_000),
-  /** How long a message waits out a PostgreSQL/Redis outage before it gets an apology instead. */
-  OUTAGE_MAX_WAIT_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
-  /** After an outage lasted this long, each waiting sender is told once "已收到，系统恢复后自动记录". */
-  OUTAGE_NOTICE_AFTER_MS: z.coerce.number().int().min(0).default(2 * 60_000),
-  /** Inbound limits per sender and per chat (messages per minute); beyond them: one "太快了" and drop. */
-  RATE_LIMIT_PER_SENDER: z.coerce.number().int().min(1).default(30),
-  RATE_LIMIT_PER_CHAT: z.coerce.number().int().min(1).default(120),
-  /** At most this many messages of one chat waiting in the inbound queue; beyond: as over the rate limit. */
-  MAX_BACKLOG_PER_CHAT: z.coerce.number().int().min(1).default(500),
-  /** Enables the queue dashboard at /admin/queues (Authorization: Bearer <token>). Unset: no dashboard. */
-  ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN 至少16个字符").optional(),
-  /** Only for fault-injection tests: crash the process right after a command's transaction commits. */
-  FAULT_CRASH_AFTER_COMMIT: flag.default(false),
-  /** Diagnostics and the benchmark's baseline: reply with the text itself, touching no database. */
-  ECHO_MODE: flag.default(false),
-  DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  /** Meeting reminders and other scheduled pushes (worker role): the BullMQ job scheduler's tick. */
-  SCHEDULER_ENABLED: flag.default(true),
-  SCHEDULER_EVERY_MS: z.coerce.number().int().min(200).default(60_000),
+export const envSchema = z
+  .object({
+    DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/jiaolian"),
+    REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Listening address of the HTTP server; /sim routes refuse non-loopback callers regardless. */
+    HOST: z.string().default("127.0.0.1"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** gateway: platform connections + outbound sending; worker: inbound processing + schedulers; all: both. */
+    ROLE: z.enum(["all", "gateway", "worker"]).default("all"),
+    /** Prefix of every BullMQ key, so several deployments (or tests) can share one Redis. */
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_:.-]+$/)
+      .default("jiaolian"),
+    SIMULATOR: flag.optional(),
+    INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    OUTBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    /**
+     * BullMQ lock duration; a worker that dies loses its job to another after this long (plus up to
+     * one stalled-check interval). Short, so messages in flight at a crash run again within seconds;
+     * the lock is renewed every half of it, so only an event loop blocked that long causes a rerun
+     * (harmless: processing is idempotent).
+     */
+    JOB_LOCK_MS: z.coerce.number().int().min(500).default(6_000),
+    STALLED_INTERVAL_MS: z.coerce.number().int().min(200).default(2_000),
+    /** How long a message waits out a PostgreSQL/Redis outage before it gets an apology instead. */
+    OUTAGE_MAX_WAIT_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .default(30 * 60_000),
+    /** After an outage lasted this long, each waiting sender is told once "已收到，系统恢复后自动记录". */
+    OUTAGE_NOTICE_AFTER_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(2 * 60_000),
+    /** Inbound limits per sender and per chat (messages per minute); beyond them: one "太快了" and drop. */
+    RATE_LIMIT_PER_SENDER: z.coerce.number().int().min(1).default(30),
+    RATE_LIMIT_PER_CHAT: z.coerce.number().int().min(1).default(120),
+    /** At most this many messages of one chat waiting in the inbound queue; beyond: as over the rate limit. */
+    MAX_BACKLOG_PER_CHAT: z.coerce.number().int().min(1).default(500),
+    /** Enables the queue dashboard at /admin/queues (Authorization: Bearer <token>). Unset: no dashboard. */
+    ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN 至少16个字符").optional(),
+    /** Only for fault-injection tests: crash the process right after a command's transaction commits. */
+    FAULT_CRASH_AFTER_COMMIT: flag.default(false),
+    /** Diagnostics and the benchmark's baseline: reply with the text itself, touching no database. */
+    ECHO_MODE: flag.default(false),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    /** Meeting reminders and other scheduled pushes (worker role): the BullMQ job scheduler's tick. */
+    SCHEDULER_ENABLED: flag.default(true),
+    SCHEDULER_EVERY_MS: z.coerce.number().int().min(200).default(60_000),
 
-  /**
-   * The address people's phones reach the bot's HTTP server at (forms, downloads). Unset: the
-   * server's own address, which only works on the same machine or network.
-   */
-  PUBLIC_BASE_URL: z.string().url().optional(),
-  /** Signs form and download links (at least 32 characters). Unset: a random one per process, so links die at restart. */
-  FORM_SECRET: z.string().min(32, "至少32个字符").optional(),
-  FORM_LINK_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 30).default(24),
-  /** Where uploaded photos are kept (served back only through signed links). */
-  PHOTO_DIR: z.string().default("data/photos"),
+    /**
+     * The address people's phones reach the bot's HTTP server at (forms, downloads). Unset: the
+     * server's own address, which only works on the same machine or network.
+     */
+    PUBLIC_BASE_URL: z.string().url().optional(),
+    /** Signs form and download links (at least 32 characters). Unset: a random one per process, so links die at restart. */
+    FORM_SECRET: z.string().min(32, "至少32个字符").optional(),
+    FORM_LINK_TTL_HOURS: z.coerce
+      .number()
+      .min(0.01)
+      .max(24 * 30)
+      .default(24),
+    /** Where uploaded photos are kept (served back only through signed links). */
+    PHOTO_DIR: z.string().default("data/photos"),
 
-  /** Group robot webhooks (both platforms): at most this many messages per window per robot. */
-  ROBOT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
-  ROBOT_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
+    /** Group robot webhooks (both platforms): at most this many messages per window per robot. */
+    ROBOT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+    ROBOT_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
 
-  // WeCom 智能机器人 (long connection). Both or neither.
-  WECOM_BOT_ID: z.string().optional(),
-  WECOM_BOT_SECRET: z.string().optional(),
-  WECOM_WS_URL: z.string().url().default("wss://openws.work.weixin.qq.com"),
-  /** Application-level ping interval; two missed answers mean a dead connection. */
-  WECOM_HEARTBEAT_MS: z.coerce.number().int().min(200).default(30_000),
-  // WeCom self-built app (企业微信自建应用): callback crypto + message API. All or none.
-  WECOM_CORP_ID: z.string().optional(),
-  WECOM_APP_TOKEN: z.string().optional(),
-  WECOM_APP_AES_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}$/, "EncodingAESKey 应为43位字母数字").optional(),
-  WECOM_APP_SECRET: z.string().optional(),
-  WECOM_AGENT_ID: z.coerce.number().int().positive().optional(),
-  /** qyapi host: app message API and the only origin group robot webhooks may point to. */
-  WECOM_API_BASE: z.string().url().default("https://qyapi.weixin.qq.com"),
+    // WeCom 智能机器人 (long connection). Both or neither.
+    WECOM_BOT_ID: z.string().optional(),
+    WECOM_BOT_SECRET: z.string().optional(),
+    WECOM_WS_URL: z.string().url().default("wss://openws.work.weixin.qq.com"),
+    /** Application-level ping interval; two missed answers mean a dead connection. */
+    WECOM_HEARTBEAT_MS: z.coerce.number().int().min(200).default(30_000),
+    // WeCom self-built app (企业微信自建应用): callback crypto + message API. All or none.
+    WECOM_CORP_ID: z.string().optional(),
+    WECOM_APP_TOKEN: z.string().optional(),
+    WECOM_APP_AES_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]{43}$/, "EncodingAESKey 应为43位字母数字")
+      .optional(),
+    WECOM_APP_SECRET: z.string().optional(),
+    WECOM_AGENT_ID: z.coerce.number().int().positive().optional(),
+    /** qyapi host: app message API and the only origin group robot webhooks may point to. */
+    WECOM_API_BASE: z.string().url().default("https://qyapi.weixin.qq.com"),
 
-  // DingTalk 企业内部应用机器人.
-  DINGTALK_CLIENT_ID: z.string().optional(),
-  DINGTALK_CLIENT_SECRET: z.string().optional(),
-  /** robotCode for the OpenAPI sends; the client id when unset (DingTalk's default). */
-  DINGTALK_ROBOT_CODE: z.string().optional(),
-  DINGTALK_MODE: z.enum(["stream", "http"]).default("stream"),
-  DINGTALK_API_BASE: z.string().url().default("https://api.dingtalk.com"),
-  /** Stream gateway (connections/open); defaults to DINGTALK_API_BASE's. */
-  DINGTALK_GATEWAY_URL: z.string().url().optional(),
-  /** oapi host: the only origin custom group robot webhooks may point to. */
-  DINGTALK_OAPI_BASE: z.string().url().default("https://oapi.dingtalk.com"),
-  /** Stream keepalive: WebSocket ping interval; a ping unanswered by the next one ends the socket. */
-  DINGTALK_KEEPALIVE_MS: z.coerce.number().int().min(200).default(8_000),
-  /** Stream reconnect backoff: first delay and cap (exponential, with jitter). */
-  DINGTALK_BACKOFF_INITIAL_MS: z.coerce.number().int().min(10).default(1_000),
-  DINGTALK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(60_000),
-  /** callbackRouteKey sent with each interactive card (as registered for the app's card callbacks), if any. */
-  DINGTALK_CARD_ROUTE_KEY: z.string().optional(),
-  /** Where inbound messages wait on disk while Redis refuses them (one subfolder per queue prefix). */
-  SPOOL_DIR: z.string().default("./data/spool"),
-  /** /healthz answers 503 once a configured platform connection has been down this long. */
-  PLATFORM_DOWN_MS: z.coerce.number().int().min(100).default(120_000),
-}).superRefine((env, ctx) => {
-  const groups: [string, (keyof typeof env)[]][] = [
-    ["企业微信智能机器人", ["WECOM_BOT_ID", "WECOM_BOT_SECRET"]],
-    ["企业微信自建应用", ["WECOM_CORP_ID", "WECOM_APP_TOKEN", "WECOM_APP_AES_KEY", "WECOM_APP_SECRET", "WECOM_AGENT_ID"]],
-    ["钉钉机器人", ["DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"]],
-  ];
-  for (const [what, keys] of groups) {
-    const set = keys.filter((k) => env[k] !== undefined);
-    if (set.length > 0 && set.length < keys.length) {
-      for (const k of keys.filter((k) => env[k] === undefined)) ctx.addIssue({ code: "custom", path: [k], message: `${what}需要同时设置 ${keys.join("、")}` });
+    // DingTalk 企业内部应用机器人.
+    DINGTALK_CLIENT_ID: z.string().optional(),
+    DINGTALK_CLIENT_SECRET: z.string().optional(),
+    /** robotCode for the OpenAPI sends; the client id when unset (DingTalk's default). */
+    DINGTALK_ROBOT_CODE: z.string().optional(),
+    DINGTALK_MODE: z.enum(["stream", "http"]).default("stream"),
+    DINGTALK_API_BASE: z.string().url().default("https://api.dingtalk.com"),
+    /** Stream gateway (connections/open); defaults to DINGTALK_API_BASE's. */
+    DINGTALK_GATEWAY_URL: z.string().url().optional(),
+    /** oapi host: the only origin custom group robot webhooks may point to. */
+    DINGTALK_OAPI_BASE: z.string().url().default("https://oapi.dingtalk.com"),
+    /** Stream keepalive: WebSocket ping interval; a ping unanswered by the next one ends the socket. */
+    DINGTALK_KEEPALIVE_MS: z.coerce.number().int().min(200).default(8_000),
+    /** Stream reconnect backoff: first delay and cap (exponential, with jitter). */
+    DINGTALK_BACKOFF_INITIAL_MS: z.coerce.number().int().min(10).default(1_000),
+    DINGTALK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(60_000),
+    /** callbackRouteKey sent with each interactive card (as registered for the app's card callbacks), if any. */
+    DINGTALK_CARD_ROUTE_KEY: z.string().optional(),
+    /** Where inbound messages wait on disk while Redis refuses them (one subfolder per queue prefix). */
+    SPOOL_DIR: z.string().default("./data/spool"),
+    /** /healthz answers 503 once a configured platform connection has been down this long. */
+    PLATFORM_DOWN_MS: z.coerce.number().int().min(100).default(120_000),
+  })
+  .superRefine((env, ctx) => {
+    const groups: [string, (keyof typeof env)[]][] = [
+      ["企业微信智能机器人", ["WECOM_BOT_ID", "WECOM_BOT_SECRET"]],
+      ["企业微信自建应用", ["WECOM_CORP_ID", "WECOM_APP_TOKEN", "WECOM_APP_AES_KEY", "WECOM_APP_SECRET", "WECOM_AGENT_ID"]],
+      ["钉钉机器人", ["DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"]],
+    ];
+    for (const [what, keys] of groups) {
+      const set = keys.filter((k) => env[k] !== undefined);
+      if (set.length > 0 && set.length < keys.length) {
+        for (const k of keys.filter((k) => env[k] === undefined)) ctx.addIssue({ code: "custom", path: [k], message: `${what}需要同时设置 ${keys.join("、")}` });
+      }
     }
-  }
-});
+  });
 
 export type Env = z.infer<typeof envSchema>;
 

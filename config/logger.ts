@@ -7,7 +7,26 @@ import pretty from "pino-pretty";
 
 export type { Logger };
 
-const SECRET_KEYS = ["secret", "token", "password", "aesKey", "DATABASE_URL", "REDIS_URL", "authorization", "ticket", "sessionWebhook", "accessToken", "access_token", "clientSecret", "WECOM_BOT_SECRET", "WECOM_APP_SECRET", "WECOM_APP_AES_KEY", "WECOM_APP_TOKEN", "DINGTALK_CLIENT_SECRET", "ADMIN_TOKEN"];
+const SECRET_KEYS = [
+  "secret",
+  "token",
+  "password",
+  "aesKey",
+  "DATABASE_URL",
+  "REDIS_URL",
+  "authorization",
+  "ticket",
+  "sessionWebhook",
+  "accessToken",
+  "access_token",
+  "clientSecret",
+  "WECOM_BOT_SECRET",
+  "WECOM_APP_SECRET",
+  "WECOM_APP_AES_KEY",
+  "WECOM_APP_TOKEN",
+  "DINGTALK_CLIENT_SECRET",
+  "ADMIN_TOKEN",
+];
 
 export function createLogger(level: string, name = "jiaolian", destination?: DestinationStream): Logger {
   // Synchronous pretty stream (not a worker-thread transport): nothing is lost if the process exits right after.

@@ -124,7 +124,7 @@ export function parseChineseDate(token: string, now: Date, zone: string): DatePa
   const first = results[0];
   if (!first || first.text !== t || !first.start.isCertain("day")) return { ok: false, reason: "not-a-date" };
   const s = first.start;
-  const year = s.isCertain("year") ? s.get("year") ?? undefined : undefined;
+  const year = s.isCertain("year") ? (s.get("year") ?? undefined) : undefined;
   const parsed = fromParts(today, year, s.get("month") ?? 0, s.get("day") ?? 0);
   if (parsed.ok && s.isCertain("hour")) {
     parsed.value.time = `${String(s.get("hour")).padStart(2, "0")}:${String(s.get("minute") ?? 0).padStart(2, "0")}`;

@@ -109,8 +109,7 @@ function window(per: TargetSpec["per"], term: Term): { start: string; end: strin
   return { ...term, periods: 1 };
 }
 
-const involved = (a: ProgressActivity): Set<number> =>
-  new Set([a.hostSchoolId, a.givingSchoolId, ...a.receiverSchoolIds, ...a.schoolIds].filter((x): x is number => x !== null));
+const involved = (a: ProgressActivity): Set<number> => new Set([a.hostSchoolId, a.givingSchoolId, ...a.receiverSchoolIds, ...a.schoolIds].filter((x): x is number => x !== null));
 
 function activityMatches(a: ProgressActivity, scope: ItemScope, target: TargetSpec): boolean {
   switch (scope.type) {

@@ -19,11 +19,11 @@ export async function districtOverview(db: Tx, districtId: number, range: { from
   const ids = communities.map((c) => c.id);
   const stats = ids.length
     ? await db.activity.groupBy({
-      by: ["communityId"],
-      where: { communityId: { in: ids }, revokedAt: null, date: { gte: new Date(`${range.from}T00:00:00Z`), lte: new Date(`${range.to}T00:00:00Z`) } },
-      _count: { _all: true },
-      _max: { date: true },
-    })
+        by: ["communityId"],
+        where: { communityId: { in: ids }, revokedAt: null, date: { gte: new Date(`${range.from}T00:00:00Z`), lte: new Date(`${range.to}T00:00:00Z`) } },
+        _count: { _all: true },
+        _max: { date: true },
+      })
     : [];
   return communities.map((c) => {
     const s = stats.find((x) => x.communityId === c.id);

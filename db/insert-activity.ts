@@ -51,7 +51,23 @@ const INSERT_SQL = `
   SELECT id, number, kind, to_char(date, 'YYYY-MM-DD') AS day, "hostSchoolId", "schoolIds", "givingSchoolId", "receiverSchoolIds", people, subject, title, headcount, notes FROM ins`;
 
 export async function insertActivity(sql: Sql, a: NewActivity): Promise<InsertedActivity> {
-  const values = [a.communityId, a.kind, a.day, a.hostSchoolId, a.schoolIds, a.people, a.subject, a.title, a.headcount, a.notes, a.recorderId, a.sourceMessageKey, a.at, a.givingSchoolId, a.recorderSchoolId];
+  const values = [
+    a.communityId,
+    a.kind,
+    a.day,
+    a.hostSchoolId,
+    a.schoolIds,
+    a.people,
+    a.subject,
+    a.title,
+    a.headcount,
+    a.notes,
+    a.recorderId,
+    a.sourceMessageKey,
+    a.at,
+    a.givingSchoolId,
+    a.recorderSchoolId,
+  ];
   const { rows } = await sql.query<Omit<InsertedActivity, "date"> & { day: string }>({ name: "insert-activity", text: INSERT_SQL, values });
   const row = rows[0];
   if (!row) throw new Error(`community ${a.communityId} not found while recording`);

@@ -28,7 +28,16 @@ export async function ruleOf(db: Tx, communityId: number): Promise<StoredRule | 
   return r && toRule(r);
 }
 
-function toRow(m: { id: number; ruleDay: Date | null; startsAt: Date; place: string | null; agenda: string | null; cancelled: boolean; organizerId: number | null; minutes: string | null }): MeetingRow {
+function toRow(m: {
+  id: number;
+  ruleDay: Date | null;
+  startsAt: Date;
+  place: string | null;
+  agenda: string | null;
+  cancelled: boolean;
+  organizerId: number | null;
+  minutes: string | null;
+}): MeetingRow {
   return { id: m.id, ruleDay: m.ruleDay && toDay(m.ruleDay), startsAt: m.startsAt, place: m.place, agenda: m.agenda, cancelled: m.cancelled, organizerId: m.organizerId, minutes: m.minutes };
 }
 

@@ -3,8 +3,17 @@ import type { Per, SchoolRole, TargetSpec } from "../core/targets.ts";
 import type { Tx } from "./client.ts";
 
 type TargetRow = {
-  id: number; kind: string; minCount: number; per: string; label: string | null; scope: "community" | "school" | "pair" | "mentor";
-  role: SchoolRole | null; receiverRole: SchoolRole | null; directed: boolean; atReceiver: boolean; side: string | null;
+  id: number;
+  kind: string;
+  minCount: number;
+  per: string;
+  label: string | null;
+  scope: "community" | "school" | "pair" | "mentor";
+  role: SchoolRole | null;
+  receiverRole: SchoolRole | null;
+  directed: boolean;
+  atReceiver: boolean;
+  side: string | null;
 };
 
 const PERS: readonly Per[] = ["term", "month", "week", "year"];
@@ -27,7 +36,11 @@ export function rowToSpec(r: TargetRow): TargetSpec {
 export function specToRow(t: TargetSpec) {
   const s = t.scope;
   return {
-    kind: t.kind, minCount: t.min, per: t.per, label: t.label ?? null, scope: s.type,
+    kind: t.kind,
+    minCount: t.min,
+    per: t.per,
+    label: t.label ?? null,
+    scope: s.type,
     role: s.type === "school" ? s.role : s.type === "pair" ? s.giver : null,
     receiverRole: s.type === "pair" ? s.receiver : null,
     directed: s.type === "pair" && s.directed,

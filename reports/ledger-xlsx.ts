@@ -52,7 +52,11 @@ const PAIR_COLUMNS: Column<LedgerPair>[] = [
 ];
 
 function progressColumns(report: ProgressReport): Column<ProgressItem>[] {
-  const names = (ids: readonly number[]) => ids.map((id) => report.schools.find((s) => s.school.id === id)?.school.fullName ?? "").filter(Boolean).join("、");
+  const names = (ids: readonly number[]) =>
+    ids
+      .map((id) => report.schools.find((s) => s.school.id === id)?.school.fullName ?? "")
+      .filter(Boolean)
+      .join("、");
   return [
     { header: "目标", value: (i) => i.target.label ?? i.target.kind },
     { header: "范围", value: (i) => scopeWhere(report, i.scope) },
@@ -85,12 +89,38 @@ const itemColumns = (zone: string): Column<LedgerActionItem>[] => [
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
 const ACTIONS: Readonly<Record<string, string>> = {
-  create: "新建", update: "修改", revoke: "撤销", confirm: "确认", delete: "删除", set: "设置", bind: "绑定群", link: "关联账号",
-  join: "加入", leave: "退出", done: "完成", cancel: "取消", move: "改期", checkin: "签到", minutes: "纪要",
+  create: "新建",
+  update: "修改",
+  revoke: "撤销",
+  confirm: "确认",
+  delete: "删除",
+  set: "设置",
+  bind: "绑定群",
+  link: "关联账号",
+  join: "加入",
+  leave: "退出",
+  done: "完成",
+  cancel: "取消",
+  move: "改期",
+  checkin: "签到",
+  minutes: "纪要",
 };
 const ENTITIES: Readonly<Record<string, string>> = {
-  activity: "活动", community: "共同体", school: "学校", member: "成员", chat: "群", pair: "师徒结对", target: "目标", term: "学期",
-  meetingRule: "会议规则", meeting: "会议", actionItem: "待办", holiday: "假期", pushTarget: "推送群", district: "区县", settings: "设置",
+  activity: "活动",
+  community: "共同体",
+  school: "学校",
+  member: "成员",
+  chat: "群",
+  pair: "师徒结对",
+  target: "目标",
+  term: "学期",
+  meetingRule: "会议规则",
+  meeting: "会议",
+  actionItem: "待办",
+  holiday: "假期",
+  pushTarget: "推送群",
+  district: "区县",
+  settings: "设置",
 };
 
 /**

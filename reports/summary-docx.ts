@@ -23,7 +23,8 @@ const MAX_BEHIND = 12;
 
 const p = (text: string, opts: { bold?: boolean; indent?: boolean } = {}) =>
   new Paragraph({ children: [new TextRun({ text, bold: opts.bold ?? false })], ...(opts.indent === false ? {} : { indent: { firstLine: 560 } }), spacing: { line: 360 } });
-const h = (text: string) => new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun({ text, bold: true, font: { ...FONT, eastAsia: "黑体" } })], spacing: { before: 240, after: 120 } });
+const h = (text: string) =>
+  new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun({ text, bold: true, font: { ...FONT, eastAsia: "黑体" } })], spacing: { before: 240, after: 120 } });
 
 /** Counts per kind, most first; ties in the canonical order of kinds (core/kinds.ts). */
 function countByKind(xs: readonly LedgerActivity[]): [string, number][] {
@@ -35,7 +36,10 @@ function countByKind(xs: readonly LedgerActivity[]): [string, number][] {
 
 /** Records worth naming: with a title, most people first, then confirmed ones. */
 function highlights(acts: readonly LedgerActivity[]): LedgerActivity[] {
-  return [...acts].filter((a) => a.title).sort((a, b) => (b.headcount ?? 0) - (a.headcount ?? 0) || Number(!!b.confirmedBy) - Number(!!a.confirmedBy)).slice(0, 5);
+  return [...acts]
+    .filter((a) => a.title)
+    .sort((a, b) => (b.headcount ?? 0) - (a.headcount ?? 0) || Number(!!b.confirmedBy) - Number(!!a.confirmedBy))
+    .slice(0, 5);
 }
 
 function kindSchoolTable(ledger: Ledger): Table {
@@ -72,10 +76,11 @@ export function summaryParagraphs(input: SummaryInput): { heading: string; lines
     {
       heading: "二、主要做法与成效",
       lines: [
-        acts.length
-          ? `本学期共开展活动${acts.length}次，其中${byKind.map(([k, n]) => `${k}${n}次`).join("、")}，参与${people}人次。`
-          : "本学期还没有登记活动。",
-        ...highlights(acts).map((a) => `${Number(a.date.slice(5, 7))}月${Number(a.date.slice(8, 10))}日，${a.hostSchool ?? ""}${a.people.length ? `${a.people.join("、")}` : ""}${a.kind}《${a.title}》${a.schools.length ? `，${a.schools.join("、")}参加` : ""}${a.headcount ? `，${a.headcount}人参与` : ""}。`),
+        acts.length ? `本学期共开展活动${acts.length}次，其中${byKind.map(([k, n]) => `${k}${n}次`).join("、")}，参与${people}人次。` : "本学期还没有登记活动。",
+        ...highlights(acts).map(
+          (a) =>
+            `${Number(a.date.slice(5, 7))}月${Number(a.date.slice(8, 10))}日，${a.hostSchool ?? ""}${a.people.length ? `${a.people.join("、")}` : ""}${a.kind}《${a.title}》${a.schools.length ? `，${a.schools.join("、")}参加` : ""}${a.headcount ? `，${a.headcount}人参与` : ""}。`,
+        ),
       ],
     },
     {
@@ -101,7 +106,12 @@ export function summaryParagraphs(input: SummaryInput): { heading: string; lines
 export async function summaryDocx(input: SummaryInput): Promise<Buffer> {
   const sections = summaryParagraphs(input);
   const children: (Paragraph | Table)[] = [
-    new Paragraph({ alignment: AlignmentType.CENTER, heading: HeadingLevel.TITLE, children: [new TextRun({ text: `${input.ledger.community.name}${input.termName}工作总结`, bold: true, size: 36, font: { ...FONT, eastAsia: "黑体" } })], spacing: { after: 240 } }),
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      heading: HeadingLevel.TITLE,
+      children: [new TextRun({ text: `${input.ledger.community.name}${input.termName}工作总结`, bold: true, size: 36, font: { ...FONT, eastAsia: "黑体" } })],
+      spacing: { after: 240 },
+    }),
   ];
   for (const s of sections) {
     children.push(h(s.heading));

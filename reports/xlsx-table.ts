@@ -2,7 +2,7 @@
  * One sheet as a table in a streaming workbook: Chinese headers, a frozen header row, a filter on
  * it, column widths that fit what is in them, and dates as real dates (not text).
  */
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 
 export type CellValue = string | number | Date | null | { text: string; hyperlink: string };
 

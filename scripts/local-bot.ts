@@ -10,7 +10,10 @@ export interface LocalBot {
 export async function localBot(): Promise<LocalBot> {
   const env = loadEnv({ LOG_LEVEL: "warn", ...process.env });
   const running = `http://127.0.0.1:${env.PORT}`;
-  const alive = await fetch(`${running}/healthz`).then((r) => r.ok, () => false);
+  const alive = await fetch(`${running}/healthz`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (alive) return { url: running, close: async () => undefined };
   const app = await startApp({ env: { ...env, PORT: 0, SIMULATOR: true } });
   return { url: app.url, close: () => app.close() };

@@ -9,11 +9,15 @@ describe("boot failures", () => {
     ["PostgreSQL", { DATABASE_URL: "postgresql://postgres:secret@127.0.0.1:1/jiaolian" }, /PostgreSQL 失败（尝试了 postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:1/],
     ["a bad PORT", { PORT: "abc" }, /配置有误[\s\S]*PORT/],
     ["a bad ROLE", { ROLE: "everything" }, /配置有误[\s\S]*ROLE/],
-  ])("%s", async (_name, overrides, message) => {
-    const p = spawnBot(testEnv(), { ...overrides });
-    expect(await p.exited).toBe(1);
-    expect(p.output()).toMatch(message);
-    expect(p.output()).not.toMatch(/\n\s+at /);
-    expect(p.output()).not.toContain("secret");
-  }, 30_000);
+  ])(
+    "%s",
+    async (_name, overrides, message) => {
+      const p = spawnBot(testEnv(), { ...overrides });
+      expect(await p.exited).toBe(1);
+      expect(p.output()).toMatch(message);
+      expect(p.output()).not.toMatch(/\n\s+at /);
+      expect(p.output()).not.toContain("secret");
+    },
+    30_000,
+  );
 });

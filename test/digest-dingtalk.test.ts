@@ -20,11 +20,18 @@ let app: App;
 
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP).start();
-  app = await startTestApp({
-    FORM_SECRET: "e".repeat(40),
-    DINGTALK_CLIENT_ID: APP.clientId, DINGTALK_CLIENT_SECRET: APP.clientSecret, DINGTALK_API_BASE: fake.base,
-    DINGTALK_GATEWAY_URL: fake.gatewayUrl, DINGTALK_OAPI_BASE: fake.base, DINGTALK_KEEPALIVE_MS: "300",
-  }, () => MONDAY);
+  app = await startTestApp(
+    {
+      FORM_SECRET: "e".repeat(40),
+      DINGTALK_CLIENT_ID: APP.clientId,
+      DINGTALK_CLIENT_SECRET: APP.clientSecret,
+      DINGTALK_API_BASE: fake.base,
+      DINGTALK_GATEWAY_URL: fake.gatewayUrl,
+      DINGTALK_OAPI_BASE: fake.base,
+      DINGTALK_KEEPALIVE_MS: "300",
+    },
+    () => MONDAY,
+  );
   await fake.waitForOpen();
 });
 afterAll(async () => {

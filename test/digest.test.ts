@@ -32,7 +32,12 @@ const FORMS = { baseUrl: "http://127.0.0.1:9", secret: "d".repeat(40), ttlMs: 7 
 const digestTick = (at: Date, producers: Pick<Producers, "outbound"> = ticker.producers, forms?: typeof FORMS) =>
   runDigestWork({ db: ticker.db, producers, log: ticker.log, now: () => at, ...(forms ? { forms } : {}) }, at);
 
-interface County { g: Chat; principal: Chat; teacher: Chat; name: string }
+interface County {
+  g: Chat;
+  principal: Chat;
+  teacher: Chat;
+  name: string;
+}
 
 /** 安川县: 县实小 (core) gives 示范课 to 杨庄 and 青龙沟 (members), two each this term. */
 async function county(opts: { activities?: boolean; prefix?: string } = {}): Promise<County> {
@@ -42,10 +47,16 @@ async function county(opts: { activities?: boolean; prefix?: string } = {}): Pro
   const g = new Chat(app, unique("g"), unique("u"), "王主任");
   await g.says(`/绑定 ${name}`);
   for (const line of [
-    `/学校 添加 ${p}安川县实验小学 核心 ${p}县实小`, `/学校 添加 ${p}杨庄乡中心小学 成员 ${p}杨庄`, `/学校 添加 ${p}青龙沟村小学 成员 ${p}青龙沟`,
-    `/成员 王主任 ${p}县实小 管理员`, `/成员 王芳 ${p}县实小 教师`, `/成员 张校长 ${p}杨庄 校长`, `/成员 李娜 ${p}杨庄 教师`,
+    `/学校 添加 ${p}安川县实验小学 核心 ${p}县实小`,
+    `/学校 添加 ${p}杨庄乡中心小学 成员 ${p}杨庄`,
+    `/学校 添加 ${p}青龙沟村小学 成员 ${p}青龙沟`,
+    `/成员 王主任 ${p}县实小 管理员`,
+    `/成员 王芳 ${p}县实小 教师`,
+    `/成员 张校长 ${p}杨庄 校长`,
+    `/成员 李娜 ${p}杨庄 教师`,
     `/目标 设置 示范课 核心校→成员校 2`,
-  ]) expect(await g.says(line)).not.toMatch(/没看懂|用法/);
+  ])
+    expect(await g.says(line)).not.toMatch(/没看懂|用法/);
   // A hand-checkable target set: only this one (/目标 设置 starts from the default template).
   await app.db.target.deleteMany({ where: { community: { name }, NOT: { kind: "示范课", scope: "pair" } } });
   expect(await app.db.target.count({ where: { community: { name } } })).toBe(1);

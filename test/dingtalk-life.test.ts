@@ -23,8 +23,16 @@ let app: App;
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP, { closeAfterNoticeMs: 2000 }).start();
   app = await startTestApp({
-    DINGTALK_CLIENT_ID: APP.clientId, DINGTALK_CLIENT_SECRET: APP.clientSecret, DINGTALK_API_BASE: fake.base, DINGTALK_GATEWAY_URL: fake.gatewayUrl,
-    DINGTALK_KEEPALIVE_MS: "1000", DINGTALK_BACKOFF_INITIAL_MS: "50", DINGTALK_BACKOFF_MAX_MS: "400", PLATFORM_DOWN_MS: "1000", INBOUND_CONCURRENCY: "8", LOG_LEVEL: process.env.DEBUG_LOG ?? "silent",
+    DINGTALK_CLIENT_ID: APP.clientId,
+    DINGTALK_CLIENT_SECRET: APP.clientSecret,
+    DINGTALK_API_BASE: fake.base,
+    DINGTALK_GATEWAY_URL: fake.gatewayUrl,
+    DINGTALK_KEEPALIVE_MS: "1000",
+    DINGTALK_BACKOFF_INITIAL_MS: "50",
+    DINGTALK_BACKOFF_MAX_MS: "400",
+    PLATFORM_DOWN_MS: "1000",
+    INBOUND_CONCURRENCY: "8",
+    LOG_LEVEL: process.env.DEBUG_LOG ?? "silent",
   });
   await fake.waitForOpen();
 });
@@ -59,7 +67,10 @@ describe("an hour of DingTalk Stream life", () => {
       pushes.set(text, { id: m.streamMessageId, conn: to });
       sent.push(text);
     };
-    for (const [text, answer] of [[`/绑定 ${unique("共同体")}`, /绑定/], ["/学校 添加 清涧县第二小学 核心 二小", /二小/]] as const) {
+    for (const [text, answer] of [
+      [`/绑定 ${unique("共同体")}`, /绑定/],
+      ["/学校 添加 清涧县第二小学 核心 二小", /二小/],
+    ] as const) {
       const before = fake.sent.length;
       await say(text);
       await waitFor(() => fake.sent.slice(before).find((s) => answer.test(JSON.stringify(s.body))), 10_000, text);
@@ -85,10 +96,10 @@ describe("an hour of DingTalk Stream life", () => {
       }
     }
     const until = Date.now() + 60_000;
-    let list = await activitiesForChat(app.db, "dingtalk", conversationId, true) ?? [];
+    let list = (await activitiesForChat(app.db, "dingtalk", conversationId, true)) ?? [];
     while (list.length < 200 && Date.now() < until) {
       await sleep(250);
-      list = await activitiesForChat(app.db, "dingtalk", conversationId, true) ?? [];
+      list = (await activitiesForChat(app.db, "dingtalk", conversationId, true)) ?? [];
     }
     const titles = list.map((a) => JSON.stringify(a).match(/课题(\d+)/)?.[1]);
     if (process.env.DEBUG_LOG) {
@@ -149,7 +160,10 @@ describe("an hour of DingTalk Stream life", () => {
     await fake.waitForOpen();
     const conversationId = unique("cid");
     const admin = unique("staff");
-    for (const [text, answer] of [[`/绑定 ${unique("共同体")}`, /绑定/], ["/学校 添加 清涧县第二小学 核心 二小", /二小/]] as const) {
+    for (const [text, answer] of [
+      [`/绑定 ${unique("共同体")}`, /绑定/],
+      ["/学校 添加 清涧县第二小学 核心 二小", /二小/],
+    ] as const) {
       const before = fake.sent.length;
       await fake.userSays({ conversationId, userId: admin, text });
       await waitFor(() => fake.sent.slice(before).find((s) => answer.test(JSON.stringify(s.body))), 10_000, text);

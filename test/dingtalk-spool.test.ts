@@ -28,8 +28,14 @@ beforeAll(async () => {
   spool = await mkdtemp(join(tmpdir(), "jiaolian-spool-"));
   fake = await new FakeDingtalk(APP).start();
   app = await startTestApp({
-    REDIS_URL: redis.url, SPOOL_DIR: spool, QUEUE_PREFIX: prefix, LOG_LEVEL: process.env.DEBUG_LOG ?? "silent",
-    DINGTALK_CLIENT_ID: APP.clientId, DINGTALK_CLIENT_SECRET: APP.clientSecret, DINGTALK_API_BASE: fake.base, DINGTALK_GATEWAY_URL: fake.gatewayUrl,
+    REDIS_URL: redis.url,
+    SPOOL_DIR: spool,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: process.env.DEBUG_LOG ?? "silent",
+    DINGTALK_CLIENT_ID: APP.clientId,
+    DINGTALK_CLIENT_SECRET: APP.clientSecret,
+    DINGTALK_API_BASE: fake.base,
+    DINGTALK_GATEWAY_URL: fake.gatewayUrl,
   });
   await fake.waitForOpen();
 });
@@ -45,7 +51,10 @@ describe("DingTalk messages while Redis is down", () => {
   it("200 messages during a 20 s outage: all spooled, all recorded once after Redis returns", async () => {
     const conversationId = unique("cid");
     const admin = unique("staff");
-    for (const [text, answer] of [[`/绑定 ${unique("共同体")}`, /绑定/], ["/学校 添加 清涧县第二小学 核心 二小", /二小/]] as const) {
+    for (const [text, answer] of [
+      [`/绑定 ${unique("共同体")}`, /绑定/],
+      ["/学校 添加 清涧县第二小学 核心 二小", /二小/],
+    ] as const) {
       const before = fake.sent.length;
       await fake.userSays({ conversationId, userId: admin, text });
       await waitFor(() => fake.sent.slice(before).find((s) => answer.test(JSON.stringify(s.body))), 10_000, text);

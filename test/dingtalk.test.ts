@@ -21,8 +21,13 @@ let app: App;
 let prefix: string;
 
 const dingEnv = (extra: Record<string, string> = {}) => ({
-  DINGTALK_CLIENT_ID: APP.clientId, DINGTALK_CLIENT_SECRET: APP.clientSecret, DINGTALK_API_BASE: fake.base,
-  DINGTALK_GATEWAY_URL: fake.gatewayUrl, DINGTALK_OAPI_BASE: fake.base, DINGTALK_KEEPALIVE_MS: "300", ...extra,
+  DINGTALK_CLIENT_ID: APP.clientId,
+  DINGTALK_CLIENT_SECRET: APP.clientSecret,
+  DINGTALK_API_BASE: fake.base,
+  DINGTALK_GATEWAY_URL: fake.gatewayUrl,
+  DINGTALK_OAPI_BASE: fake.base,
+  DINGTALK_KEEPALIVE_MS: "300",
+  ...extra,
 });
 
 beforeAll(async () => {
@@ -138,7 +143,12 @@ describe("DingTalk Stream mode", () => {
     const { conversationId, admin } = await boundDingGroup();
     const before = fake.sent.length;
     await says(conversationId, admin, "/记录 示范课 11月20日 二小 语文");
-    expect(fake.sent.slice(before).filter((s) => s.target === conversationId || JSON.stringify(s.body).includes(conversationId)).some((s) => JSON.stringify(s.body).includes("dtmd:"))).toBe(false);
+    expect(
+      fake.sent
+        .slice(before)
+        .filter((s) => s.target === conversationId || JSON.stringify(s.body).includes(conversationId))
+        .some((s) => JSON.stringify(s.body).includes("dtmd:")),
+    ).toBe(false);
     // A dtmd link tapped in a group posts text without an @: DingTalk never delivers it.
     expect(await fake.tapSendMessageLink("dtmd://dingtalkclient/sendMessage?content=%2F%E7%A1%AE%E8%AE%A4%201", { userId: admin, conversationId, group: true })).toBeUndefined();
     // 1:1: buttons are dtmd links, and tapping one sends its command.
@@ -151,15 +161,26 @@ describe("DingTalk Stream mode", () => {
 
   it("keeps running through malformed frames", async () => {
     const [conn] = await fake.waitForOpen();
-    for (const junk of ["", "nope", "{", "null", "[]", JSON.stringify({ type: "CALLBACK" }), JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/im/bot/messages/get", messageId: "m1" }, data: "{bad" }),
+    for (const junk of [
+      "",
+      "nope",
+      "{",
+      "null",
+      "[]",
+      JSON.stringify({ type: "CALLBACK" }),
+      JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/im/bot/messages/get", messageId: "m1" }, data: "{bad" }),
       JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/im/bot/messages/get", messageId: "m2" }, data: JSON.stringify({ msgId: 1, text: 2 }) }),
       JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/card/instances/callback", messageId: "m3" }, data: JSON.stringify({ userId: "u", content: "{not json" }) }),
-      JSON.stringify({ type: "SYSTEM", headers: {} }), JSON.stringify({ type: "EVENT", headers: { messageId: "e1" }, data: "x" }),
+      JSON.stringify({ type: "SYSTEM", headers: {} }),
+      JSON.stringify({ type: "EVENT", headers: { messageId: "e1" }, data: "x" }),
       // Card presses for a card we never sent, a button it does not have, no button at all.
-      ...[{ outTrackId: "nosuchcard", userId: "u", content: JSON.stringify({ cardPrivateData: { actionIds: ["btn_0"] } }) },
+      ...[
+        { outTrackId: "nosuchcard", userId: "u", content: JSON.stringify({ cardPrivateData: { actionIds: ["btn_0"] } }) },
         { outTrackId: "nosuchcard", userId: "u", content: JSON.stringify({ cardPrivateData: { actionIds: ["btn_99"] } }) },
         { outTrackId: "x", userId: "u", content: JSON.stringify({ cardPrivateData: { actionIds: [] } }) },
-        { outTrackId: 5, userId: null, content: 7 }].map((d, i) => JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/card/instances/callback", messageId: `c${i}` }, data: JSON.stringify(d) }))]) {
+        { outTrackId: 5, userId: null, content: 7 },
+      ].map((d, i) => JSON.stringify({ type: "CALLBACK", headers: { topic: "/v1.0/card/instances/callback", messageId: `c${i}` }, data: JSON.stringify(d) })),
+    ]) {
       fake.sendRaw(junk);
     }
     fake.push(conn!, "/v1.0/im/bot/messages/get", { msgId: "x", conversationId: "c", msgtype: "picture", senderStaffId: "u" });
@@ -182,7 +203,17 @@ describe("DingTalk Stream mode", () => {
       const conns = await fake.waitForOpen(2);
       const { conversationId, admin } = await boundDingGroup();
       const m = await fake.userSays({ conversationId, userId: admin, text: "/记录 示范课 11月20日 二小", to: conns[0] });
-      const data = { conversationId, conversationType: "2", msgId: m.msgId, senderStaffId: admin, senderNick: "王", msgtype: "text", text: { content: "/记录 示范课 11月20日 二小" }, sessionWebhook: `${fake.base}/robot/sendBySession?session=${m.session}`, sessionWebhookExpiredTime: Date.now() + 60_000 };
+      const data = {
+        conversationId,
+        conversationType: "2",
+        msgId: m.msgId,
+        senderStaffId: admin,
+        senderNick: "王",
+        msgtype: "text",
+        text: { content: "/记录 示范课 11月20日 二小" },
+        sessionWebhook: `${fake.base}/robot/sendBySession?session=${m.session}`,
+        sessionWebhookExpiredTime: Date.now() + 60_000,
+      };
       for (const c of conns.slice(1)) fake.redeliver(c, data);
       const isAnswer = (s: Sent) => s.via === "card" && s.target === conversationId && /已记录/.test(textOf(s));
       await waitFor(() => fake.sent.find(isAnswer), 10_000, "reply");
@@ -209,7 +240,20 @@ describe("DingTalk HTTP callback mode", () => {
     const conversationId = unique("cid");
     const ts = String(Date.now());
     const session = `${fake.base}/robot/sendBySession?session=none`;
-    const res = await post({ timestamp: ts, sign: callbackSign(APP.clientSecret, ts) }, { msgId: unique("m"), conversationId, conversationType: "1", senderStaffId: "s1", senderNick: "李", msgtype: "text", text: { content: "/帮助" }, sessionWebhook: session, sessionWebhookExpiredTime: Date.now() + 60_000 });
+    const res = await post(
+      { timestamp: ts, sign: callbackSign(APP.clientSecret, ts) },
+      {
+        msgId: unique("m"),
+        conversationId,
+        conversationType: "1",
+        senderStaffId: "s1",
+        senderNick: "李",
+        msgtype: "text",
+        text: { content: "/帮助" },
+        sessionWebhook: session,
+        sessionWebhookExpiredTime: Date.now() + 60_000,
+      },
+    );
     expect(res.status).toBe(200);
     // The fake knows no such session: the bot falls back to the OpenAPI to the user.
     await waitFor(() => fake.sent.find((s) => s.target === "s1" && /记录/.test(textOf(s))), 10_000, "reply");
@@ -217,8 +261,20 @@ describe("DingTalk HTTP callback mode", () => {
 
   it.each([
     ["a wrong signature", () => ({ timestamp: String(Date.now()), sign: "AAAA" })],
-    ["a signature made with another secret", () => { const ts = String(Date.now()); return { timestamp: ts, sign: callbackSign("other", ts) }; }],
-    ["a stale timestamp (2 hours old)", () => { const ts = String(Date.now() - 2 * 3600_000); return { timestamp: ts, sign: callbackSign(APP.clientSecret, ts) }; }],
+    [
+      "a signature made with another secret",
+      () => {
+        const ts = String(Date.now());
+        return { timestamp: ts, sign: callbackSign("other", ts) };
+      },
+    ],
+    [
+      "a stale timestamp (2 hours old)",
+      () => {
+        const ts = String(Date.now() - 2 * 3600_000);
+        return { timestamp: ts, sign: callbackSign(APP.clientSecret, ts) };
+      },
+    ],
     ["no headers", () => ({})],
   ])("refuses %s with 403 and records nothing", async (_what, headers) => {
     const msgId = unique("m");
@@ -235,7 +291,7 @@ describe("DingTalk HTTP callback mode", () => {
 });
 
 describe("DingTalk custom robot webhook", () => {
-  it("signs as documented: base64(HmacSHA256(secret, timestamp + \"\\n\" + secret)), URL-encoded", () => {
+  it('signs as documented: base64(HmacSHA256(secret, timestamp + "\\n" + secret)), URL-encoded', () => {
     const secret = "SECabc";
     const ts = 1577262236757;
     const byHand = encodeURIComponent(createHmac("sha256", secret).update(`${ts}\n${secret}`, "utf8").digest().toString("base64"));

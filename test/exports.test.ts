@@ -27,7 +27,11 @@ async function workbook(url: string): Promise<ExcelJS.Workbook> {
   return wb;
 }
 
-const rowsOf = (sheet: ExcelJS.Worksheet) => sheet.getSheetValues().slice(2).map((r) => (Array.isArray(r) ? r.slice(1) : []));
+const rowsOf = (sheet: ExcelJS.Worksheet) =>
+  sheet
+    .getSheetValues()
+    .slice(2)
+    .map((r) => (Array.isArray(r) ? r.slice(1) : []));
 
 /** A community with a term's worth of records, one edited and one revoked. */
 async function community() {
@@ -56,19 +60,23 @@ describe("/导出 台账", () => {
     expect(sheet.autoFilter).toBeTruthy();
     const rows = rowsOf(sheet);
     // Hand-written expectation: revoked #4 left out, #3 shows its edited headcount, oldest first.
-    expect(rows.map((r) => [r[0], r[2], r[9]])).toEqual([[3, "集体备课", 20], [2, "听评课", 12], [1, "示范课", 35]]);
+    expect(rows.map((r) => [r[0], r[2], r[9]])).toEqual([
+      [3, "集体备课", 20],
+      [2, "听评课", 12],
+      [1, "示范课", 35],
+    ]);
     expect(rows[0]?.[1]).toBeInstanceOf(Date);
-    expect((rows[0]?.[1] as Date).toISOString().slice(0, 10)).toBe("2026-11-10");
+    expect((rows[0]?.[1] as Date | undefined)?.toISOString()?.slice(0, 10)).toBe("2026-11-10");
     expect(rows[2]).toEqual(expect.arrayContaining(["分数的意义", "清涧县第二小学 → 郝家也中心小学", "张老师", "语文", "王主任"]));
     expect(rows[1]?.[4]).toBe("郝家也中心小学 校内"); // an internal 听评课 received by nobody
     expect(rows[0]?.[4]).toBe("清涧县第二小学 → 双庙中心小学");
-    expect((sheet.getColumn(4).width ?? 0)).toBeGreaterThanOrEqual(10);
+    expect(sheet.getColumn(4).width ?? 0).toBeGreaterThanOrEqual(10);
     expect(rowsOf(wb.getWorksheet("师徒结对")!)).toHaveLength(1);
     const audit = rowsOf(wb.getWorksheet("审计日志")!);
     expect(audit.map((r) => r[2])).toEqual(expect.arrayContaining(["新建", "修改", "撤销"]));
     expect(audit.map((r) => r[3])).toEqual(expect.arrayContaining(["活动", "学校", "共同体"]));
     // 04:00 UTC is noon in Beijing: the sheet shows the community's wall clock.
-    expect((audit[0]?.[0] as Date).toISOString().slice(0, 16)).toBe("2026-11-22T12:00");
+    expect((audit[0]?.[0] as Date | undefined)?.toISOString()?.slice(0, 16)).toBe("2026-11-22T12:00");
   });
 
   it("lists progress per directed pair as the seeds judge it, and the joint meetings with their action items", async () => {
@@ -101,7 +109,7 @@ describe("/导出 台账", () => {
     expect(meetings[0]?.slice(1, 4)).toEqual(["二小会议室", "送课安排", "已记纪要"]);
     const items = rowsOf(wb.getWorksheet("待办事项")!);
     expect(items.map((r) => [r[0], r[2], r[3]])).toEqual([[1, "王主任", "提交送课方案"]]);
-    expect((items[0]?.[4] as Date).toISOString().slice(0, 10)).toBe("2026-12-10");
+    expect((items[0]?.[4] as Date | undefined)?.toISOString()?.slice(0, 10)).toBe("2026-12-10");
   });
 
   it("a principal gets their own school by default, no audit sheet; a teacher gets nothing", async () => {
@@ -191,7 +199,11 @@ describe("/区县", () => {
     const wb = await workbook(linkIn(await bureau.says("/区县 导出 台账", { chatType: "direct" })));
     expect(wb.worksheets.map((s) => s.name)).toHaveLength(3);
     expect(wb.worksheets[0]?.name).toBe("汇总");
-    expect(rowsOf(wb.worksheets[0]!).map((r) => r[0]).sort()).toEqual([one.community, two.community].sort());
+    expect(
+      rowsOf(wb.worksheets[0]!)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual([one.community, two.community].sort());
 
     expect(await two.says("/区县 退出")).toMatch(/已退出/);
     const after = await bureau.says("/区县 进度", { chatType: "direct" });

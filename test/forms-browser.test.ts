@@ -13,7 +13,8 @@ import { boundGroup, get, startTestApp } from "./support/harness.ts";
 
 const ARTIFACTS = join(import.meta.dirname, "artifacts");
 // WeCom's in-app browser on Android identifies itself like this (wxwork); the page must not care.
-const WECOM_UA = "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36 wxwork/4.1.22 MicroMessenger/7.0.1 Language/zh ColorScheme/Light";
+const WECOM_UA =
+  "Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0.0.0 Mobile Safari/537.36 wxwork/4.1.22 MicroMessenger/7.0.1 Language/zh ColorScheme/Light";
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082", "hex");
 
 let app: App;
@@ -65,8 +66,7 @@ describe("the form on a phone", () => {
     expect(await page.locator("img").count()).toBe(1);
 
     expect(await g.activities()).toMatchObject([{ kind: "示范课", subject: "数学", title: "分数的意义", headcount: 32, schools: ["郝家也中心小学"] }]);
-    await expect.poll(async () => (await get<{ messages: { text: string }[] }>(app, `/sim/outbox?chatId=${g.chatId}`)).body.messages.map((m) => m.text))
-      .toEqual([expect.stringMatching(/已记录 #1/)]);
+    await expect.poll(async () => (await get<{ messages: { text: string }[] }>(app, `/sim/outbox?chatId=${g.chatId}`)).body.messages.map((m) => m.text)).toEqual([expect.stringMatching(/已记录 #1/)]);
     await page.context().close();
   });
 
@@ -78,8 +78,8 @@ describe("the form on a phone", () => {
     await page.getByLabel("人数").fill("0");
     await page.getByRole("button", { name: "提交" }).click();
     await page.locator(".field.bad").first().waitFor();
-    expect(await page.locator('[data-field="kind"] .error').innerText()).toBe("请填写类型");
-    expect(await page.locator('[data-field="headcount"] .error').innerText()).toContain("人数至少1人");
+    expect(await page.locator('[data-field="kind"] .error').textContent()).toBe("请填写类型");
+    expect(await page.locator('[data-field="headcount"] .error').textContent()).toContain("人数至少1人");
     expect(await page.getByLabel("课题").inputValue()).toBe("保留我");
     await page.screenshot({ path: join(ARTIFACTS, "form-error.png"), fullPage: true });
     expect(await g.activities()).toHaveLength(0);
@@ -91,7 +91,7 @@ describe("the form on a phone", () => {
     const page = await phone();
     const res = await page.goto(`${linkIn(await g.says("/表单"))}x`);
     expect(res?.status()).toBe(403);
-    expect(await page.locator("h1").innerText()).toBe("链接无效");
+    expect(await page.locator("h1").textContent()).toBe("链接无效");
     await page.context().close();
   });
 });

@@ -37,7 +37,17 @@ async function outbox(chatId: string): Promise<string[]> {
   return (await get<{ messages: { text: string }[] }>(app, `/sim/outbox?chatId=${chatId}`)).body.messages.map((m) => m.text);
 }
 
-const valid = { kind: "示范课", date: "2026-11-20", host: "清涧县第二小学", schools: ["郝家也中心小学", "双庙中心小学"], subject: "语文", title: "分数的意义", people: "张三、李四", headcount: "35", notes: "效果很好=大家满意" };
+const valid = {
+  kind: "示范课",
+  date: "2026-11-20",
+  host: "清涧县第二小学",
+  schools: ["郝家也中心小学", "双庙中心小学"],
+  subject: "语文",
+  title: "分数的意义",
+  people: "张三、李四",
+  headcount: "35",
+  notes: "效果很好=大家满意",
+};
 
 describe("the form link", () => {
   it("/表单 and a bare /记录 answer with a signed link to a form built from the command's fields", async () => {
@@ -63,7 +73,16 @@ describe("the form link", () => {
     expect(a.html + b.html).toMatch(/已记录 #1/);
     const acts = await g.activities();
     expect(acts).toHaveLength(1);
-    expect(acts[0]).toMatchObject({ kind: "示范课", date: "2026-11-20", hostSchool: "清涧县第二小学", subject: "语文", title: "分数的意义", headcount: 35, people: ["张三", "李四"], notes: "效果很好=大家满意" });
+    expect(acts[0]).toMatchObject({
+      kind: "示范课",
+      date: "2026-11-20",
+      hostSchool: "清涧县第二小学",
+      subject: "语文",
+      title: "分数的意义",
+      headcount: 35,
+      people: ["张三", "李四"],
+      notes: "效果很好=大家满意",
+    });
     await expect.poll(() => outbox(g.chatId)).toEqual([expect.stringMatching(/已记录 #1[\s\S]*示范课/)]);
     const again = await submit(url, formData({ ...valid, kind: "听评课" }));
     expect(again.html).toMatch(/已经提交过了：记录 #1/);
@@ -152,7 +171,7 @@ describe("malformed requests", () => {
     const urlencoded = await fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "kind=示范课" });
     expect(urlencoded.status).toBe(415);
     expect(await urlencoded.text()).toMatch(/格式不对/);
-    const broken = await fetch(url, { method: "POST", headers: { "content-type": "multipart/form-data; boundary=xyz" }, body: "--xyz\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n示范" });
+    const broken = await fetch(url, { method: "POST", headers: { "content-type": "multipart/form-data; boundary=xyz" }, body: '--xyz\r\nContent-Disposition: form-data; name="kind"\r\n\r\n示范' });
     expect(broken.status).toBeGreaterThanOrEqual(400);
     expect(broken.status).toBeLessThan(500);
     expect(await broken.text()).toMatch(/什么也没有记录/);

@@ -13,21 +13,27 @@ function run(how: string): Promise<{ code: number | null; out: string }> {
   // The child keeps an interval alive: without the handler it would either crash with a stack
   // trace on stderr (no pino line) or, for a rejection with a handler that does not exit, hang.
   const killer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  return new Promise((resolve) => child.once("exit", (code) => {
-    clearTimeout(killer);
-    resolve({ code, out });
-  }));
+  return new Promise((resolve) =>
+    child.once("exit", (code) => {
+      clearTimeout(killer);
+      resolve({ code, out });
+    }),
+  );
 }
 
 describe("last resort", () => {
   it.each([
     ["a throw from an SDK timer", "throw", /readyState 0 \(CONNECTING\)/],
     ["an unhandled rejection", "reject", /gateway answered 502/],
-  ])("%s: logged through pino, exit code 1", async (_what, how, message) => {
-    const { code, out } = await run(how);
-    expect(code).toBe(1);
-    const line = out.split("\n").find((l) => l.startsWith("{") && l.includes('"level":60'));
-    expect(line).toBeDefined();
-    expect(line).toMatch(message);
-  }, 20_000);
+  ])(
+    "%s: logged through pino, exit code 1",
+    async (_what, how, message) => {
+      const { code, out } = await run(how);
+      expect(code).toBe(1);
+      const line = out.split("\n").find((l) => l.startsWith("{") && l.includes('"level":60'));
+      expect(line).toBeDefined();
+      expect(line).toMatch(message);
+    },
+    20_000,
+  );
 });

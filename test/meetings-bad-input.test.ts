@@ -18,7 +18,11 @@ const STACK = /\n\s+at |Error:|undefined|null|NaN|\[object/;
 async function counts(communityId: number) {
   const where = { communityId };
   const [rules, meetings, items, overrides, activities] = await Promise.all([
-    app.db.meetingRule.count({ where }), app.db.meeting.count({ where }), app.db.actionItem.count({ where }), app.db.holidayOverride.count({ where }), app.db.activity.count({ where }),
+    app.db.meetingRule.count({ where }),
+    app.db.meeting.count({ where }),
+    app.db.actionItem.count({ where }),
+    app.db.holidayOverride.count({ where }),
+    app.db.activity.count({ where }),
   ]);
   return { rules, meetings, items, overrides, activities };
 }
@@ -51,7 +55,7 @@ describe("meeting commands refuse malformed input clearly", () => {
     ["/会议 改期 12月5日", /请写上新的日期/],
     ["/会议 改期 12月5日 12月6日", /没有安排会议/],
     ["/会议 开会吧", /没看懂「开会吧」.*用法/s],
-    ["/会议 " + "规".repeat(700), /不超过600个字/],
+    [`/会议 ${"规".repeat(700)}`, /不超过600个字/],
     ["/设置 提醒 明天", /不是有效的提醒时间.*例如：\/设置 提醒 3天 2小时/],
     ["/设置 提醒 0天", /不是有效的提醒时间/],
     ["/设置 提醒 100天", /不是有效的提醒时间/],
@@ -67,7 +71,7 @@ describe("meeting commands refuse malformed input clearly", () => {
     ["/签到 二小", /近期没有安排会议/],
     ["/纪要", /填写联席会议纪要[\s\S]*\/f\/[\s\S]*\/帮助 纪要/], // bare: the form link
     ["/纪要 开了会", /还没有开过的会议/],
-    ["/纪要 " + "字".repeat(3500), /不超过3000字/],
+    [`/纪要 ${"字".repeat(3500)}`, /不超过3000字/],
     ["/完成", /请写上待办编号。例如/],
     ["/完成 abc", /没看懂「abc」/],
     ["/完成 0", /待办编号/],

@@ -23,7 +23,9 @@ describe("/会议", () => {
     expect(reply).not.toMatch(/RRULE|DTSTART/); // stored, not shown
     const rule = await app.db.meetingRule.findFirstOrThrow({ where: { community: { name: g.community } } });
     expect(rule.rrule).toMatch(/FREQ=MONTHLY;BYDAY=\+1SA/);
-    expect(await g.says("/会议 下次")).toBe(["接下来的会议：", "· 12月5日（周六）09:00 二小会议室", "· 1月2日（周六）09:00 二小会议室（2027年放假安排未公布）", "· 2月6日（周六）09:00 二小会议室（2027年放假安排未公布）"].join("\n"));
+    expect(await g.says("/会议 下次")).toBe(
+      ["接下来的会议：", "· 12月5日（周六）09:00 二小会议室", "· 1月2日（周六）09:00 二小会议室（2027年放假安排未公布）", "· 2月6日（周六）09:00 二小会议室（2027年放假安排未公布）"].join("\n"),
+    );
   });
 
   it("agenda, cancel, move and a one-off meeting change what comes next", async () => {
@@ -34,7 +36,9 @@ describe("/会议", () => {
     expect(await g.says("/会议 改期 12月25日 12月24日")).toMatch(/12月25日（周五）15:30 → 12月24日（周四）15:30/);
     expect(await g.says("/会议 安排 12月10日 下午2点 郝家也 送课安排")).toMatch(/已安排会议：12月10日（周四）14:00 郝家也/);
     const next = await g.says("/会议 下次");
-    expect(next).toBe(["接下来的会议：", "· 12月10日（周四）14:00 郝家也 议题：送课安排", "· 12月24日（周四）15:30 地点待定 议题：期末联考安排", "· 2月26日（周五）15:30 地点待定（2027年放假安排未公布）"].join("\n"));
+    expect(next).toBe(
+      ["接下来的会议：", "· 12月10日（周四）14:00 郝家也 议题：送课安排", "· 12月24日（周四）15:30 地点待定 议题：期末联考安排", "· 2月26日（周五）15:30 地点待定（2027年放假安排未公布）"].join("\n"),
+    );
   });
 
   it("a new rule re-plans: the old rule's future meetings are gone", async () => {
@@ -100,7 +104,7 @@ describe("/签到, /纪要, /完成", () => {
     const g = await boundGroup(app);
     await g.says("/会议 规则 每月第一个周六 9:00");
     await g.says("/成员 张校长 双庙 校长");
-    const p = g.as("p-direct-" + g.chatId, "张校长");
+    const p = g.as(`p-direct-${g.chatId}`, "张校长");
     await p.says("/会议 下次");
     const direct = new Chat(app, p.userId, p.userId, "张校长");
     expect(await direct.says("/签到", { chatType: "direct" })).toMatch(/双庙中心小学 已签到：12月5日（周六）09:00/);

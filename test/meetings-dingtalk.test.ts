@@ -18,10 +18,17 @@ let app: App;
 
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP).start();
-  app = await startTestApp({
-    DINGTALK_CLIENT_ID: APP.clientId, DINGTALK_CLIENT_SECRET: APP.clientSecret, DINGTALK_API_BASE: fake.base,
-    DINGTALK_GATEWAY_URL: fake.gatewayUrl, DINGTALK_OAPI_BASE: fake.base, DINGTALK_KEEPALIVE_MS: "300",
-  }, () => new Date("2026-11-28T04:00:00Z"));
+  app = await startTestApp(
+    {
+      DINGTALK_CLIENT_ID: APP.clientId,
+      DINGTALK_CLIENT_SECRET: APP.clientSecret,
+      DINGTALK_API_BASE: fake.base,
+      DINGTALK_GATEWAY_URL: fake.gatewayUrl,
+      DINGTALK_OAPI_BASE: fake.base,
+      DINGTALK_KEEPALIVE_MS: "300",
+    },
+    () => new Date("2026-11-28T04:00:00Z"),
+  );
   await fake.waitForOpen();
 });
 afterAll(async () => {

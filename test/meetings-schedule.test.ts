@@ -52,7 +52,10 @@ describe("meeting reminders", () => {
     await ticker.tick(at("2026-12-02T01:00:00Z"));
     await ticker.tick(at("2026-12-02T01:01:00Z"));
     const first = await ticker.sent([g.chatId, p.userId]);
-    expect(first.map((m) => [m.chatId, m.chatType])).toEqual([[g.chatId, "group"], [p.userId, "direct"]]);
+    expect(first.map((m) => [m.chatId, m.chatType])).toEqual([
+      [g.chatId, "group"],
+      [p.userId, "direct"],
+    ]);
     const reply = first[0]!.replies[0]!;
     expect(reply.text).toMatch(/联席会议（3天后）\n时间：12月5日（周六）09:00\n地点：二小会议室\n议题：期末联考安排/);
     expect(reply.text).toMatch(/未完成的待办：\n· #1 @张校长 提交送课方案（12月10日前）/);
@@ -93,7 +96,10 @@ describe("meeting reminders", () => {
     await Promise.all([ticker.tick(due), other.tick(due), ticker.tick(due), other.tick(due)]);
     expect(await ticker.sent([g.chatId, p.userId])).toHaveLength(2);
     const rows = await app.db.delivery.findMany({ where: { communityId: id, kind: "meeting-reminder-4320", occurrenceKey: `community:${id}@2026-12-05T01:00:00.000Z` } });
-    expect(rows.map((r) => [r.recipient, r.status]).sort()).toEqual([[`group:sim:${g.chatId}`, "queued"], [`user:sim:${p.userId}`, "queued"]]);
+    expect(rows.map((r) => [r.recipient, r.status]).sort()).toEqual([
+      [`group:sim:${g.chatId}`, "queued"],
+      [`user:sim:${p.userId}`, "queued"],
+    ]);
   });
 
   it("a changed rule re-plans: the old rule's reminders never go out", async () => {

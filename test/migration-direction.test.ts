@@ -32,7 +32,10 @@ beforeAll(async () => {
   await a.end();
   db = new pg.Client({ connectionString: url.toString() });
   await db.connect();
-  const all = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const all = (await readdir(dir, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
   for (const m of all.filter((m) => m < MIGRATION)) await apply(m);
 });
 
@@ -48,15 +51,20 @@ describe(`migration ${MIGRATION}`, () => {
   it("backfills the giver and receivers of existing records, and the targets' new columns", async () => {
     const q = async (sql: string, values: unknown[] = []) => (await db.query(sql, values)).rows;
     const [c] = await q(`INSERT INTO "Community" (name) VALUES ('旧共同体') RETURNING id`);
-    const school = async (n: string, role: string) => (await q(`INSERT INTO "School" ("communityId", "fullName", role, "shortNames") VALUES ($1, $2, $3, '{}') RETURNING id`, [c.id, n, role]))[0].id as number;
+    const school = async (n: string, role: string) =>
+      (await q(`INSERT INTO "School" ("communityId", "fullName", role, "shortNames") VALUES ($1, $2, $3, '{}') RETURNING id`, [c.id, n, role]))[0].id as number;
     const [core, yang, qing] = [await school("县实小", "core"), await school("杨庄", "member"), await school("青龙沟", "member")];
-    const member = async (n: string, schoolId: number | null) => (await q(`INSERT INTO "Member" ("communityId", "displayName", "schoolId") VALUES ($1, $2, $3) RETURNING id`, [c.id, n, schoolId]))[0].id as number;
+    const member = async (n: string, schoolId: number | null) =>
+      (await q(`INSERT INTO "Member" ("communityId", "displayName", "schoolId") VALUES ($1, $2, $3) RETURNING id`, [c.id, n, schoolId]))[0].id as number;
     const [admin_, , li, nobody] = [await member("王主任", core), await member("王芳", core), await member("李娜", yang), await member("无校", null)];
     let n = 0;
     const activity = async (recorder: number, host: number | null, schoolIds: number[], people: string[]) => {
       n++;
-      await q(`INSERT INTO "Activity" ("communityId", number, kind, date, "hostSchoolId", "schoolIds", people, "recorderId", "sourceMessageKey", "updatedAt")
-               VALUES ($1, $2, '示范课', '2026-11-20', $3, $4, $5, $6, $7, now())`, [c.id, n, host, schoolIds, people, recorder, `k${n}`]);
+      await q(
+        `INSERT INTO "Activity" ("communityId", number, kind, date, "hostSchoolId", "schoolIds", people, "recorderId", "sourceMessageKey", "updatedAt")
+               VALUES ($1, $2, '示范课', '2026-11-20', $3, $4, $5, $6, $7, now())`,
+        [c.id, n, host, schoolIds, people, recorder, `k${n}`],
+      );
     };
     await activity(admin_, yang, [], ["王芳"]); // 1: 王芳 (县实小) at 杨庄 → 县实小 → 杨庄
     await activity(li, yang, [core], []); // 2: 李娜's own lesson, the core school attending → 杨庄 → 县实小

@@ -80,11 +80,17 @@ describe("Redis settings at start-up", () => {
 describe("which failures are an outage (waited out) and which are not (apology)", () => {
   it("unreachable PostgreSQL through pg and through Prisma, unreachable Redis: an outage", async () => {
     const raw = new pg.Client({ connectionString: "postgresql://postgres@127.0.0.1:1/x", connectionTimeoutMillis: 2_000 });
-    const pgError = await raw.connect().then(() => undefined, (e: unknown) => e);
+    const pgError = await raw.connect().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isConnectionError(pgError)).toBe(true);
 
     const { db, sql } = createDatabase("postgresql://postgres@127.0.0.1:1/x", 1);
-    const prismaError = await db.$queryRaw`SELECT 1`.then(() => undefined, (e: unknown) => e);
+    const prismaError = await db.$queryRaw`SELECT 1`.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     await db.$disconnect();
     await sql.end();
     expect(prismaError).toBeDefined();
@@ -92,7 +98,10 @@ describe("which failures are an outage (waited out) and which are not (apology)"
 
     const redis = new Redis("redis://127.0.0.1:1", { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
     redis.on("error", () => undefined);
-    const redisError = await redis.ping().then(() => undefined, (e: unknown) => e);
+    const redisError = await redis.ping().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     redis.disconnect();
     expect(isConnectionError(redisError)).toBe(true);
   });
@@ -105,10 +114,16 @@ describe("which failures are an outage (waited out) and which are not (apology)"
     });
     const name = unique("共同体");
     await db.community.create({ data: { name } });
-    const duplicate = await db.community.create({ data: { name } }).then(() => undefined, (e: unknown) => e);
+    const duplicate = await db.community.create({ data: { name } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isUniqueViolation(duplicate)).toBe(true);
     expect(isConnectionError(duplicate)).toBe(false);
-    const syntax = await sql.query("SELEC 1").then(() => undefined, (e: unknown) => e);
+    const syntax = await sql.query("SELEC 1").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(isConnectionError(syntax)).toBe(false);
     expect(isConnectionError(new TypeError("Cannot read properties of undefined"))).toBe(false);
   });

@@ -44,7 +44,13 @@ describe("PostgreSQL down while a message arrives", () => {
       expect(await g.activities()).toHaveLength(2);
       expect(await (await fetch(`${app.url}/metrics`)).text()).toMatch(/jiaolian_dependency_outage 0/);
     } finally {
-      if (!(await get(app, "/healthz").then((r) => r.body.postgres === true, () => false))) pg.start();
+      if (
+        !(await get(app, "/healthz").then(
+          (r) => r.body.postgres === true,
+          () => false,
+        ))
+      )
+        pg.start();
     }
   }, 60_000);
 });

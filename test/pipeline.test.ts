@@ -16,9 +16,16 @@ describe("the spine, through the simulator", () => {
     expect(reply).toContain("日期：2026-11-20");
     const [a] = await g.activities();
     expect(a).toMatchObject({
-      id: 1, kind: "示范课", date: "2026-11-20", hostSchool: "清涧县第二小学",
-      schools: ["郝家也中心小学", "双庙中心小学"], subject: "语文", title: "分数的意义", headcount: 35,
-      recordedBy: "王主任", notes: "效果很好，大家满意",
+      id: 1,
+      kind: "示范课",
+      date: "2026-11-20",
+      hostSchool: "清涧县第二小学",
+      schools: ["郝家也中心小学", "双庙中心小学"],
+      subject: "语文",
+      title: "分数的意义",
+      headcount: 35,
+      recordedBy: "王主任",
+      notes: "效果很好，大家满意",
     });
   });
 

@@ -51,17 +51,30 @@ describe("DingTalk throttling", () => {
     const calls: string[] = [];
     let throttled = true;
     const adapter: PlatformAdapter = {
-      platform: "dingtalk", start: async () => undefined, stop: async () => undefined,
-      plan: () => [{ send: async () => void calls.push("a") }, { send: async () => {
-        if (throttled) {
-          throttled = false;
-          throw new ThrottledError(1500, "dingtalk HTTP 403 Forbidden.AccessDenied.QpsLimitForApi");
-        }
-        calls.push("b");
-      } }],
+      platform: "dingtalk",
+      start: async () => undefined,
+      stop: async () => undefined,
+      plan: () => [
+        { send: async () => void calls.push("a") },
+        {
+          send: async () => {
+            if (throttled) {
+              throttled = false;
+              throw new ThrottledError(1500, "dingtalk HTTP 403 Forbidden.AccessDenied.QpsLimitForApi");
+            }
+            calls.push("b");
+          },
+        },
+      ],
     };
     const moved: number[] = [];
-    const job = { progress: 0, updateProgress: async (p: number) => void (job.progress = p), moveToDelayed: async (at: number) => void moved.push(at) } as unknown as Job;
+    const job = {
+      progress: 0,
+      updateProgress: async (p: number) => {
+        job.progress = p;
+      },
+      moveToDelayed: async (at: number) => void moved.push(at),
+    } as unknown as Job;
     const run = outboundProcessor(new Map([["dingtalk", adapter]]), { windowMs: 60_000 } as RateLimiter);
     const message = { platform: "dingtalk" as const, chatId: "c", chatType: "group" as const, replies: [{ text: "x" }] };
     await expect(run(message, job, "tok")).rejects.toThrow(/delayed/i);
@@ -93,7 +106,10 @@ describe("WeCom configuration errors and undeliverable recipients", () => {
       // The outbound worker turns it into BullMQ's UnrecoverableError: no retries.
       const adapter: PlatformAdapter = { platform: "wecom", start: async () => undefined, stop: async () => undefined, plan: () => [{ send: () => app.sendToChat("chat1", "x") }] };
       const job = { progress: 0 } as unknown as Job;
-      const err = await outboundProcessor(new Map([["wecom", adapter]]), { windowMs: 60_000 } as RateLimiter)({ platform: "wecom", chatId: "chat1", chatType: "group", replies: [{ text: "x" }] }, job).catch((e: unknown) => e);
+      const err = await outboundProcessor(new Map([["wecom", adapter]]), { windowMs: 60_000 } as RateLimiter)(
+        { platform: "wecom", chatId: "chat1", chatType: "group", replies: [{ text: "x" }] },
+        job,
+      ).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UnrecoverableError);
       expect((err as Error).message).toContain("60020");
     } finally {

@@ -13,11 +13,21 @@ import { unique } from "./support/env.ts";
 
 // The published sample (WeCom's WXBizMsgCrypt samples, document/path/90968).
 const SAMPLE = {
-  token: "QDG6eK", aesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", corpId: "wx5823bf96d3bd56c7",
-  verify: { msg_signature: "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3", timestamp: "1409659589", nonce: "263014780", echostr: "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==" },
+  token: "QDG6eK",
+  aesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+  corpId: "wx5823bf96d3bd56c7",
+  verify: {
+    msg_signature: "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3",
+    timestamp: "1409659589",
+    nonce: "263014780",
+    echostr: "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==",
+  },
   message: {
-    msg_signature: "477715d11cdb4164915debcba66cb864d751f3e6", timestamp: "1409659813", nonce: "1372623149",
-    encrypt: "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==",
+    msg_signature: "477715d11cdb4164915debcba66cb864d751f3e6",
+    timestamp: "1409659813",
+    nonce: "1372623149",
+    encrypt:
+      "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q==",
   },
 };
 
@@ -27,8 +37,15 @@ let app: App;
 beforeAll(async () => {
   fake = await new FakeWecom({}, { corpId: SAMPLE.corpId, corpSecret: "app-secret", webhookLimit: 3, webhookWindowMs: 1500 }).start();
   app = await startTestApp({
-    SIMULATOR: "true", WECOM_CORP_ID: SAMPLE.corpId, WECOM_APP_TOKEN: SAMPLE.token, WECOM_APP_AES_KEY: SAMPLE.aesKey,
-    WECOM_APP_SECRET: "app-secret", WECOM_AGENT_ID: "218", WECOM_API_BASE: fake.apiBase, ROBOT_RATE_LIMIT: "3", ROBOT_RATE_WINDOW_MS: "2000",
+    SIMULATOR: "true",
+    WECOM_CORP_ID: SAMPLE.corpId,
+    WECOM_APP_TOKEN: SAMPLE.token,
+    WECOM_APP_AES_KEY: SAMPLE.aesKey,
+    WECOM_APP_SECRET: "app-secret",
+    WECOM_AGENT_ID: "218",
+    WECOM_API_BASE: fake.apiBase,
+    ROBOT_RATE_LIMIT: "3",
+    ROBOT_RATE_WINDOW_MS: "2000",
   });
 });
 
@@ -39,7 +56,11 @@ afterAll(async () => {
 
 const callback = (q: Record<string, string>, init?: RequestInit) => fetch(`${app.url}/wecom/callback?${new URLSearchParams(q)}`, init);
 const xmlPost = (q: Record<string, string>, encrypted: string) =>
-  callback(q, { method: "POST", headers: { "content-type": "text/xml" }, body: `<xml><ToUserName><![CDATA[${SAMPLE.corpId}]]></ToUserName><AgentID><![CDATA[218]]></AgentID><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>` });
+  callback(q, {
+    method: "POST",
+    headers: { "content-type": "text/xml" },
+    body: `<xml><ToUserName><![CDATA[${SAMPLE.corpId}]]></ToUserName><AgentID><![CDATA[218]]></AgentID><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`,
+  });
 
 /** A callback as WeCom would send it for a user's text message to the app. */
 function sealed(text: string, from: string, msgId: string, corpId = SAMPLE.corpId) {
@@ -93,7 +114,7 @@ describe("self-built app callback", () => {
     const good = sealed("/帮助", user, "m-tamper");
     const cases: [Record<string, string>, string][] = [
       [{ ...good.q, msg_signature: "0".repeat(40) }, good.enc],
-      [good.q, good.enc.slice(0, -8) + "AAAAAAA="],
+      [good.q, `${good.enc.slice(0, -8)}AAAAAAA=`],
     ];
     // Correctly signed, but not a valid ciphertext / another corp's message.
     const junk = Buffer.from("x".repeat(64)).toString("base64");

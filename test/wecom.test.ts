@@ -18,8 +18,13 @@ const BOT = "jlbot";
 beforeAll(async () => {
   fake = await new FakeWecom({ [BOT]: "s3cret" }, { webhookLimit: 3, webhookWindowMs: 1500 }).start();
   app = await startTestApp({
-    WECOM_BOT_ID: BOT, WECOM_BOT_SECRET: "s3cret", WECOM_WS_URL: fake.wsUrl, WECOM_API_BASE: fake.apiBase,
-    WECOM_HEARTBEAT_MS: "300", ROBOT_RATE_LIMIT: "3", ROBOT_RATE_WINDOW_MS: "2000",
+    WECOM_BOT_ID: BOT,
+    WECOM_BOT_SECRET: "s3cret",
+    WECOM_WS_URL: fake.wsUrl,
+    WECOM_API_BASE: fake.apiBase,
+    WECOM_HEARTBEAT_MS: "300",
+    ROBOT_RATE_LIMIT: "3",
+    ROBOT_RATE_WINDOW_MS: "2000",
   });
   await fake.waitForLive();
 });
@@ -142,17 +147,41 @@ describe("WeCom 智能机器人 through the long connection", () => {
   it("keeps running through every malformed frame the gateway can send", async () => {
     await fake.waitForLive();
     const junk: (string | Buffer)[] = [
-      "", "not json", "{", "[]", "null", "42", JSON.stringify({}), JSON.stringify({ cmd: "aibot_msg_callback" }),
-      JSON.stringify({ cmd: "aibot_msg_callback", headers: {} }), JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "x" }, body: null }),
+      "",
+      "not json",
+      "{",
+      "[]",
+      "null",
+      "42",
+      JSON.stringify({}),
+      JSON.stringify({ cmd: "aibot_msg_callback" }),
+      JSON.stringify({ cmd: "aibot_msg_callback", headers: {} }),
+      JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "x" }, body: null }),
       JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "x" }, body: { msgtype: "text" } }),
       JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "x" }, body: { msgtype: "text", msgid: 5, from: "u", text: { content: 7 } } }),
       JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "x" }, body: { msgtype: "text", msgid: "m".repeat(5000), from: { userid: "u" }, text: { content: "/帮助" } } }),
       JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "x" }, body: { msgtype: "image", msgid: "i1", from: { userid: "u" }, image: { url: "http://x" } } }),
       JSON.stringify({ cmd: "aibot_event_callback", headers: { req_id: "y" }, body: { msgtype: "event", event: null } }),
-      JSON.stringify({ cmd: "aibot_event_callback", headers: { req_id: "y" }, body: { msgtype: "event", msgid: "e", from: { userid: "u" }, event: { eventtype: "template_card_event", template_card_event: { task_id: 5 } } } }),
-      JSON.stringify({ cmd: "aibot_event_callback", headers: { req_id: "y" }, body: { msgtype: "event", msgid: "e2", from: { userid: "u" }, event: { eventtype: "template_card_event", template_card_event: { task_id: "nope", selected_items: { selected_item: [{ option_ids: { option_id: ["c99"] } }] } } } } }),
-      JSON.stringify({ headers: { req_id: "unknown" }, errcode: 0 }), JSON.stringify({ cmd: "weird", headers: { req_id: 1 } }),
-      Buffer.from([0xff, 0xfe, 0x00, 0x01]), "\u0000\u0001{}", JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "z" }, body: { msgtype: "text", msgid: "t", from: { userid: "u" }, chattype: "group", text: { content: "x".repeat(100_000) } } }),
+      JSON.stringify({
+        cmd: "aibot_event_callback",
+        headers: { req_id: "y" },
+        body: { msgtype: "event", msgid: "e", from: { userid: "u" }, event: { eventtype: "template_card_event", template_card_event: { task_id: 5 } } },
+      }),
+      JSON.stringify({
+        cmd: "aibot_event_callback",
+        headers: { req_id: "y" },
+        body: {
+          msgtype: "event",
+          msgid: "e2",
+          from: { userid: "u" },
+          event: { eventtype: "template_card_event", template_card_event: { task_id: "nope", selected_items: { selected_item: [{ option_ids: { option_id: ["c99"] } }] } } },
+        },
+      }),
+      JSON.stringify({ headers: { req_id: "unknown" }, errcode: 0 }),
+      JSON.stringify({ cmd: "weird", headers: { req_id: 1 } }),
+      Buffer.from([0xff, 0xfe, 0x00, 0x01]),
+      "\u0000\u0001{}",
+      JSON.stringify({ cmd: "aibot_msg_callback", headers: { req_id: "z" }, body: { msgtype: "text", msgid: "t", from: { userid: "u" }, chattype: "group", text: { content: "x".repeat(100_000) } } }),
     ];
     for (const j of junk) fake.sendRaw(j);
     const { reply } = await says(undefined, unique("wu"), "/帮助");

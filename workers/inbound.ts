@@ -101,7 +101,7 @@ async function untilReachable<T>(deps: InboundDeps, message: InboundMessage, job
       retries.inc({ queue: "inbound", reason: "connection" });
       deps.log.warn({ jobId: job.id, err: e instanceof Error ? e.message : String(e) }, "database or Redis unreachable; the message waits");
       const deadline = firstFailure + deps.outage.maxWaitMs;
-      const noticeAt = Math.max(job.timestamp, (deps.outage.gate.downSince ?? firstFailure)) + deps.outage.noticeAfterMs;
+      const noticeAt = Math.max(job.timestamp, deps.outage.gate.downSince ?? firstFailure) + deps.outage.noticeAfterMs;
       const up = await waitWithNotice(deps, deps.outage, message, Math.min(deadline, noticeAt), deadline);
       if (!up) throw e;
     }

@@ -12,7 +12,11 @@ export class OutageGate {
   private since = 0;
   private stopped = false;
 
-  constructor(private readonly probe: () => Promise<unknown>, private readonly log: Logger, private readonly probeCapMs = 2_000) {}
+  constructor(
+    private readonly probe: () => Promise<unknown>,
+    private readonly log: Logger,
+    private readonly probeCapMs = 2_000,
+  ) {}
 
   /** When the current outage began (wall clock ms), or undefined when none is known. */
   get downSince(): number | undefined {
@@ -46,7 +50,13 @@ export class OutageGate {
       await new Promise((r) => setTimeout(r, backoffMs(attempt, this.probeCapMs)));
       // Shutting down: the waiting jobs stay waiting (never told "up"); the next process takes them over.
       if (this.stopped) return new Promise<never>(() => undefined);
-      if (await this.probe().then(() => true, () => false)) break;
+      if (
+        await this.probe().then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
     }
     this.log.warn({ downForMs: Date.now() - this.since }, "数据库与 Redis 已恢复 (database and Redis reachable again)");
     dependencyDown.set(0);

@@ -14,7 +14,12 @@ import type { OutboundMessage, Platform } from "../messages/messages.ts";
 
 /** Robot webhooks need no connection of the bot's own: they go out from any gateway. */
 function planFor(adapters: ReadonlyMap<Platform, PlatformAdapter>, message: OutboundMessage, windowMs: number) {
-  if (message.webhook) return webhookDeliveries(message.webhook, message.replies.map((r) => r.text), windowMs);
+  if (message.webhook)
+    return webhookDeliveries(
+      message.webhook,
+      message.replies.map((r) => r.text),
+      windowMs,
+    );
   const adapter = adapters.get(message.platform);
   if (!adapter) throw new UnrecoverableError(`no adapter for platform ${message.platform}`);
   return adapter.plan(message);

@@ -13,7 +13,11 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
 
 export class Producer<Q extends QueueName> {
   readonly queue: Queue;
-  constructor(readonly name: Q, connection: Redis, prefix: string) {
+  constructor(
+    readonly name: Q,
+    connection: Redis,
+    prefix: string,
+  ) {
     this.queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS[name] });
   }
 

@@ -61,10 +61,25 @@ export class DingtalkAdapter implements PlatformAdapter {
     await spool.start();
     if (this.opts.mode === "http") {
       // The HTTP callback is pushed once too: answered once queued or spooled.
-      registerDingtalkCallback(this.opts.http, this.opts.api.clientSecret, async (m) => ((await spool.accept(m)), { jobId: "", existed: false }), this.log);
+      registerDingtalkCallback(
+        this.opts.http,
+        this.opts.api.clientSecret,
+        async (m) => {
+          await spool.accept(m);
+          return { jobId: "", existed: false };
+        },
+        this.log,
+      );
       return;
     }
-    const client = new StreamClient({ clientId: this.opts.api.clientId, clientSecret: this.opts.api.clientSecret, gatewayUrl: this.opts.gatewayUrl, keepAliveMs: this.opts.keepAliveMs, backoff: this.opts.backoff, log: this.log });
+    const client = new StreamClient({
+      clientId: this.opts.api.clientId,
+      clientSecret: this.opts.api.clientSecret,
+      gatewayUrl: this.opts.gatewayUrl,
+      keepAliveMs: this.opts.keepAliveMs,
+      backoff: this.opts.backoff,
+      log: this.log,
+    });
     client.on(TOPIC_ROBOT, (frame, ack) => void this.onRobotMessage(frame, ack));
     client.on(TOPIC_CARD, (frame, ack) => void this.onCardCallback(frame, ack));
     this.client = client;
@@ -81,18 +96,23 @@ export class DingtalkAdapter implements PlatformAdapter {
     const direct = handle?.conversationType ? handle.conversationType === "direct" : message.chatType === "direct";
     const parts = toParts(message.replies);
     // Pictures (the progress chart) follow the text as image messages; the text already names their URL.
-    const images = message.replies.flatMap((r) => (r.image ? [r.image] : [])).map<Delivery>((img) => ({
-      send: () => this.sendOne(message, handle, { kind: "image", title: img.alt, url: img.url }),
-    }));
-    return [...parts.map((p, i) => ({
-      send: () => {
-        if (direct) return this.sendOne(message, handle, directMessage(p));
-        // The answer to a card press replaces that card (its first part; the rest follow as text).
-        if (handle?.cardBizId && i === 0) return this.updateCard(message, handle, handle.cardBizId, p);
-        if (p.buttons.length) return this.sendCard(message, handle, p, cardBizIdFor([message.chatId, message.replyTo ?? JSON.stringify(message.replies), String(i)]));
-        return this.sendOne(message, handle, groupTextWithHints(p));
-      },
-    })), ...images];
+    const images = message.replies
+      .flatMap((r) => (r.image ? [r.image] : []))
+      .map<Delivery>((img) => ({
+        send: () => this.sendOne(message, handle, { kind: "image", title: img.alt, url: img.url }),
+      }));
+    return [
+      ...parts.map((p, i) => ({
+        send: () => {
+          if (direct) return this.sendOne(message, handle, directMessage(p));
+          // The answer to a card press replaces that card (its first part; the rest follow as text).
+          if (handle?.cardBizId && i === 0) return this.updateCard(message, handle, handle.cardBizId, p);
+          if (p.buttons.length) return this.sendCard(message, handle, p, cardBizIdFor([message.chatId, message.replyTo ?? JSON.stringify(message.replies), String(i)]));
+          return this.sendOne(message, handle, groupTextWithHints(p));
+        },
+      })),
+      ...images,
+    ];
   }
 
   async stop(): Promise<void> {
@@ -166,13 +186,29 @@ export class DingtalkAdapter implements PlatformAdapter {
       return ack({});
     }
     const { chat, command } = found;
-    const handle: DingtalkReplyHandle = { via: "dingtalk", conversationType: chat.group ? "group" : "direct", openConversationId: chat.conversationId, staffId: press.userId, cardBizId: press.cardBizId };
-    await this.accept({
-      platform: "dingtalk", chatId: chat.conversationId, chatType: chat.group ? "group" : "direct", senderId: press.userId, senderName: "",
-      // One press of one button by one person is one command, however often DingTalk reports it.
-      text: command, messageId: `card-${press.cardBizId}-${press.actionId}-${press.userId}`.slice(0, 256), mentioned: true,
-      receivedAt: new Date(this.now()).toISOString(), replyHandle: { ...handle },
-    }, ack);
+    const handle: DingtalkReplyHandle = {
+      via: "dingtalk",
+      conversationType: chat.group ? "group" : "direct",
+      openConversationId: chat.conversationId,
+      staffId: press.userId,
+      cardBizId: press.cardBizId,
+    };
+    await this.accept(
+      {
+        platform: "dingtalk",
+        chatId: chat.conversationId,
+        chatType: chat.group ? "group" : "direct",
+        senderId: press.userId,
+        senderName: "",
+        // One press of one button by one person is one command, however often DingTalk reports it.
+        text: command,
+        messageId: `card-${press.cardBizId}-${press.actionId}-${press.userId}`.slice(0, 256),
+        mentioned: true,
+        receivedAt: new Date(this.now()).toISOString(),
+        replyHandle: { ...handle },
+      },
+      ack,
+    );
   }
 
   /**

@@ -106,7 +106,10 @@ export class DingtalkApi {
   /** A StandardCard into a group (openConversationId) or a 1:1 chat (singleChatReceiver); shape: dingtalk_stream/chatbot.py reply_card. */
   async sendCard(cardBizId: string, card: Record<string, unknown>, to: { openConversationId: string } | { userId: string }, callbackRouteKey?: string): Promise<void> {
     const body = {
-      cardTemplateId: "StandardCard", robotCode: this.opts.robotCode, cardBizId, cardData: JSON.stringify(card),
+      cardTemplateId: "StandardCard",
+      robotCode: this.opts.robotCode,
+      cardBizId,
+      cardData: JSON.stringify(card),
       ...("openConversationId" in to ? { openConversationId: to.openConversationId } : { singleChatReceiver: JSON.stringify({ userId: to.userId }) }),
       ...(callbackRouteKey ? { callbackRouteKey } : {}),
     };

@@ -39,7 +39,8 @@ export function standardCard(title: string, markdown: string, buttons: readonly 
   const contents: Record<string, unknown>[] = [{ type: "markdown", text: markdown, id: "text_main" }];
   if (buttons.length) {
     contents.push({
-      type: "action", id: "action_main",
+      type: "action",
+      id: "action_main",
       actions: buttons.map((b, i) => ({ type: "button", label: { type: "text", text: b.label, id: `label_${i}` }, actionType: "request", status: i === 0 ? "primary" : "normal", id: buttonId(i) })),
     });
   }
@@ -52,7 +53,10 @@ export function cardBizIdFor(parts: readonly string[]): string {
 }
 
 export class CardRegistry {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   private key(cardBizId: string) {
     return `${this.prefix}:dingtalk:card:${cardBizId}`;

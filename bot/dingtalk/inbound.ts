@@ -44,16 +44,25 @@ export function messageFromRobot(data: unknown, receivedAt: Date): InboundMessag
   if (raw === undefined || !sender) return undefined;
   const group = m.conversationType === "2";
   const handle: DingtalkReplyHandle = {
-    via: "dingtalk", conversationType: group ? "group" : "direct", openConversationId: m.conversationId,
+    via: "dingtalk",
+    conversationType: group ? "group" : "direct",
+    openConversationId: m.conversationId,
     ...(m.sessionWebhook ? { sessionWebhook: m.sessionWebhook } : {}),
     ...(m.sessionWebhookExpiredTime ? { sessionExpiresAt: m.sessionWebhookExpiredTime } : {}),
     ...(m.senderStaffId ? { staffId: m.senderStaffId } : {}),
   };
   return {
-    platform: "dingtalk", chatId: m.conversationId, chatType: group ? "group" : "direct", senderId: sender.slice(0, 256),
-    senderName: m.senderNick ?? "", text: stripLeadingMentions(raw).text, messageId: m.msgId,
+    platform: "dingtalk",
+    chatId: m.conversationId,
+    chatType: group ? "group" : "direct",
+    senderId: sender.slice(0, 256),
+    senderName: m.senderNick ?? "",
+    text: stripLeadingMentions(raw).text,
+    messageId: m.msgId,
     // DingTalk only delivers group messages that @-mention the robot.
-    mentioned: true, receivedAt: receivedAt.toISOString(), replyHandle: { ...handle },
+    mentioned: true,
+    receivedAt: receivedAt.toISOString(),
+    replyHandle: { ...handle },
   };
 }
 

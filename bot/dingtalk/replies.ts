@@ -16,7 +16,7 @@ export interface Part {
 export function toParts(replies: readonly Reply[]): Part[] {
   const text = replies.map((r) => r.text).join("\n\n");
   const last = [...replies].reverse().find((r) => r.choices?.length || r.actions?.length);
-  const buttons = (last?.choices?.length ? last.choices : last?.actions ?? []).map((a) => ({ label: a.label, command: a.command }));
+  const buttons = (last?.choices?.length ? last.choices : (last?.actions ?? [])).map((a) => ({ label: a.label, command: a.command }));
   const parts = splitForLimit(text, MARKDOWN_LIMIT);
   return parts.map((p, i) => ({
     title: [...(p.split("\n")[0] ?? "")].slice(0, 20).join("") || "教联体助手",

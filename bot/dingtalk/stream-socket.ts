@@ -92,7 +92,8 @@ export class StreamSocket extends DWClient {
     const { clientId, clientSecret, ua, subscriptions } = this.config;
     // Request and answer as in protocol.md 步骤一 (and the SDK's own getEndpoint).
     const answer = await requestJson<{ endpoint?: string; ticket?: string }>("dingtalk gateway", this.opts.gatewayUrl, {
-      body: { clientId, clientSecret, ua, subscriptions }, headers: { accept: "application/json" },
+      body: { clientId, clientSecret, ua, subscriptions },
+      headers: { accept: "application/json" },
     });
     if (!answer.endpoint || !answer.ticket) throw new Error("dingtalk gateway: no endpoint or ticket");
     this.internals.dw_url = `${answer.endpoint}?ticket=${encodeURIComponent(answer.ticket)}`;

@@ -9,7 +9,10 @@ export class SimulatorAdapter implements PlatformAdapter {
   readonly platform = "sim" as const;
   sink: InboundSink | undefined;
 
-  constructor(readonly hub: ReplyHub, readonly outbox: Outbox) {}
+  constructor(
+    readonly hub: ReplyHub,
+    readonly outbox: Outbox,
+  ) {}
 
   async start(sink: InboundSink): Promise<void> {
     this.sink = sink;

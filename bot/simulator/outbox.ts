@@ -4,7 +4,10 @@ import type { Redis } from "ioredis";
 const CAP = 1000;
 
 export class Outbox {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   private key(chatId: string): string {
     return `${this.prefix}:sim:outbox:${chatId}`;
@@ -12,7 +15,11 @@ export class Outbox {
 
   async push(chatId: string, text: string, image?: { url: string; alt: string }): Promise<void> {
     const key = this.key(chatId);
-    await this.redis.multi().rpush(key, JSON.stringify({ text, ...(image ? { image } : {}), at: new Date().toISOString() })).ltrim(key, -CAP, -1).exec();
+    await this.redis
+      .multi()
+      .rpush(key, JSON.stringify({ text, ...(image ? { image } : {}), at: new Date().toISOString() }))
+      .ltrim(key, -CAP, -1)
+      .exec();
   }
 
   async list(chatId: string): Promise<{ text: string; image?: { url: string; alt: string }; at: string }[]> {

@@ -28,7 +28,11 @@ export class ReplyHub {
   private readonly waiters = new Map<string, ((r: Reply[]) => void)[]>();
   private readonly channel: string;
 
-  constructor(private readonly pub: Redis, private readonly sub: Redis, private readonly prefix: string) {
+  constructor(
+    private readonly pub: Redis,
+    private readonly sub: Redis,
+    private readonly prefix: string,
+  ) {
     this.channel = `${prefix}:sim:replies`;
   }
 

@@ -52,8 +52,15 @@ export function registerSimulatorRoutes(app: FastifyInstance, sim: SimulatorAdap
     const replyWait = sim.hub.wait(messageId, REPLY_TIMEOUT_MS);
     if (!sim.sink) return reply.code(503).send({ error: "模拟器尚未就绪，请稍后再试。" });
     const { jobId, existed } = await sim.sink({
-      platform: "sim", chatId: b.chatId, chatType: b.chatType ?? "group", senderId: b.userId, senderName: b.userName ?? "",
-      text: b.text, messageId, mentioned: b.mentioned ?? false, receivedAt: new Date().toISOString(),
+      platform: "sim",
+      chatId: b.chatId,
+      chatType: b.chatType ?? "group",
+      senderId: b.userId,
+      senderName: b.userName ?? "",
+      text: b.text,
+      messageId,
+      mentioned: b.mentioned ?? false,
+      receivedAt: new Date().toISOString(),
     });
     if (existed) {
       // A redelivery: it is not processed again; answer with what the first delivery produced,

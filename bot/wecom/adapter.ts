@@ -73,9 +73,11 @@ export class WecomAdapter implements PlatformAdapter {
   /** Pictures (the progress chart) after the text, uploaded and sent as image messages; the text already names their URL. */
   private images(message: OutboundMessage): Delivery[] {
     const conn = this.connection!;
-    return message.replies.flatMap((r) => (r.image ? [r.image] : [])).map((img) => ({
-      send: async () => conn.sendImage(message.chatId, await fetchPicture(img.url), "progress.png"),
-    }));
+    return message.replies
+      .flatMap((r) => (r.image ? [r.image] : []))
+      .map((img) => ({
+        send: async () => conn.sendImage(message.chatId, await fetchPicture(img.url), "progress.png"),
+      }));
   }
 
   status(): ConnectionStatus[] {
@@ -100,11 +102,29 @@ export class WecomAdapter implements PlatformAdapter {
     const option = click.optionIds[0];
     const command = click.eventKey?.startsWith("/") ? click.eventKey : click.taskId && option ? await this.cards.choice(click.taskId, option) : undefined;
     if (!command) return; // "done" buttons, or a card of ours that expired
-    const handle: Handle = { via: "bot", reqId: click.reqId, kind: "card", userId: click.userId, ...(click.taskId ? { taskId: click.taskId } : {}), ...(click.cardType ? { cardType: click.cardType } : {}) };
-    this.accept({
-      platform: "wecom", chatId: click.chatId, chatType: click.chatType, senderId: click.userId, senderName: "",
-      text: command, messageId: click.msgid, mentioned: true, receivedAt: new Date().toISOString(), replyHandle: handle,
-    }, frame);
+    const handle: Handle = {
+      via: "bot",
+      reqId: click.reqId,
+      kind: "card",
+      userId: click.userId,
+      ...(click.taskId ? { taskId: click.taskId } : {}),
+      ...(click.cardType ? { cardType: click.cardType } : {}),
+    };
+    this.accept(
+      {
+        platform: "wecom",
+        chatId: click.chatId,
+        chatType: click.chatType,
+        senderId: click.userId,
+        senderName: "",
+        text: command,
+        messageId: click.msgid,
+        mentioned: true,
+        receivedAt: new Date().toISOString(),
+        replyHandle: handle,
+      },
+      frame,
+    );
   }
 
   /** Within 5 s of the click the card shows the result (for the one who clicked); later, the result goes as a message. */
@@ -150,12 +170,15 @@ export class WecomAdapter implements PlatformAdapter {
     const conn = this.connection!;
     const parts = splitForLimit(text, MARKDOWN_LIMIT).map<Delivery>((content) => ({ send: () => conn.send(chatId, { msgtype: "markdown", markdown: { content } }) }));
     if (!card) return parts;
-    return [...parts, {
-      send: async () => {
-        if (card.choices) await this.cards.saveChoices(card.card.task_id, card.choices);
-        await conn.send(chatId, { msgtype: "template_card", template_card: card.card });
+    return [
+      ...parts,
+      {
+        send: async () => {
+          if (card.choices) await this.cards.saveChoices(card.card.task_id, card.choices);
+          await conn.send(chatId, { msgtype: "template_card", template_card: card.card });
+        },
       },
-    }];
+    ];
   }
 
   private appSends(message: OutboundMessage): Delivery[] {

@@ -28,7 +28,11 @@ const CONFIG_FIXES = new Map<number, string>([
 
 /** A send WeCom refuses because of the app's configuration: not retried; the fix is in the message. */
 export class WecomConfigError extends UndeliverableError {
-  constructor(readonly errcode: number, errmsg: string, readonly fix: string) {
+  constructor(
+    readonly errcode: number,
+    errmsg: string,
+    readonly fix: string,
+  ) {
     super(`wecom errcode ${errcode}: ${errmsg} —— ${fix}`);
   }
 }
@@ -55,7 +59,10 @@ export class WecomAppApi {
   /** Each configuration error is logged once per process (it repeats on every send until fixed). */
   private readonly explained = new Set<number>();
 
-  constructor(private readonly opts: AppApiOptions, private readonly log?: Logger) {
+  constructor(
+    private readonly opts: AppApiOptions,
+    private readonly log?: Logger,
+  ) {
     this.token = new AccessToken(async () => {
       const q = new URLSearchParams({ corpid: opts.corpId, corpsecret: opts.secret });
       const a = await requestJson<Answer>("wecom gettoken", `${opts.apiBase}/cgi-bin/gettoken?${q}`);

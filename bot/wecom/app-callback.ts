@@ -82,7 +82,15 @@ function toInbound(parsed: unknown): InboundMessage | undefined {
   const text = m.MsgType === "text" ? m.Content : m.MsgType === "voice" ? m.Recognition : undefined;
   if (text === undefined) return undefined;
   return {
-    platform: "wecom", chatId: m.FromUserName, chatType: "direct", senderId: m.FromUserName, senderName: "",
-    text, messageId: `app-${m.MsgId}`, mentioned: true, receivedAt: new Date().toISOString(), replyHandle: { via: "app" },
+    platform: "wecom",
+    chatId: m.FromUserName,
+    chatType: "direct",
+    senderId: m.FromUserName,
+    senderName: "",
+    text,
+    messageId: `app-${m.MsgId}`,
+    mentioned: true,
+    receivedAt: new Date().toISOString(),
+    replyHandle: { via: "app" },
   };
 }

@@ -24,7 +24,10 @@ export type ConnectionState = "connecting" | "online" | "replaced" | "stopped";
 /** An acknowledgement with a non-zero errcode. */
 export class WecomAckError extends Error {
   override readonly name = "WecomAckError";
-  constructor(readonly errcode: number, errmsg: string) {
+  constructor(
+    readonly errcode: number,
+    errmsg: string,
+  ) {
     super(`wecom errcode ${errcode}: ${errmsg}`);
   }
 }
@@ -59,7 +62,7 @@ export class BotConnection {
   }
   private readonly log: Logger;
 
-  constructor(private readonly opts: BotConnectionOptions) {
+  constructor(opts: BotConnectionOptions) {
     this.log = opts.log.child({ platform: "wecom", mode: "bot" });
     this.client = new WSClient({
       botId: opts.botId,

@@ -54,7 +54,10 @@ export function doneCard(taskId: string, cardType: string | undefined, resultTex
 }
 
 export class CardStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async saveChoices(taskId: string, choices: readonly Action[]): Promise<void> {
     await this.redis.set(this.key(taskId), JSON.stringify(choices.slice(0, MAX_OPTIONS).map((c) => c.command)), "EX", CARD_TTL_S);

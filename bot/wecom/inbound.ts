@@ -19,12 +19,21 @@ const messageBody = z.object({
   voice: z.object({ content: z.string() }).optional().catch(undefined),
 });
 
-const selectedItem = z.object({ question_key: z.string().optional(), option_ids: z.object({ option_id: z.array(z.string()) }).partial().optional() });
+const selectedItem = z.object({
+  question_key: z.string().optional(),
+  option_ids: z
+    .object({ option_id: z.array(z.string()) })
+    .partial()
+    .optional(),
+});
 const cardEvent = z.object({
   card_type: z.string().optional(),
   event_key: z.string().optional(),
   task_id: z.string().max(128).optional(),
-  selected_items: z.object({ selected_item: z.array(selectedItem) }).partial().optional(),
+  selected_items: z
+    .object({ selected_item: z.array(selectedItem) })
+    .partial()
+    .optional(),
 });
 const eventBody = z.object({
   msgid: z.string().min(1).max(256),
@@ -65,10 +74,16 @@ export function messageFromFrame(frame: Frame, receivedAt: Date): InboundMessage
   if (raw === undefined) return undefined;
   const handle: WecomReplyHandle = { via: "bot", reqId, kind: "message" };
   return {
-    platform: "wecom", ...where(b), senderId: b.from.userid, senderName: "",
+    platform: "wecom",
+    ...where(b),
+    senderId: b.from.userid,
+    senderName: "",
     // In groups WeCom only delivers messages that @-mention the bot; the mention itself is not part of the command.
-    text: stripLeadingMentions(raw).text, messageId: b.msgid, mentioned: true,
-    receivedAt: receivedAt.toISOString(), replyHandle: { ...handle },
+    text: stripLeadingMentions(raw).text,
+    messageId: b.msgid,
+    mentioned: true,
+    receivedAt: receivedAt.toISOString(),
+    replyHandle: { ...handle },
   };
 }
 
@@ -76,7 +91,9 @@ export function messageFromFrame(frame: Frame, receivedAt: Date): InboundMessage
  * A click on one of our cards: a button's key is the command it stands for; a vote's option is
  * looked up by the caller (option ids are short). Returns the command or the chosen option ids.
  */
-export function cardClickFromFrame(frame: Frame): { reqId: string; msgid: string; chatId: string; chatType: "group" | "direct"; userId: string; taskId?: string; cardType?: string; eventKey?: string; optionIds: string[] } | undefined {
+export function cardClickFromFrame(
+  frame: Frame,
+): { reqId: string; msgid: string; chatId: string; chatType: "group" | "direct"; userId: string; taskId?: string; cardType?: string; eventKey?: string; optionIds: string[] } | undefined {
   const reqId = reqIdOf(frame);
   const parsed = eventBody.safeParse(frame.body);
   if (!reqId || !parsed.success || parsed.data.event.eventtype !== "template_card_event") return undefined;
@@ -85,7 +102,13 @@ export function cardClickFromFrame(frame: Frame): { reqId: string; msgid: string
   const e = { ...b.event, ...(b.event.template_card_event ?? {}) };
   const optionIds = (e.selected_items?.selected_item ?? []).flatMap((i) => i.option_ids?.option_id ?? []);
   return {
-    reqId, msgid: b.msgid, ...where(b), userId: b.from.userid,
-    ...(e.task_id ? { taskId: e.task_id } : {}), ...(e.card_type ? { cardType: e.card_type } : {}), ...(e.event_key ? { eventKey: e.event_key } : {}), optionIds,
+    reqId,
+    msgid: b.msgid,
+    ...where(b),
+    userId: b.from.userid,
+    ...(e.task_id ? { taskId: e.task_id } : {}),
+    ...(e.card_type ? { cardType: e.card_type } : {}),
+    ...(e.event_key ? { eventKey: e.event_key } : {}),
+    optionIds,
   };
 }

@@ -56,21 +56,35 @@ export const minutesCommand = boundCommand({
     if (text.length > MAX_MINUTES) throw new UserError(`纪要不超过${MAX_MINUTES}字，请精简或分成附件。`);
     const zone = ctx.community.timezone;
     const today = todayIn(ctx.now, zone);
-    const recent = (await scheduleBetween(ctx.db, ctx.community, new Date(ctx.now.getTime() - LOOK_BACK_MS), new Date(ctx.now.getTime() + 86_400_000)))
-      .filter((o) => !o.cancelled && todayIn(o.startsAt, zone) <= today);
+    const recent = (await scheduleBetween(ctx.db, ctx.community, new Date(ctx.now.getTime() - LOOK_BACK_MS), new Date(ctx.now.getTime() + 86_400_000))).filter(
+      (o) => !o.cancelled && todayIn(o.startsAt, zone) <= today,
+    );
     const meeting = recent.at(-1);
-    if (!meeting) throw new UserError(`最近两个月还没有开过的会议（已安排的还没到时间），纪要无处记录。请在会后发送；补记以前的会议请先 /会议 安排 日期 时间，或用 /记录 联席会议 日期 记一次活动。${EXAMPLE}`);
+    if (!meeting)
+      throw new UserError(`最近两个月还没有开过的会议（已安排的还没到时间），纪要无处记录。请在会后发送；补记以前的会议请先 /会议 安排 日期 时间，或用 /记录 联席会议 日期 记一次活动。${EXAMPLE}`);
     const meetingId = await storeOccurrence(ctx.db, ctx.community.id, meeting, ctx.now);
     const day = todayIn(meeting.startsAt, zone);
 
     const items = extractActionItems(text, ctx.now, zone);
-    const owners = await ownerIds(ctx, items.flatMap((i) => (i.owner ? [i.owner] : [])));
+    const owners = await ownerIds(
+      ctx,
+      items.flatMap((i) => (i.owner ? [i.owner] : [])),
+    );
     let numbers: number[] = [];
     if (items.length > 0) {
       const seq = await ctx.db.community.update({ where: { id: ctx.community.id }, data: { actionSeq: { increment: items.length } }, select: { actionSeq: true } });
       numbers = items.map((_, i) => seq.actionSeq - items.length + 1 + i);
       await ctx.db.actionItem.createMany({
-        data: items.map((it, i) => ({ communityId: ctx.community.id, number: numbers[i]!, meetingId, ownerName: it.owner, ownerId: it.owner ? owners.get(it.owner) ?? null : null, task: it.task, due: it.due ? fromDay(it.due) : null, createdAt: ctx.now })),
+        data: items.map((it, i) => ({
+          communityId: ctx.community.id,
+          number: numbers[i]!,
+          meetingId,
+          ownerName: it.owner,
+          ownerId: it.owner ? (owners.get(it.owner) ?? null) : null,
+          task: it.task,
+          due: it.due ? fromDay(it.due) : null,
+          createdAt: ctx.now,
+        })),
       });
     }
     const first = meeting.minutes === null;
@@ -82,9 +96,21 @@ export const minutesCommand = boundCommand({
       const host = ctx.member.schoolId;
       const activity = await insertActivity(sqlInTransaction(ctx.db), {
         // A joint meeting is given by the school that hosts it (the recorder's): the others receive it.
-        communityId: ctx.community.id, recorderId: ctx.member.id, kind: "联席会议", day, hostSchoolId: host, givingSchoolId: null, recorderSchoolId: host,
-        schoolIds: attended.map((a) => a.schoolId).filter((id) => id !== host), people: [], subject: null, title: null, headcount: null,
-        notes: text.slice(0, 1000), sourceMessageKey: sourceKey(ctx.message), at: ctx.now,
+        communityId: ctx.community.id,
+        recorderId: ctx.member.id,
+        kind: "联席会议",
+        day,
+        hostSchoolId: host,
+        givingSchoolId: null,
+        recorderSchoolId: host,
+        schoolIds: attended.map((a) => a.schoolId).filter((id) => id !== host),
+        people: [],
+        subject: null,
+        title: null,
+        headcount: null,
+        notes: text.slice(0, 1000),
+        sourceMessageKey: sourceKey(ctx.message),
+        at: ctx.now,
       });
       recorded = `（已记为联席会议活动 #${activity.number}）`;
     }

@@ -45,7 +45,11 @@ async function holidays(ctx: BoundContext, words: string[]): Promise<string> {
   if (rest.length > 1 || (rest[0] !== undefined && rest[0] !== "补班" && rest[0] !== "放假")) throw new UserError(`日期后面只能写「补班」或「放假」。例如：${example} 或 /设置 假期 2027-02-20 补班`);
   const workday = rest[0] === "补班";
   const data = { workday, createdById: ctx.member.id, createdAt: ctx.now };
-  await ctx.db.holidayOverride.upsert({ where: { communityId_day: { communityId: ctx.community.id, day: fromDay(day) } }, create: { communityId: ctx.community.id, day: fromDay(day), ...data }, update: data });
+  await ctx.db.holidayOverride.upsert({
+    where: { communityId_day: { communityId: ctx.community.id, day: fromDay(day) } },
+    create: { communityId: ctx.community.id, day: fromDay(day), ...data },
+    update: data,
+  });
   await audit(ctx, "set", "holidayOverride", null, null, { day, workday });
   return `✅ 已设置 ${day} 为${workday ? "补班（工作日）" : "假日"}，优先于日历库。`;
 }

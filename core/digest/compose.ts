@@ -31,14 +31,16 @@ export function barLine(report: ProgressReport, i: ProgressItem): string {
 function counts(list: readonly DigestActivity[], keys: (a: DigestActivity) => readonly string[]): string {
   const m = new Map<string, number>();
   for (const a of list) for (const k of new Set(keys(a))) m.set(k, (m.get(k) ?? 0) + 1);
-  return [...m].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`).join("、");
+  return [...m]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([k, n]) => `${k} ${n}`)
+    .join("、");
 }
 
 function activityLine(report: ProgressReport, a: DigestActivity): string {
   const name = (id: number | null) => schoolNameIn(report, id);
-  const route = a.givingSchoolId !== null && a.receiverSchoolIds.length > 0
-    ? ` ${name(a.givingSchoolId)}→${a.receiverSchoolIds.map(name).join("、")}`
-    : a.hostSchoolId !== null ? ` ${name(a.hostSchoolId)}` : "";
+  const route =
+    a.givingSchoolId !== null && a.receiverSchoolIds.length > 0 ? ` ${name(a.givingSchoolId)}→${a.receiverSchoolIds.map(name).join("、")}` : a.hostSchoolId !== null ? ` ${name(a.hostSchoolId)}` : "";
   const people = a.people.length > 0 ? `（${a.people.slice(0, 3).join("、")}${a.people.length > 3 ? "等" : ""}）` : "";
   return `· ${formatDay(a.date)} ${a.kind}${a.title ? `《${a.title}》` : ""}${route}${people}`;
 }
@@ -101,25 +103,21 @@ export function composeDigest(input: DigestInput, to: DigestAudience, report: Pr
   if (notable.length > 0) week.push("值得一看：", ...notable.map((a) => activityLine(report, a)));
   const plan = coming.length === 0 ? ["接下来两周还没有安排活动。"] : [`接下来两周的安排 ${coming.length} 项：`, ...coming.slice(0, to.short ? 3 : 10).map((a) => activityLine(report, a))];
   if (to.short) {
-    const behind = report.items.filter((i) => !i.met).slice(0, SHORT_ITEMS).map((i) => barLine(report, i));
+    const behind = report.items
+      .filter((i) => !i.met)
+      .slice(0, SHORT_ITEMS)
+      .map((i) => barLine(report, i));
     return { report, empty, sections: [[...header, ...week], plan, [...standing(report), ...behind], meetings, ["完整周报每周发给各校校长；想单独收到请私聊我发送 /周报 订阅"]] };
   }
   const others = report.schools.filter((s) => s !== own).map((s) => schoolSection(report, s, false));
-  const idle = idlePairs(input.progress, input.pairSince).map(({ pair, weeks, never }) =>
-    `· 导师${pair.mentor.name}（${schoolNameIn(report, pair.mentor.schoolId)}）→ 徒弟${pair.mentee.name}（${schoolNameIn(report, pair.mentee.schoolId)}）：${never ? "结对以来" : ""}已 ${weeks} 周没有活动`);
+  const idle = idlePairs(input.progress, input.pairSince).map(
+    ({ pair, weeks, never }) =>
+      `· 导师${pair.mentor.name}（${schoolNameIn(report, pair.mentor.schoolId)}）→ 徒弟${pair.mentee.name}（${schoolNameIn(report, pair.mentee.schoolId)}）：${never ? "结对以来" : ""}已 ${weeks} 周没有活动`,
+  );
   return {
     report,
     empty,
-    sections: [
-      header,
-      ...ownSection,
-      week,
-      plan,
-      standing(report),
-      ...others,
-      idle.length > 0 ? ["🤝 4 周以上没有活动的师徒结对：", ...idle] : [],
-      meetings,
-    ],
+    sections: [header, ...ownSection, week, plan, standing(report), ...others, idle.length > 0 ? ["🤝 4 周以上没有活动的师徒结对：", ...idle] : [], meetings],
   };
 }
 

@@ -7,7 +7,7 @@ const WEEKDAY_WORDS: Record<string, number> = { 一: 1, 二: 2, 三: 3, 四: 4, 
 /** "周一" / "星期一" / "礼拜一" → 1 … 7, else null. */
 export function parseWeekday(word: string): number | null {
   const m = /^(?:周|星期|礼拜)([一二三四五六日天七])$/.exec(word.trim());
-  return m ? WEEKDAY_WORDS[m[1]!] ?? null : null;
+  return m ? (WEEKDAY_WORDS[m[1]!] ?? null) : null;
 }
 
 export interface DigestSchedule {

@@ -31,7 +31,11 @@ function parseItem(segment: string, now: Date, zone: string): ExtractedItem | nu
     return parsed?.ok ?? false;
   });
   if (dueIndex >= 0) words.splice(dueIndex, 1);
-  const task = words.join(" ").replace(/[。；;]+$/, "").trim().slice(0, 200);
+  const task = words
+    .join(" ")
+    .replace(/[。；;]+$/, "")
+    .trim()
+    .slice(0, 200);
   return task === "" ? null : { owner, due, task };
 }
 

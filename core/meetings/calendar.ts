@@ -16,11 +16,7 @@ export const COVERED_YEARS = { first: Math.min(...years), last: Math.max(...year
 export type Override = "holiday" | "workday";
 export type Overrides = ReadonlyMap<string, Override>;
 
-export type DayStatus =
-  | { kind: "holiday"; name: string }
-  | { kind: "workday"; makeUp: boolean }
-  | { kind: "weekend" }
-  | { kind: "unknown"; year: number };
+export type DayStatus = { kind: "holiday"; name: string } | { kind: "workday"; makeUp: boolean } | { kind: "weekend" } | { kind: "unknown"; year: number };
 
 /** "National Day,国庆节,3" → "国庆节". */
 const chineseName = (raw: string) => raw.split(",")[1] ?? raw;
@@ -55,10 +51,7 @@ export function nearestWorkingDay(day: string, earliest: string, overrides: Over
   return null;
 }
 
-export type HolidayCheck =
-  | { kind: "ok" }
-  | { kind: "holiday"; name: string; suggestion: string | null }
-  | { kind: "unknown"; year: number };
+export type HolidayCheck = { kind: "ok" } | { kind: "holiday"; name: string; suggestion: string | null } | { kind: "unknown"; year: number };
 
 /** Whether a meeting day needs the admin's attention, and what to propose. */
 export function checkMeetingDay(day: string, earliest: string, overrides: Overrides = new Map()): HolidayCheck {

@@ -32,8 +32,6 @@ export function mergeSchedule(
   const virtual: Occurrence[] = fromRule
     .filter((o) => !stored.has(o.day))
     .map((o) => ({ meetingId: null, ruleDay: o.day, startsAt: o.startsAt, place: rule?.place ?? null, agenda: null, cancelled: false, organizerId: rule?.organizerId ?? null, minutes: null }));
-  const real: Occurrence[] = rows
-    .filter((r) => r.startsAt >= window.from && r.startsAt <= window.to)
-    .map(({ id, ...rest }) => ({ meetingId: id, ...rest }));
+  const real: Occurrence[] = rows.filter((r) => r.startsAt >= window.from && r.startsAt <= window.to).map(({ id, ...rest }) => ({ meetingId: id, ...rest }));
   return [...virtual, ...real].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
 }

@@ -80,7 +80,10 @@ export class FakeDingtalk {
   private autoTimer: NodeJS.Timeout | undefined;
   private readonly closeTimers = new Set<NodeJS.Timeout>();
 
-  constructor(readonly app: { clientId: string; clientSecret: string }, readonly opts: { webhookSecret?: string; webhookLimit?: number; webhookWindowMs?: number; tokenLifeS?: number; closeAfterNoticeMs?: number } = {}) {}
+  constructor(
+    readonly app: { clientId: string; clientSecret: string },
+    readonly opts: { webhookSecret?: string; webhookLimit?: number; webhookWindowMs?: number; tokenLifeS?: number; closeAfterNoticeMs?: number } = {},
+  ) {}
 
   get base() {
     return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
@@ -134,7 +137,17 @@ export class FakeDingtalk {
    * A robot message as DingTalk pushes it (to one connection, like DingTalk with several). In a
    * group only a message that @-mentions the robot reaches it (protocol.md): see tapSendMessageLink.
    */
-  async userSays(o: { text: string; userId: string; nick?: string; conversationId: string; group?: boolean; msgId?: string; sessionLifeMs?: number; to?: Conn; session?: string }): Promise<{ msgId: string; session: string; streamMessageId: string }> {
+  async userSays(o: {
+    text: string;
+    userId: string;
+    nick?: string;
+    conversationId: string;
+    group?: boolean;
+    msgId?: string;
+    sessionLifeMs?: number;
+    to?: Conn;
+    session?: string;
+  }): Promise<{ msgId: string; session: string; streamMessageId: string }> {
     const group = o.group !== false;
     // DingTalk pushes on a live connection: a requested one that has closed meanwhile is replaced by a live one.
     const requested = o.to && o.to.ws.readyState === o.to.ws.OPEN ? o.to : undefined;
@@ -143,10 +156,20 @@ export class FakeDingtalk {
     this.sessions.set(session, Date.now() + (o.sessionLifeMs ?? 90 * 60_000));
     const msgId = o.msgId ?? `msg${randomUUID().replace(/-/g, "")}`;
     const data = {
-      conversationId: o.conversationId, conversationType: group ? "2" : "1", msgId, senderNick: o.nick ?? "张老师",
-      senderStaffId: o.userId, senderId: `$:LWCP_v1:$${o.userId}`, chatbotUserId: "robot", robotCode: this.app.clientId, isInAtList: true,
-      sessionWebhook: `${this.base}/robot/sendBySession?session=${session}`, sessionWebhookExpiredTime: this.sessions.get(session),
-      createAt: Date.now(), msgtype: "text", text: { content: group ? ` ${o.text}` : o.text },
+      conversationId: o.conversationId,
+      conversationType: group ? "2" : "1",
+      msgId,
+      senderNick: o.nick ?? "张老师",
+      senderStaffId: o.userId,
+      senderId: `$:LWCP_v1:$${o.userId}`,
+      chatbotUserId: "robot",
+      robotCode: this.app.clientId,
+      isInAtList: true,
+      sessionWebhook: `${this.base}/robot/sendBySession?session=${session}`,
+      sessionWebhookExpiredTime: this.sessions.get(session),
+      createAt: Date.now(),
+      msgtype: "text",
+      text: { content: group ? ` ${o.text}` : o.text },
     };
     const streamMessageId = this.push(conn, "/v1.0/im/bot/messages/get", data);
     return { msgId, session, streamMessageId };
@@ -186,7 +209,11 @@ export class FakeDingtalk {
     const card = this.cards.get(o.cardBizId);
     if (!card) throw new Error(`no card ${o.cardBizId}`);
     return this.push(conn, "/v1.0/card/instances/callback", {
-      outTrackId: o.cardBizId, userId: o.userId, corpId: "dingcorp", type: "actionCallback", extension: "{}",
+      outTrackId: o.cardBizId,
+      userId: o.userId,
+      corpId: "dingcorp",
+      type: "actionCallback",
+      extension: "{}",
       content: JSON.stringify({ cardPrivateData: { actionIds: [o.actionId], params: {} } }),
     });
   }
@@ -211,11 +238,14 @@ export class FakeDingtalk {
 
   push(conn: Conn, topic: string, data: unknown): string {
     const messageId = randomUUID();
-    conn.ws.send(JSON.stringify({
-      specVersion: "1.0", type: "CALLBACK",
-      headers: { appId: this.app.clientId, connectionId: "c", contentType: "application/json", messageId, time: String(Date.now()), topic },
-      data: JSON.stringify(data),
-    }));
+    conn.ws.send(
+      JSON.stringify({
+        specVersion: "1.0",
+        type: "CALLBACK",
+        headers: { appId: this.app.clientId, connectionId: "c", contentType: "application/json", messageId, time: String(Date.now()), topic },
+        data: JSON.stringify(data),
+      }),
+    );
     return messageId;
   }
 
@@ -402,9 +432,15 @@ export class FakeDingtalk {
  * singleURL}, sampleActionCard2..5 {title, text, actionTitleN, actionURLN}. Anything else is refused.
  */
 const TEMPLATE_FIELDS: Record<string, string[]> = {
-  sampleText: ["content"], sampleMarkdown: ["title", "text"], sampleImageMsg: ["photoURL"], sampleLink: ["text", "title", "picUrl", "messageUrl"],
-  sampleActionCard: ["title", "text", "singleTitle", "singleURL"], sampleActionCard2: ["title", "text", "actionTitle1", "actionURL1", "actionTitle2", "actionURL2"],
-  sampleActionCard3: ["title", "text", "actionTitle1", "actionURL1"], sampleActionCard4: ["title", "text", "actionTitle1", "actionURL1"], sampleActionCard5: ["title", "text", "actionTitle1", "actionURL1"],
+  sampleText: ["content"],
+  sampleMarkdown: ["title", "text"],
+  sampleImageMsg: ["photoURL"],
+  sampleLink: ["text", "title", "picUrl", "messageUrl"],
+  sampleActionCard: ["title", "text", "singleTitle", "singleURL"],
+  sampleActionCard2: ["title", "text", "actionTitle1", "actionURL1", "actionTitle2", "actionURL2"],
+  sampleActionCard3: ["title", "text", "actionTitle1", "actionURL1"],
+  sampleActionCard4: ["title", "text", "actionTitle1", "actionURL1"],
+  sampleActionCard5: ["title", "text", "actionTitle1", "actionURL1"],
 };
 
 function validTemplate(body: Record<string, unknown>): boolean {

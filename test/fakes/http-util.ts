@@ -25,7 +25,10 @@ export async function waitFor<T>(probe: () => T | undefined | false, timeoutMs =
 /** A robot webhook's limit as the platforms enforce it: at most `limit` calls per `windowMs`. */
 export class WindowCounter {
   private readonly times: number[] = [];
-  constructor(private readonly limit: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
   /** Records a call; false when it is over the limit (the platform would refuse it). */
   allow(now = Date.now()): boolean {
     while (this.times.length && this.times[0]! <= now - this.windowMs) this.times.shift();

@@ -63,7 +63,10 @@ export class FakeWecom {
   /** Called for every frame the bot sends that the fake accepted (the benchmark waits on it). */
   onReceived: ((r: Received) => void) | undefined;
 
-  constructor(readonly bots: Record<string, string>, readonly opts: { webhookLimit?: number; webhookWindowMs?: number; corpId?: string; corpSecret?: string } = {}) {}
+  constructor(
+    readonly bots: Record<string, string>,
+    readonly opts: { webhookLimit?: number; webhookWindowMs?: number; corpId?: string; corpSecret?: string } = {},
+  ) {}
 
   get wsUrl() {
     return `ws://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
@@ -104,9 +107,14 @@ export class FakeWecom {
     const reqId = o.reqId ?? randomUUID();
     const group = o.chatId !== undefined;
     const body: Record<string, unknown> = {
-      msgid: o.msgid ?? randomUUID().replace(/-/g, ""), aibotid: conn.botId, chattype: group ? "group" : "single",
-      ...(group ? { chatid: o.chatId } : {}), from: { userid: o.userId }, create_time: Math.floor(Date.now() / 1000),
-      msgtype: o.voice ? "voice" : "text", ...(o.voice ? { voice: { content: o.text } } : { text: { content: group ? `@教联体助手 ${o.text}` : o.text } }),
+      msgid: o.msgid ?? randomUUID().replace(/-/g, ""),
+      aibotid: conn.botId,
+      chattype: group ? "group" : "single",
+      ...(group ? { chatid: o.chatId } : {}),
+      from: { userid: o.userId },
+      create_time: Math.floor(Date.now() / 1000),
+      msgtype: o.voice ? "voice" : "text",
+      ...(o.voice ? { voice: { content: o.text } } : { text: { content: group ? `@教联体助手 ${o.text}` : o.text } }),
     };
     const frame: Frame = { cmd: "aibot_msg_callback", headers: { req_id: reqId }, body };
     this.push(conn, frame, "msg");
@@ -122,8 +130,17 @@ export class FakeWecom {
   async enterChat(userId: string): Promise<Frame> {
     const conn = await this.waitForLive();
     const frame: Frame = {
-      cmd: "aibot_event_callback", headers: { req_id: randomUUID() },
-      body: { msgid: randomUUID(), create_time: Math.floor(Date.now() / 1000), aibotid: conn.botId, chattype: "single", from: { userid: userId }, msgtype: "event", event: { eventtype: "enter_chat" } },
+      cmd: "aibot_event_callback",
+      headers: { req_id: randomUUID() },
+      body: {
+        msgid: randomUUID(),
+        create_time: Math.floor(Date.now() / 1000),
+        aibotid: conn.botId,
+        chattype: "single",
+        from: { userid: userId },
+        msgtype: "event",
+        event: { eventtype: "enter_chat" },
+      },
     };
     this.push(conn, frame, "event");
     return frame;
@@ -135,7 +152,9 @@ export class FakeWecom {
 
   async submitVote(o: { taskId: string; optionId: string; userId: string; chatId?: string }): Promise<Frame> {
     return this.cardEvent(o, {
-      card_type: "vote_interaction", event_key: "submit", task_id: o.taskId,
+      card_type: "vote_interaction",
+      event_key: "submit",
+      task_id: o.taskId,
       selected_items: { selected_item: [{ question_key: "choice", option_ids: { option_id: [o.optionId] } }] },
     });
   }
@@ -143,11 +162,17 @@ export class FakeWecom {
   private async cardEvent(o: { userId: string; chatId?: string }, details: Record<string, unknown>): Promise<Frame> {
     const conn = await this.waitForLive();
     const frame: Frame = {
-      cmd: "aibot_event_callback", headers: { req_id: randomUUID() },
+      cmd: "aibot_event_callback",
+      headers: { req_id: randomUUID() },
       body: {
-        msgid: randomUUID().replace(/-/g, ""), create_time: Math.floor(Date.now() / 1000), aibotid: conn.botId,
-        chattype: o.chatId ? "group" : "single", ...(o.chatId ? { chatid: o.chatId } : {}), from: { userid: o.userId },
-        msgtype: "event", event: { eventtype: "template_card_event", template_card_event: details },
+        msgid: randomUUID().replace(/-/g, ""),
+        create_time: Math.floor(Date.now() / 1000),
+        aibotid: conn.botId,
+        chattype: o.chatId ? "group" : "single",
+        ...(o.chatId ? { chatid: o.chatId } : {}),
+        from: { userid: o.userId },
+        msgtype: "event",
+        event: { eventtype: "template_card_event", template_card_event: details },
       },
     };
     this.push(conn, frame, "event");
@@ -248,7 +273,13 @@ export class FakeWecom {
         // A newer connection of the same bot replaces the older one, which is told so and closed.
         for (const old of this.conns) {
           if (old !== conn && old.authed && old.botId === botId && old.ws.readyState === old.ws.OPEN) {
-            old.ws.send(JSON.stringify({ cmd: "aibot_event_callback", headers: { req_id: randomUUID() }, body: { msgid: randomUUID(), msgtype: "event", from: { userid: "" }, event: { eventtype: "disconnected_event" } } }));
+            old.ws.send(
+              JSON.stringify({
+                cmd: "aibot_event_callback",
+                headers: { req_id: randomUUID() },
+                body: { msgid: randomUUID(), msgtype: "event", from: { userid: "" }, event: { eventtype: "disconnected_event" } },
+              }),
+            );
             old.authed = false;
             setTimeout(() => old.ws.close(), 50);
           }
@@ -341,7 +372,10 @@ export class FakeWecom {
     if (url.pathname === "/cgi-bin/message/send" || url.pathname === "/cgi-bin/appchat/send") {
       if (!url.searchParams.get("access_token")?.startsWith("tok-")) return sendJson(res, { errcode: 40014, errmsg: "invalid access_token" });
       if (!this.trustedIp) {
-        return sendJson(res, { errcode: 60020, errmsg: `not allow to access from your ip, hint: [${Date.now()}${randomUUID().slice(0, 8)}], from ip: 127.0.0.1, more info at https://open.work.weixin.qq.com/devtool/query?e=60020` });
+        return sendJson(res, {
+          errcode: 60020,
+          errmsg: `not allow to access from your ip, hint: [${Date.now()}${randomUUID().slice(0, 8)}], from ip: 127.0.0.1, more info at https://open.work.weixin.qq.com/devtool/query?e=60020`,
+        });
       }
       const touser = typeof body.touser === "string" ? body.touser.split("|") : [];
       const invalid = this.visibleUsers ? touser.filter((u) => !this.visibleUsers!.has(u)) : [];
@@ -349,7 +383,11 @@ export class FakeWecom {
         return sendJson(res, { errcode: 0, errmsg: "ok", invaliduser: invalid.join("|"), invalidparty: "", invalidtag: "", unlicenseduser: "", msgid: randomUUID() });
       }
       this.appCalls.push({ path: url.pathname, body });
-      return sendJson(res, { errcode: 0, errmsg: "ok", ...(url.pathname === "/cgi-bin/message/send" ? { invaliduser: invalid.join("|"), invalidparty: "", invalidtag: "", unlicenseduser: "", msgid: randomUUID() } : {}) });
+      return sendJson(res, {
+        errcode: 0,
+        errmsg: "ok",
+        ...(url.pathname === "/cgi-bin/message/send" ? { invaliduser: invalid.join("|"), invalidparty: "", invalidtag: "", unlicenseduser: "", msgid: randomUUID() } : {}),
+      });
     }
     sendJson(res, { errcode: 404, errmsg: "not found" }, 404);
   }

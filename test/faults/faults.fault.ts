@@ -20,8 +20,13 @@ afterAll(async () => {
 });
 
 function expectNothingLost(r: ScenarioResult): void {
-  expect({ recorded: r.recorded, distinct: r.distinctRecorded, answered: r.answered, repliedTwice: r.repliedTwice, apologies: r.apologies })
-    .toEqual({ recorded: N, distinct: N, answered: N, repliedTwice: 0, apologies: 0 });
+  expect({ recorded: r.recorded, distinct: r.distinctRecorded, answered: r.answered, repliedTwice: r.repliedTwice, apologies: r.apologies }).toEqual({
+    recorded: N,
+    distinct: N,
+    answered: N,
+    repliedTwice: 0,
+    apologies: 0,
+  });
   expect(r.rawStderrLines).toEqual([]); // every error went through pino
 }
 

@@ -54,8 +54,15 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env = {
-    DATABASE_URL: o.services.pg.url(`jl_${o.fault.replace("-", "_")}_${tag}`), REDIS_URL: o.services.redis.url, QUEUE_PREFIX: `f${tag}`,
-    SIMULATOR: "true", PORT: String(port), RATE_LIMIT_PER_SENDER: "100000", RATE_LIMIT_PER_CHAT: "100000", DB_POOL_SIZE: "10", ...o.env,
+    DATABASE_URL: o.services.pg.url(`jl_${o.fault.replace("-", "_")}_${tag}`),
+    REDIS_URL: o.services.redis.url,
+    QUEUE_PREFIX: `f${tag}`,
+    SIMULATOR: "true",
+    PORT: String(port),
+    RATE_LIMIT_PER_SENDER: "100000",
+    RATE_LIMIT_PER_CHAT: "100000",
+    DB_POOL_SIZE: "10",
+    ...o.env,
   };
   const split = o.fault === "sigkill-worker";
   const procs: BotProcess[] = [];
@@ -76,12 +83,18 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     if (split) await waitForWorkers(env.REDIS_URL, env.QUEUE_PREFIX, 2);
     const concurrency = o.concurrency ?? 20;
     const chats = Array.from({ length: concurrency }, (_, i) => ({ chatId: `fc-${tag}-${i}`, userId: `fu-${tag}-${i}` }));
-    await Promise.all(chats.map(async (c, i) => {
-      await post(url, { ...c, text: `/绑定 故障共同体${tag}-${i}` });
-      await post(url, { ...c, text: "/学校 添加 清涧县第二小学 核心 二小" });
-    }));
+    await Promise.all(
+      chats.map(async (c, i) => {
+        await post(url, { ...c, text: `/绑定 故障共同体${tag}-${i}` });
+        await post(url, { ...c, text: "/学校 添加 清涧县第二小学 核心 二小" });
+      }),
+    );
     const messages: Message[] = Array.from({ length: o.messages }, (_, i) => ({
-      index: i, ...chats[i % concurrency]!, messageId: `fm-${tag}-${i}`, text: `/记录 示范课 11月${(i % 20) + 1}日 二小 语文`, deliveries: 0,
+      index: i,
+      ...chats[i % concurrency]!,
+      messageId: `fm-${tag}-${i}`,
+      text: `/记录 示范课 11月${(i % 20) + 1}日 二小 语文`,
+      deliveries: 0,
     }));
 
     let restartAt: number | undefined;
@@ -123,13 +136,22 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     };
     const at = Math.floor(o.messages * 0.3);
     const deadline = Date.now() + (o.downMs ?? 0) + 300_000;
-    await burst(() => url, messages, concurrency, deadline, (sent) => {
-      if (sent === at) faultDone = inject();
-    });
+    await burst(
+      () => url,
+      messages,
+      concurrency,
+      deadline,
+      (sent) => {
+        if (sent === at) faultDone = inject();
+      },
+    );
     await faultDone;
     await sleep(1_500); // any late second delivery would show up in the log meanwhile
 
-    const log = await deliveryLog(url, chats.map((c) => c.chatId));
+    const log = await deliveryLog(
+      url,
+      chats.map((c) => c.chatId),
+    );
     const finals = new Map<string, number[]>();
     let apologies = 0;
     let notices = 0;
@@ -144,10 +166,17 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const answeredAt = (m: Message) => Math.min(...(finals.get(m.messageId) ?? []), m.answeredAt ?? Infinity);
     const db = await countRecords(env.DATABASE_URL);
     return {
-      fault: o.fault, messages: o.messages, ...db, answered,
+      fault: o.fault,
+      messages: o.messages,
+      ...db,
+      answered,
       repliedTwice: [...finals.values()].filter((times) => times.length > 1).length,
-      twiceAt: [...finals.values()].filter((times) => times.length > 1).slice(0, 5).map((times) => times.map((t) => t - (faultAt ?? t0))),
-      apologies, notices,
+      twiceAt: [...finals.values()]
+        .filter((times) => times.length > 1)
+        .slice(0, 5)
+        .map((times) => times.map((t) => t - (faultAt ?? t0))),
+      apologies,
+      notices,
       inFlightAnsweredAfterRestartMs: restartAt && inFlight.length ? Math.max(...inFlight.map((m) => answeredAt(m) - restartAt!)) : undefined,
       redeliveries: messages.reduce((n, m) => n + m.deliveries - 1, 0),
       exitMs,
@@ -160,10 +189,12 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
 }
 
 async function deliveryLog(url: string, chatIds: string[]) {
-  const all = await Promise.all(chatIds.map(async (chatId) => {
-    const res = await fetch(`${url}/sim/replies?chatId=${encodeURIComponent(chatId)}`);
-    return ((await res.json()) as { deliveries: { messageId: string; replies: { text: string }[]; at: string }[] }).deliveries;
-  }));
+  const all = await Promise.all(
+    chatIds.map(async (chatId) => {
+      const res = await fetch(`${url}/sim/replies?chatId=${encodeURIComponent(chatId)}`);
+      return ((await res.json()) as { deliveries: { messageId: string; replies: { text: string }[]; at: string }[] }).deliveries;
+    }),
+  );
   return all.flat();
 }
 
@@ -188,4 +219,3 @@ async function waitForWorkers(redisUrl: string, prefix: string, n: number): Prom
     connection.disconnect();
   }
 }
-

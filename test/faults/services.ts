@@ -5,7 +5,7 @@
  * tools run as user postgres (initdb refuses root).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chownSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
@@ -43,7 +43,10 @@ process.once("exit", () => {
 });
 
 export class PrivatePostgres {
-  private constructor(readonly dir: string, readonly port: number) {
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+  ) {
     running.add(this);
   }
 
@@ -84,7 +87,11 @@ export class PrivatePostgres {
 
 export class PrivateRedis {
   private child: ChildProcess | undefined;
-  private constructor(readonly dir: string, readonly port: number, private readonly settings: string[]) {}
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    private readonly settings: string[],
+  ) {}
 
   /** `settings`: extra redis-server arguments (later ones win), e.g. ["--maxmemory-policy", "allkeys-lru"]. */
   static async start(settings: string[] = []): Promise<PrivateRedis> {
@@ -100,7 +107,11 @@ export class PrivateRedis {
   /** Nothing persisted (the harshest case): a restart starts empty. noeviction as BullMQ needs. */
   async start(): Promise<void> {
     if (!this.child) process.once("exit", () => this.child?.kill("SIGKILL")); // also when a test threw before its cleanup
-    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir, "--maxmemory-policy", "noeviction", ...this.settings], { stdio: "ignore" });
+    this.child = spawn(
+      "redis-server",
+      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir, "--maxmemory-policy", "noeviction", ...this.settings],
+      { stdio: "ignore" },
+    );
     for (let i = 0; i < 100; i++) {
       try {
         execFileSync("redis-cli", ["-p", String(this.port), "ping"], { stdio: "pipe" });

@@ -34,7 +34,12 @@ export async function get<T = Record<string, unknown>>(app: App, path: string): 
 
 export class Chat {
   last = "";
-  constructor(readonly app: App, readonly chatId: string, public userId: string, public userName: string) {}
+  constructor(
+    readonly app: App,
+    readonly chatId: string,
+    public userId: string,
+    public userName: string,
+  ) {}
 
   as(userId: string, userName: string): Chat {
     return new Chat(this.app, this.chatId, userId, userName);

@@ -24,7 +24,9 @@ export function spawnBot(env: Env, overrides: Record<string, string>): BotProces
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
-    child, exited, output: () => out,
+    child,
+    exited,
+    output: () => out,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       await exited;

@@ -18,11 +18,17 @@ export class Ticker {
   private readonly closers: (() => Promise<unknown>)[] = [];
   readonly producers: Producers;
 
-  constructor(readonly db: App["db"], readonly prefix = unique("js")) {
+  constructor(
+    readonly db: App["db"],
+    readonly prefix = unique("js"),
+  ) {
     this.log = pino({ level: "warn" }, { write: (line: string) => void this.logs.push(line) }) as unknown as Logger;
     const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", false);
     this.producers = createProducers(redis, prefix);
-    this.closers.push(() => this.producers.close(), () => redis.quit());
+    this.closers.push(
+      () => this.producers.close(),
+      () => redis.quit(),
+    );
   }
 
   tick(at: Date): Promise<DueWorkResult> {
@@ -34,16 +40,19 @@ export class Ticker {
     const database: Database = createDatabase(TEST_DATABASE_URL, 3);
     const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", false);
     const producers = createProducers(redis, this.prefix);
-    this.closers.push(() => producers.close(), () => redis.quit(), () => database.db.$disconnect(), () => database.sql.end());
+    this.closers.push(
+      () => producers.close(),
+      () => redis.quit(),
+      () => database.db.$disconnect(),
+      () => database.sql.end(),
+    );
     return { tick: (at) => runDueWork({ db: database.db, producers, log: this.log, now: () => at }, at) };
   }
 
   /** Messages queued for the given chats (group ids or user ids), oldest first. */
   async sent(chatIds: readonly string[]): Promise<(OutboundMessage & { jobId: string })[]> {
     const jobs = await this.producers.outbound.queue.getJobs(["waiting", "delayed", "prioritized", "active", "completed"], 0, -1, true);
-    return jobs
-      .filter((j) => chatIds.includes((j.data as OutboundMessage).chatId))
-      .map((j) => ({ ...(j.data as OutboundMessage), jobId: j.id ?? "" }));
+    return jobs.filter((j) => chatIds.includes((j.data as OutboundMessage).chatId)).map((j) => ({ ...(j.data as OutboundMessage), jobId: j.id ?? "" }));
   }
 
   async texts(chatIds: readonly string[]): Promise<string[]> {

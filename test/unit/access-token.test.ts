@@ -6,7 +6,10 @@ describe("AccessToken", () => {
   it("refreshes five minutes before expiry, not after", async () => {
     let now = 0;
     let fetches = 0;
-    const token = new AccessToken(async () => ({ token: `t${++fetches}`, expiresInS: 7200 }), () => now);
+    const token = new AccessToken(
+      async () => ({ token: `t${++fetches}`, expiresInS: 7200 }),
+      () => now,
+    );
     expect(await token.get()).toBe("t1");
     now = (7200 - 301) * 1000;
     expect(await token.get()).toBe("t1");

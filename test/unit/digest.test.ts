@@ -62,7 +62,10 @@ describe("bars and schedule words", () => {
 
 describe("idle mentor pairs", () => {
   const input = (activities: { date: string; people: string[]; pairId: number | null }[]): ProgressInput => ({
-    targets: [], schools: [], term: { name: "秋", start: "2026-09-01", end: "2027-01-20" }, today: "2026-11-30",
+    targets: [],
+    schools: [],
+    term: { name: "秋", start: "2026-09-01", end: "2027-01-20" },
+    today: "2026-11-30",
     pairs: [{ id: 1, subject: "语文", mentor: { name: "王芳", schoolId: 1 }, mentee: { name: "李娜", schoolId: 2 } }],
     activities: activities.map((a) => ({ kind: "听评课", hostSchoolId: null, givingSchoolId: null, receiverSchoolIds: [], schoolIds: [], ...a })),
   });

@@ -100,7 +100,10 @@ describe("holiday calendar", () => {
   it("a year the library does not cover is unknown, not a working day; an override decides", () => {
     const year = COVERED_YEARS.last + 1;
     expect(checkMeetingDay(`${year}-01-01`, `${year - 1}-12-25`)).toEqual({ kind: "unknown", year });
-    const overrides = new Map([[`${year}-01-01`, "holiday" as const], [`${year}-01-04`, "workday" as const]]);
+    const overrides = new Map([
+      [`${year}-01-01`, "holiday" as const],
+      [`${year}-01-04`, "workday" as const],
+    ]);
     expect(dayStatus(`${year}-01-01`, overrides)).toEqual({ kind: "holiday", name: "自定假日" });
     expect(checkMeetingDay("2026-10-03", "2026-09-27", new Map([["2026-10-03", "workday"]]))).toEqual({ kind: "ok" });
   });

@@ -12,19 +12,32 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-const msg = (id: string): InboundMessage => ({ platform: "dingtalk", chatId: "c", chatType: "group", senderId: "u", senderName: "", text: `/帮助 ${id}`, messageId: id, mentioned: true, receivedAt: "2026-11-22T04:00:00.000Z" });
+const msg = (id: string): InboundMessage => ({
+  platform: "dingtalk",
+  chatId: "c",
+  chatType: "group",
+  senderId: "u",
+  senderName: "",
+  text: `/帮助 ${id}`,
+  messageId: id,
+  mentioned: true,
+  receivedAt: "2026-11-22T04:00:00.000Z",
+});
 
 async function setup(fail: () => boolean) {
   const dir = await mkdtemp(join(tmpdir(), "spool-unit-"));
   dirs.push(dir);
   const queued: string[] = [];
   let calls = 0;
-  const spool = new InboundSpool(async (m) => {
-    calls++;
-    if (fail()) throw new Error("redis down");
-    queued.push(m.messageId);
-    return { jobId: m.messageId, existed: false };
-  }, { dir, attempts: 3, attemptTimeoutMs: 200, retryDelayMs: 5, drainEveryMs: 60_000, log: createLogger("silent") });
+  const spool = new InboundSpool(
+    async (m) => {
+      calls++;
+      if (fail()) throw new Error("redis down");
+      queued.push(m.messageId);
+      return { jobId: m.messageId, existed: false };
+    },
+    { dir, attempts: 3, attemptTimeoutMs: 200, retryDelayMs: 5, drainEveryMs: 60_000, log: createLogger("silent") },
+  );
   return { dir, spool, queued, calls: () => calls };
 }
 

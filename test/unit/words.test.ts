@@ -24,9 +24,18 @@ const COUNTY: ParseEnv = {
 
 describe("new kind aliases, Simplified and Traditional", () => {
   const cases: [string, string][] = [
-    ["送教下乡", "示范课"], ["教研", "教研活动"], ["集备", "集体备课"], ["公开教学", "示范课"], ["课堂展示", "示范课"],
-    ["研讨课", "示范课"], ["指导课题", "教研活动"], ["研究课题", "教研活动"], ["班主任会议", "德育活动"], ["德育交流", "德育活动"],
-    ["一把手交流", "管理论坛"], ["校长交流", "管理论坛"],
+    ["送教下乡", "示范课"],
+    ["教研", "教研活动"],
+    ["集备", "集体备课"],
+    ["公开教学", "示范课"],
+    ["课堂展示", "示范课"],
+    ["研讨课", "示范课"],
+    ["指导课题", "教研活动"],
+    ["研究课题", "教研活动"],
+    ["班主任会议", "德育活动"],
+    ["德育交流", "德育活动"],
+    ["一把手交流", "管理论坛"],
+    ["校长交流", "管理论坛"],
   ];
   it.each(cases.flatMap(([word, kind]) => both(`/记录 ${word} 11月20日 杨庄`).map((typed) => ({ typed, kind }))))("$typed → $kind", ({ typed, kind }) => {
     expect(understand(typed, COUNTY).args).toMatchObject({ kind, host: 12 });
@@ -35,8 +44,16 @@ describe("new kind aliases, Simplified and Traditional", () => {
 
 describe("short dates as chat messages write them (today is 2026-11-22)", () => {
   const cases: [string, string][] = [
-    ["10.27", "2026-10-27"], ["10/27", "2026-10-27"], ["10-27", "2026-10-27"], ["27号", "2026-11-27"], ["27日", "2026-11-27"],
-    ["3号", "2026-12-03"], ["30号", "2026-11-30"], ["12.3", "2026-12-03"], ["1.5", "2027-01-05"], ["10.27日", "2026-10-27"],
+    ["10.27", "2026-10-27"],
+    ["10/27", "2026-10-27"],
+    ["10-27", "2026-10-27"],
+    ["27号", "2026-11-27"],
+    ["27日", "2026-11-27"],
+    ["3号", "2026-12-03"],
+    ["30号", "2026-11-30"],
+    ["12.3", "2026-12-03"],
+    ["1.5", "2027-01-05"],
+    ["10.27日", "2026-10-27"],
   ];
   it.each(cases.flatMap(([word, date]) => both(`/记录 示范课 ${word} 杨庄`).map((typed) => ({ typed, date }))))("$typed → $date", ({ typed, date }) => {
     expect(understand(typed, COUNTY).args?.date).toEqual({ date });
@@ -49,7 +66,14 @@ describe("short dates as chat messages write them (today is 2026-11-22)", () => 
 });
 
 describe("headcounts as people write them", () => {
-  const cases: [string, number][] = [["约60人", 60], ["60余人", 60], ["60多人", 60], ["60人左右", 60], ["大约45名", 45], ["共120人次", 120]];
+  const cases: [string, number][] = [
+    ["约60人", 60],
+    ["60余人", 60],
+    ["60多人", 60],
+    ["60人左右", 60],
+    ["大约45名", 45],
+    ["共120人次", 120],
+  ];
   it.each(cases.flatMap(([word, n]) => both(`/记录 示范课 11月20日 杨庄 ${word}`).map((typed) => ({ typed, n }))))("$typed → $n", ({ typed, n }) => {
     expect(understand(typed, COUNTY).args?.headcount).toBe(n);
   });

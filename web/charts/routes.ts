@@ -25,7 +25,10 @@ export function registerChartRoutes(app: FastifyInstance, deps: DownloadDeps): v
     const check = verifyToken<ChartPayload>(deps.forms.secret, req.params.token, deps.now());
     if (!check.ok || check.payload.w !== "chart") {
       const expired = check.ok ? false : check.reason === "expired";
-      return reply.code(expired ? 410 : 403).type("text/plain; charset=utf-8").send(expired ? "链接已过期，请重新发送 /进度 图。" : "链接无效，请重新发送 /进度 图。");
+      return reply
+        .code(expired ? 410 : 403)
+        .type("text/plain; charset=utf-8")
+        .send(expired ? "链接已过期，请重新发送 /进度 图。" : "链接无效，请重新发送 /进度 图。");
     }
     const t = check.payload;
     const member = await deps.db.member.findUnique({ where: { id: t.m }, include: { community: true } });

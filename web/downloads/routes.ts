@@ -21,15 +21,13 @@ export type DownloadDeps = Pick<FormDeps, "db" | "forms" | "now" | "log">;
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-const refuse = (reply: FastifyReply, status: number, lines: string[]) =>
-  reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(messagePage("无法下载", lines));
+const refuse = (reply: FastifyReply, status: number, lines: string[]) => reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(messagePage("无法下载", lines));
 
 /** The Chinese name for browsers that read RFC 5987, an ASCII one with the right extension for the rest. */
 const attachment = (name: string) => `attachment; filename="jiaolian${name.slice(name.lastIndexOf("."))}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps): void {
-  const photoLink: PhotoLink = (communityId, fileName) =>
-    `${deps.forms.baseUrl}/p/${signToken(deps.forms.secret, { c: communityId, f: fileName, exp: deps.now().getTime() + deps.forms.ttlMs })}`;
+  const photoLink: PhotoLink = (communityId, fileName) => `${deps.forms.baseUrl}/p/${signToken(deps.forms.secret, { c: communityId, f: fileName, exp: deps.now().getTime() + deps.forms.ttlMs })}`;
 
   app.get<{ Params: { token: string } }>("/d/:token", async (req, reply) => {
     const check = verifyToken<DownloadPayload>(deps.forms.secret, req.params.token, deps.now());
@@ -46,12 +44,19 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
         for (const r of rows) yield await loadLedger(db, r.id, range);
       }
       const out = new PassThrough();
-      writeDistrictLedger(out, rows.map(({ name, ...r }) => ({ community: name, ...r })), ledgers(), photoLink)
-        .catch((err: Error) => {
-          deps.log.error({ err: err.message, district: admin.districtId }, "district ledger failed");
-          out.destroy(err);
-        });
-      return reply.type(XLSX).header("content-disposition", attachment(`${admin.district.name}汇总台账${t.f}至${t.t}.xlsx`)).send(out);
+      writeDistrictLedger(
+        out,
+        rows.map(({ name, ...r }) => ({ community: name, ...r })),
+        ledgers(),
+        photoLink,
+      ).catch((err: Error) => {
+        deps.log.error({ err: err.message, district: admin.districtId }, "district ledger failed");
+        out.destroy(err);
+      });
+      return reply
+        .type(XLSX)
+        .header("content-disposition", attachment(`${admin.district.name}汇总台账${t.f}至${t.t}.xlsx`))
+        .send(out);
     }
 
     const member = t.m === undefined ? null : await deps.db.member.findUnique({ where: { id: t.m } });
@@ -59,20 +64,26 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
       return refuse(reply, 403, ["只有该共同体的管理员和校长可以下载。"]);
     }
     const ledger = await loadLedger(deps.db, member.communityId, range, { ...(t.s !== undefined ? { schoolId: t.s } : {}), withAudit: member.roles.includes("admin") });
-    const school = t.s === undefined ? "" : ledger.schools.find((s) => s.id === t.s)?.fullName ?? "";
+    const school = t.s === undefined ? "" : (ledger.schools.find((s) => s.id === t.s)?.fullName ?? "");
     const whole = await progressReportOf(deps.db, member.communityId, deps.now(), t.t);
     const progress = t.s === undefined ? whole : progressForSchool(whole, t.s);
     if (t.w === "summary") {
       const termName = t.n ?? `${t.f}至${t.t}`;
       const behind = progress.items.filter((i) => !i.met).map((i) => itemLine(progress, i));
       const file = await summaryDocx({ ledger, termName, range, behind });
-      return reply.type(DOCX).header("content-disposition", attachment(`${ledger.community.name}${school}工作总结.docx`)).send(file);
+      return reply
+        .type(DOCX)
+        .header("content-disposition", attachment(`${ledger.community.name}${school}工作总结.docx`))
+        .send(file);
     }
     const out = new PassThrough();
     writeLedger(out, ledger, photoLink, progress).catch((err: Error) => {
       deps.log.error({ err: err.message, community: ledger.community.id }, "ledger failed");
       out.destroy(err);
     });
-    return reply.type(XLSX).header("content-disposition", attachment(`${ledger.community.name}${school}活动台账${t.f}至${t.t}.xlsx`)).send(out);
+    return reply
+      .type(XLSX)
+      .header("content-disposition", attachment(`${ledger.community.name}${school}活动台账${t.f}至${t.t}.xlsx`))
+      .send(out);
   });
 }

@@ -14,7 +14,6 @@ import { servePhoto } from "./photo-route.ts";
 import { formPage } from "./form-page.ts";
 import { messagePage } from "./html.ts";
 
-
 const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(body);
 
 export function registerFormRoutes(app: FastifyInstance, deps: FormDeps): void {

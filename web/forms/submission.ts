@@ -34,7 +34,10 @@ export async function loadForm(db: Db, secret: string, rawToken: string, now: Da
   return {
     ok: true,
     ctx: {
-      token, command: { ...command, webForm: command.webForm }, messageId, sourceKey: sourceKey({ platform: token.p, chatId: token.ch, messageId }),
+      token,
+      command: { ...command, webForm: command.webForm },
+      messageId,
+      sourceKey: sourceKey({ platform: token.p, chatId: token.ch, messageId }),
       community: { id: community.id, name: community.name, timezone: community.timezone, schools: community.schools },
       member: { id: member.id, displayName: member.displayName, schoolName: member.school?.fullName },
     },

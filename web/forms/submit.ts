@@ -77,8 +77,16 @@ export async function submitForm(deps: FormDeps, ctx: FormContext, upload: Uploa
   const photoUrls = await keepPhotos(deps, ctx, upload);
   const { token: t } = ctx;
   const { jobId } = await deps.sink({
-    platform: t.p, chatId: t.ch, chatType: t.t, senderId: t.u, senderName: t.n, text: `/${command.name}（网页表单）`,
-    messageId: ctx.messageId, mentioned: true, receivedAt: now.toISOString(), form: { command: command.name, args: check.args },
+    platform: t.p,
+    chatId: t.ch,
+    chatType: t.t,
+    senderId: t.u,
+    senderName: t.n,
+    text: `/${command.name}（网页表单）`,
+    messageId: ctx.messageId,
+    mentioned: true,
+    receivedAt: now.toISOString(),
+    form: { command: command.name, args: check.args },
   });
   const result = await deps.resultOf(jobId, RESULT_WAIT_MS);
   const lines = result ? result.replies.map((r) => r.text) : ["已收到，正在处理。几秒后可在群里看到确认，或发送 /列表 查看。"];

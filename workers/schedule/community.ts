@@ -22,9 +22,13 @@ export async function dueCommunities(db: Db, now: Date): Promise<DueCommunity[]>
     orderBy: { id: "asc" },
   });
   return rows.map((c) => ({
-    id: c.id, name: c.name, timezone: c.timezone,
+    id: c.id,
+    name: c.name,
+    timezone: c.timezone,
     reminderOffsets: c.reminderOffsets.length > 0 ? c.reminderOffsets : DEFAULT_OFFSETS,
-    termName: c.termName, termStart: c.termStart && toDay(c.termStart), termEnd: c.termEnd && toDay(c.termEnd),
+    termName: c.termName,
+    termStart: c.termStart && toDay(c.termStart),
+    termEnd: c.termEnd && toDay(c.termEnd),
   }));
 }
 

@@ -25,9 +25,15 @@ export const DIGEST_KIND = "weekly-digest";
 const CONCURRENCY = 4;
 
 interface DigestCommunity {
-  id: number; name: string; timezone: string;
-  termName: string | null; termStart: string | null; termEnd: string | null;
-  digestWeekday: number; digestTime: string; digestGroups: boolean;
+  id: number;
+  name: string;
+  timezone: string;
+  termName: string | null;
+  termStart: string | null;
+  termEnd: string | null;
+  digestWeekday: number;
+  digestTime: string;
+  digestGroups: boolean;
 }
 
 /** Communities with at least one school (nothing to report otherwise). */
@@ -50,9 +56,8 @@ function parts(sections: readonly (readonly string[])[], platform: keyof typeof 
   // Room for the head and the chart line (a signed URL is well under 300 bytes).
   const packed = packSections(sections, DIGEST_LIMIT[platform] - 400);
   return packed.map((text, i) =>
-    i === 0
-      ? { text: head + text + tail, ...(chart ? { image: { url: chart, alt: "本学期进度图" } } : {}) }
-      : { text: `📬 周报（续 ${i + 1}/${packed.length}）\n${text}` });
+    i === 0 ? { text: head + text + tail, ...(chart ? { image: { url: chart, alt: "本学期进度图" } } : {}) } : { text: `📬 周报（续 ${i + 1}/${packed.length}）\n${text}` },
+  );
 }
 
 const asRecipient = (r: DigestReader): Recipient | null => {
@@ -61,11 +66,18 @@ const asRecipient = (r: DigestReader): Recipient | null => {
 };
 
 export async function runDigestWork(deps: ScheduleDeps, now: Date = deps.now()): Promise<{ due: number; queued: number }> {
-  const due = (await digestCommunities(deps)).map((c) => {
-    const dueAt = lastDigestDue({ weekday: c.digestWeekday, time: c.digestTime, timezone: c.timezone }, now);
-    return { c, dueAt, state: classifyDue(dueAt, now), key: `community:${c.id}@${digestWeek(dueAt, c.timezone)}` };
-  }).filter((d) => d.state === "on-time" || d.state === "late" || d.state === "missed");
-  const finished = await markedOccurrences(deps.db, DIGEST_KIND, due.map((d) => d.key), "*");
+  const due = (await digestCommunities(deps))
+    .map((c) => {
+      const dueAt = lastDigestDue({ weekday: c.digestWeekday, time: c.digestTime, timezone: c.timezone }, now);
+      return { c, dueAt, state: classifyDue(dueAt, now), key: `community:${c.id}@${digestWeek(dueAt, c.timezone)}` };
+    })
+    .filter((d) => d.state === "on-time" || d.state === "late" || d.state === "missed");
+  const finished = await markedOccurrences(
+    deps.db,
+    DIGEST_KIND,
+    due.map((d) => d.key),
+    "*",
+  );
   let queued = 0;
   const todo = due.filter((x) => !finished.has(x.key));
   // A few communities at a time: each is a handful of round trips, the pool has room for more.
@@ -99,11 +111,7 @@ async function fanOut(deps: ScheduleDeps, now: Date, c: DigestCommunity, dueAt: 
   const push = { communityId: c.id, kind: DIGEST_KIND, occurrenceKey: key, dueAt, late };
   let queued = 0;
   if (term !== null) {
-    const [input, readers, groups] = await Promise.all([
-      loadDigestInput(deps.db, c, term, today, now),
-      digestReaders(deps.db, c.id),
-      c.digestGroups ? groupsOf(deps.db, c.id) : Promise.resolve([]),
-    ]);
+    const [input, readers, groups] = await Promise.all([loadDigestInput(deps.db, c, term, today, now), digestReaders(deps.db, c.id), c.digestGroups ? groupsOf(deps.db, c.id) : Promise.resolve([])]);
     const base = composeDigest(input, { ownSchoolId: null, short: false });
     const forSchool = new Map<number | null, ReturnType<typeof composeDigest>>([[null, base]]);
     const digestFor = (schoolId: number | null) => {

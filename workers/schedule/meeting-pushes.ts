@@ -40,9 +40,17 @@ async function reminders(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occu
     }
     const { confirmed, unconfirmed } = await attendanceOf(deps, c, o);
     const text = reminderText({
-      community: c.name, startsAt: o.startsAt, zone: c.timezone, place: o.place, agenda: o.agenda, offsetMinutes: offset, late: due === "late",
+      community: c.name,
+      startsAt: o.startsAt,
+      zone: c.timezone,
+      place: o.place,
+      agenda: o.agenda,
+      offsetMinutes: offset,
+      late: due === "late",
       // The schools still to confirm are named from the day before on.
-      openItems, confirmed, unconfirmed: offset <= 1440 ? unconfirmed : [],
+      openItems,
+      confirmed,
+      unconfirmed: offset <= 1440 ? unconfirmed : [],
     });
     const recipients = [...(await to.groups()), ...(await to.principals())];
     queued += await pushTo(deps, now, { ...push, late: due === "late", reply: { text, actions: [{ label: "签到", command: "/签到" }] } }, recipients);
@@ -68,7 +76,10 @@ async function holidayProposal(deps: ScheduleDeps, now: Date, c: DueCommunity, o
   const tomorrow = todayIn(new Date(now.getTime() + DAY), c.timezone);
   const check = checkMeetingDay(day, tomorrow, overrides);
   if (check.kind === "ok") return 0;
-  const reply = { text: holidayProposalText(c.name, day, check), ...(check.kind === "holiday" && check.suggestion ? { actions: [{ label: "改期", command: `/会议 改期 ${day} ${check.suggestion}` }] } : {}) };
+  const reply = {
+    text: holidayProposalText(c.name, day, check),
+    ...(check.kind === "holiday" && check.suggestion ? { actions: [{ label: "改期", command: `/会议 改期 ${day} ${check.suggestion}` }] } : {}),
+  };
   // The kind names the finding: after an admin marks an unpublished day as a holiday, the proposal follows.
   const push = { communityId: c.id, kind: `meeting-holiday-${check.kind}`, occurrenceKey: occurrenceKey(c, o), dueAt: new Date(o.startsAt.getTime() - PROPOSAL_AHEAD), late: false, reply };
   return pushTo(deps, now, push, await to.admins());

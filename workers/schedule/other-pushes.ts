@@ -46,4 +46,3 @@ export async function nothingThisMonth(deps: ScheduleDeps, now: Date, c: DueComm
   const push = { communityId: c.id, kind: "no-meeting-month", occurrenceKey: `community:${c.id}@${month}`, dueAt, late: due === "late", reply: { text: nothingThisMonthText(c.name, month) } };
   return pushTo(deps, now, push, await to.admins());
 }
-

@@ -53,13 +53,18 @@ export async function pushTo(deps: ScheduleDeps, now: Date, p: Push, recipients:
  */
 export async function pushAll(deps: ScheduleDeps, now: Date, items: readonly { push: Push; to: Recipient }[]): Promise<number> {
   const messages = items.map(({ push, to }) => outboundMessageSchema.parse({ platform: to.platform, chatId: to.chatId, chatType: to.chatType, replies: [push.reply] }));
-  const ids = await claimMany(deps.db, items.map(({ push: p, to }, i) => ({ communityId: p.communityId, kind: p.kind, occurrenceKey: p.occurrenceKey, recipient: to.key, dueAt: p.dueAt, late: p.late, payload: messages[i], now })));
+  const ids = await claimMany(
+    deps.db,
+    items.map(({ push: p, to }, i) => ({ communityId: p.communityId, kind: p.kind, occurrenceKey: p.occurrenceKey, recipient: to.key, dueAt: p.dueAt, late: p.late, payload: messages[i], now })),
+  );
   // In order per recipient (parts of one digest), concurrently across recipients.
   const byRecipient = new Map<string, [number, number][]>();
   for (const [i, id] of [...ids].sort((a, b) => a[0] - b[0])) byRecipient.set(items[i]!.to.key, [...(byRecipient.get(items[i]!.to.key) ?? []), [i, id]]);
-  await Promise.all([...byRecipient.values()].map(async (list) => {
-    for (const [i, id] of list) await deps.producers.outbound.add(messages[i]!, jobId(id));
-  }));
+  await Promise.all(
+    [...byRecipient.values()].map(async (list) => {
+      for (const [i, id] of list) await deps.producers.outbound.add(messages[i]!, jobId(id));
+    }),
+  );
   await markQueuedMany(deps.db, [...ids.values()], now);
   for (const i of ids.keys()) scheduledDeliveries.inc({ kind: items[i]!.push.kind, outcome: items[i]!.push.late ? "late" : "queued" });
   return ids.size;

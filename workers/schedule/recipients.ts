@@ -39,11 +39,17 @@ export async function accountsOrGroups(db: Db, communityId: number, who: Paramet
 /** A community's recipients, each list loaded at most once per tick (a tick may send many pushes). */
 export class Audience {
   private readonly memo = new Map<string, Promise<Recipient[]>>();
-  constructor(private readonly db: Db, readonly communityId: number) {}
+  constructor(
+    private readonly db: Db,
+    readonly communityId: number,
+  ) {}
 
   private once(key: string, load: () => Promise<Recipient[]>): Promise<Recipient[]> {
     let p = this.memo.get(key);
-    if (!p) this.memo.set(key, (p = load()));
+    if (!p) {
+      p = load();
+      this.memo.set(key, p);
+    }
     return p;
   }
 
@@ -52,8 +58,11 @@ export class Audience {
   /** Admins' accounts, or the groups when no admin has one. */
   admins = () => this.once("admins", () => accountsOrGroups(this.db, this.communityId, { role: "admin" }));
   /** One member's accounts (an organizer, an action item's owner), else the admins. */
-  member = (id: number | null) => (id === null ? this.admins() : this.once(`member:${id}`, async () => {
-    const own = await accountsOf(this.db, this.communityId, { memberIds: [id] });
-    return own.length > 0 ? own : this.admins();
-  }));
+  member = (id: number | null) =>
+    id === null
+      ? this.admins()
+      : this.once(`member:${id}`, async () => {
+          const own = await accountsOf(this.db, this.communityId, { memberIds: [id] });
+          return own.length > 0 ? own : this.admins();
+        });
 }
