@@ -201,7 +201,7 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
     expect(await c.teacher.says("/设置 周报 周一 8:00")).toMatch(/管理员/);
   });
 
-  it("carries the progress chart (image and link) to principals when links are configured; groups get text", async () => {
+  it("carries the progress chart (image and link) to principals and groups when links are configured", async () => {
     const c = await county();
     await digestTick(MONDAY, ticker.producers, FORMS);
     const [toPrincipal] = await ticker.sent([c.principal.userId]);
@@ -209,7 +209,12 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
     expect(reply.image?.url).toMatch(/^http:\/\/127\.0\.0\.1:9\/c\//);
     expect(reply.text).toContain(`📈 进度图：${reply.image!.url}`);
     const [toGroup] = await ticker.sent([c.g.chatId]);
-    expect(toGroup!.replies[0]!.image).toBeUndefined();
+    // The group's chart link names no member (the group sees the community's figures anyway).
+    const groupChart = toGroup!.replies[0]!.image?.url ?? "";
+    expect(groupChart).toMatch(/\/c\//);
+    const payload = JSON.parse(Buffer.from(groupChart.split("/c/")[1]!.split(".")[0]!, "base64url").toString());
+    expect(payload).toMatchObject({ w: "chart", c: expect.any(Number) });
+    expect(payload.m).toBeUndefined();
   });
 
   it("lists WeCom principals who never wrote 1:1 to the admins once, and does not send to them", async () => {

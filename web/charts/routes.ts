@@ -1,7 +1,8 @@
 /**
  * GET /c/<token>: the community's progress chart as a PNG, rendered when the link is opened (one
  * ECharts SSR + resvg render, ~0.1 s CPU), so nothing is drawn for a chart nobody looks at. The
- * signed token names the community and the member who asked; both are checked again here.
+ * signed token names the community and the member who asked (none for a group's digest); both are
+ * checked again here.
  */
 import type { FastifyInstance } from "fastify";
 import { chartRows } from "../../core/digest/chart-rows.ts";
@@ -31,9 +32,11 @@ export function registerChartRoutes(app: FastifyInstance, deps: DownloadDeps): v
         .send(expired ? "链接已过期，请重新发送 /进度 图。" : "链接无效，请重新发送 /进度 图。");
     }
     const t = check.payload;
-    const member = await deps.db.member.findUnique({ where: { id: t.m }, include: { community: true } });
-    if (!member || member.communityId !== t.c) return reply.code(403).type("text/plain; charset=utf-8").send("你已不是这个共同体的成员。");
-    const c = member.community;
+    // A member's link: still a member of that community. A group's link (no member): the group sees the community's figures anyway.
+    const member = t.m === undefined ? null : await deps.db.member.findUnique({ where: { id: t.m }, select: { communityId: true } });
+    if (t.m !== undefined && member?.communityId !== t.c) return reply.code(403).type("text/plain; charset=utf-8").send("你已不是这个共同体的成员。");
+    const c = await deps.db.community.findUnique({ where: { id: t.c } });
+    if (!c) return reply.code(403).type("text/plain; charset=utf-8").send("这个共同体已不存在。");
     const today = todayIn(deps.now(), c.timezone);
     const term = termFor({ termName: c.termName, termStart: c.termStart && toDay(c.termStart), termEnd: c.termEnd && toDay(c.termEnd) }, today);
     const key = `${c.id}@${today}`;

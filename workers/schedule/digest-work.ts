@@ -125,7 +125,7 @@ async function fanOut(deps: ScheduleDeps, now: Date, c: DigestCommunity, dueAt: 
         const chart = deps.forms && chartLink(deps.forms, c.id, reader.memberId, now);
         return to ? partsTo(push, parts(digestFor(reader.schoolId).sections, to.platform, late, chart), to) : [];
       }),
-      ...groups.flatMap((g) => partsTo(push, parts(short.sections, g.platform, late), g)),
+      ...groups.flatMap((g) => partsTo(push, parts(short.sections, g.platform, late, deps.forms && chartLink(deps.forms, c.id, null, now)), g)),
     ];
     queued += await pushAll(deps, now, sends);
     queued += await tellAdminsOfUnreached(deps, now, c, readers.unreached);
