@@ -290,6 +290,18 @@ describe("DingTalk HTTP callback mode", () => {
   });
 });
 
+describe("links to web pages", () => {
+  it("/表单 in a group is an ActionCard whose one button opens the form (an https link needs no @)", async () => {
+    const { conversationId, admin } = await boundDingGroup();
+    const { reply } = await says(conversationId, admin, "/表单");
+    const card = reply.body.msgtype === "actionCard" ? (reply.body.actionCard as { btns: { title: string; actionURL: string }[] }).btns[0] : undefined;
+    const url = card?.actionURL ?? (JSON.parse(String(reply.body.msgParam ?? "{}")) as { singleURL?: string }).singleURL ?? "";
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/f\//);
+    expect(url).not.toMatch(/^dtmd:/);
+    expect((await fetch(url)).status).toBe(200);
+  });
+});
+
 describe("DingTalk custom robot webhook", () => {
   it('signs as documented: base64(HmacSHA256(secret, timestamp + "\\n" + secret)), URL-encoded', () => {
     const secret = "SECabc";

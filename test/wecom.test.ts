@@ -68,6 +68,16 @@ describe("WeCom 智能机器人 through the long connection", () => {
     expect(await recordsIn(chatId)).toHaveLength(1);
   });
 
+  it("answers /表单 with a card that opens the form (text_notice: card_action and jump_list to the link)", async () => {
+    const { chatId, admin } = await boundWecomGroup();
+    const { reply } = await says(chatId, admin, "/表单");
+    const card = reply.body.template_card as { card_type: string; card_action: { type: number; url: string }; jump_list: { type: number; title: string; url: string }[] };
+    expect(card.card_type).toBe("text_notice");
+    expect(card.card_action).toEqual({ type: 1, url: expect.stringMatching(/\/f\//) });
+    expect(card.jump_list).toEqual([{ type: 1, title: "登记活动", url: card.card_action.url }]);
+    expect((await fetch(card.card_action.url)).status).toBe(200);
+  });
+
   it("answers voice (already transcribed) and 1:1 messages", async () => {
     const frame = await fake.userSays({ userId: unique("wu"), text: "/帮助", voice: true });
     const reply = await fake.waitForReceived((r) => r.reqId === frame.headers.req_id);

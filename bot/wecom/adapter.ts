@@ -14,7 +14,7 @@ import { WecomAppApi, APP_MARKDOWN_LIMIT, type AppApiOptions } from "./app-api.t
 import { registerWecomCallback } from "./app-callback.ts";
 import { BotConnection, WecomAckError, type BotConnectionOptions } from "./bot-connection.ts";
 import type { CallbackKeys } from "./callback-crypto.ts";
-import { buttonCard, CardStore, doneCard, taskIdFor, voteCard, type TemplateCard } from "./cards.ts";
+import { buttonCard, CardStore, doneCard, linkCard, taskIdFor, voteCard, type TemplateCard } from "./cards.ts";
 import { cardClickFromFrame, messageFromFrame, type Frame } from "./inbound.ts";
 
 /** A stream reply carries up to 20480 bytes; proactive markdown up to 4096. */
@@ -199,7 +199,8 @@ type CardPlan = { card: TemplateCard; choices?: Reply["choices"] };
 /** The card for a reply set: the last reply's choices (a vote) or buttons, if any. */
 function cardOf(replies: readonly Reply[], taskId: string): CardPlan | undefined {
   const last = [...replies].reverse().find((r) => r.choices?.length || r.actions?.length);
-  if (!last) return undefined;
+  const linked = [...replies].reverse().find((r) => r.link);
+  if (!last) return linked?.link ? { card: linkCard(linked, linked.link, taskId) } : undefined;
   if (last.choices?.length) return { card: voteCard(last, last.choices, taskId), choices: last.choices };
   return { card: buttonCard(last, last.actions ?? [], taskId) };
 }

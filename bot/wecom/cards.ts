@@ -29,6 +29,22 @@ export function buttonCard(reply: Reply, actions: readonly Action[], taskId: str
   };
 }
 
+/**
+ * A card that opens a web page (a form, a download): text_notice with card_action type 1 (jump to
+ * a URL) and one jump_list entry as the visible button (模板卡片 text_notice,
+ * developer.work.weixin.qq.com/document/path/101463 "模板卡片消息").
+ */
+export function linkCard(reply: Reply, link: { label: string; url: string }, taskId: string): TemplateCard {
+  return {
+    card_type: "text_notice",
+    main_title: { title: title(reply.text) },
+    sub_title_text: reply.text.split("\n").slice(1).join("\n").slice(0, 500),
+    task_id: taskId,
+    jump_list: [{ type: 1, title: link.label.slice(0, 13), url: link.url }],
+    card_action: { type: 1, url: link.url },
+  };
+}
+
 export function voteCard(reply: Reply, choices: readonly Action[], taskId: string): TemplateCard {
   return {
     card_type: "vote_interaction",
