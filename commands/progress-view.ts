@@ -29,8 +29,10 @@ function schoolLine(report: ProgressReport, s: SchoolStanding): string {
 function standingLine(report: ProgressReport): string {
   const { total, met, holdingBack } = report.community;
   const base = `共同体：${total} 项目标达成 ${met} 项`;
-  if (!holdingBack || holdingBack.behind === 0) return `${base}；全部达标 🎉`;
-  return `${base}；拖后腿的是 ${holdingBack.school.name}（还差 ${holdingBack.behind} 项）`;
+  // A target two schools share (双方) shows under both schools but counts once here: say so, or the sums puzzle people.
+  const shared = report.items.some((i) => i.accountable.length > 1) ? "（两校共同的目标只计一次）" : "";
+  if (!holdingBack || holdingBack.behind === 0) return `${base}；全部达标 🎉${shared}`;
+  return `${base}；拖后腿的是 ${holdingBack.school.name}（还差 ${holdingBack.behind} 项）${shared}`;
 }
 
 /** The phone screen: standing, then per school only what is behind. */
