@@ -11,6 +11,7 @@ import { activitiesForChat } from "../db/activities.ts";
 import { FakeDingtalk } from "./fakes/dingtalk.ts";
 import { waitFor } from "./fakes/http-util.ts";
 import { startTestApp } from "./support/harness.ts";
+import { bindDingtalkGroup } from "./support/dingtalk-group.ts";
 import { unique } from "./support/env.ts";
 
 const APP = { clientId: "dinglife", clientSecret: "dt-life-secret" };
@@ -160,14 +161,7 @@ describe("an hour of DingTalk Stream life", () => {
     await fake.waitForOpen();
     const conversationId = unique("cid");
     const admin = unique("staff");
-    for (const [text, answer] of [
-      [`/绑定 ${unique("共同体")}`, /绑定/],
-      ["/学校 添加 清涧县第二小学 核心 二小", /二小/],
-    ] as const) {
-      const before = fake.sent.length;
-      await fake.userSays({ conversationId, userId: admin, text });
-      await waitFor(() => fake.sent.slice(before).find((s) => answer.test(JSON.stringify(s.body))), 10_000, text);
-    }
+    await bindDingtalkGroup(fake, conversationId, admin);
     const notices = fake.conns.filter((c) => c.draining).length;
     fake.startDisconnecting(250);
     try {
