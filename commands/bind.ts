@@ -103,8 +103,17 @@ const NUMERALS = /[0-9一二三四五六七八九十〇零两]/g;
 /** An existing community whose name is one slip away from `name`, if any. */
 async function similarCommunity(db: Tx, name: string): Promise<{ id: number; name: string } | null> {
   const head = [...name].slice(0, 2).join("");
-  const candidates = await db.community.findMany({ where: { name: { startsWith: head } }, select: { id: true, name: true }, take: 500 });
   const core = name.replace(GENERIC_WORDS, "");
+  // Names that differ only in generic words are found by the database whatever their number (a county
+  // can hold hundreds of communities sharing a first word); typos among those sharing the first word.
+  const generic = GENERIC_WORDS.source;
+  const [sameCore, sameHead] = await Promise.all([
+    core.length >= 2
+      ? db.$queryRaw<{ id: number; name: string }[]>`SELECT id, name FROM "Community" WHERE regexp_replace(name, ${generic}, '', 'g') = ${core} AND name <> ${name} LIMIT 5`
+      : Promise.resolve([]),
+    db.community.findMany({ where: { name: { startsWith: head } }, select: { id: true, name: true }, orderBy: { id: "desc" }, take: 500 }),
+  ]);
+  const candidates = [...sameCore, ...sameHead];
   const withoutNumbers = name.replace(NUMERALS, "");
   const slip = (other: string) =>
     other.replace(NUMERALS, "") !== withoutNumbers && (distance(other, name) <= Math.max(2, Math.floor(name.length / 5)) || (core.length >= 2 && other.replace(GENERIC_WORDS, "") === core));
