@@ -101,7 +101,7 @@ async function exportLedger(ctx: CommandContext, name: string | undefined) {
   const term = termNow(ctx);
   const { url, hours } = downloadLink(ctx.settings.forms, { w: "district", d: admin.districtId, a: admin.id, f: term.start, t: term.end }, ctx.now);
   const text = [`📎 ${admin.district.name} ${term.name}汇总台账（Excel，每个共同体一页）：`, url, `链接${hours}小时内有效，打开即可下载，请勿转发。`].join("\n");
-  return [{ text, link: { label: "下载汇总台账", url } }];
+  return [{ text, link: { label: "下载汇总台账", url }, file: { url, label: "汇总台账（Excel）" } }];
 }
 
 export const districtCommand = openCommand({

@@ -53,6 +53,6 @@ export const exportCommand = boundCommand({
     const what = args.what === "ledger" ? "活动台账（Excel）" : "工作总结（Word）";
     const scope = school !== undefined ? `${schoolName(ctx.schools, school) ?? "本校"}` : "全共同体";
     const text = [`📎 ${range.name} ${scope}${what}：`, url, `链接${hours}小时内有效，打开即可下载，请勿转发。`].join("\n");
-    return [{ text, link: { label: `下载${what}`, url } }];
+    return [{ text, link: { label: `下载${what}`, url }, file: { url, label: what } }];
   },
 });

@@ -54,6 +54,13 @@ export const replySchema = z.object({
    * this conversation send it their official way, the others send the text alone (which names the URL).
    */
   image: z.object({ url: z.string().url(), alt: z.string() }).optional(),
+  /**
+   * A file (an export) at a signed URL the bot serves. Platforms that can send a file into this
+   * conversation fetch it (its name comes from the response's Content-Disposition) and send it
+   * their official way; the others send the text alone (which names the URL). `label` is what
+   * the file is, for logs and fallbacks, e.g. 活动台账（Excel）.
+   */
+  file: z.object({ url: z.string().url(), label: z.string() }).optional(),
   /** Set on a reply that goes elsewhere (a push to a robot webhook) instead of back to the chat. */
   to: webhookTargetSchema.optional(),
 });

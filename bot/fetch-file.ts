@@ -1,0 +1,55 @@
+/**
+ * Fetches a file the bot itself serves behind a signed link (an export, a chart) so an adapter
+ * can upload it to the platform: the platform never sees our URL, only the bytes.
+ */
+
+export interface FetchedFile {
+  bytes: Buffer;
+  /** From Content-Disposition (RFC 5987 `filename*` first, then `filename`), else the fallback. */
+  name: string;
+  contentType: string;
+}
+
+export class FileTooLarge extends Error {
+  constructor(
+    readonly bytes: number,
+    readonly limit: number,
+  ) {
+    super(`file too large: ${bytes} bytes (limit ${limit})`);
+    this.name = "FileTooLarge";
+  }
+}
+
+export async function fetchOwnFile(url: string, opts: { maxBytes: number; fallbackName: string; timeoutMs?: number }): Promise<FetchedFile> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
+  // Only the path's first letters go to the log: the rest is a bearer token.
+  if (!res.ok) throw new Error(`own file ${res.status} at ${new URL(url).pathname.slice(0, 3)}…`);
+  const declared = Number(res.headers.get("content-length") ?? Number.NaN);
+  if (declared > opts.maxBytes) {
+    await res.body?.cancel();
+    throw new FileTooLarge(declared, opts.maxBytes);
+  }
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (bytes.length > opts.maxBytes) throw new FileTooLarge(bytes.length, opts.maxBytes);
+  return {
+    bytes,
+    name: fileNameOf(res.headers.get("content-disposition")) ?? opts.fallbackName,
+    contentType: res.headers.get("content-type") ?? "application/octet-stream",
+  };
+}
+
+/** `attachment; filename="x.xlsx"; filename*=UTF-8''%E5%8F%B0.xlsx` → 台.xlsx */
+export function fileNameOf(disposition: string | null): string | undefined {
+  if (!disposition) return undefined;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      // fall through to the plain name
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)/i.exec(disposition);
+  const name = (plain?.[1] ?? plain?.[2])?.trim();
+  return name || undefined;
+}
