@@ -4,6 +4,7 @@
  * build and heap flags), through the signed download route. Peak RSS is the bot's VmHWM.
  * Baseline in the same run: reading the same 30,000 rows with one SQL query.
  * Targets (issue "Ledgers and summaries"): district < 20 s, community < 2 s, memory < 300 MB.
+ * Also the district's weekly digest for the same district (load + compose, in this process).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -11,7 +12,10 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { composeDistrictDigest } from "../core/digest/district.ts";
 import { signToken } from "../core/signed-token.ts";
+import { createDatabase } from "../db/client.ts";
+import { loadDistrictDigestInput } from "../db/district-digest-input.ts";
 import { migrate, ensureDatabase } from "../db/migrate.ts";
 
 const COMMUNITIES = 300;
@@ -87,6 +91,14 @@ async function main() {
   const range = { f: "2026-09-01", t: "2027-01-31" };
   const community = await timed(`${url}/d/${signToken(SECRET, { w: "ledger", c: ids.communityId, m: ids.memberId, ...range, exp })}`);
   const district = await timed(`${url}/d/${signToken(SECRET, { w: "district", d: ids.districtId, a: ids.adminId, ...range, exp })}`);
+  const database = createDatabase(DATABASE_URL, 10);
+  const d0 = performance.now();
+  const digestNow = new Date("2026-11-30T00:30:00Z");
+  const input = await loadDistrictDigestInput(database.db, { id: ids.districtId, name: tag }, { name: "2026年秋季学期", start: range.f, end: range.t }, "2026-11-30", "Asia/Shanghai", digestNow);
+  const digestBytes = Buffer.byteLength(composeDistrictDigest(input, digestNow).flat().join("\n"));
+  const digestMs = performance.now() - d0;
+  await database.db.$disconnect();
+  await database.sql.end();
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
   child.kill("SIGTERM");
   await sql.end();
@@ -104,6 +116,7 @@ async function main() {
     `| district workbook (${COMMUNITIES + 1} sheets) | ${(district.ms / 1000).toFixed(1)} s | ${(district.bytes / 2 ** 20).toFixed(1)} MiB | < 20 s ${district.ms < 20_000 ? "✅" : "❌"} |`,
     "",
     `- Peak RSS of the bot process over the run (VmHWM): ${hwm.toFixed(0)} MB (target < 300 MB ${hwm < 300 ? "✅" : "❌"}). District export vs baseline: ${(district.ms / baselineMs).toFixed(1)}×.`,
+    `- District weekly digest (区县周报) for the same district, loaded and composed: ${(digestMs / 1000).toFixed(1)} s, ${(digestBytes / 1024).toFixed(1)} KiB of text (the Monday tick's work per district).`,
     `- Seeding took ${(seedMs / 1000).toFixed(1)} s (not measured above). HTTP status: ${community.status}, ${district.status}.`,
     "",
   ].join("\n");

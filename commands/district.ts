@@ -7,6 +7,8 @@ import { randomInt, timingSafeEqual } from "node:crypto";
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { todayIn } from "../core/dates.ts";
+import { composeDistrictDigest, DISTRICT_TIMEZONE } from "../core/digest/district.ts";
+import { loadDistrictDigestInput } from "../db/district-digest-input.ts";
 import { defaultTermFor } from "../core/terms.ts";
 import { districtsAdministeredBy } from "../db/districts.ts";
 import { districtStandings, type DistrictStanding } from "../db/district-standing.ts";
@@ -16,7 +18,7 @@ import { field } from "./fields.ts";
 import { audit } from "./support.ts";
 import { openCommand, type BoundContext, type CommandContext } from "./types.ts";
 
-const ACTIONS = { 创建: "create", 绑定: "join", 加入: "join", 退出: "leave", 进度: "progress", 导出: "export" } as const;
+const ACTIONS = { 创建: "create", 绑定: "join", 加入: "join", 退出: "leave", 进度: "progress", 导出: "export", 周报: "digest" } as const;
 // No 0/O/1/I: codes are read aloud and typed on phones.
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const newCode = () => Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
@@ -96,6 +98,16 @@ function standingLine(r: DistrictStanding): string {
   return `${r.met < r.total ? "⚠️" : "✅"}${r.name}：目标 ${r.met}/${r.total}${lag}；${r.activities}次活动，最近 ${r.lastActivity ?? "无"}；下次联席会议 ${meeting}`;
 }
 
+/** The district digest on demand: the same text the Monday push sends. */
+async function digestNow(ctx: CommandContext, name: string | undefined): Promise<string> {
+  const { district } = await myDistrict(ctx, name);
+  const today = todayIn(ctx.now, DISTRICT_TIMEZONE);
+  const input = await loadDistrictDigestInput(ctx.db, district, defaultTermFor(today), today, DISTRICT_TIMEZONE, ctx.now);
+  return composeDistrictDigest(input, ctx.now)
+    .map((s) => s.join("\n"))
+    .join("\n\n");
+}
+
 async function exportLedger(ctx: CommandContext, name: string | undefined) {
   const admin = await myDistrict(ctx, name);
   const term = termNow(ctx);
@@ -107,16 +119,16 @@ async function exportLedger(ctx: CommandContext, name: string | undefined) {
 export const districtCommand = openCommand({
   name: "区县",
   aliases: ["district"],
-  summary: "区县教育局查看所辖共同体：创建、绑定（加入）、退出、进度、导出台账",
-  examples: ["/区县 创建 安川县教育局", "/区县 绑定 安川县教育局 ABCD2345", "/区县 进度", "/区县 导出 台账"],
+  summary: "区县教育局查看所辖共同体：创建、绑定（加入）、退出、进度、导出台账、周报（每周一 8:30 自动私聊发送）",
+  examples: ["/区县 创建 安川县教育局", "/区县 绑定 安川县教育局 ABCD2345", "/区县 进度", "/区县 导出 台账", "/区县 周报"],
   args: z.object({
-    action: field(z.enum(["create", "join", "leave", "progress", "export"]).optional(), {
-      label: "创建|绑定|退出|进度|导出",
+    action: field(z.enum(["create", "join", "leave", "progress", "export", "digest"]).optional(), {
+      label: "创建|绑定|退出|进度|导出|周报",
       keys: ["操作"],
       token: "choice",
       choices: ACTIONS,
       required: true,
-      placeholder: "创建|绑定|退出|进度|导出",
+      placeholder: "创建|绑定|退出|进度|导出|周报",
     }),
     words: field(z.array(z.string().max(60)).max(4).optional(), { label: "名称", keys: ["名称"], token: "text", multiple: true }),
   }),
@@ -133,6 +145,8 @@ export const districtCommand = openCommand({
         return progress(ctx, first);
       case "export":
         return exportLedger(ctx, first === "台账" ? second : first);
+      case "digest":
+        return digestNow(ctx, first);
       default:
         throw new UserError("要做什么？例如：/区县 创建 安川县教育局、/区县 进度、/区县 导出 台账");
     }

@@ -7,7 +7,9 @@
 import type { Tx } from "./client.ts";
 
 export interface Claim {
-  communityId: number;
+  /** Whose push it is: a community's, or (the district digest) a district's; exactly one is set. */
+  communityId: number | null;
+  districtId?: number;
   /** What is pushed, e.g. "meeting-reminder-4320", "weekly-digest". */
   kind: string;
   /** Which occurrence, globally unique, e.g. "meeting:12@2026-12-05T01:00:00.000Z", "community:3@2026-W49". */
@@ -25,8 +27,8 @@ export interface Claim {
 /** Inserts the row; returns its id, or null when this push was claimed before. */
 export async function claim(db: Tx, c: Claim, status: "pending" | "skipped" | "done" = "pending"): Promise<number | null> {
   const rows = await db.$queryRaw<{ id: number }[]>`
-    INSERT INTO "Delivery" ("communityId", kind, "occurrenceKey", recipient, status, "dueAt", late, payload, "createdAt")
-    VALUES (${c.communityId}, ${c.kind}, ${c.occurrenceKey}, ${c.recipient}, ${status}, ${c.dueAt}, ${c.late}, ${c.payload == null ? null : JSON.stringify(c.payload)}::jsonb, ${c.now})
+    INSERT INTO "Delivery" ("communityId", "districtId", kind, "occurrenceKey", recipient, status, "dueAt", late, payload, "createdAt")
+    VALUES (${c.communityId}, ${c.districtId ?? null}, ${c.kind}, ${c.occurrenceKey}, ${c.recipient}, ${status}, ${c.dueAt}, ${c.late}, ${c.payload == null ? null : JSON.stringify(c.payload)}::jsonb, ${c.now})
     ON CONFLICT (kind, "occurrenceKey", recipient) DO NOTHING
     RETURNING id`;
   return rows[0]?.id ?? null;
@@ -40,11 +42,11 @@ export async function claimMany(db: Tx, cs: readonly Claim[]): Promise<Map<numbe
   if (cs.length === 0) return new Map();
   const col = <T>(f: (c: Claim) => T) => cs.map(f);
   const rows = await db.$queryRaw<{ id: number; kind: string; occurrenceKey: string; recipient: string }[]>`
-    INSERT INTO "Delivery" ("communityId", kind, "occurrenceKey", recipient, status, "dueAt", late, payload, "createdAt")
-    SELECT c, k, o, r, 'pending', d, l, p::jsonb, n
-    FROM unnest(${col((c) => c.communityId)}::int[], ${col((c) => c.kind)}::text[], ${col((c) => c.occurrenceKey)}::text[], ${col((c) => c.recipient)}::text[],
+    INSERT INTO "Delivery" ("communityId", "districtId", kind, "occurrenceKey", recipient, status, "dueAt", late, payload, "createdAt")
+    SELECT c, di, k, o, r, 'pending', d, l, p::jsonb, n
+    FROM unnest(${col((c) => c.communityId)}::int[], ${col((c) => c.districtId ?? null)}::int[], ${col((c) => c.kind)}::text[], ${col((c) => c.occurrenceKey)}::text[], ${col((c) => c.recipient)}::text[],
                 ${col((c) => c.dueAt)}::timestamptz[], ${col((c) => c.late)}::boolean[], ${col((c) => JSON.stringify(c.payload))}::text[], ${col((c) => c.now)}::timestamptz[])
-         AS t(c, k, o, r, d, l, p, n)
+         AS t(c, di, k, o, r, d, l, p, n)
     ON CONFLICT (kind, "occurrenceKey", recipient) DO NOTHING
     RETURNING id, kind, "occurrenceKey", recipient`;
   const key = (c: { kind: string; occurrenceKey: string; recipient: string }) => JSON.stringify([c.kind, c.occurrenceKey, c.recipient]);

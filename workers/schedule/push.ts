@@ -21,7 +21,9 @@ export interface ScheduleDeps {
 }
 
 export interface Push {
-  communityId: number;
+  /** A community's push, or (districtId set, communityId null) a district's. */
+  communityId: number | null;
+  districtId?: number;
   kind: string;
   occurrenceKey: string;
   dueAt: Date;
@@ -36,7 +38,17 @@ export async function pushTo(deps: ScheduleDeps, now: Date, p: Push, recipients:
   let queued = 0;
   for (const r of recipients) {
     const message = outboundMessageSchema.parse({ platform: r.platform, chatId: r.chatId, chatType: r.chatType, replies: [p.reply] });
-    const id = await claim(deps.db, { communityId: p.communityId, kind: p.kind, occurrenceKey: p.occurrenceKey, recipient: r.key, dueAt: p.dueAt, late: p.late, payload: message, now });
+    const id = await claim(deps.db, {
+      communityId: p.communityId,
+      ...(p.districtId ? { districtId: p.districtId } : {}),
+      kind: p.kind,
+      occurrenceKey: p.occurrenceKey,
+      recipient: r.key,
+      dueAt: p.dueAt,
+      late: p.late,
+      payload: message,
+      now,
+    });
     if (id === null) continue;
     await deps.producers.outbound.add(message, jobId(id));
     await markQueued(deps.db, id, now);
@@ -55,7 +67,17 @@ export async function pushAll(deps: ScheduleDeps, now: Date, items: readonly { p
   const messages = items.map(({ push, to }) => outboundMessageSchema.parse({ platform: to.platform, chatId: to.chatId, chatType: to.chatType, replies: [push.reply] }));
   const ids = await claimMany(
     deps.db,
-    items.map(({ push: p, to }, i) => ({ communityId: p.communityId, kind: p.kind, occurrenceKey: p.occurrenceKey, recipient: to.key, dueAt: p.dueAt, late: p.late, payload: messages[i], now })),
+    items.map(({ push: p, to }, i) => ({
+      communityId: p.communityId,
+      ...(p.districtId ? { districtId: p.districtId } : {}),
+      kind: p.kind,
+      occurrenceKey: p.occurrenceKey,
+      recipient: to.key,
+      dueAt: p.dueAt,
+      late: p.late,
+      payload: messages[i],
+      now,
+    })),
   );
   // In order per recipient (parts of one digest), concurrently across recipients.
   const byRecipient = new Map<string, [number, number][]>();
@@ -74,7 +96,11 @@ export async function pushAll(deps: ScheduleDeps, now: Date, items: readonly { p
 export async function skip(deps: ScheduleDeps, now: Date, p: Omit<Push, "reply" | "late">, why: string): Promise<boolean> {
   const id = await claim(deps.db, { ...p, recipient: "*", late: true, payload: null, now }, "skipped");
   if (id !== null) scheduledDeliveries.inc({ kind: p.kind, outcome: "skipped" });
-  if (id !== null) deps.log.warn({ communityId: p.communityId, kind: p.kind, occurrenceKey: p.occurrenceKey, dueAt: p.dueAt.toISOString() }, `scheduled push skipped: ${why}`);
+  if (id !== null)
+    deps.log.warn(
+      { communityId: p.communityId, ...(p.districtId ? { districtId: p.districtId } : {}), kind: p.kind, occurrenceKey: p.occurrenceKey, dueAt: p.dueAt.toISOString() },
+      `scheduled push skipped: ${why}`,
+    );
   return id !== null;
 }
 

@@ -6,6 +6,7 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { runDigestWork } from "./digest-work.ts";
+import { runDistrictDigestWork } from "./district-digest-work.ts";
 import { runDueWork } from "./due-work.ts";
 import type { ScheduleDeps } from "./push.ts";
 
@@ -27,7 +28,7 @@ export async function startScheduler(deps: ScheduleDeps, opts: { connection: Red
     async () => {
       const now = deps.now();
       const meetings = await runDueWork(deps, now);
-      return { ...meetings, digest: await runDigestWork(deps, now) };
+      return { ...meetings, digest: await runDigestWork(deps, now), districtDigest: await runDistrictDigestWork(deps, now) };
     },
     { connection: opts.connection, prefix: opts.prefix, concurrency: 1 },
   );
