@@ -6,31 +6,21 @@
  * Dates are in late 2026/2027 Mondays no other test file ticks at.
  */
 process.env.TZ = "UTC";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { App } from "../app/app.ts";
+import { describe, expect, it } from "vitest";
 import type { Producers } from "../workers/queues.ts";
 import { runDigestWork } from "../workers/schedule/digest-work.ts";
-import { Chat, startTestApp } from "./support/harness.ts";
+import { Chat } from "./support/harness.ts";
 import { unique } from "./support/env.ts";
-import { Ticker } from "./support/schedule.ts";
+import { scheduleTestApp } from "./support/schedule.ts";
 
 const SATURDAY = new Date("2026-11-28T04:00:00Z"); // Saturday 12:00 in Beijing
 const MONDAY = new Date("2026-11-30T00:00:00Z"); // Monday 08:00 in Beijing
 let clock = SATURDAY;
-let app: App;
-let ticker: Ticker;
-beforeAll(async () => {
-  app = await startTestApp({}, () => clock);
-  ticker = new Ticker(app.db);
-});
-afterAll(async () => {
-  await ticker?.close();
-  await app?.close();
-});
+const started = scheduleTestApp(() => clock);
 
 const FORMS = { baseUrl: "http://127.0.0.1:9", secret: "d".repeat(40), ttlMs: 7 * 86_400_000 };
-const digestTick = (at: Date, producers: Pick<Producers, "outbound"> = ticker.producers, forms?: typeof FORMS) =>
-  runDigestWork({ db: ticker.db, producers, log: ticker.log, now: () => at, ...(forms ? { forms } : {}) }, at);
+const digestTick = (at: Date, producers: Pick<Producers, "outbound"> = started.ticker.producers, forms?: typeof FORMS) =>
+  runDigestWork({ db: started.ticker.db, producers, log: started.ticker.log, now: () => at, ...(forms ? { forms } : {}) }, at);
 
 interface County {
   g: Chat;
@@ -44,7 +34,7 @@ async function county(opts: { activities?: boolean; prefix?: string } = {}): Pro
   clock = SATURDAY;
   const p = opts.prefix ?? "";
   const name = unique(`${p}安川县共同体`);
-  const g = new Chat(app, unique("g"), unique("u"), "王主任");
+  const g = new Chat(started.app, unique("g"), unique("u"), "王主任");
   await g.says(`/绑定 ${name}`);
   for (const line of [
     `/学校 添加 ${p}安川县实验小学 核心 ${p}县实小`,
@@ -58,8 +48,8 @@ async function county(opts: { activities?: boolean; prefix?: string } = {}): Pro
   ])
     expect(await g.says(line)).not.toMatch(/没看懂|用法/);
   // A hand-checkable target set: only this one (/目标 设置 starts from the default template).
-  await app.db.target.deleteMany({ where: { community: { name }, NOT: { kind: "示范课", scope: "pair" } } });
-  expect(await app.db.target.count({ where: { community: { name } } })).toBe(1);
+  await started.app.db.target.deleteMany({ where: { community: { name }, NOT: { kind: "示范课", scope: "pair" } } });
+  expect(await started.app.db.target.count({ where: { community: { name } } })).toBe(1);
   const principal = g.as(unique("p"), "张校长");
   const teacher = g.as(unique("t"), "李娜");
   await principal.says("/进度"); // gives the principal an account; principals need no subscription
@@ -72,7 +62,7 @@ async function county(opts: { activities?: boolean; prefix?: string } = {}): Pro
   return { g, principal, teacher, name };
 }
 
-const textsTo = async (chat: string) => ticker.texts([chat]);
+const textsTo = async (chat: string) => started.ticker.texts([chat]);
 
 describe("the weekly digest", { timeout: 90_000 }, () => {
   it("goes Monday 08:00 Beijing (00:00 UTC), principal first with own school, group short; numbers as hand-checked and as /进度", async () => {
@@ -115,13 +105,13 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
 
   it("is sent once: re-run, two workers at the same instant, later ticks", async () => {
     const c = await county();
-    const other = ticker.otherWorker();
+    const other = started.ticker.otherWorker();
     await Promise.all([digestTick(MONDAY), other.tick(MONDAY), digestTick(MONDAY)]);
     // A second worker running the digest too (its own pool via the ticker's db is the same ledger).
     await Promise.all([digestTick(new Date(MONDAY.getTime() + 60_000)), digestTick(new Date(MONDAY.getTime() + 60_000))]);
     expect(await textsTo(c.principal.userId)).toHaveLength(1);
     expect(await textsTo(c.g.chatId)).toHaveLength(1);
-    const rows = await app.db.delivery.findMany({ where: { kind: "weekly-digest", community: { name: c.name } } });
+    const rows = await started.app.db.delivery.findMany({ where: { kind: "weekly-digest", community: { name: c.name } } });
     expect(rows.map((r) => r.recipient).sort()).toEqual(["*", `group:sim:${c.g.chatId}`, `user:sim:${c.principal.userId}`, `user:sim:${c.teacher.userId}`].sort());
   });
 
@@ -130,13 +120,13 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
     let adds = 0;
     const crashing: Pick<Producers, "outbound"> = {
       outbound: {
-        ...ticker.producers.outbound,
+        ...started.ticker.producers.outbound,
         add: async (...args: Parameters<Producers["outbound"]["add"]>) => {
           // The first send to this community goes through; the process "dies" at the second
           // (other files' communities may be due in the same tick: they are not counted).
           const ours = [c.principal.userId, c.teacher.userId, c.g.chatId].includes(args[0].chatId);
           if (ours && ++adds === 2) throw new Error("killed mid fan-out");
-          return ticker.producers.outbound.add(...args);
+          return started.ticker.producers.outbound.add(...args);
         },
       } as Producers["outbound"],
     };
@@ -144,13 +134,13 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
     const at = new Date("2027-06-07T00:00:00Z");
     // Only this community's digest is due for the crashing run: the others are done first.
     await digestTick(at);
-    await app.db.delivery.deleteMany({ where: { kind: "weekly-digest", community: { name: c.name } } });
-    await ticker.producers.outbound.queue.obliterate({ force: true });
+    await started.app.db.delivery.deleteMany({ where: { kind: "weekly-digest", community: { name: c.name } } });
+    await started.ticker.producers.outbound.queue.obliterate({ force: true });
     adds = 0;
     await digestTick(at, crashing);
-    expect(await app.db.delivery.count({ where: { kind: "weekly-digest", recipient: "*", community: { name: c.name } } })).toBe(0);
+    expect(await started.app.db.delivery.count({ where: { kind: "weekly-digest", recipient: "*", community: { name: c.name } } })).toBe(0);
     await digestTick(new Date(at.getTime() + 60_000));
-    await ticker.tick(new Date(at.getTime() + 3 * 60_000)); // the due-work tick repairs rows claimed but never queued
+    await started.ticker.tick(new Date(at.getTime() + 3 * 60_000)); // the due-work tick repairs rows claimed but never queued
     for (const chat of [c.principal.userId, c.teacher.userId, c.g.chatId]) expect(await textsTo(chat)).toHaveLength(1);
   });
 
@@ -163,7 +153,7 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
     await digestTick(new Date("2026-12-21T07:01:00Z"));
     expect(await textsTo(d.principal.userId)).toHaveLength(0);
     const dId = await idOf(d.name);
-    expect(ticker.logs.filter((l) => l.includes("weekly digest more than 6 hours overdue") && l.includes(`"communityId":${dId}`))).toHaveLength(1);
+    expect(started.ticker.logs.filter((l) => l.includes("weekly digest more than 6 hours overdue") && l.includes(`"communityId":${dId}`))).toHaveLength(1);
   });
 
   it("never carries another community's data", async () => {
@@ -204,12 +194,12 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
 
   it("carries the progress chart (image and link) to principals and groups when links are configured", async () => {
     const c = await county();
-    await digestTick(MONDAY, ticker.producers, FORMS);
-    const [toPrincipal] = await ticker.sent([c.principal.userId]);
+    await digestTick(MONDAY, started.ticker.producers, FORMS);
+    const [toPrincipal] = await started.ticker.sent([c.principal.userId]);
     const reply = toPrincipal!.replies[0]!;
     expect(reply.image?.url).toMatch(/^http:\/\/127\.0\.0\.1:9\/c\//);
     expect(reply.text).toContain(`📈 进度图：${reply.image!.url}`);
-    const [toGroup] = await ticker.sent([c.g.chatId]);
+    const [toGroup] = await started.ticker.sent([c.g.chatId]);
     // The group's chart link names no member (the group sees the community's figures anyway).
     const groupChart = toGroup!.replies[0]!.image?.url ?? "";
     expect(groupChart).toMatch(/\/c\//);
@@ -221,9 +211,9 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
   it("lists WeCom principals who never wrote 1:1 to the admins once, and does not send to them", async () => {
     const c = await county();
     const id = await idOf(c.name);
-    const member = await app.db.member.findFirstOrThrow({ where: { communityId: id, displayName: "张校长" } });
+    const member = await started.app.db.member.findFirstOrThrow({ where: { communityId: id, displayName: "张校长" } });
     const wecomUser = unique("wx");
-    await app.db.platformIdentity.create({ data: { memberId: member.id, communityId: id, platform: "wecom", userId: wecomUser } });
+    await started.app.db.platformIdentity.create({ data: { memberId: member.id, communityId: id, platform: "wecom", userId: wecomUser } });
     await digestTick(MONDAY);
     await digestTick(new Date(MONDAY.getTime() + 60_000));
     expect(await textsTo(wecomUser)).toHaveLength(0);
@@ -235,5 +225,5 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
 });
 
 async function idOf(name: string): Promise<number> {
-  return (await app.db.community.findUniqueOrThrow({ where: { name } })).id;
+  return (await started.app.db.community.findUniqueOrThrow({ where: { name } })).id;
 }

@@ -3,6 +3,7 @@
  * PostgreSQL and a real BullMQ outbound queue on its own prefix; reading what it queued.
  */
 import pino from "pino";
+import { afterAll, beforeAll } from "vitest";
 import type { App } from "../../app/app.ts";
 import type { Logger } from "../../config/logger.ts";
 import { createDatabase, type Database } from "../../db/client.ts";
@@ -11,6 +12,7 @@ import { createRedis } from "../../workers/connection.ts";
 import { createProducers, type Producers } from "../../workers/queues.ts";
 import { runDueWork, type DueWorkResult } from "../../workers/schedule/due-work.ts";
 import { TEST_DATABASE_URL, unique } from "./env.ts";
+import { startTestApp } from "./harness.ts";
 
 export class Ticker {
   readonly logs: string[] = [];
@@ -62,4 +64,21 @@ export class Ticker {
   async close(): Promise<void> {
     for (const c of this.closers.reverse()) await c().catch(() => undefined);
   }
+}
+
+/**
+ * A test app on the file's injected clock and a Ticker on its database, started before the
+ * file's tests and closed after them. Read `app` and `ticker` inside tests (set in beforeAll).
+ */
+export function scheduleTestApp(clock: () => Date): { readonly app: App; readonly ticker: Ticker } {
+  const started = {} as { app: App; ticker: Ticker };
+  beforeAll(async () => {
+    started.app = await startTestApp({}, clock);
+    started.ticker = new Ticker(started.app.db);
+  });
+  afterAll(async () => {
+    await started.ticker?.close();
+    await started.app?.close();
+  });
+  return started;
 }
