@@ -2,6 +2,7 @@
  * What a district sees of each member community: standing under bundled assessment (targets met
  * of all, who holds it back) and the next joint meeting, on top of the activity figures.
  */
+import { mapLimit } from "../core/map-limit.ts";
 import type { Tx } from "./client.ts";
 import { districtOverview, type DistrictCommunityRow } from "./districts.ts";
 import { scheduleBetween } from "./meetings.ts";
@@ -15,20 +16,20 @@ export interface DistrictStanding extends DistrictCommunityRow {
 }
 
 const LOOKAHEAD_MS = 62 * 86_400_000;
+/** Communities loaded at once: a few queries each, well inside the connection pool. */
+const CONCURRENCY = 4;
 
 export async function districtStandings(db: Tx, districtId: number, range: { from: string; to: string }, now: Date): Promise<DistrictStanding[]> {
   const rows = await districtOverview(db, districtId, range);
-  return Promise.all(
-    rows.map(async (r) => {
-      const community = await db.community.findUniqueOrThrow({ where: { id: r.id }, select: { id: true, timezone: true } });
-      const [report, meetings] = await Promise.all([progressReportOf(db, r.id, now), scheduleBetween(db, community, now, new Date(now.getTime() + LOOKAHEAD_MS))]);
-      return {
-        ...r,
-        met: report.community.met,
-        total: report.community.total,
-        holdingBack: report.community.holdingBack?.school.fullName ?? null,
-        nextMeeting: meetings.find((m) => !m.cancelled)?.startsAt ?? null,
-      };
-    }),
-  );
+  return mapLimit(rows, CONCURRENCY, async (r) => {
+    const community = await db.community.findUniqueOrThrow({ where: { id: r.id }, select: { id: true, timezone: true } });
+    const [report, meetings] = await Promise.all([progressReportOf(db, r.id, now), scheduleBetween(db, community, now, new Date(now.getTime() + LOOKAHEAD_MS))]);
+    return {
+      ...r,
+      met: report.community.met,
+      total: report.community.total,
+      holdingBack: report.community.holdingBack?.school.fullName ?? null,
+      nextMeeting: meetings.find((m) => !m.cancelled)?.startsAt ?? null,
+    };
+  });
 }

@@ -12,6 +12,7 @@ import { digestWeek, lastDigestDue } from "../../core/digest/when.ts";
 import { classifyDue } from "../../core/meetings/due.ts";
 import { termFor as breakAwareTerm } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
+import { mapLimit } from "../../core/map-limit.ts";
 import { chartLink } from "../../commands/chart-link.ts";
 import { claim, markedOccurrences } from "../../db/delivery-ledger.ts";
 import { digestReaders, type DigestReader } from "../../db/digest-audience.ts";
@@ -79,15 +80,14 @@ export async function runDigestWork(deps: ScheduleDeps, now: Date = deps.now()):
     "*",
   );
   let queued = 0;
-  const todo = due.filter((x) => !finished.has(x.key));
   // A few communities at a time: each is a handful of round trips, the pool has room for more.
-  const lanes = Array.from({ length: Math.min(CONCURRENCY, todo.length) }, async () => {
-    for (let d = todo.shift(); d !== undefined; d = todo.shift()) {
-      const n = await runOne(deps, now, d);
-      queued += n;
-    }
-  });
-  await Promise.all(lanes);
+  await mapLimit(
+    due.filter((x) => !finished.has(x.key)),
+    CONCURRENCY,
+    async (d) => {
+      queued += await runOne(deps, now, d);
+    },
+  );
   return { due: due.length, queued };
 }
 
