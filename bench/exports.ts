@@ -73,9 +73,11 @@ async function main() {
   const baselineMs = performance.now() - b0;
 
   const child = spawn(process.execPath, ["--max-semi-space-size=4", "--max-old-space-size=160", START], {
-    env: { ...process.env, PORT: String(PORT), LOG_LEVEL: "warn", DATABASE_URL, FORM_SECRET: SECRET, QUEUE_PREFIX: `bx${tag}` },
+    env: { ...process.env, PORT: String(PORT), LOG_LEVEL: "warn", DATABASE_URL, FORM_SECRET: SECRET, SCHEDULER_ENABLED: "false", QUEUE_PREFIX: `bx${tag}` },
     stdio: ["ignore", "inherit", "inherit"],
   });
+  // A failed run must not leave the bot behind holding the port (the next run would measure it).
+  process.on("exit", () => child.kill("SIGTERM"));
   const url = `http://127.0.0.1:${PORT}`;
   for (
     let i = 0;
