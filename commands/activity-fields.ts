@@ -19,7 +19,8 @@ export const activityFields = {
     positional: false,
     hint: "授课、讲座的老师所在学校（命令里写 主讲校=）；不选则按主讲老师或登记人的学校",
   }),
-  people: field(z.array(z.string().min(1).max(30)).max(30).optional(), { label: "主讲", keys: ["主讲", "执教", "教师", "人员", "people"], token: "text", multiple: true, positional: false }),
+  // Positional only as "李老师执教" (a bare name would be mistaken for anything else); else 主讲=.
+  people: field(z.array(z.string().min(1).max(30)).max(30).optional(), { label: "主讲", keys: ["主讲", "执教", "教师", "人员", "people"], token: "person", multiple: true }),
   notes: field(z.string().max(500, "不超过500个字").optional(), { label: "备注", keys: ["备注", "说明", "notes"], token: "rest" }),
 };
 

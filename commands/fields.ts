@@ -13,6 +13,7 @@ export type TokenKind =
   | "title" // 《…》 → text inside
   | "int" // a record number, "#12" or "12" → 12
   | "choice" // one of `choices` → its value
+  | "person" // "李老师执教", "王芳主讲" → the person (after key=, any name)
   | "text" // any other word, in order
   | "rest"; // everything up to the next key=value, punctuation kept
 

@@ -98,15 +98,30 @@ export function recognize(word: string, f: FieldSpec, env: ParseEnv): Recognized
       const v = f.choices?.[word] ?? f.choices?.[word.toLowerCase()];
       return v !== undefined ? yes(v) : no;
     }
+    case "person": {
+      const name = personOf(word);
+      return name ? yes(name) : no;
+    }
     case "text":
     case "rest":
       return word.length > 0 ? yes(word) : no;
   }
 }
 
+/**
+ * The way teachers write who taught: a name (or 李老师) followed by what they did, as in
+ * "李老师执教", "王芳主讲", "张校长作报告". Returns the name, or null for any other word.
+ */
+const PERSON_ACT = /^(?<name>[^\d\s=，,、]{1,10}?)(?:执教|主讲|授课|讲课|上课|作报告|做报告|开讲座|说课)$/u;
+
+export function personOf(word: string): string | null {
+  return PERSON_ACT.exec(word)?.groups?.name ?? null;
+}
+
 /** Values given after "key=" are more forgiving: a bare number is a headcount, any text a title. */
 export function recognizeKeyed(value: string, f: FieldSpec, env: ParseEnv): Recognized {
   if (f.token === "headcount" && /^\d{1,6}$/.test(value)) return yes(Number(value));
   if (f.token === "title") return yes(value.replace(/^《|》$/g, "").trim());
+  if (f.token === "person") return value.trim() ? yes(personOf(value.trim()) ?? value.trim()) : no;
   return recognize(value, f, env);
 }

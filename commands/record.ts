@@ -54,7 +54,7 @@ export const recordCommand = boundCommand({
   name: "记录",
   aliases: ["record", "登记"],
   summary: "记录一次活动：类型、日期、主办校、参与校、学科、课题、人数、备注；日期在今天之后的是计划",
-  examples: ["/记录 示范课 11月20日 二小 语文", "/记录 听评课 昨天 二小 参与=郝家也、双庙 数学 《分数的意义》 35人 备注=效果很好"],
+  examples: ["/记录 示范课 11月20日 二小 语文", "/记录 听评课 昨天 二小 参与=郝家也、双庙 数学 《分数的意义》 35人 备注=效果很好", "/记录 示范课 上周五 二小 李老师执教 语文"],
   args: z.object({ ...activityFields, confirmFar: confirmField() }),
   singleStatement: true,
   webForm: { title: "登记活动" },

@@ -9,7 +9,7 @@ export function usageLine(c: AnyCommand): string {
     .filter((f) => !f.hidden)
     .map((f) => {
       const label = f.placeholder ?? f.label;
-      if ((f.token === "rest" || f.positional === false) && f.keys.length > 0) return `[${f.keys[0]}=…]`;
+      if ((f.token === "rest" || f.token === "person" || f.positional === false) && f.keys.length > 0) return `[${f.keys[0]}=…]`;
       const shown = f.multiple ? `${label}…` : label;
       return f.required ? `<${shown}>` : `[${shown}]`;
     });

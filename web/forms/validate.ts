@@ -18,7 +18,7 @@ const LIST_SEPARATORS = /[、，,；;\s]+/;
 
 function valuesOf(f: FieldSpec, raw: string | string[] | undefined): string[] {
   const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => v.trim()).filter((v) => v !== "");
-  if (f.multiple && f.token === "text") return list.flatMap((v) => v.split(LIST_SEPARATORS)).filter((v) => v !== "");
+  if (f.multiple && (f.token === "text" || f.token === "person")) return list.flatMap((v) => v.split(LIST_SEPARATORS)).filter((v) => v !== "");
   return f.multiple ? list : list.slice(0, 1);
 }
 
