@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { UserError } from "./errors.ts";
 import { fieldsOf, type ArgsSchema, type FieldSpec } from "./fields.ts";
-import { recognize, recognizeKeyed, type ParseEnv } from "./recognize.ts";
+import { findSchools, recognize, recognizeKeyed, type ParseEnv } from "./recognize.ts";
 import { candidatesQuestion, nearestWords } from "./suggest.ts";
 import { tokenize } from "./tokenize.ts";
 
@@ -50,6 +50,26 @@ function placeWord(word: string, fields: readonly FieldSpec[], partial: Partial,
   return false;
 }
 
+/** "二小到双庙", "二小→双庙", "二小送教双庙": one school goes to another. */
+const ROUTE = /^(.+?)(?:送教到|送教|到|去|→|->|—>)(.+)$/u;
+
+/**
+ * A route between two schools, as teachers write it: the first gives (主讲校), the second hosts
+ * (主办, where it happened). Only when both sides are one known school each and both fields are
+ * still open; anything else is left to the other recognizers.
+ */
+function placeRoute(word: string, fields: readonly FieldSpec[], partial: Partial, env: ParseEnv): boolean {
+  const m = ROUTE.exec(word);
+  const giver = fields.find((f) => f.keys.includes("主讲校"));
+  const host = fields.find((f) => f.keys.includes("主办"));
+  if (!m || !giver || !host || !isOpen(partial, giver) || !isOpen(partial, host)) return false;
+  const [from, to] = [findSchools(m[1]!, env.schools), findSchools(m[2]!, env.schools)];
+  if (from.length !== 1 || to.length !== 1 || from[0]!.id === to[0]!.id) return false;
+  assign(partial, giver, from[0]!.id);
+  assign(partial, host, to[0]!.id);
+  return true;
+}
+
 function describe(word: string, fields: readonly FieldSpec[]): string {
   const wanted = fields.filter((f) => f.token !== "rest" && f.positional !== false).map((f) => f.label);
   return `没看懂「${word}」：它不是本命令能用的${wanted.join("、")}。`;
@@ -90,7 +110,7 @@ export function collect(schema: ArgsSchema, text: string, env: ParseEnv, partial
     if (p.type !== "word") continue;
     // Words inside a rest value (e.g. 备注=… spanning several words) were taken with it.
     if (restStarts.some((r) => r.start < p.start && !kvPieces.some((q) => q.start > r.start && q.start < p.start))) continue;
-    if (placeWord(p.text, fields, partial, env)) continue;
+    if (placeRoute(p.text, fields, partial, env) || placeWord(p.text, fields, partial, env)) continue;
     const near = nearestWords(p.text, fields, env);
     if (near.length > 0) throw new UserError(candidatesQuestion(p.text, near), { word: p.text, options: near });
     throw new UserError(describe(p.text, fields));

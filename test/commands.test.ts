@@ -55,6 +55,19 @@ describe("/学校 and /成员", () => {
   });
 });
 
+describe("/记录 as teachers write it", () => {
+  it("reads 二小到双庙 as a route (二小 gives, at 双庙) and 李老师执教 as who taught", async () => {
+    const g = await boundGroup(app);
+    const reply = await g.says("/记录 送教 11月20日 二小到双庙 李老师执教 语文");
+    expect(reply).toContain("方向：二小 → 双庙 送教");
+    expect(reply).toContain("主办：双庙中心小学");
+    expect(reply).toContain("主讲：李老师");
+    // A school "to" itself is no route: the word is not understood, and nothing is recorded.
+    expect(await g.says("/记录 送教 11月20日 二小到二小")).toMatch(/没看懂「二小到二小」/);
+    expect(await g.activities()).toHaveLength(1);
+  });
+});
+
 describe("/记录 asks for what is missing", () => {
   it("asks for the kind, then the host school, then records", async () => {
     const g = await boundGroup(app);
