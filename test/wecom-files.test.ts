@@ -14,6 +14,7 @@ import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { WecomAdapter } from "../bot/wecom/adapter.ts";
+import { WecomAppApi } from "../bot/wecom/app-api.ts";
 import { MAX_FILE_BYTES } from "../bot/wecom/files.ts";
 import type { OutboundMessage } from "../messages/messages.ts";
 import { waitFor } from "./fakes/http-util.ts";
@@ -201,5 +202,22 @@ describe("exports as file messages of the self-built app", { timeout: 60_000 }, 
     } finally {
       fake.refuseUploads = undefined;
     }
+  });
+});
+
+describe("the fake's media/upload is as strict as WeCom's", () => {
+  const api = () => new WecomAppApi({ apiBase: fake.apiBase, corpId: APP.corpId, secret: APP.secret, agentId: 218 });
+
+  it("refuses 5 bytes, over 20 MB, a part not named media, and a file message with an unknown media_id", async () => {
+    await expect(api().uploadFile(Buffer.from("12345"), "小.txt")).rejects.toThrow(/errcode 40006/);
+    await expect(api().uploadFile(Buffer.alloc(MAX_FILE_BYTES + 1), "大.xlsx")).rejects.toThrow(/errcode 45001/);
+    const form = new FormData();
+    form.append("file", new Blob([Buffer.from("hello world")]), "错.txt");
+    const token = (await (await fetch(`${fake.apiBase}/cgi-bin/gettoken?corpid=${APP.corpId}&corpsecret=${APP.secret}`)).json()) as { access_token: string };
+    const wrong = (await (await fetch(`${fake.apiBase}/cgi-bin/media/upload?access_token=${token.access_token}&type=file`, { method: "POST", body: form })).json()) as { errcode: number };
+    expect(wrong.errcode).toBe(44001);
+    await expect(api().sendFileToUser(unique("wu"), "media-nope")).rejects.toThrow(/errcode 40007/);
+    const id = await api().uploadFile(Buffer.from("hello world"), "好.txt");
+    expect(fake.media.get(id)).toMatchObject({ type: "file", filename: "好.txt" });
   });
 });
