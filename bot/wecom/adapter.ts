@@ -11,7 +11,6 @@ import type { Logger } from "../../config/logger.ts";
 import type { InboundMessage, OutboundMessage, Reply } from "../../messages/messages.ts";
 import type { ConnectionStatus, InboundSink, PlatformAdapter } from "../adapter.ts";
 import { UndeliverableError, type Delivery } from "../delivery.ts";
-import { wecomQuotaRefusals } from "../metrics.ts";
 import { splitForLimit } from "../split.ts";
 import { WecomAppApi, APP_MARKDOWN_LIMIT, type AppApiOptions } from "./app-api.ts";
 import { registerWecomCallback } from "./app-callback.ts";
@@ -20,7 +19,7 @@ import type { CallbackKeys } from "./callback-crypto.ts";
 import { buttonCard, CardStore, doneCard, linkCard, taskIdFor, voteCard, type TemplateCard } from "./cards.ts";
 import { fileDeliveries } from "./files.ts";
 import { cardClickFromFrame, messageFromFrame, type Frame } from "./inbound.ts";
-import { ProactiveQuota, QUOTA_ERRCODES, WecomQuotaError } from "./quota.ts";
+import { ProactiveQuota, QuotaGuard } from "./quota.ts";
 
 /** A stream reply carries up to 20480 bytes; proactive markdown up to 4096. */
 const STREAM_LIMIT = 20480;
@@ -44,7 +43,7 @@ export class WecomAdapter implements PlatformAdapter {
   readonly connection: BotConnection | undefined;
   private readonly app: WecomAppApi | undefined;
   private readonly cards: CardStore;
-  private readonly quota: ProactiveQuota;
+  private readonly quota: QuotaGuard;
   private readonly log: Logger;
   private sink: InboundSink | undefined;
 
@@ -53,7 +52,7 @@ export class WecomAdapter implements PlatformAdapter {
     this.connection = opts.bot && new BotConnection({ ...opts.bot, log: opts.log });
     this.app = opts.app && new WecomAppApi(opts.app.api, opts.log.child({ platform: "wecom", mode: "app" }));
     this.cards = new CardStore(opts.redis, opts.prefix);
-    this.quota = new ProactiveQuota(opts.redis, opts.prefix, opts.now ?? (() => new Date()));
+    this.quota = new QuotaGuard(new ProactiveQuota(opts.redis, opts.prefix, opts.now ?? (() => new Date())), this.app, this.log);
   }
 
   async start(sink: InboundSink): Promise<void> {
@@ -86,40 +85,9 @@ export class WecomAdapter implements PlatformAdapter {
     const conn = this.connection;
     return fileDeliveries(message, {
       log: this.log,
-      ...(conn && !viaApp ? { bot: { conn, ...(reqId ? { reqId } : {}), proactive: (send, app) => this.proactiveSend(message.chatId, direct, send, app) } } : {}),
+      ...(conn && !viaApp ? { bot: { conn, ...(reqId ? { reqId } : {}), proactive: (send, app) => this.quota.send(message.chatId, direct, send, app) } } : {}),
       ...(this.app ? { app: { api: this.app, direct: message.replyTo !== undefined || direct } } : {}),
     });
-  }
-
-  /**
-   * One proactive send on the bot connection, minding the conversation's daily quota: a
-   * conversation known to be exhausted is not tried again before the reset; a refusal is
-   * remembered, counted and logged once. Either way the message goes through the self-built app
-   * when it can reach the recipient (a user, 1:1), else the send fails as undeliverable.
-   */
-  private async proactiveSend(chatId: string, direct: boolean, send: () => Promise<void>, viaApp?: (app: WecomAppApi) => Promise<void>): Promise<void> {
-    const fallback = direct && viaApp && this.app ? () => viaApp(this.app!) : undefined;
-    let until = await this.quota.exhaustedUntil(chatId);
-    if (!until) {
-      try {
-        return await send();
-      } catch (e) {
-        if (!(e instanceof WecomAckError) || !QUOTA_ERRCODES.has(e.errcode)) throw e;
-        until = await this.quota.markExhausted(chatId);
-        wecomQuotaRefusals.inc({ fallback: fallback ? "app" : "none" });
-        const fix = fallback
-          ? "今天改由自建应用发送"
-          : direct
-            ? "配置企业微信自建应用（WECOM_CORP_ID、WECOM_APP_SECRET、WECOM_AGENT_ID 等）后，超出额度的单聊推送会改由应用发送"
-            : "群里超出额度的推送今天无法送达：可用 /推送群 添加 该群的群机器人 Webhook 接收通知，或减少推送";
-        this.log.warn(
-          { chatId, errcode: e.errcode, until: until.toISOString(), fallback: fallback ? "app" : "none" },
-          `wecom bot proactive-send quota used up for this conversation; no more proactive sends to it until ${until.toISOString()} (not retried). 修复：${fix}`,
-        );
-      }
-    }
-    if (fallback) return fallback();
-    throw new WecomQuotaError(chatId, until);
   }
 
   /** Pictures (the progress chart) after the text, uploaded and sent as image messages; the text already names their URL. */
@@ -131,9 +99,11 @@ export class WecomAdapter implements PlatformAdapter {
         send: async () => {
           if (await this.quota.exhaustedUntil(message.chatId)) return; // the text, sent or refused already, names the chart's link
           const mediaId = await conn.upload(await fetchPicture(img.url), "image", "progress.png");
-          await this.proactiveSend(message.chatId, message.chatType === "direct", () => conn.sendMedia(message.chatId, "image", mediaId)).catch((e: Error) => {
-            if (!(e instanceof UndeliverableError)) throw e;
-          });
+          await this.quota
+            .send(message.chatId, message.chatType === "direct", () => conn.sendMedia(message.chatId, "image", mediaId))
+            .catch((e: Error) => {
+              if (!(e instanceof UndeliverableError)) throw e;
+            });
         },
       }));
   }
@@ -231,7 +201,7 @@ export class WecomAdapter implements PlatformAdapter {
     const direct = message.chatType === "direct";
     const parts = splitForLimit(text, MARKDOWN_LIMIT).map<Delivery>((content) => ({
       send: () =>
-        this.proactiveSend(
+        this.quota.send(
           chatId,
           direct,
           () => conn.send(chatId, { msgtype: "markdown", markdown: { content } }),
@@ -246,7 +216,7 @@ export class WecomAdapter implements PlatformAdapter {
       {
         send: async () => {
           if (card.choices) await this.cards.saveChoices(card.card.task_id, card.choices);
-          await this.proactiveSend(
+          await this.quota.send(
             chatId,
             direct,
             () => conn.send(chatId, { msgtype: "template_card", template_card: card.card }),

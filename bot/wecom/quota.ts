@@ -15,7 +15,11 @@
  * come here.
  */
 import type { Redis } from "ioredis";
+import type { Logger } from "../../config/logger.ts";
 import { UndeliverableError } from "../delivery.ts";
+import { wecomQuotaRefusals } from "../metrics.ts";
+import type { WecomAppApi } from "./app-api.ts";
+import { WecomAckError } from "./bot-connection.ts";
 
 /** Answers to aibot_send_msg taken as "daily quota used up" (assumption, see above). */
 export const QUOTA_ERRCODES: ReadonlySet<number> = new Set([45009]);
@@ -66,5 +70,49 @@ export class ProactiveQuota {
     const until = nextBeijingMidnight(now);
     await this.redis.set(this.key(chatId), String(until.getTime()), "PX", Math.max(1000, until.getTime() - now.getTime() + 60_000));
     return until;
+  }
+}
+
+/**
+ * Every proactive send on the bot connection goes through here: a conversation known to be
+ * exhausted is not tried again before the reset; a refusal is remembered, counted and logged once.
+ * Either way the message goes through the self-built app when it can reach the recipient (a user,
+ * 1:1, and the caller says how), else the send fails as undeliverable (WecomQuotaError).
+ */
+export class QuotaGuard {
+  constructor(
+    private readonly quota: ProactiveQuota,
+    private readonly app: WecomAppApi | undefined,
+    private readonly log: Logger,
+  ) {}
+
+  exhaustedUntil(chatId: string): Promise<Date | undefined> {
+    return this.quota.exhaustedUntil(chatId);
+  }
+
+  async send(chatId: string, direct: boolean, send: () => Promise<void>, viaApp?: (app: WecomAppApi) => Promise<void>): Promise<void> {
+    const app = this.app;
+    const fallback = direct && viaApp && app ? () => viaApp(app) : undefined;
+    let until = await this.quota.exhaustedUntil(chatId);
+    if (!until) {
+      try {
+        return await send();
+      } catch (e) {
+        if (!(e instanceof WecomAckError) || !QUOTA_ERRCODES.has(e.errcode)) throw e;
+        until = await this.quota.markExhausted(chatId);
+        wecomQuotaRefusals.inc({ fallback: fallback ? "app" : "none" });
+        const fix = fallback
+          ? "今天改由自建应用发送"
+          : direct
+            ? "配置企业微信自建应用（WECOM_CORP_ID、WECOM_APP_SECRET、WECOM_AGENT_ID 等）后，超出额度的单聊推送会改由应用发送"
+            : "群里超出额度的推送今天无法送达：可用 /推送群 添加 该群的群机器人 Webhook 接收通知，或减少推送";
+        this.log.warn(
+          { chatId, errcode: e.errcode, until: until.toISOString(), fallback: fallback ? "app" : "none" },
+          `wecom bot proactive-send quota used up for this conversation; no more proactive sends to it until ${until.toISOString()} (not retried). 修复：${fix}`,
+        );
+      }
+    }
+    if (fallback) return fallback();
+    throw new WecomQuotaError(chatId, until);
   }
 }
