@@ -97,3 +97,11 @@ export function watchQueues(source: QueueCounts): () => void {
   queueSources.add(source);
   return () => queueSources.delete(source);
 }
+
+/** WeCom 智能机器人 proactive sends refused for the conversation's daily quota, by where the message went instead ("app" or "none"). */
+export const wecomQuotaRefusals = new Counter({
+  name: "jiaolian_wecom_proactive_quota_refusals_total",
+  help: "WeCom bot proactive sends refused by the per-conversation daily quota",
+  labelNames: ["fallback"] as const,
+  registers,
+});

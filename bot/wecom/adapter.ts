@@ -1,21 +1,25 @@
 /**
  * WeCom as a platform: the 智能机器人 long connection and/or the self-built app callback in,
  * passive replies (one stream reply per message, with a card when the reply has buttons or
- * choices), card updates after a click, and proactive sends out. No database, no commands.
+ * choices), card updates after a click, and proactive sends out (minding the bot's daily
+ * per-conversation quota, bot/wecom/quota.ts). Exports go out as file messages after the text
+ * (bot/wecom/files.ts). No database, no commands.
  */
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Logger } from "../../config/logger.ts";
 import type { InboundMessage, OutboundMessage, Reply } from "../../messages/messages.ts";
 import type { ConnectionStatus, InboundSink, PlatformAdapter } from "../adapter.ts";
-import type { Delivery } from "../delivery.ts";
+import { UndeliverableError, type Delivery } from "../delivery.ts";
 import { splitForLimit } from "../split.ts";
 import { WecomAppApi, APP_MARKDOWN_LIMIT, type AppApiOptions } from "./app-api.ts";
 import { registerWecomCallback } from "./app-callback.ts";
 import { BotConnection, WecomAckError, type BotConnectionOptions } from "./bot-connection.ts";
 import type { CallbackKeys } from "./callback-crypto.ts";
 import { buttonCard, CardStore, doneCard, linkCard, taskIdFor, voteCard, type TemplateCard } from "./cards.ts";
+import { fileDeliveries } from "./files.ts";
 import { cardClickFromFrame, messageFromFrame, type Frame } from "./inbound.ts";
+import { ProactiveQuota, QuotaGuard } from "./quota.ts";
 
 /** A stream reply carries up to 20480 bytes; proactive markdown up to 4096. */
 const STREAM_LIMIT = 20480;
@@ -28,6 +32,8 @@ export interface WecomAdapterOptions {
   redis: Redis;
   prefix: string;
   log: Logger;
+  /** The clock the proactive quota's reset is reckoned on (tests move it). */
+  now?: () => Date;
 }
 
 type Handle = { via?: string; reqId?: string; kind?: string; taskId?: string; cardType?: string; userId?: string };
@@ -37,6 +43,7 @@ export class WecomAdapter implements PlatformAdapter {
   readonly connection: BotConnection | undefined;
   private readonly app: WecomAppApi | undefined;
   private readonly cards: CardStore;
+  private readonly quota: QuotaGuard;
   private readonly log: Logger;
   private sink: InboundSink | undefined;
 
@@ -45,6 +52,7 @@ export class WecomAdapter implements PlatformAdapter {
     this.connection = opts.bot && new BotConnection({ ...opts.bot, log: opts.log });
     this.app = opts.app && new WecomAppApi(opts.app.api, opts.log.child({ platform: "wecom", mode: "app" }));
     this.cards = new CardStore(opts.redis, opts.prefix);
+    this.quota = new QuotaGuard(new ProactiveQuota(opts.redis, opts.prefix, opts.now ?? (() => new Date())), this.app, this.log);
   }
 
   async start(sink: InboundSink): Promise<void> {
@@ -65,9 +73,21 @@ export class WecomAdapter implements PlatformAdapter {
     const texts = message.replies.map((r) => r.text);
     if (texts.length === 0) return [];
     if (handle.via === "bot" && handle.reqId && handle.kind === "card") return [this.cardUpdate(message, handle, handle.reqId)];
-    if (handle.via === "bot" && handle.reqId) return this.streamReply(message, handle.reqId);
-    if (handle.via === "app" || !this.connection) return this.appSends(message);
-    return [...this.proactive(message.chatId, texts.join("\n\n"), cardOf(message.replies, taskIdFor(`${message.chatId}:${message.replyTo ?? texts[0]}`))), ...this.images(message)];
+    if (handle.via === "bot" && handle.reqId) return [...this.streamReply(message, handle.reqId), ...this.files(message, handle.reqId)];
+    if (handle.via === "app" || !this.connection) return [...this.appSends(message), ...this.files(message)];
+    return [...this.proactive(message, texts.join("\n\n"), cardOf(message.replies, taskIdFor(`${message.chatId}:${message.replyTo ?? texts[0]}`))), ...this.images(message), ...this.files(message)];
+  }
+
+  /** Export files after the text (which already names their link); each send is best effort and never throws. */
+  private files(message: OutboundMessage, reqId?: string): Delivery[] {
+    const viaApp = (message.replyHandle as Handle | undefined)?.via === "app" || !this.connection;
+    const direct = message.chatType === "direct";
+    const conn = this.connection;
+    return fileDeliveries(message, {
+      log: this.log,
+      ...(conn && !viaApp ? { bot: { conn, ...(reqId ? { reqId } : {}), proactive: (send, app) => this.quota.send(message.chatId, direct, send, app) } } : {}),
+      ...(this.app ? { app: { api: this.app, direct: message.replyTo !== undefined || direct } } : {}),
+    });
   }
 
   /** Pictures (the progress chart) after the text, uploaded and sent as image messages; the text already names their URL. */
@@ -76,7 +96,15 @@ export class WecomAdapter implements PlatformAdapter {
     return message.replies
       .flatMap((r) => (r.image ? [r.image] : []))
       .map((img) => ({
-        send: async () => conn.sendImage(message.chatId, await fetchPicture(img.url), "progress.png"),
+        send: async () => {
+          if (await this.quota.exhaustedUntil(message.chatId)) return; // the text, sent or refused already, names the chart's link
+          const mediaId = await conn.upload(await fetchPicture(img.url), "image", "progress.png");
+          await this.quota
+            .send(message.chatId, message.chatType === "direct", () => conn.sendMedia(message.chatId, "image", mediaId))
+            .catch((e: Error) => {
+              if (!(e instanceof UndeliverableError)) throw e;
+            });
+        },
       }));
   }
 
@@ -137,7 +165,7 @@ export class WecomAdapter implements PlatformAdapter {
           await conn.updateCard(reqId, doneCard(handle.taskId ?? taskIdFor(reqId), handle.cardType, text), handle.userId ? [handle.userId] : undefined);
         } catch (e) {
           if (!(e instanceof WecomAckError)) throw e;
-          await conn.send(message.chatId, { msgtype: "markdown", markdown: { content: splitForLimit(text, MARKDOWN_LIMIT)[0]! } });
+          for (const d of this.proactive(message, splitForLimit(text, MARKDOWN_LIMIT)[0]!, undefined)) await d.send();
         }
       },
     };
@@ -159,23 +187,41 @@ export class WecomAdapter implements PlatformAdapter {
           // since been replaced): say the same thing as a proactive message instead.
           if (!(e instanceof WecomAckError)) throw e;
           this.log.info({ errcode: e.errcode }, "passive reply refused; sending proactively");
-          for (const d of this.proactive(message.chatId, first, firstCard)) await d.send();
+          for (const d of this.proactive(message, first, firstCard)) await d.send();
         }
       },
     };
-    return [head, ...more.flatMap((text, i) => this.proactive(message.chatId, text, i === more.length - 1 ? card : undefined))];
+    return [head, ...more.flatMap((text, i) => this.proactive(message, text, i === more.length - 1 ? card : undefined))];
   }
 
-  private proactive(chatId: string, text: string, card: CardPlan | undefined): Delivery[] {
+  /** Proactive sends on the bot connection; over the quota, a 1:1 message goes through the app (text only: its buttons are typed commands too). */
+  private proactive(message: OutboundMessage, text: string, card: CardPlan | undefined): Delivery[] {
     const conn = this.connection!;
-    const parts = splitForLimit(text, MARKDOWN_LIMIT).map<Delivery>((content) => ({ send: () => conn.send(chatId, { msgtype: "markdown", markdown: { content } }) }));
+    const { chatId } = message;
+    const direct = message.chatType === "direct";
+    const parts = splitForLimit(text, MARKDOWN_LIMIT).map<Delivery>((content) => ({
+      send: () =>
+        this.quota.send(
+          chatId,
+          direct,
+          () => conn.send(chatId, { msgtype: "markdown", markdown: { content } }),
+          async (app) => {
+            for (const part of splitForLimit(content, APP_MARKDOWN_LIMIT)) await app.sendToUser(chatId, part);
+          },
+        ),
+    }));
     if (!card) return parts;
     return [
       ...parts,
       {
         send: async () => {
           if (card.choices) await this.cards.saveChoices(card.card.task_id, card.choices);
-          await conn.send(chatId, { msgtype: "template_card", template_card: card.card });
+          await this.quota.send(
+            chatId,
+            direct,
+            () => conn.send(chatId, { msgtype: "template_card", template_card: card.card }),
+            async () => {},
+          );
         },
       },
     ];

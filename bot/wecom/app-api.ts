@@ -1,6 +1,7 @@
 /**
  * The self-built app's message API (企业微信自建应用): gettoken, message/send to users, and
- * appchat/send to group chats the app created. Markdown ≤ 2048 bytes per message.
+ * appchat/send to group chats the app created. Markdown ≤ 2048 bytes per message. Files: uploaded
+ * as temporary media (media/upload?type=file, multipart field "media") and sent as file messages.
  */
 import { AccessToken } from "../access-token.ts";
 import { ThrottledError, UndeliverableError } from "../delivery.ts";
@@ -52,6 +53,8 @@ interface Answer {
   invalidparty?: string;
   access_token?: string;
   expires_in?: number;
+  /** media/upload: the temporary media's id (valid 3 days). */
+  media_id?: string;
 }
 
 export class WecomAppApi {
@@ -80,6 +83,41 @@ export class WecomAppApi {
     return this.post("/cgi-bin/appchat/send", { chatid: chatId, msgtype: "markdown", markdown: { content } });
   }
 
+  /**
+   * A file message (文件消息 {msgtype: "file", file: {media_id}}): to a user through message/send
+   * (发送应用消息, developer.work.weixin.qq.com/document/path/90236) or to an app group chat through
+   * appchat/send (应用推送消息, developer.work.weixin.qq.com/document/path/90248).
+   */
+  sendFileToUser(userId: string, mediaId: string): Promise<void> {
+    return this.post("/cgi-bin/message/send", { touser: userId, msgtype: "file", agentid: this.opts.agentId, file: { media_id: mediaId } });
+  }
+
+  sendFileToChat(chatId: string, mediaId: string): Promise<void> {
+    return this.post("/cgi-bin/appchat/send", { chatid: chatId, msgtype: "file", file: { media_id: mediaId } });
+  }
+
+  /**
+   * 上传临时素材 (developer.work.weixin.qq.com/document/path/90253): POST media/upload?type=file,
+   * multipart/form-data with the file under the name "media"; its filename is the name people see.
+   * Files up to 20 MB and over 5 bytes; the media_id lives 3 days.
+   */
+  async uploadFile(bytes: Buffer, filename: string, retried = false): Promise<string> {
+    const token = await this.token.get();
+    const form = new FormData();
+    form.append("media", new Blob([bytes]), filename);
+    const url = `${this.opts.apiBase}/cgi-bin/media/upload?access_token=${encodeURIComponent(token)}&type=file`;
+    const res = await fetch(url, { method: "POST", body: form, signal: AbortSignal.timeout(60_000) });
+    if (!res.ok) throw new Error(`wecom media/upload: HTTP ${res.status}`);
+    const a = (await res.json()) as Answer;
+    const code = a.errcode ?? 0;
+    if (code === 0 && a.media_id) return a.media_id;
+    if (TOKEN_ERRORS.has(code) && !retried) {
+      this.token.invalidate();
+      return this.uploadFile(bytes, filename, true);
+    }
+    this.refuse("/cgi-bin/media/upload", code, a.errmsg);
+  }
+
   private async post(path: string, body: unknown, retried = false): Promise<void> {
     const token = await this.token.get();
     const a = await requestJson<Answer>(`wecom ${path}`, `${this.opts.apiBase}${path}?access_token=${encodeURIComponent(token)}`, { body });
@@ -89,9 +127,14 @@ export class WecomAppApi {
       this.token.invalidate();
       return this.post(path, body, true);
     }
-    const detail = `wecom ${path} errcode ${code}: ${a.errmsg ?? ""}`;
+    this.refuse(path, code, a.errmsg);
+  }
+
+  /** A non-zero errcode as the error the outbound worker understands (wait, give up, or retry). */
+  private refuse(path: string, code: number, errmsg = ""): never {
+    const detail = `wecom ${path} errcode ${code}: ${errmsg}`;
     if (THROTTLED.has(code)) throw new ThrottledError(60_000, detail);
-    if (CONFIG_FIXES.has(code)) throw this.configError(code, a.errmsg ?? "");
+    if (CONFIG_FIXES.has(code)) throw this.configError(code, errmsg);
     if (code === 81013 || code === 86003) throw new UndeliverableError(`${detail} (recipient not found)`);
     throw new Error(`${detail} (failed)`);
   }

@@ -136,14 +136,34 @@ export class BotConnection {
   }
 
   /**
-   * A picture, the official way for the 智能机器人: upload it as a temporary media file
-   * (aibot_upload_media_init / _chunk / _finish, developer.work.weixin.qq.com/document/path/101463
-   * 上传临时素材; media_id valid 3 days), then send an image message with that media_id (图片消息).
+   * Uploads temporary media over the long connection (aibot_upload_media_init / _chunk / _finish,
+   * developer.work.weixin.qq.com/document/path/101463 上传临时素材; chunks of 512 KB, at most 100,
+   * per @wecom/aibot-node-sdk 1.0.7 `uploadMedia`) and returns its media_id (valid 3 days).
    */
-  async sendImage(chatId: string, png: Buffer, filename: string): Promise<void> {
+  async upload(bytes: Buffer, type: "image" | "file", filename: string): Promise<string> {
     try {
-      const media = await this.client.uploadMedia(png, { type: "image", filename });
-      await this.client.sendMediaMessage(chatId, "image", media.media_id);
+      return (await this.client.uploadMedia(bytes, { type, filename })).media_id;
+    } catch (e) {
+      throw asError(e);
+    }
+  }
+
+  /**
+   * Uploaded media as a passive reply on the message's req_id (aibot_respond_msg with
+   * {msgtype, [msgtype]: {media_id}}: SDK 1.0.7 `replyMedia`). A reply, not a proactive send.
+   */
+  async replyMedia(reqId: string, type: "image" | "file", mediaId: string): Promise<void> {
+    try {
+      await this.client.replyMedia({ headers: { req_id: reqId } }, type, mediaId);
+    } catch (e) {
+      throw asError(e);
+    }
+  }
+
+  /** Uploaded media as a proactive message (aibot_send_msg 文件消息 / 图片消息, document/path/101463). */
+  async sendMedia(chatId: string, type: "image" | "file", mediaId: string): Promise<void> {
+    try {
+      await this.client.sendMediaMessage(chatId, type, mediaId);
     } catch (e) {
       throw asError(e);
     }

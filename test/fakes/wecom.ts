@@ -10,6 +10,9 @@
  * errmsg format as WeCom returns it with the hint and devtool link), and message/send's
  * errcode-0 answer listing undeliverable recipients in invaliduser / invalidparty
  * (发送应用消息 https://developer.work.weixin.qq.com/document/path/90236).
+ * Files: temporary media uploaded over the long connection (aibot_upload_media_*) or the app's
+ * media/upload (multipart field "media"), sent as file messages; and the 智能机器人's proactive-send
+ * quota per conversation per day (see QUOTA below: the errcode is an assumption, not documented).
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -41,6 +44,25 @@ export interface Received {
 
 const UPDATE_WINDOW_MS = 5000;
 
+/**
+ * Temporary media limits (上传临时素材 https://developer.work.weixin.qq.com/document/path/90253 and
+ * /96484): every file more than 5 bytes; image ≤ 10 MB, voice ≤ 2 MB, video ≤ 10 MB, file ≤ 20 MB;
+ * a media_id is valid for 3 days. The same limits hold for media uploaded by the 智能机器人 over its
+ * long connection (document/path/101463 上传临时素材; SDK 1.0.7 uploadMedia: 512 KB chunks, ≤ 100).
+ */
+const MEDIA_LIMITS: Record<string, number> = { image: 10 * 1024 * 1024, voice: 2 * 1024 * 1024, video: 10 * 1024 * 1024, file: 20 * 1024 * 1024 };
+const MEDIA_LIFE_MS = 3 * 24 * 3600_000;
+
+/**
+ * The 智能机器人's proactive-send quota: reported as 10 aibot_send_msg per conversation per day. The
+ * official long-connection doc (document/path/101463, 主动推送消息) states neither the number nor an
+ * errcode; this fake ASSUMES WeCom's general frequency-limit answer, errcode 45009 "api freq out of
+ * limit" (全局错误码 https://developer.work.weixin.qq.com/document/path/90313), and a reset at midnight
+ * Beijing time (a natural day, as 访问频率限制 document/path/90454 says of WeCom's daily limits).
+ */
+export const QUOTA = { perDay: 10, errcode: 45009, errmsg: "api freq out of limit, proactive message quota of this chat exceeded today" };
+const beijingDay = (ms: number) => Math.floor((ms + 8 * 3600_000) / (24 * 3600_000));
+
 export class FakeWecom {
   private http!: Server;
   private wss!: WebSocketServer;
@@ -62,10 +84,17 @@ export class FakeWecom {
   visibleUsers: Set<string> | undefined;
   /** Called for every frame the bot sends that the fake accepted (the benchmark waits on it). */
   onReceived: ((r: Received) => void) | undefined;
+  /** The fake's own clock (quota days, media_id lifetime); tests may move it. */
+  clock: () => number = () => Date.now();
+  /** Every aibot_send_msg the bot attempted (accepted or refused), to count attempts. */
+  readonly sendAttempts: { chatid: string; msgtype: string; errcode: number; at: number }[] = [];
+  private readonly sentPerDay = new Map<string, number>();
+  /** When set, every media upload (long connection init, app media/upload) is refused with this answer. */
+  refuseUploads: { errcode: number; errmsg: string } | undefined;
 
   constructor(
     readonly bots: Record<string, string>,
-    readonly opts: { webhookLimit?: number; webhookWindowMs?: number; corpId?: string; corpSecret?: string } = {},
+    readonly opts: { webhookLimit?: number; webhookWindowMs?: number; corpId?: string; corpSecret?: string; proactivePerDay?: number } = {},
   ) {}
 
   get wsUrl() {
@@ -218,7 +247,22 @@ export class FakeWecom {
   }
 
   /** Uploaded temporary media by media_id, and uploads in progress by upload_id. */
-  readonly media = new Map<string, { type: string; bytes: Buffer; filename: string }>();
+  readonly media = new Map<string, { type: string; bytes: Buffer; filename: string; createdAt: number }>();
+
+  /** A media_id this corp uploaded, of this type, not older than 3 days (else WeCom's 40007 invalid media_id). */
+  private mediaOk(mediaId: unknown, type: string): boolean {
+    const m = typeof mediaId === "string" ? this.media.get(mediaId) : undefined;
+    return m !== undefined && m.type === type && this.clock() - m.createdAt <= MEDIA_LIFE_MS;
+  }
+
+  /** Stores uploaded bytes; gives the answer WeCom gives (40006 too small, 45001 too large for the type). */
+  private store(type: string, bytes: Buffer, filename: string): { errcode: number; errmsg: string } | { media_id: string } {
+    if (bytes.length <= 5) return { errcode: 40006, errmsg: "invalid file size" };
+    if (bytes.length > (MEDIA_LIMITS[type] ?? 0)) return { errcode: 45001, errmsg: "media size out of limit" };
+    const mediaId = `media-${randomUUID()}`;
+    this.media.set(mediaId, { type, bytes, filename, createdAt: this.clock() });
+    return { media_id: mediaId };
+  }
   private readonly uploads = new Map<string, { type: string; filename: string; size: number; chunks: number; md5: string; parts: Map<number, Buffer> }>();
 
   /**
@@ -231,10 +275,12 @@ export class FakeWecom {
   private upload(cmd: string, body: Record<string, unknown>): Record<string, unknown> | { errcode: number; errmsg: string } {
     const fail = (errmsg: string, errcode = 40058) => ({ errcode, errmsg });
     if (cmd === "aibot_upload_media_init") {
+      if (this.refuseUploads) return this.refuseUploads;
       const { type, filename, total_size: size, total_chunks: chunks, md5 } = body as Record<string, unknown>;
       if (!["image", "voice", "video", "file"].includes(String(type))) return fail("invalid media type", 40004);
       if (typeof filename !== "string" || !filename || typeof md5 !== "string" || !/^[0-9a-f]{32}$/.test(md5)) return fail("filename and md5 required");
-      if (typeof size !== "number" || size <= 5 || (type === "image" && size > 10 * 1024 * 1024)) return fail("invalid media size", 40005);
+      if (typeof size !== "number" || size <= 5) return fail("invalid file size", 40006);
+      if (size > (MEDIA_LIMITS[String(type)] ?? 0)) return fail("media size out of limit", 45001);
       if (typeof chunks !== "number" || chunks < 1 || chunks > 100 || chunks !== Math.ceil(size / (512 * 1024))) return fail("invalid total_chunks");
       const id = randomUUID();
       this.uploads.set(id, { type: String(type), filename, size, chunks, md5, parts: new Map() });
@@ -254,9 +300,9 @@ export class FakeWecom {
     const bytes = Buffer.concat([...up.parts.entries()].sort((a, b) => a[0] - b[0]).map(([, b]) => b));
     if (bytes.length !== up.size || createHash("md5").update(bytes).digest("hex") !== up.md5) return fail("md5 mismatch");
     this.uploads.delete(String(body.upload_id));
-    const mediaId = `media-${randomUUID()}`;
-    this.media.set(mediaId, { type: up.type, bytes, filename: up.filename });
-    return { type: up.type, media_id: mediaId, created_at: String(Math.floor(Date.now() / 1000)) };
+    const stored = this.store(up.type, bytes, up.filename);
+    if ("errcode" in stored) return stored;
+    return { type: up.type, media_id: stored.media_id, created_at: String(Math.floor(this.clock() / 1000)) };
   }
 
   private ack(conn: Conn, reqId: string, errcode = 0, errmsg = "ok"): void {
@@ -304,6 +350,11 @@ export class FakeWecom {
     switch (frame.cmd) {
       case "aibot_respond_msg": {
         if (issued?.kind !== "msg") return this.ack(conn, reqId, 846605, "invalid req_id");
+        // A media reply on the message's req_id ({msgtype, [msgtype]: {media_id}}: SDK 1.0.7
+        // client.replyMedia, "通过 aibot_respond_msg 被动回复通道发送媒体消息"). Not a proactive send: no quota.
+        if (body.msgtype === "file" || body.msgtype === "image") {
+          if (!this.mediaOk((body[body.msgtype] as { media_id?: unknown } | undefined)?.media_id, body.msgtype)) return this.ack(conn, reqId, 40007, "invalid media_id");
+        }
         const stream = body.stream as { content?: string } | undefined;
         if (stream?.content && Buffer.byteLength(stream.content) > 20480) return this.ack(conn, reqId, 40058, "content too long");
         record();
@@ -319,11 +370,17 @@ export class FakeWecom {
         return this.ack(conn, reqId);
       case "aibot_send_msg": {
         if (typeof body.chatid !== "string" || !body.chatid) return this.ack(conn, reqId, 40058, "chatid required");
-        // 图片消息 {msgtype: "image", image: {media_id}} (document/path/101463): a media_id this bot uploaded, of type image.
-        if (body.msgtype === "image") {
-          const mediaId = (body.image as { media_id?: unknown } | undefined)?.media_id;
-          if (typeof mediaId !== "string" || this.media.get(mediaId)?.type !== "image") return this.ack(conn, reqId, 40007, "invalid media_id");
+        // 文件消息 {msgtype: "file", file: {media_id}} and 图片消息 {msgtype: "image", image: {media_id}}
+        // (主动推送消息, document/path/101463): a media_id this corp uploaded, of that type, within 3 days.
+        if (body.msgtype === "image" || body.msgtype === "file") {
+          if (!this.mediaOk((body[body.msgtype] as { media_id?: unknown } | undefined)?.media_id, body.msgtype)) return this.ack(conn, reqId, 40007, "invalid media_id");
         }
+        const dayKey = `${beijingDay(this.clock())}:${body.chatid}`;
+        const sent = this.sentPerDay.get(dayKey) ?? 0;
+        const refused = sent >= (this.opts.proactivePerDay ?? QUOTA.perDay);
+        this.sendAttempts.push({ chatid: body.chatid, msgtype: String(body.msgtype), errcode: refused ? QUOTA.errcode : 0, at: this.clock() });
+        if (refused) return this.ack(conn, reqId, QUOTA.errcode, QUOTA.errmsg);
+        this.sentPerDay.set(dayKey, sent + 1);
         record();
         return this.ack(conn, reqId);
       }
@@ -343,6 +400,7 @@ export class FakeWecom {
 
   private async onHttp(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.apiBase);
+    if (url.pathname === "/cgi-bin/media/upload") return sendJson(res, await this.mediaUpload(url, req));
     const raw = req.method === "POST" ? await readBody(req) : "";
     let body: Record<string, unknown> = {};
     try {
@@ -377,6 +435,8 @@ export class FakeWecom {
           errmsg: `not allow to access from your ip, hint: [${Date.now()}${randomUUID().slice(0, 8)}], from ip: 127.0.0.1, more info at https://open.work.weixin.qq.com/devtool/query?e=60020`,
         });
       }
+      // 文件消息 (message/send document/path/90236, appchat/send document/path/90248): {msgtype: "file", file: {media_id}}.
+      if (body.msgtype === "file" && !this.mediaOk((body.file as { media_id?: unknown } | undefined)?.media_id, "file")) return sendJson(res, { errcode: 40007, errmsg: "invalid media_id" });
       const touser = typeof body.touser === "string" ? body.touser.split("|") : [];
       const invalid = this.visibleUsers ? touser.filter((u) => !this.visibleUsers!.has(u)) : [];
       if (url.pathname === "/cgi-bin/message/send" && invalid.length === touser.length && invalid.length > 0) {
@@ -390,5 +450,45 @@ export class FakeWecom {
       });
     }
     sendJson(res, { errcode: 404, errmsg: "not found" }, 404);
+  }
+
+  /**
+   * 上传临时素材 (https://developer.work.weixin.qq.com/document/path/90253): POST
+   * media/upload?access_token=…&type=TYPE, multipart/form-data with the file under the name "media"
+   * (its filename is what people see). Answers {errcode: 0, errmsg: "", type, media_id, created_at};
+   * refusals as 全局错误码 (document/path/90313): 40004 bad type, 41001 no token, 40014 bad token,
+   * 44001 empty media (no "media" part), 40006 ≤ 5 bytes, 45001 over the type's limit.
+   */
+  readonly mediaUploads: { type: string; filename: string; bytes: number; errcode: number }[] = [];
+
+  private async mediaUpload(url: URL, req: import("node:http").IncomingMessage): Promise<Record<string, unknown>> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const type = url.searchParams.get("type") ?? "";
+    const answer = await this.mediaAnswer(url, type, Buffer.concat(chunks), String(req.headers["content-type"] ?? ""));
+    this.mediaUploads.push({ type, filename: String(answer.filename ?? ""), bytes: Number(answer.bytes ?? 0), errcode: Number(answer.errcode) });
+    const { filename: _f, bytes: _b, ...rest } = answer;
+    return rest;
+  }
+
+  private async mediaAnswer(url: URL, type: string, raw: Buffer, contentType: string): Promise<Record<string, unknown>> {
+    const token = url.searchParams.get("access_token");
+    if (!token) return { errcode: 41001, errmsg: "access_token missing" };
+    if (!token.startsWith("tok-")) return { errcode: 40014, errmsg: "invalid access_token" };
+    if (!(type in MEDIA_LIMITS)) return { errcode: 40004, errmsg: "invalid media type" };
+    if (this.refuseUploads) return { ...this.refuseUploads };
+    if (!contentType.startsWith("multipart/form-data")) return { errcode: 44001, errmsg: "empty media data" };
+    let form: FormData;
+    try {
+      form = await new Response(raw, { headers: { "content-type": contentType } }).formData();
+    } catch {
+      return { errcode: 44001, errmsg: "empty media data" };
+    }
+    const media = form.get("media");
+    if (!media || typeof media === "string") return { errcode: 44001, errmsg: "empty media data" };
+    const bytes = Buffer.from(await media.arrayBuffer());
+    const stored = this.store(type, bytes, media.name);
+    if ("errcode" in stored) return { ...stored, filename: media.name, bytes: bytes.length };
+    return { errcode: 0, errmsg: "", type, media_id: stored.media_id, created_at: String(Math.floor(this.clock() / 1000)), filename: media.name, bytes: bytes.length };
   }
 }

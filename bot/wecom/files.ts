@@ -1,0 +1,71 @@
+/**
+ * Exports (Reply.file) as WeCom file messages. The reply's text always names the signed link, so
+ * the file is an addition: when it is too large, the upload is refused or the send fails, the
+ * text has gone out already; the failure is logged once and the send resolves (a retry would
+ * only repeat the refusal).
+ *
+ * 智能机器人: upload over the long connection, then a passive reply on the message's req_id
+ * (aibot_respond_msg, SDK `replyMedia`) or, for pushes or when the req_id is no longer answerable,
+ * a proactive file message (aibot_send_msg, quota-aware). Self-built app: media/upload then a file
+ * message to the user (message/send) or to the app's group chat (appchat/send).
+ */
+import type { Logger } from "../../config/logger.ts";
+import type { OutboundMessage } from "../../messages/messages.ts";
+import type { Delivery } from "../delivery.ts";
+import { fetchOwnFile } from "../fetch-file.ts";
+import type { WecomAppApi } from "./app-api.ts";
+import { WecomAckError, type BotConnection } from "./bot-connection.ts";
+
+/**
+ * 普通文件 up to 20 MB, and more than 5 bytes (上传临时素材,
+ * developer.work.weixin.qq.com/document/path/90253 and 96484); the long-connection upload takes at
+ * most 100 chunks of 512 KB (document/path/101463), so 20 MB is the binding limit for both.
+ */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+export interface FileRoutes {
+  log: Logger;
+  bot?: {
+    conn: BotConnection;
+    /** The message being answered: the file goes as a passive reply on it. */
+    reqId?: string;
+    /** A proactive send through the adapter's quota guard, with the app as the way round it for a user. */
+    proactive(send: () => Promise<void>, viaApp: (app: WecomAppApi) => Promise<void>): Promise<void>;
+  };
+  app?: { api: WecomAppApi; direct: boolean };
+}
+
+export function fileDeliveries(message: OutboundMessage, routes: FileRoutes): Delivery[] {
+  const { chatId } = message;
+  return message.replies
+    .flatMap((r) => (r.file ? [r.file] : []))
+    .map((file) => ({
+      send: async () => {
+        try {
+          const f = await fetchOwnFile(file.url, { maxBytes: MAX_FILE_BYTES, fallbackName: file.label });
+          const { bot, app } = routes;
+          if (bot) {
+            const mediaId = await bot.conn.upload(f.bytes, "file", f.name);
+            if (bot.reqId) {
+              try {
+                return await bot.conn.replyMedia(bot.reqId, "file", mediaId);
+              } catch (e) {
+                if (!(e instanceof WecomAckError)) throw e;
+                routes.log.info({ errcode: e.errcode }, "file reply on the req_id refused; sending it proactively");
+              }
+            }
+            return await bot.proactive(
+              () => bot.conn.sendMedia(chatId, "file", mediaId),
+              async (api) => api.sendFileToUser(chatId, await api.uploadFile(f.bytes, f.name)),
+            );
+          }
+          if (app) {
+            const mediaId = await app.api.uploadFile(f.bytes, f.name);
+            await (app.direct ? app.api.sendFileToUser(chatId, mediaId) : app.api.sendFileToChat(chatId, mediaId));
+          }
+        } catch (e) {
+          routes.log.warn({ err: (e as Error).message, file: file.label, chatId }, "export not sent as a WeCom file message (the reply's link stands); not retried");
+        }
+      },
+    }));
+}
