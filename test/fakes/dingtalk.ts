@@ -412,13 +412,7 @@ export class FakeDingtalk {
     }
     const upload = typeof p.mediaId === "string" ? this.uploads.get(p.mediaId) : undefined;
     const problem =
-      !upload || upload.type !== "file"
-        ? "mediaId 无效"
-        : !["xlsx", "pdf", "zip", "rar", "doc", "docx"].includes(String(p.fileType))
-          ? "fileType 不支持"
-          : !p.fileName
-            ? "fileName 不能为空"
-            : undefined;
+      upload?.type !== "file" ? "mediaId 无效" : !["xlsx", "pdf", "zip", "rar", "doc", "docx"].includes(String(p.fileType)) ? "fileType 不支持" : !p.fileName ? "fileName 不能为空" : undefined;
     if (!problem) return false;
     sendJson(res, { code: "InvalidParameter.msgParam", requestid: randomUUID(), message: problem }, 400);
     return true;
