@@ -118,9 +118,11 @@ describe("DingTalk HTTP mode: interactive cards", () => {
     const cardBizId = String(reply.body.cardBizId);
     const revoke = fake.cardButtons(cardBizId).find((b) => b.label === "撤销")!;
     expect(await fake.cardClickHttp({ userId: admin, cardBizId, actionId: revoke.id })).toBe(200);
-    // The same press reported again (DingTalk retrying a callback) runs nothing a second time.
+    // The same press reported again (DingTalk retrying a callback) runs nothing a second time,
+    // whether it comes while the first is queued or after its answer went out.
     expect(await fake.cardClickHttp({ userId: admin, cardBizId, actionId: revoke.id })).toBe(200);
     await waitFor(() => (fake.cards.get(cardBizId)?.updates ?? 0) >= 1, 20_000, "card update");
+    expect(await fake.cardClickHttp({ userId: admin, cardBizId, actionId: revoke.id })).toBe(200);
     expect(JSON.stringify(fake.cards.get(cardBizId)!.data)).toMatch(/已撤销 #1/);
     expect((await records(conversationId))[0]?.revoked).toBe(true);
     await new Promise((r) => setTimeout(r, 800));

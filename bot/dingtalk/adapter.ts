@@ -58,8 +58,6 @@ export class DingtalkAdapter implements PlatformAdapter {
   private readonly now: () => number;
   /** HTTP mode: true once DingTalk accepted our card callback URL (until then, and if refused, groups get text hints). */
   private httpCardsReady = false;
-  /** Settles when the HTTP-mode card callback registration has been tried (tests and boot logs wait on it). */
-  cardRegistration: Promise<boolean> = Promise.resolve(false);
 
   constructor(private readonly opts: DingtalkAdapterOptions) {
     this.api = new DingtalkApi(opts.api);
@@ -112,16 +110,14 @@ export class DingtalkAdapter implements PlatformAdapter {
     const secret = this.opts.api.clientSecret;
     const token = cardCallbackToken(secret, routeKey);
     registerCardCallbackRoute(this.opts.http, token, (body) => this.onHttpCardPress(body, spool), this.log);
-    this.cardRegistration = this.api
+    void this.api
       .registerCardCallback({ callbackRouteKey: routeKey, callbackUrl: `${base}${CARD_CALLBACK_PATH}/${token}`, apiSecret: cardCallbackApiSecret(secret, routeKey) })
       .then(() => {
         this.httpCardsReady = true;
         this.log.info({ routeKey }, "dingtalk card callback URL registered; groups get interactive cards");
-        return true;
       })
       .catch((e: unknown) => {
         this.log.warn({ err: e instanceof Error ? e.message : String(e), routeKey }, "dingtalk card callback registration refused; groups get '@我 发送' hints instead of cards");
-        return false;
       });
   }
 
