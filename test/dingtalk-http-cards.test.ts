@@ -5,6 +5,7 @@
  * the card is updated. Messages come in through the signed HTTP robot callback.
  */
 import { createServer } from "node:net";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { CARD_CALLBACK_PATH, cardCallbackToken } from "../bot/dingtalk/card-callback-http.ts";
@@ -17,6 +18,7 @@ import { startTestApp } from "./support/harness.ts";
 
 const APP = { clientId: "dinghttpcards", clientSecret: "dt-http-cards-secret" };
 const ROUTE = "jiaolian_cards";
+const PREFIX = unique("jt");
 let fake: FakeDingtalk;
 let app: App;
 
@@ -28,9 +30,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function httpApp(routeKey: string): Promise<App> {
+async function httpApp(routeKey: string, prefix = unique("jt")): Promise<App> {
   const port = await freePort();
   return startTestApp({
+    QUEUE_PREFIX: prefix,
     DINGTALK_CLIENT_ID: APP.clientId,
     DINGTALK_CLIENT_SECRET: APP.clientSecret,
     DINGTALK_API_BASE: fake.base,
@@ -46,7 +49,7 @@ async function httpApp(routeKey: string): Promise<App> {
 
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP).start();
-  app = await httpApp(ROUTE);
+  app = await httpApp(ROUTE, PREFIX);
   await waitFor(() => fake.cardCallbacks.get(ROUTE), 10_000, "card callback registration");
 });
 
@@ -144,7 +147,7 @@ describe("DingTalk HTTP mode: interactive cards", () => {
     expect(fake.cards.get(cardBizId)!.updates).toBe(0);
   });
 
-  it("refuses a click on a card it never sent, or has forgotten (expired), with 403", async () => {
+  it("refuses a click on a card it never sent, or on a button the card does not have, with 403", async () => {
     const { conversationId, admin, reply } = await groupWithRecord(app);
     const unknown = await post(callbackUrl(), pressBody("f".repeat(40), admin, "btn_0"));
     expect(unknown.status).toBe(403);
@@ -153,6 +156,22 @@ describe("DingTalk HTTP mode: interactive cards", () => {
     expect(wrongButton.status).toBe(403);
     await new Promise((r) => setTimeout(r, 500));
     expect((await records(conversationId))[0]?.revoked).toBe(false);
+  });
+
+  it("refuses a click on a card whose time is over (its registry entry gone, as after the 30-day TTL) with 403", async () => {
+    const { conversationId, admin, reply } = await groupWithRecord(app);
+    const cardBizId = String(reply.body.cardBizId);
+    const revoke = fake.cardButtons(cardBizId).find((b) => b.label === "撤销")!;
+    const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+    try {
+      expect(await redis.del(`${PREFIX}:dingtalk:card:${cardBizId}`)).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+    expect(await fake.cardClickHttp({ userId: admin, cardBizId, actionId: revoke.id })).toBe(403);
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await records(conversationId))[0]?.revoked).toBe(false);
+    expect(fake.cards.get(cardBizId)!.updates).toBe(0);
   });
 
   it.each([
