@@ -22,8 +22,10 @@ export interface DingtalkApiOptions {
  */
 export const MEDIA_FILE_MAX_BYTES = 20 * 1024 * 1024;
 /**
- * fileType values the robot's sampleFile message accepts (types of messages sent by robots:
- * "文件类型 支持xlsx、pdf、zip、rar、doc、docx"): narrower than what the upload takes.
+ * fileType values the robot's sampleFile message accepts: "文件类型 支持xlsx、pdf、zip、rar、doc、docx"
+ * (as Huawei ROMA's DingTalk connector quotes the robot message types doc,
+ * support.huaweicloud.com/usermanual-roma3/roma_03_5074.html; the sampleFile row of DingTalk's
+ * own page was not readable in the copy we had). Narrower than what the upload takes.
  */
 export const SAMPLE_FILE_TYPES: ReadonlySet<string> = new Set(["xlsx", "pdf", "zip", "rar", "doc", "docx"]);
 

@@ -21,7 +21,8 @@
  *   msgParam {mediaId, fileName, fileType} (types of messages sent by robots,
  *   https://open.dingtalk.com/document/orgapp/types-of-messages-sent-by-robots; English mirror
  *   help.dingtalk.io/open/development/robot-message-type: "File ✅ via API, ❌ via Webhook"), the
- *   mediaId one this app uploaded, fileType one of xlsx, pdf, zip, rar, doc, docx.
+ *   mediaId one this app uploaded, fileType one of xlsx, pdf, zip, rar, doc, docx (the list as Huawei
+ *   ROMA's DingTalk connector quotes that doc: support.huaweicloud.com/usermanual-roma3/roma_03_5074.html).
  * - Card callback registration (HTTP mode): POST /v1.0/card/callbacks/register {callbackRouteKey,
  *   callbackUrl, apiSecret, forceUpdate} → {success, result{callbackUrl, apiSecret}} (official SDK
  *   alibabacloud dingtalk card_1_0 RegisterCallbackRequest / RegisterCallbackResponseBody; the
@@ -425,7 +426,8 @@ export class FakeDingtalk {
     const callbackUrl = typeof body.callbackUrl === "string" && /^https?:\/\//.test(body.callbackUrl) ? body.callbackUrl : "";
     if (!key || !callbackUrl) return sendJson(res, { code: "param.error", requestid: randomUUID(), message: "callbackRouteKey 和 callbackUrl 不能为空" }, 400);
     const existing = this.cardCallbacks.get(key);
-    // forceUpdate: whether an existing registration of the route key is overwritten.
+    // forceUpdate (a field of the official SDK's RegisterCallbackRequest; its meaning taken from its
+    // name, not from a doc we could read): whether an existing registration of the key is overwritten.
     if (existing && existing.callbackUrl !== callbackUrl && body.forceUpdate !== true) return sendJson(res, { code: "param.error", requestid: randomUUID(), message: "callbackRouteKey 已注册" }, 400);
     const apiSecret = typeof body.apiSecret === "string" ? body.apiSecret : undefined;
     this.cardCallbacks.set(key, { callbackUrl, ...(apiSecret ? { apiSecret } : {}) });
