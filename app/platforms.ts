@@ -33,7 +33,13 @@ export function wecomAdapter(env: Env, { http, redis, log }: Parts): WecomAdapte
 export function dingtalkAdapter(env: Env, { http, redis, log }: Parts): DingtalkAdapter | undefined {
   if (!dingtalkEnabled(env) || !env.DINGTALK_CLIENT_ID || !env.DINGTALK_CLIENT_SECRET) return undefined;
   return new DingtalkAdapter({
-    api: { apiBase: env.DINGTALK_API_BASE, clientId: env.DINGTALK_CLIENT_ID, clientSecret: env.DINGTALK_CLIENT_SECRET, robotCode: env.DINGTALK_ROBOT_CODE ?? env.DINGTALK_CLIENT_ID },
+    api: {
+      apiBase: env.DINGTALK_API_BASE,
+      oapiBase: env.DINGTALK_OAPI_BASE,
+      clientId: env.DINGTALK_CLIENT_ID,
+      clientSecret: env.DINGTALK_CLIENT_SECRET,
+      robotCode: env.DINGTALK_ROBOT_CODE ?? env.DINGTALK_CLIENT_ID,
+    },
     mode: env.DINGTALK_MODE,
     gatewayUrl: env.DINGTALK_GATEWAY_URL ?? `${env.DINGTALK_API_BASE}/v1.0/gateway/connections/open`,
     keepAliveMs: env.DINGTALK_KEEPALIVE_MS,
@@ -42,6 +48,7 @@ export function dingtalkAdapter(env: Env, { http, redis, log }: Parts): Dingtalk
     redis,
     prefix: env.QUEUE_PREFIX,
     ...(env.DINGTALK_CARD_ROUTE_KEY ? { cardRouteKey: env.DINGTALK_CARD_ROUTE_KEY } : {}),
+    ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
     http,
     log,
   });

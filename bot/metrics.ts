@@ -105,3 +105,11 @@ export const wecomQuotaRefusals = new Counter({
   labelNames: ["fallback"] as const,
   registers,
 });
+
+/** Exports sent as platform file messages, or given up (too_large, refused, unsupported, error: the link in the text remains). */
+export const platformFiles = new Counter({
+  name: "jiaolian_platform_files_total",
+  help: "Export files sent as platform file messages, by outcome",
+  labelNames: ["platform", "outcome"] as const,
+  registers,
+});

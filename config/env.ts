@@ -107,7 +107,7 @@ export const envSchema = z
     DINGTALK_API_BASE: z.string().url().default("https://api.dingtalk.com"),
     /** Stream gateway (connections/open); defaults to DINGTALK_API_BASE's. */
     DINGTALK_GATEWAY_URL: z.string().url().optional(),
-    /** oapi host: the only origin custom group robot webhooks may point to. */
+    /** oapi host: the only origin custom group robot webhooks may point to; also where media (file messages) is uploaded. */
     DINGTALK_OAPI_BASE: z.string().url().default("https://oapi.dingtalk.com"),
     /** Stream keepalive: WebSocket ping interval; a ping unanswered by the next one ends the socket. */
     DINGTALK_KEEPALIVE_MS: z.coerce.number().int().min(200).default(8_000),

@@ -2,18 +2,23 @@
  * DingTalk as a platform: Stream mode (or the HTTP callback) in; replies through the message's
  * session webhook while it lives, else through the robot OpenAPI. Buttons: StandardCard
  * interactive cards in groups (the only buttons a group robot ever hears about), ActionCard
- * dtmd links in 1:1 chats, and plain "@我 发送 …" hints where no card can be shown.
+ * dtmd links in 1:1 chats, and plain "@我 发送 …" hints where no card can be shown. Exports
+ * follow the text as file messages (media upload + sampleFile; the text already names the link).
  */
+import { createHash } from "node:crypto";
 import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from "dingtalk-stream";
 import type { FastifyInstance } from "fastify";
 import type { Redis } from "ioredis";
 import type { Logger } from "../../config/logger.ts";
-import type { InboundMessage, OutboundMessage } from "../../messages/messages.ts";
+import type { InboundMessage, OutboundMessage, Reply } from "../../messages/messages.ts";
 import type { ConnectionStatus, InboundSink, PlatformAdapter } from "../adapter.ts";
-import type { Delivery } from "../delivery.ts";
+import { ThrottledError, type Delivery } from "../delivery.ts";
+import { fetchOwnFile, FileTooLarge } from "../fetch-file.ts";
+import { platformFiles } from "../metrics.ts";
 import { InboundSpool, spoolDefaults } from "../spool.ts";
-import { CardRefused, DingtalkApi, SessionExpired, type DingtalkApiOptions, type DingtalkMessage } from "./api.ts";
-import { cardBizIdFor, CardRegistry, standardCard } from "./cards.ts";
+import { CardRefused, DingtalkApi, MEDIA_FILE_MAX_BYTES, MediaRefused, SAMPLE_FILE_TYPES, SessionExpired, type DingtalkApiOptions, type DingtalkMessage } from "./api.ts";
+import { CARD_CALLBACK_PATH, cardCallbackApiSecret, cardCallbackToken, registerCardCallbackRoute, type PressOutcome } from "./card-callback-http.ts";
+import { cardBizIdFor, CardRegistry, standardCard, type CardChat } from "./cards.ts";
 import { registerDingtalkCallback } from "./http-callback.ts";
 import { cardPress, messageFromRobot, type DingtalkReplyHandle } from "./inbound.ts";
 import { directMessage, groupTextWithHints, toParts, type Part } from "./replies.ts";
@@ -34,6 +39,10 @@ export interface DingtalkAdapterOptions {
   prefix: string;
   /** Sent with each card when set (the route of card callbacks registered with DingTalk). */
   cardRouteKey?: string;
+  /** Where DingTalk reaches this server (HTTP mode: the card callback URL registered at start). */
+  publicBaseUrl?: string;
+  /** Largest export sent as a file message (DingTalk's media limit by default); larger ones go as the link alone. */
+  maxFileBytes?: number;
   http: FastifyInstance;
   log: Logger;
   now?: () => number;
@@ -47,6 +56,8 @@ export class DingtalkAdapter implements PlatformAdapter {
   private readonly cards: CardRegistry;
   private readonly log: Logger;
   private readonly now: () => number;
+  /** HTTP mode: true once DingTalk accepted our card callback URL (until then, and if refused, groups get text hints). */
+  private httpCardsReady = false;
 
   constructor(private readonly opts: DingtalkAdapterOptions) {
     this.api = new DingtalkApi(opts.api);
@@ -70,6 +81,7 @@ export class DingtalkAdapter implements PlatformAdapter {
         },
         this.log,
       );
+      this.startHttpCards(spool);
       return;
     }
     const client = new StreamClient({
@@ -84,6 +96,29 @@ export class DingtalkAdapter implements PlatformAdapter {
     client.on(TOPIC_CARD, (frame, ack) => void this.onCardCallback(frame, ack));
     this.client = client;
     client.start();
+  }
+
+  /**
+   * HTTP mode with a card route key and a public URL: the click route is served here and its URL
+   * registered with DingTalk in the background (boot never waits on DingTalk). Refused or
+   * unreachable: logged once, and groups keep getting "@我 发送 …" hints.
+   */
+  private startHttpCards(spool: InboundSpool): void {
+    const routeKey = this.opts.cardRouteKey;
+    const base = this.opts.publicBaseUrl?.replace(/\/+$/, "");
+    if (!routeKey || !base) return;
+    const secret = this.opts.api.clientSecret;
+    const token = cardCallbackToken(secret, routeKey);
+    registerCardCallbackRoute(this.opts.http, token, (body) => this.onHttpCardPress(body, spool), this.log);
+    void this.api
+      .registerCardCallback({ callbackRouteKey: routeKey, callbackUrl: `${base}${CARD_CALLBACK_PATH}/${token}`, apiSecret: cardCallbackApiSecret(secret, routeKey) })
+      .then(() => {
+        this.httpCardsReady = true;
+        this.log.info({ routeKey }, "dingtalk card callback URL registered; groups get interactive cards");
+      })
+      .catch((e: unknown) => {
+        this.log.warn({ err: e instanceof Error ? e.message : String(e), routeKey }, "dingtalk card callback registration refused; groups get '@我 发送' hints instead of cards");
+      });
   }
 
   status(): ConnectionStatus[] {
@@ -101,6 +136,8 @@ export class DingtalkAdapter implements PlatformAdapter {
       .map<Delivery>((img) => ({
         send: () => this.sendOne(message, handle, { kind: "image", title: img.alt, url: img.url }),
       }));
+    // Exports follow as file messages; the text already names each link, so a file that cannot go loses nothing.
+    const files = message.replies.flatMap((r) => (r.file ? [r.file] : [])).map<Delivery>((file) => ({ send: () => this.sendFile(message, handle, file) }));
     return [
       ...parts.map((p, i) => ({
         send: () => {
@@ -112,6 +149,7 @@ export class DingtalkAdapter implements PlatformAdapter {
         },
       })),
       ...images,
+      ...files,
     ];
   }
 
@@ -120,9 +158,35 @@ export class DingtalkAdapter implements PlatformAdapter {
     this.spool?.stop();
   }
 
-  /** Cards need the callback: in HTTP mode none arrives here, so the group gets "@我 发送 …" hints instead. */
+  /** Cards need their clicks: Stream mode has the card topic; HTTP mode only a callback URL DingTalk accepted. */
   private get cardsWork(): boolean {
-    return this.opts.mode === "stream";
+    return this.opts.mode === "stream" || this.httpCardsReady;
+  }
+
+  /**
+   * One export as a DingTalk file message: our own signed URL fetched, uploaded as media, sent as
+   * sampleFile through the OpenAPI (the session webhook has no file type). Too large, a type
+   * sampleFile does not take, or an upload/send DingTalk refuses: logged once and given up, never
+   * retried (the text with the link already went out). Only throttling waits and goes again.
+   */
+  private async sendFile(message: OutboundMessage, handle: Partial<DingtalkReplyHandle> | undefined, file: NonNullable<Reply["file"]>): Promise<void> {
+    const give = (outcome: string, detail: string) => {
+      platformFiles.inc({ platform: "dingtalk", outcome });
+      this.log.warn({ chatId: message.chatId, file: file.label, outcome, err: detail }, "dingtalk file message not sent; the reply's text carries its link");
+    };
+    try {
+      const f = await fetchOwnFile(file.url, { maxBytes: this.opts.maxFileBytes ?? MEDIA_FILE_MAX_BYTES, fallbackName: file.label });
+      const fileType = fileTypeOf(f.name, f.contentType);
+      if (!fileType) return give("unsupported", `type of ${f.name} (${f.contentType}) is not one sampleFile takes`);
+      const fileName = f.name.toLowerCase().endsWith(`.${fileType}`) ? f.name : `${f.name}.${fileType}`;
+      const mediaId = await this.api.uploadFile(f.bytes, fileName, f.contentType);
+      await this.viaOpenApi(message, handle, { kind: "file", mediaId, fileName, fileType });
+      platformFiles.inc({ platform: "dingtalk", outcome: "sent" });
+    } catch (e) {
+      if (e instanceof ThrottledError) throw e;
+      const outcome = e instanceof FileTooLarge ? "too_large" : e instanceof MediaRefused ? "refused" : "error";
+      give(outcome, e instanceof Error ? e.message : String(e));
+    }
   }
 
   private async sendCard(message: OutboundMessage, handle: Partial<DingtalkReplyHandle> | undefined, p: Part, cardBizId: string): Promise<void> {
@@ -159,6 +223,10 @@ export class DingtalkAdapter implements PlatformAdapter {
         this.log.info("session webhook refused; using the OpenAPI");
       }
     }
+    return this.viaOpenApi(message, handle, m);
+  }
+
+  private async viaOpenApi(message: OutboundMessage, handle: Partial<DingtalkReplyHandle> | undefined, m: DingtalkMessage): Promise<void> {
     const direct = handle?.conversationType ? handle.conversationType === "direct" : message.chatType === "direct";
     if (direct) {
       const userId = handle?.staffId ?? (handle ? undefined : message.chatId);
@@ -177,7 +245,7 @@ export class DingtalkAdapter implements PlatformAdapter {
     await this.accept(message, ack);
   }
 
-  /** A card button: the command it stands for, run as if the presser had @-mentioned the robot with it. */
+  /** A card button (Stream card topic): the command it stands for, run as if the presser had @-mentioned the robot with it. */
   private async onCardCallback(frame: DWClientDownStream, ack: (result: unknown) => void): Promise<void> {
     const press = cardPress(safeJson(frame.data));
     const found = press && (await this.cards.lookup(press.cardBizId, press.actionId).catch(() => undefined));
@@ -185,6 +253,23 @@ export class DingtalkAdapter implements PlatformAdapter {
       this.log.info({ card: press?.cardBizId }, "dingtalk card press ignored (unknown card or button)");
       return ack({});
     }
+    await this.accept(this.pressMessage(press, found), ack);
+  }
+
+  /** The same press arriving at the HTTP card callback URL (HTTP mode): spooled like a robot message. */
+  private async onHttpCardPress(body: unknown, spool: InboundSpool): Promise<PressOutcome> {
+    const press = cardPress(body);
+    if (!press) return "malformed";
+    const found = await this.cards.lookup(press.cardBizId, press.actionId).catch(() => undefined);
+    if (!found) {
+      this.log.info({ card: press.cardBizId }, "dingtalk card press refused (unknown or expired card or button)");
+      return "unknown";
+    }
+    await spool.accept(this.pressMessage(press, found));
+    return "queued";
+  }
+
+  private pressMessage(press: { userId: string; cardBizId: string; actionId: string }, found: { chat: CardChat; command: string }): InboundMessage {
     const { chat, command } = found;
     const handle: DingtalkReplyHandle = {
       via: "dingtalk",
@@ -193,22 +278,21 @@ export class DingtalkAdapter implements PlatformAdapter {
       staffId: press.userId,
       cardBizId: press.cardBizId,
     };
-    await this.accept(
-      {
-        platform: "dingtalk",
-        chatId: chat.conversationId,
-        chatType: chat.group ? "group" : "direct",
-        senderId: press.userId,
-        senderName: "",
-        // One press of one button by one person is one command, however often DingTalk reports it.
-        text: command,
-        messageId: `card-${press.cardBizId}-${press.actionId}-${press.userId}`.slice(0, 256),
-        mentioned: true,
-        receivedAt: new Date(this.now()).toISOString(),
-        replyHandle: { ...handle },
-      },
-      ack,
-    );
+    // One press of one button by one person is one command, however often DingTalk reports it. The
+    // command's hash is part of it: an updated card reuses button ids for new commands.
+    const commandHash = createHash("sha256").update(command).digest("hex").slice(0, 12);
+    return {
+      platform: "dingtalk",
+      chatId: chat.conversationId,
+      chatType: chat.group ? "group" : "direct",
+      senderId: press.userId,
+      senderName: "",
+      text: command,
+      messageId: `card-${press.cardBizId}-${press.actionId}-${commandHash}-${press.userId}`.slice(0, 256),
+      mentioned: true,
+      receivedAt: new Date(this.now()).toISOString(),
+      replyHandle: { ...handle },
+    };
   }
 
   /**
@@ -232,4 +316,14 @@ function safeJson(data: unknown): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** sampleFile's fileType from the name's extension, else the content type; undefined when sampleFile takes neither. */
+function fileTypeOf(name: string, contentType: string): string | undefined {
+  const ext = /\.([A-Za-z0-9]+)$/.exec(name)?.[1]?.toLowerCase();
+  if (ext && SAMPLE_FILE_TYPES.has(ext)) return ext;
+  if (contentType.includes("spreadsheetml")) return "xlsx";
+  if (contentType.includes("wordprocessingml")) return "docx";
+  if (contentType.includes("application/pdf")) return "pdf";
+  return undefined;
 }

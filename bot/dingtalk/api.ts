@@ -8,16 +8,34 @@ import { HttpStatusError, requestJson } from "../http-json.ts";
 
 export interface DingtalkApiOptions {
   apiBase: string;
+  /** The legacy oapi host (media upload); https://oapi.dingtalk.com unless set. */
+  oapiBase?: string;
   clientId: string;
   clientSecret: string;
   robotCode: string;
 }
 
+/**
+ * Media upload limits for type=file (https://open.dingtalk.com/document/orgapp/upload-media-files,
+ * English mirror help.dingtalk.io/open/development/upload-media-files): "file: Regular file.
+ * Maximum size is 20 MB. Supported formats: doc, docx, xls, xlsx, ppt, pptx, zip, pdf, rar".
+ */
+export const MEDIA_FILE_MAX_BYTES = 20 * 1024 * 1024;
+/**
+ * fileType values the robot's sampleFile message accepts: "文件类型 支持xlsx、pdf、zip、rar、doc、docx"
+ * (as Huawei ROMA's DingTalk connector quotes the robot message types doc,
+ * support.huaweicloud.com/usermanual-roma3/roma_03_5074.html; the sampleFile row of DingTalk's
+ * own page was not readable in the copy we had). Narrower than what the upload takes.
+ */
+export const SAMPLE_FILE_TYPES: ReadonlySet<string> = new Set(["xlsx", "pdf", "zip", "rar", "doc", "docx"]);
+
 /** What DingTalk shows: markdown (title + text), an ActionCard with buttons, or a picture at a URL. */
 export type DingtalkMessage =
   | { kind: "markdown"; title: string; text: string }
   | { kind: "actionCard"; title: string; text: string; buttons: { title: string; url: string }[] }
-  | { kind: "image"; title: string; url: string };
+  | { kind: "image"; title: string; url: string }
+  /** A file uploaded with uploadFile (OpenAPI only: the session webhook has no file type). */
+  | { kind: "file"; mediaId: string; fileName: string; fileType: string };
 
 /** Card send/update refused for a reason other than throttling (no permission, bad card): the caller falls back to text. */
 export class CardRefused extends Error {
@@ -38,6 +56,17 @@ export function classifyOpenApiError(e: unknown, what: string): Error {
   return e;
 }
 
+/** The media upload answered with an errcode: this file cannot go as a file message (the link still works). */
+export class MediaRefused extends Error {
+  override readonly name = "MediaRefused";
+  constructor(
+    readonly errcode: number,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
 export class SessionExpired extends Error {
   override readonly name = "SessionExpired";
 }
@@ -47,6 +76,8 @@ function sessionBody(m: DingtalkMessage) {
   // The session webhook has no image type (text, link, markdown, actionCard, feedCard); markdown
   // shows a picture with ![](url) (open.dingtalk.com/document/orgapp/custom-robots-send-group-messages, markdown 类型).
   if (m.kind === "image") return { msgtype: "markdown", markdown: { title: m.title, text: `![${m.title}](${m.url})` } };
+  // No file type either (the adapter sends files through the OpenAPI); named, never lost silently.
+  if (m.kind === "file") return { msgtype: "markdown", markdown: { title: m.fileName, text: m.fileName } };
   return { msgtype: "actionCard", actionCard: { title: m.title, text: m.text, btnOrientation: "1", btns: m.buttons.map((b) => ({ title: b.title, actionURL: b.url })) } };
 }
 
@@ -55,6 +86,8 @@ function openApiMessage(m: DingtalkMessage): { msgKey: string; msgParam: string 
   if (m.kind === "markdown") return { msgKey: "sampleMarkdown", msgParam: JSON.stringify({ title: m.title, text: m.text }) };
   // Picture by URL, fetched by DingTalk (open.dingtalk.com/document/orgapp/types-of-messages-sent-by-robots, 图片消息 sampleImageMsg).
   if (m.kind === "image") return { msgKey: "sampleImageMsg", msgParam: JSON.stringify({ photoURL: m.url }) };
+  // File (same doc, 文件消息 sampleFile): {mediaId, fileName, fileType}, mediaId from the media upload.
+  if (m.kind === "file") return { msgKey: "sampleFile", msgParam: JSON.stringify({ mediaId: m.mediaId, fileName: m.fileName, fileType: m.fileType }) };
   const buttons = m.buttons.slice(0, 5);
   if (buttons.length === 1) return { msgKey: "sampleActionCard", msgParam: JSON.stringify({ title: m.title, text: m.text, singleTitle: buttons[0]!.title, singleURL: buttons[0]!.url }) };
   const params: Record<string, string> = { title: m.title, text: m.text };
@@ -66,6 +99,8 @@ function openApiMessage(m: DingtalkMessage): { msgKey: string; msgParam: string 
 }
 
 interface Answer {
+  success?: boolean;
+  media_id?: string;
   errcode?: number;
   errmsg?: string;
   code?: string;
@@ -95,12 +130,55 @@ export class DingtalkApi {
     throw new SessionExpired(detail);
   }
 
-  toGroup(openConversationId: string, m: DingtalkMessage): Promise<void> {
-    return this.post("/v1.0/robot/groupMessages/send", { ...openApiMessage(m), openConversationId, robotCode: this.opts.robotCode });
+  async toGroup(openConversationId: string, m: DingtalkMessage): Promise<void> {
+    await this.post("/v1.0/robot/groupMessages/send", { ...openApiMessage(m), openConversationId, robotCode: this.opts.robotCode });
   }
 
-  toUser(userId: string, m: DingtalkMessage): Promise<void> {
-    return this.post("/v1.0/robot/oToMessages/batchSend", { ...openApiMessage(m), userIds: [userId], robotCode: this.opts.robotCode });
+  async toUser(userId: string, m: DingtalkMessage): Promise<void> {
+    await this.post("/v1.0/robot/oToMessages/batchSend", { ...openApiMessage(m), userIds: [userId], robotCode: this.opts.robotCode });
+  }
+
+  /**
+   * Uploads a file as media (legacy oapi, the official way to get a mediaId for robot file
+   * messages): POST {oapi}/media/upload?access_token=…&type=file, multipart/form-data with the
+   * file in the field "media" (its filename is the name people see). Answer {errcode, errmsg,
+   * type, media_id, created_at}. An errcode ≠ 0 is MediaRefused, except an invalid/expired token
+   * (40014/42001), which is fetched again once.
+   */
+  async uploadFile(bytes: Buffer, fileName: string, contentType: string, retried = false): Promise<string> {
+    const token = await this.token.get();
+    const form = new FormData();
+    form.append("media", new Blob([new Uint8Array(bytes)], { type: contentType }), fileName);
+    // The token travels in the query: it never reaches a log (the error names the path only).
+    const url = `${this.opts.oapiBase ?? "https://oapi.dingtalk.com"}/media/upload?access_token=${encodeURIComponent(token)}&type=file`;
+    const what = "dingtalk /media/upload";
+    const res = await fetch(url, { method: "POST", body: form, signal: AbortSignal.timeout(60_000) });
+    const text = await res.text().catch(() => "");
+    let a: Answer = {};
+    try {
+      a = JSON.parse(text) as Answer;
+    } catch {
+      // not JSON: judged by the status below
+    }
+    if (!res.ok) throw classifyOpenApiError(new HttpStatusError(res.status, what, a), what);
+    const code = a.errcode ?? -1;
+    if ((code === 40014 || code === 42001) && !retried) {
+      this.token.invalidate();
+      return this.uploadFile(bytes, fileName, contentType, true);
+    }
+    if (code !== 0 || !a.media_id) throw new MediaRefused(code, `${what}: errcode ${code}${a.errmsg ? ` ${a.errmsg}` : ""}`);
+    return a.media_id;
+  }
+
+  /**
+   * Registers where DingTalk posts card clicks for cards sent with this callbackRouteKey (HTTP
+   * mode): POST /v1.0/card/callbacks/register {callbackRouteKey, callbackUrl, apiSecret,
+   * forceUpdate}, answer {success, result{callbackUrl, apiSecret}} (official SDK
+   * alibabacloud dingtalk card_1_0 RegisterCallbackRequest / RegisterCallbackResponseBody).
+   */
+  async registerCardCallback(o: { callbackRouteKey: string; callbackUrl: string; apiSecret: string }): Promise<void> {
+    const a = await this.post("/v1.0/card/callbacks/register", { ...o, forceUpdate: true });
+    if (a.success === false) throw new Error("dingtalk /v1.0/card/callbacks/register: success=false");
   }
 
   /** A StandardCard into a group (openConversationId) or a 1:1 chat (singleChatReceiver); shape: dingtalk_stream/chatbot.py reply_card. */
@@ -132,18 +210,18 @@ export class DingtalkApi {
     }
   }
 
-  private async post(path: string, body: unknown): Promise<void> {
+  private async post(path: string, body: unknown): Promise<Answer> {
     try {
-      await this.call("POST", path, body);
+      return await this.call("POST", path, body);
     } catch (e) {
       throw classifyOpenApiError(e, `dingtalk ${path}`);
     }
   }
 
-  private async call(method: "POST" | "PUT", path: string, body: unknown, retried = false): Promise<void> {
+  private async call(method: "POST" | "PUT", path: string, body: unknown, retried = false): Promise<Answer> {
     const token = await this.token.get();
     try {
-      await requestJson<Answer>(`dingtalk ${path}`, `${this.opts.apiBase}${path}`, { method, body, headers: { "x-acs-dingtalk-access-token": token } });
+      return await requestJson<Answer>(`dingtalk ${path}`, `${this.opts.apiBase}${path}`, { method, body, headers: { "x-acs-dingtalk-access-token": token } });
     } catch (e) {
       // 401: the token was revoked or expired early: fetch a new one once.
       if (e instanceof HttpStatusError && e.status === 401 && !retried) {

@@ -12,7 +12,8 @@
 import type { Logger } from "../../config/logger.ts";
 import type { OutboundMessage } from "../../messages/messages.ts";
 import type { Delivery } from "../delivery.ts";
-import { fetchOwnFile } from "../fetch-file.ts";
+import { fetchOwnFile, FileTooLarge } from "../fetch-file.ts";
+import { platformFiles } from "../metrics.ts";
 import type { WecomAppApi } from "./app-api.ts";
 import { WecomAckError, type BotConnection } from "./bot-connection.ts";
 
@@ -41,7 +42,7 @@ export function fileDeliveries(message: OutboundMessage, routes: FileRoutes): De
     .flatMap((r) => (r.file ? [r.file] : []))
     .map((file) => ({
       send: async () => {
-        try {
+        const deliver = async () => {
           const f = await fetchOwnFile(file.url, { maxBytes: MAX_FILE_BYTES, fallbackName: file.label });
           const { bot, app } = routes;
           if (bot) {
@@ -63,7 +64,12 @@ export function fileDeliveries(message: OutboundMessage, routes: FileRoutes): De
             const mediaId = await app.api.uploadFile(f.bytes, f.name);
             await (app.direct ? app.api.sendFileToUser(chatId, mediaId) : app.api.sendFileToChat(chatId, mediaId));
           }
+        };
+        try {
+          await deliver();
+          platformFiles.inc({ platform: "wecom", outcome: "sent" });
         } catch (e) {
+          platformFiles.inc({ platform: "wecom", outcome: e instanceof FileTooLarge ? "too_large" : "error" });
           routes.log.warn({ err: (e as Error).message, file: file.label, chatId }, "export not sent as a WeCom file message (the reply's link stands); not retried");
         }
       },

@@ -17,11 +17,24 @@
  *   .../update-the-robot-to-send-interactive-cards); the click callback's fields from
  *   dingtalk_stream/card_callback.py (topic /v1.0/card/instances/callback).
  * - Session webhooks with expiry, custom robot webhooks with signing and 20/min (errcode 130101).
+ * - Media upload (oapi /media/upload): see dingtalk-media.ts. File messages: msgKey sampleFile,
+ *   msgParam {mediaId, fileName, fileType} (types of messages sent by robots,
+ *   https://open.dingtalk.com/document/orgapp/types-of-messages-sent-by-robots; English mirror
+ *   help.dingtalk.io/open/development/robot-message-type: "File ✅ via API, ❌ via Webhook"), the
+ *   mediaId one this app uploaded, fileType one of xlsx, pdf, zip, rar, doc, docx (the list as Huawei
+ *   ROMA's DingTalk connector quotes that doc: support.huaweicloud.com/usermanual-roma3/roma_03_5074.html).
+ * - Card callback registration (HTTP mode): POST /v1.0/card/callbacks/register {callbackRouteKey,
+ *   callbackUrl, apiSecret, forceUpdate} → {success, result{callbackUrl, apiSecret}} (official SDK
+ *   alibabacloud dingtalk card_1_0 RegisterCallbackRequest / RegisterCallbackResponseBody; the
+ *   card-callback guide "HTTP回调模式 → 注册回调地址"); a click on a card sent with that route key is
+ *   POSTed as JSON to the registered URL. The guide documents no signature on that request, so
+ *   the fake sends none: only the URL itself identifies the app.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { acceptUpload, MEDIA_MAX_BYTES, type Upload, type UploadAnswer } from "./dingtalk-media.ts";
 import { readBody, sendJson, waitFor, WindowCounter } from "./http-util.ts";
 
 interface Conn {
@@ -75,6 +88,16 @@ export class FakeDingtalk {
   /** OpenAPI calls to answer with 403 QpsLimitForAppkeyAndApi from now on. */
   throttleNext = 0;
   readonly cards = new Map<string, Card>();
+  /** Accepted media uploads by media id (bytes kept for tests to read back), and every upload tried. */
+  readonly uploads = new Map<string, Upload>();
+  uploadAttempts = 0;
+  /** When set, every upload is answered with this (an errcode refusal, HTTP 200 as oapi does). */
+  refuseUploads: UploadAnswer | undefined;
+  /** Card callback routes registered (HTTP mode): route key → URL and apiSecret. */
+  readonly cardCallbacks = new Map<string, { callbackUrl: string; apiSecret?: string }>();
+  cardRegisterCalls = 0;
+  /** When true, card callback registration is refused (403, as for an app without the permission). */
+  refuseCardRegistration = false;
   /** Group messages without an @ of the robot: posted in the chat, never delivered to the bot. */
   readonly unaddressed: string[] = [];
   private autoTimer: NodeJS.Timeout | undefined;
@@ -82,7 +105,7 @@ export class FakeDingtalk {
 
   constructor(
     readonly app: { clientId: string; clientSecret: string },
-    readonly opts: { webhookSecret?: string; webhookLimit?: number; webhookWindowMs?: number; tokenLifeS?: number; closeAfterNoticeMs?: number } = {},
+    readonly opts: { webhookSecret?: string; webhookLimit?: number; webhookWindowMs?: number; tokenLifeS?: number; closeAfterNoticeMs?: number; mediaMaxBytes?: number } = {},
   ) {}
 
   get base() {
@@ -218,6 +241,29 @@ export class FakeDingtalk {
     });
   }
 
+  /**
+   * A user presses a StandardCard button of a card sent with a callbackRouteKey registered for
+   * HTTP: DingTalk POSTs the same callback data as on the Stream topic to the registered URL.
+   * Returns the HTTP status the bot answered with.
+   */
+  async cardClickHttp(o: { userId: string; cardBizId: string; actionId: string }): Promise<number> {
+    const card = this.cards.get(o.cardBizId);
+    if (!card?.callbackRouteKey) throw new Error(`no card ${o.cardBizId} with a callbackRouteKey`);
+    const route = this.cardCallbacks.get(card.callbackRouteKey);
+    if (!route) throw new Error(`route key ${card.callbackRouteKey} not registered`);
+    const body = {
+      outTrackId: o.cardBizId,
+      userId: o.userId,
+      corpId: "dingcorp",
+      type: "actionCallback",
+      extension: "{}",
+      content: JSON.stringify({ cardPrivateData: { actionIds: [o.actionId], params: {} } }),
+    };
+    const res = await fetch(route.callbackUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    await res.arrayBuffer();
+    return res.status;
+  }
+
   /** The buttons of a card the robot sent: label → action id. */
   cardButtons(cardBizId: string): { label: string; id: string }[] {
     const card = this.cards.get(cardBizId);
@@ -347,12 +393,54 @@ export class FakeDingtalk {
     return sendJson(res, { processQueryKey: randomUUID() });
   }
 
+  private async onUpload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    this.uploadAttempts++;
+    if (this.refuseUploads) return sendJson(res, this.refuseUploads);
+    const tokenOk = (url.searchParams.get("access_token") ?? "").startsWith("dt-");
+    return sendJson(res, acceptUpload(url, String(req.headers["content-type"] ?? ""), Buffer.concat(chunks), tokenOk, this.uploads, this.opts.mediaMaxBytes ?? MEDIA_MAX_BYTES));
+  }
+
+  /** sampleFile names a file this app uploaded (type file) and a fileType the message takes; else 400 as the new API answers. */
+  private badFile(body: Record<string, unknown>, res: ServerResponse): boolean {
+    if (body.msgKey !== "sampleFile") return false;
+    let p: { mediaId?: unknown; fileName?: unknown; fileType?: unknown } = {};
+    try {
+      p = JSON.parse(String(body.msgParam)) as typeof p;
+    } catch {
+      // judged below
+    }
+    const upload = typeof p.mediaId === "string" ? this.uploads.get(p.mediaId) : undefined;
+    const problem =
+      upload?.type !== "file" ? "mediaId 无效" : !["xlsx", "pdf", "zip", "rar", "doc", "docx"].includes(String(p.fileType)) ? "fileType 不支持" : !p.fileName ? "fileName 不能为空" : undefined;
+    if (!problem) return false;
+    sendJson(res, { code: "InvalidParameter.msgParam", requestid: randomUUID(), message: problem }, 400);
+    return true;
+  }
+
+  private onCardRegister(body: Record<string, unknown>, res: ServerResponse): void {
+    this.cardRegisterCalls++;
+    if (this.refuseCardRegistration) return sendJson(res, { code: "Forbidden.AccessDenied.AccessTokenPermissionDenied", requestid: randomUUID(), message: "没有调用该接口的权限" }, 403);
+    const key = typeof body.callbackRouteKey === "string" ? body.callbackRouteKey : "";
+    const callbackUrl = typeof body.callbackUrl === "string" && /^https?:\/\//.test(body.callbackUrl) ? body.callbackUrl : "";
+    if (!key || !callbackUrl) return sendJson(res, { code: "param.error", requestid: randomUUID(), message: "callbackRouteKey 和 callbackUrl 不能为空" }, 400);
+    const existing = this.cardCallbacks.get(key);
+    // forceUpdate (a field of the official SDK's RegisterCallbackRequest; its meaning taken from its
+    // name, not from a doc we could read): whether an existing registration of the key is overwritten.
+    if (existing && existing.callbackUrl !== callbackUrl && body.forceUpdate !== true) return sendJson(res, { code: "param.error", requestid: randomUUID(), message: "callbackRouteKey 已注册" }, 400);
+    const apiSecret = typeof body.apiSecret === "string" ? body.apiSecret : undefined;
+    this.cardCallbacks.set(key, { callbackUrl, ...(apiSecret ? { apiSecret } : {}) });
+    return sendJson(res, { success: true, result: { callbackUrl, ...(apiSecret ? { apiSecret } : {}) } });
+  }
+
   private token(req: IncomingMessage): boolean {
     return String(req.headers["x-acs-dingtalk-access-token"] ?? "").startsWith("dt-");
   }
 
   private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.base);
+    if (url.pathname === "/media/upload" && req.method === "POST") return this.onUpload(req, res, url);
     const raw = req.method === "POST" || req.method === "PUT" ? await readBody(req) : "";
     let body: Record<string, unknown> = {};
     try {
@@ -383,15 +471,20 @@ export class FakeDingtalk {
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
         if (this.throttled(res)) return;
         return this.onCard(req.method ?? "", body, res, push);
+      case "/v1.0/card/callbacks/register":
+        if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
+        return this.onCardRegister(body, res);
       case "/v1.0/robot/groupMessages/send":
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
         if (this.throttled(res)) return;
+        if (this.badFile(body, res)) return;
         if (!validTemplate(body)) return sendJson(res, { code: "InvalidParameter.msgParam", message: "msgParam 与 msgKey 不匹配" }, 400);
         push({ via: "group", body, target: String(body.openConversationId) });
         return sendJson(res, { processQueryKey: randomUUID() });
       case "/v1.0/robot/oToMessages/batchSend":
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
         if (this.throttled(res)) return;
+        if (this.badFile(body, res)) return;
         if (!validTemplate(body)) return sendJson(res, { code: "InvalidParameter.msgParam", message: "msgParam 与 msgKey 不匹配" }, 400);
         push({ via: "user", body, target: String((body.userIds as string[] | undefined)?.[0]) });
         return sendJson(res, { processQueryKey: randomUUID() });
@@ -429,12 +522,14 @@ export class FakeDingtalk {
  * open.dingtalk.com/document/orgapp/types-of-messages-sent-by-robots: sampleText {content},
  * sampleMarkdown {title, text}, sampleImageMsg {photoURL} (a picture DingTalk fetches by URL),
  * sampleLink {text, title, picUrl, messageUrl}, sampleActionCard {title, text, singleTitle,
- * singleURL}, sampleActionCard2..5 {title, text, actionTitleN, actionURLN}. Anything else is refused.
+ * singleURL}, sampleActionCard2..5 {title, text, actionTitleN, actionURLN}, sampleFile {mediaId,
+ * fileName, fileType}. Anything else is refused.
  */
 const TEMPLATE_FIELDS: Record<string, string[]> = {
   sampleText: ["content"],
   sampleMarkdown: ["title", "text"],
   sampleImageMsg: ["photoURL"],
+  sampleFile: ["mediaId", "fileName", "fileType"],
   sampleLink: ["text", "title", "picUrl", "messageUrl"],
   sampleActionCard: ["title", "text", "singleTitle", "singleURL"],
   sampleActionCard2: ["title", "text", "actionTitle1", "actionURL1", "actionTitle2", "actionURL2"],
