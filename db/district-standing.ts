@@ -17,7 +17,7 @@ export interface DistrictStanding extends DistrictCommunityRow {
 
 const LOOKAHEAD_MS = 62 * 86_400_000;
 /** Communities loaded at once: a few queries each, well inside the connection pool. */
-const CONCURRENCY = 4;
+const CONCURRENCY = 8;
 
 export async function districtStandings(db: Tx, districtId: number, range: { from: string; to: string }, now: Date): Promise<DistrictStanding[]> {
   const rows = await districtOverview(db, districtId, range);
