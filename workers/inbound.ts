@@ -46,8 +46,10 @@ export interface InboundDeps extends DispatchDeps {
 
 const maps = new WeakMap<InboundLimits, CommunityMap>();
 function communityMap(deps: InboundDeps, limits: InboundLimits): CommunityMap {
-  let map = maps.get(limits);
-  if (!map) maps.set(limits, (map = new CommunityMap(deps.sql, limits)));
+  const known = maps.get(limits);
+  if (known) return known;
+  const map = new CommunityMap(deps.sql, limits);
+  maps.set(limits, map);
   return map;
 }
 
