@@ -35,7 +35,7 @@ function line(label: string, r: ScenarioResult): string {
   const exit = r.exitMs === undefined ? "" : ` (exit ${(r.exitMs / 1000).toFixed(1)} s after SIGTERM)`;
   const secs = (v: number | undefined) => (v === undefined ? "–" : v <= 0 ? "all answered before" : `${(v / 1000).toFixed(1)} s`);
   const restart = secs(ms) + exit;
-  return `| ${label} | ${r.recorded} / ${N} (${r.distinctRecorded} distinct) | ${r.answered} / ${N} | ${r.repliedTwice} | ${r.apologies} | ${r.notices} | ${restart} | ${secs(r.inFlightAnsweredAfterReadyMs)} | ${r.redeliveries} | ${r.rawStderrLines.length} | ${(r.durationMs / 1000).toFixed(0)} s | ${ok ? "✅" : "❌"} |`;
+  return `| ${label} | ${r.recorded} / ${N} (${r.distinctRecorded} distinct) | ${r.answered} / ${N} | ${r.repliedTwice} (${r.repliesRunTwice}) | ${r.apologies} | ${r.notices} | ${restart} | ${secs(r.inFlightAnsweredAfterReadyMs)} | ${r.redeliveries} | ${r.rawStderrLines.length} | ${(r.durationMs / 1000).toFixed(0)} s | ${ok ? "✅" : "❌"} |`;
 }
 
 useCompiledBot();
@@ -75,9 +75,9 @@ const now = new Date().toISOString().slice(0, 16).replace("T", " ");
 const section = [
   `## ${now} UTC — fault table: ${N} /记录 messages, 20 at a time, one fault at 30 %`,
   "",
-  `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Bot compiled, run as \`npm start\` runs it (same heap flags), default settings (JOB_LOCK_MS 6000, STALLED_INTERVAL_MS 2000, OUTAGE_NOTICE_AFTER_MS 120000; a dead worker process's jobs reclaimed by workers/reclaim.ts), private PostgreSQL (fsync off) and redis-server (no persistence). Every unanswered message is delivered again after 300 ms, as a platform would. "answered": its final reply 已记录 #n was delivered (delivery log, or the client got it). "restart → in flight answered": from spawning the new process (or the kill, with two workers) to the last message that was in flight at the crash answered; "ready → …": the same from the new process's first 200 on /healthz (boot taken out; with two workers, from the kill).`,
+  `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? "CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Bot compiled, run as \`npm start\` runs it (same heap flags), default settings (JOB_LOCK_MS 6000, STALLED_INTERVAL_MS 2000, OUTAGE_NOTICE_AFTER_MS 120000; a dead worker process's jobs reclaimed by workers/reclaim.ts), private PostgreSQL (fsync off) and redis-server (no persistence). Every unanswered message is delivered again after 300 ms, as a platform would. "answered": its final reply 已记录 #n was delivered (delivery log, or the client got it). "reply jobs run twice": reply jobs started more than once, the upper bound of replies a real platform could show twice (the simulator accepts one answer per message, as a callback does). "restart → in flight answered": from spawning the new process (or the kill, with two workers) to the last message that was in flight at the crash answered; "ready → …": the same from the new process's first 200 on /healthz (boot taken out; with two workers, from the kill).`,
   "",
-  "| fault | records (distinct) | answered | replied twice | apologies | outage notices | restart → in flight answered | ready → in flight answered | redeliveries | raw stderr lines | duration | |",
+  "| fault | records (distinct) | answered | replied twice (reply jobs run twice) | apologies | outage notices | restart → in flight answered | ready → in flight answered | redeliveries | raw stderr lines | duration | |",
   "|---|---|---|---|---|---|---|---|---|---|---|---|",
   ...lines,
   "",

@@ -46,6 +46,11 @@ export interface ScenarioResult {
   exitMs?: number;
   rawStderrLines: string[];
   durationMs: number;
+  /**
+   * Reply jobs that started more than once (a crash or stall while sending): the upper bound of
+   * replies a real platform could show twice (the simulator shows each once, as a callback would).
+   */
+  repliesRunTwice: number;
   /** Each bot process's output (warn level and above), for diagnosis. */
   logs: string[];
 }
@@ -183,6 +188,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         console.log(`in flight ${m.messageId}: log ${(finals.get(m.messageId) ?? []).map((t) => t - restartAt!)} client ${(m.answeredAt ?? NaN) - restartAt} deliveries ${m.deliveries}`);
     }
     const db = await countRecords(env.DATABASE_URL);
+    const repliesRunTwice = await rerunReplies(env.REDIS_URL, env.QUEUE_PREFIX);
     return {
       fault: o.fault,
       messages: o.messages,
@@ -202,6 +208,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       rawStderrLines: procs.flatMap((p) => p.rawLines()),
       durationMs: Date.now() - t0,
       logs: procs.map((p) => p.logs()),
+      repliesRunTwice,
     };
   } finally {
     await Promise.all(procs.map((p) => p.kill("SIGTERM")));
@@ -226,6 +233,18 @@ async function countRecords(databaseUrl: string): Promise<{ recorded: number; di
     return { recorded: rows[0]!.n, distinctRecorded: rows[0]!.d };
   } finally {
     await client.end();
+  }
+}
+
+async function rerunReplies(redisUrl: string, prefix: string): Promise<number> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue("outbound", { connection, prefix });
+  try {
+    const jobs = await queue.getJobs(["completed", "failed"], 0, -1);
+    return jobs.filter((j) => j.id?.startsWith("reply-") && j.attemptsStarted > 1).length;
+  } finally {
+    await queue.close();
+    connection.disconnect();
   }
 }
 
