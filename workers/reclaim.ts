@@ -49,6 +49,9 @@ export class Reclaimer {
   private timer: NodeJS.Timeout | undefined;
   private sweeping = false;
   private started = false;
+  /** Set when the server refuses CLIENT LIST (some managed Redis): then only the BullMQ lock recovers. */
+  private blind = false;
+  private failing = false;
   private readonly sweepMs: number;
   private readonly aliveMs: number;
   private readonly onReady = () => void this.register().catch((e: unknown) => this.warn("presence not registered", e));
@@ -93,9 +96,11 @@ export class Reclaimer {
     this.sweeping = true;
     try {
       await this.o.connection.set(this.aliveKey(this.incarnation), "1", "PX", this.aliveMs);
-      await this.sweep();
+      if (!this.blind) await this.sweep();
+      this.failing = false;
     } catch (e) {
-      this.warn("dead-worker sweep failed", e);
+      if (!this.failing) this.warn("dead-worker sweep failed", e); // once per run of failures (Redis down)
+      this.failing = true;
     } finally {
       this.sweeping = false;
     }
@@ -110,7 +115,16 @@ export class Reclaimer {
     const alive = await Promise.all(others.map(([id]) => r.exists(this.aliveKey(id))));
     const stale = others.filter((_, i) => alive[i] === 0);
     if (!stale.length) return 0;
-    const [clients, info] = await Promise.all([r.client("LIST") as Promise<string>, r.info("server")]);
+    let clients: string;
+    try {
+      clients = (await r.client("LIST")) as string;
+    } catch (e) {
+      if (!/unknown command|NOPERM|disabled/i.test(e instanceof Error ? e.message : "")) throw e;
+      this.blind = true;
+      this.warn("CLIENT LIST refused: a dead worker's jobs run again only when their lock lapses (JOB_LOCK_MS)", e);
+      return 0;
+    }
+    const info = await r.info("server");
     const uptime = Number(/uptime_in_seconds:(\d+)/.exec(info)?.[1] ?? Infinity);
     if (uptime < REDIS_UPTIME_MIN_S) return 0;
     const live = new Set([...clients.matchAll(/(?:^|\n)id=(\d+) /g)].map((m) => Number(m[1])));
