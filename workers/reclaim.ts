@@ -145,6 +145,7 @@ export class Reclaimer {
     let complete = true;
     for (const [name, workerId] of Object.entries(entry.workers)) {
       const queue = this.queueFor(name);
+      const before = moved;
       const active = await queue.getActive(0, -1);
       const ids = active.flatMap((j) => (j.id ? [j.id] : []));
       const locks = ids.length ? await this.o.connection.mget(ids.map((id) => `${queue.toKey(id)}:lock`)) : [];
@@ -161,6 +162,10 @@ export class Reclaimer {
           this.warn("job not reclaimed", e);
         }
       }
+      // Wake idle workers: BullMQ's moveToWait re-queues a prioritized job without the marker its
+      // blocked workers wait on (bullmq 6.7 pushBackJobWithPriority.lua), so they would sleep up to
+      // drainDelay (5 s). The fault test "one worker SIGKILLed … within 5 s" fails if this stops working.
+      if (moved > before) await this.o.connection.zadd(queue.keys.marker ?? queue.toKey("marker"), 0, "0");
     }
     return { moved, complete };
   }
