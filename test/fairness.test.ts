@@ -51,7 +51,8 @@ describe("fair queueing between groups", () => {
     await a.producers.inbound.queue.resume();
 
     await waitFor(async () => (await groupA.activities()).length === n && (await groupB.activities()).length === 1, 120_000, 250);
-    const rows = await a.db.activity.findMany({ where: { title: { in: ["B", ...Array.from({ length: n }, (_, i) => `A-${i}`)] } }, orderBy: { id: "asc" }, select: { title: true } });
+    const communities = await a.db.community.findMany({ where: { name: { in: [groupA.community, groupB.community] } }, select: { id: true } });
+    const rows = await a.db.activity.findMany({ where: { communityId: { in: communities.map((c) => c.id) } }, orderBy: { id: "asc" }, select: { title: true } });
     const order = rows.map((r) => r.title);
     expect(order).toHaveLength(n + 1);
     // Concurrency 1: ids are the order of processing. B's first queued message overtakes A's 299 others.
