@@ -80,7 +80,12 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   });
   const isGateway = env.ROLE !== "worker";
   const isWorker = env.ROLE !== "gateway";
-  const limits = new InboundLimits(pipelined, env.QUEUE_PREFIX, { perSender: env.RATE_LIMIT_PER_SENDER, perChat: env.RATE_LIMIT_PER_CHAT, maxBacklogPerChat: env.MAX_BACKLOG_PER_CHAT });
+  const limits = new InboundLimits(pipelined, env.QUEUE_PREFIX, {
+    perSender: env.RATE_LIMIT_PER_SENDER,
+    perChat: env.RATE_LIMIT_PER_CHAT,
+    maxBacklogPerChat: env.MAX_BACKLOG_PER_CHAT,
+    maxBacklogPerCommunity: env.MAX_BACKLOG_PER_COMMUNITY,
+  });
 
   const forms = formSettings(env, log);
   let gate: OutageGate | undefined;

@@ -27,7 +27,7 @@ export class Gateway {
       messagesIn.inc({ platform: message.platform, outcome: "redelivery" });
       return { jobId, existed };
     }
-    const verdict = this.limits ? await this.limits.admit(message, jobId, Date.now()) : { ok: true as const };
+    const verdict = this.limits ? await this.limits.admit(message, jobId, Date.now()) : { ok: true as const, priority: undefined };
     if (!verdict.ok) {
       // Dropped without touching the database; the reply job (the "too fast" notice once per
       // window, otherwise nothing to say) tells an adapter holding the request that it is over.
@@ -37,7 +37,8 @@ export class Gateway {
       await this.producers.outbound.add({ platform, chatId, chatType, replyTo: messageId, replyHandle, replies }, `dropped-${outboundJobId(messageKey(message))}`);
       return { jobId, existed: false };
     }
-    await this.producers.inbound.add(message, jobId);
+    // The priority puts a quiet chat's message ahead of a noisy chat's backlog (bot/inbound-limits.ts).
+    await this.producers.inbound.add(message, jobId, verdict.priority === undefined ? {} : { priority: verdict.priority });
     messagesIn.inc({ platform: message.platform, outcome: "queued" });
     return { jobId, existed };
   };

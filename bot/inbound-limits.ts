@@ -1,9 +1,17 @@
 /**
- * Inbound overload protection, in Redis only (no database): a per-sender and a per-chat limit on
- * messages per minute, and a cap on how many of one chat's messages may wait in the inbound
- * queue, so one noisy group cannot starve the others. Over a limit the sender is told once per
- * window; the rest are dropped. The backlog is a sorted set of queued job ids per chat, removed
- * by the worker when done (entries of crashed runs age out after an hour).
+ * Inbound overload protection and fairness, in Redis only (no database on the gateway's hot path):
+ * a per-sender and a per-chat limit on messages per minute, a cap on how many of one chat's (and
+ * of one community's) messages may wait in the inbound queue, and a BullMQ priority per message
+ * so that a quiet group's message overtakes a noisy group's backlog. Over a limit the sender is
+ * told once per window; the rest are dropped. The backlog is a sorted set of queued job ids per
+ * chat and per community, removed by the worker when done (entries of crashed runs age out after
+ * an hour). Which community a chat belongs to is written to Redis by the worker
+ * (workers/community-map.ts); until then (a chat's first message) only the chat counts.
+ *
+ * Priority (BullMQ: lower runs first, equal ones in order of arrival): one more than the larger
+ * of the chat's and its community's backlog, and never below the chat's previous message's while
+ * any of the chat's messages still waits, so one chat's messages keep their order. A burst of
+ * 300 from group A takes priorities 1…300; group B's next message gets 1 and runs second.
  */
 import type { Redis } from "ioredis";
 import type { InboundMessage } from "../messages/messages.ts";
@@ -12,28 +20,55 @@ export interface InboundLimitSettings {
   perSender: number;
   perChat: number;
   maxBacklogPerChat: number;
+  /** Sum over a community's chats; unset: no community cap. */
+  maxBacklogPerCommunity?: number;
   windowMs?: number;
 }
 
-export type LimitVerdict = { ok: true } | { ok: false; scope: "sender" | "chat" | "backlog"; tellSender: boolean };
+export type LimitVerdict = { ok: true; priority: number } | { ok: false; scope: "sender" | "chat" | "backlog" | "community"; tellSender: boolean };
 
 const STALE_MS = 3600_000;
+/** BullMQ's highest priority number (2^21). */
+const MAX_PRIORITY = 2_097_152;
 
-// KEYS: sender counter, chat counter, backlog zset, told flag. ARGV: window ms, sender limit,
-// chat limit, backlog cap, now ms, job id. Returns 0 (ok) or 1/2/3 (scope) * 10 + told-now flag.
-const SCRIPT = `
+// KEYS: sender counter, chat counter, chat backlog zset, told flag, chat's last priority, chat's
+// community. ARGV: window ms, sender limit, chat limit, chat backlog cap, now ms, job id,
+// community backlog cap (0: none), community backlog key prefix. The community backlog key is
+// derived from a value read here (fine on a standalone Redis, which BullMQ's queues use too).
+// Returns {0, priority} when admitted, else {scope 1..4, told-now flag}.
+const ADMIT = `
 local s = redis.call('INCR', KEYS[1]); if s == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local c = redis.call('INCR', KEYS[2]); if c == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', tonumber(ARGV[5]) - ${STALE_MS})
+local stale = tonumber(ARGV[5]) - ${STALE_MS}
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', stale)
+local n = redis.call('ZCARD', KEYS[3])
+local comm = redis.call('GET', KEYS[6])
+local ckey = comm and (ARGV[8] .. comm) or nil
+local cn = 0
+if ckey then redis.call('ZREMRANGEBYSCORE', ckey, '-inf', stale); cn = redis.call('ZCARD', ckey) end
 local scope = 0
 if s > tonumber(ARGV[2]) then scope = 1 elseif c > tonumber(ARGV[3]) then scope = 2
-elseif redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[4]) then scope = 3 end
+elseif n >= tonumber(ARGV[4]) then scope = 3
+elseif tonumber(ARGV[7]) > 0 and cn >= tonumber(ARGV[7]) then scope = 4 end
 if scope == 0 then
   redis.call('ZADD', KEYS[3], ARGV[5], ARGV[6]); redis.call('PEXPIRE', KEYS[3], ${STALE_MS})
-  return 0
+  if ckey then redis.call('ZADD', ckey, ARGV[5], ARGV[6]); redis.call('PEXPIRE', ckey, ${STALE_MS}) end
+  local p = math.max(n, cn) + 1
+  if n > 0 then p = math.max(p, tonumber(redis.call('GET', KEYS[5]) or '0')) end
+  p = math.min(p, ${MAX_PRIORITY})
+  redis.call('SET', KEYS[5], p, 'PX', ${STALE_MS})
+  return {0, p}
 end
 local told = redis.call('SET', KEYS[4], '1', 'PX', ARGV[1], 'NX')
-return scope * 10 + (told and 1 or 0)
+return {scope, told and 1 or 0}
+`;
+
+// KEYS: chat backlog zset, chat's community. ARGV: job id, community backlog key prefix.
+const DONE = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+local comm = redis.call('GET', KEYS[2])
+if comm then redis.call('ZREM', ARGV[2] .. comm, ARGV[1]) end
+return 0
 `;
 
 export class InboundLimits {
@@ -46,29 +81,45 @@ export class InboundLimits {
     this.windowMs = settings.windowMs ?? 60_000;
   }
 
-  private backlogKey(m: Pick<InboundMessage, "platform" | "chatId">): string {
-    return `${this.prefix}:limit:backlog:${m.platform}:${m.chatId}`;
+  private chatKey(kind: string, m: Pick<InboundMessage, "platform" | "chatId">): string {
+    return `${this.prefix}:limit:${kind}:${m.platform}:${m.chatId}`;
+  }
+  private get communityBacklogPrefix(): string {
+    return `${this.prefix}:limit:community-backlog:`;
   }
 
-  /** Counts the message and, when it is within every limit, records it in its chat's backlog. */
+  /**
+   * Counts the message and, when it is within every limit, records it in its chat's (and
+   * community's) backlog and returns the BullMQ priority to queue it with.
+   */
   async admit(m: InboundMessage, jobId: string, nowMs: number): Promise<LimitVerdict> {
     const window = Math.floor(nowMs / this.windowMs);
     const base = `${this.prefix}:limit`;
     const keys = [
       `${base}:sender:${m.platform}:${m.chatId}:${m.senderId}:${window}`,
       `${base}:chat:${m.platform}:${m.chatId}:${window}`,
-      this.backlogKey(m),
+      this.chatKey("backlog", m),
       `${base}:told:${m.platform}:${m.chatId}:${m.senderId}`,
+      this.chatKey("priority", m),
+      this.chatKey("community", m),
     ];
     const s = this.settings;
-    const r = Number(await this.redis.eval(SCRIPT, keys.length, ...keys, this.windowMs, s.perSender, s.perChat, s.maxBacklogPerChat, nowMs, jobId));
-    if (r === 0) return { ok: true };
-    const scope = (["sender", "chat", "backlog"] as const)[Math.floor(r / 10) - 1] ?? "sender";
-    return { ok: false, scope, tellSender: r % 10 === 1 };
+    const args = [this.windowMs, s.perSender, s.perChat, s.maxBacklogPerChat, nowMs, jobId, s.maxBacklogPerCommunity ?? 0, this.communityBacklogPrefix];
+    const [code, detail] = (await this.redis.eval(ADMIT, keys.length, ...keys, ...args)) as [number, number];
+    if (code === 0) return { ok: true, priority: detail };
+    const scope = (["sender", "chat", "backlog", "community"] as const)[code - 1] ?? "sender";
+    return { ok: false, scope, tellSender: detail === 1 };
   }
 
-  /** The message left the queue (processed): it no longer counts against its chat's backlog. */
+  /** The message left the queue (processed): it no longer counts against its chat's and community's backlog. */
   async done(m: Pick<InboundMessage, "platform" | "chatId">, jobId: string): Promise<void> {
-    await this.redis.zrem(this.backlogKey(m), jobId);
+    const keys = [this.chatKey("backlog", m), this.chatKey("community", m)];
+    await this.redis.eval(DONE, keys.length, ...keys, jobId, this.communityBacklogPrefix);
+  }
+
+  /** Which community the chat is bound to (written by the worker, which can ask the database). */
+  async setCommunity(m: Pick<InboundMessage, "platform" | "chatId">, communityId: number | null): Promise<void> {
+    const key = this.chatKey("community", m);
+    await (communityId === null ? this.redis.del(key) : this.redis.set(key, String(communityId), "PX", 7 * 24 * 3600_000));
   }
 }

@@ -50,6 +50,8 @@ export const envSchema = z
     RATE_LIMIT_PER_CHAT: z.coerce.number().int().min(1).default(120),
     /** At most this many messages of one chat waiting in the inbound queue; beyond: as over the rate limit. */
     MAX_BACKLOG_PER_CHAT: z.coerce.number().int().min(1).default(500),
+    /** The same cap summed over all chats of one community (known once a chat's message was processed). */
+    MAX_BACKLOG_PER_COMMUNITY: z.coerce.number().int().min(1).default(1_500),
     /** Enables the queue dashboard at /admin/queues (Authorization: Bearer <token>). Unset: no dashboard. */
     ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN 至少16个字符").optional(),
     /** Only for fault-injection tests: crash the process right after a command's transaction commits. */

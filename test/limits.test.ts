@@ -60,7 +60,7 @@ describe("backlog per chat", () => {
     expect(third.body.replies?.[0]?.text).toBe("太快了，请稍后再发。");
     waiting.push(send(unique("g"), 4));
     await new Promise((r) => setTimeout(r, 500));
-    expect(await a.producers.inbound.queue.getWaitingCount()).toBe(3);
+    expect(await a.producers.inbound.queue.getJobCountByTypes("wait", "prioritized")).toBe(3); // queued with a priority (fair queueing)
     // 504 after the simulator's 10 s (nobody processes them here); answered before the app closes.
     expect((await Promise.all(waiting)).map((r) => r.status)).toEqual([504, 504, 504]);
   }, 30_000);

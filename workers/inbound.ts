@@ -14,6 +14,7 @@ import { messageKey, type InboundMessage } from "../messages/messages.ts";
 import type { InboundResult } from "../messages/queues.ts";
 import { messagesOut, messagesProcessed, outageNotices, processingSeconds, queueDelaySeconds, retries } from "../bot/metrics.ts";
 import type { InboundLimits } from "../bot/inbound-limits.ts";
+import { CommunityMap } from "./community-map.ts";
 import type { OutageGate } from "./outage.ts";
 import { outboundJobId, type Producers } from "./queues.ts";
 import { isConnectionError } from "./transient.ts";
@@ -43,6 +44,15 @@ export interface InboundDeps extends DispatchDeps {
   afterCommit?: () => void;
 }
 
+const maps = new WeakMap<InboundLimits, CommunityMap>();
+function communityMap(deps: InboundDeps, limits: InboundLimits): CommunityMap {
+  const known = maps.get(limits);
+  if (known) return known;
+  const map = new CommunityMap(deps.sql, limits);
+  maps.set(limits, map);
+  return map;
+}
+
 /** The command a message names, as a metrics label from a closed set. */
 function commandLabel(text: string): string {
   const parsed = splitCommand(stripLeadingMentions(normalizeText(text)).text);
@@ -60,6 +70,10 @@ export async function processInbound(deps: InboundDeps, message: InboundMessage,
   });
   deps.afterCommit?.();
   await untilReachable(deps, message, job, () => queueReplies(deps, message, result));
+  if (deps.limits && !deps.echo)
+    await communityMap(deps, deps.limits)
+      .note(message)
+      .catch((e: unknown) => deps.log.warn({ err: e instanceof Error ? e.message : String(e) }, "chat's community not noted"));
   if (job.id) await deps.limits?.done(message, job.id).catch(() => undefined); // stale entries age out anyway
   messagesProcessed.inc({ platform: message.platform, command, outcome: result.duplicate ? "duplicate" : "done" });
   messagesOut.inc({ platform: message.platform, command });

@@ -8,6 +8,7 @@ import type { Redis } from "ioredis";
 import { retries } from "../bot/metrics.ts";
 import type { Logger } from "../config/logger.ts";
 import { jobSchemas, type JobPayload, type QueueName } from "../messages/queues.ts";
+import { Reclaimer } from "./reclaim.ts";
 
 export interface WorkerOptions {
   connection: Redis;
@@ -16,11 +17,23 @@ export interface WorkerOptions {
   lockDuration: number;
   stalledInterval: number;
   log: Logger;
+  /** Dead-process detection (workers/reclaim.ts): sweep period and heartbeat lifetime, for tests. */
+  reclaim?: { sweepMs?: number; aliveMs?: number };
 }
+
+/**
+ * A job started this often is failed rather than run again: a message that kills its process each
+ * time (out of memory, say) would otherwise be reclaimed after every restart for ever. Above any
+ * queue's attempts plus maxStalledCount, so only such a loop reaches it.
+ */
+const MAX_STARTS = 25;
 
 export class WorkerManager {
   private readonly workers: Worker[] = [];
-  constructor(private readonly opts: WorkerOptions) {}
+  private readonly reclaimer: Reclaimer;
+  constructor(private readonly opts: WorkerOptions) {
+    this.reclaimer = new Reclaimer({ connection: opts.connection, prefix: opts.prefix, log: opts.log, ...opts.reclaim });
+  }
 
   register<Q extends QueueName, R>(name: Q, handler: (payload: JobPayload<Q>, job: Job, token?: string) => Promise<R>, concurrency = this.opts.concurrency): Worker {
     const log = this.opts.log.child({ queue: name });
@@ -41,6 +54,7 @@ export class WorkerManager {
         stalledInterval: this.opts.stalledInterval,
         // A job stalls when its worker died (or, rarely, blocked past the lock): run it again, it is idempotent.
         maxStalledCount: 10,
+        maxStartedAttempts: MAX_STARTS,
       },
     );
     worker.on("failed", (job, err) => {
@@ -50,14 +64,16 @@ export class WorkerManager {
     worker.on("stalled", (jobId) => log.warn({ jobId }, "job stalled; it will run again"));
     worker.on("error", (err) => log.error({ err: err.message }, "worker error"));
     this.workers.push(worker);
+    this.reclaimer.add(name, worker.id);
     return worker;
   }
 
   /**
    * `force`: do not wait for the jobs in hand (they wait for a database that is down); their locks
-   * lapse and the next process takes them over as stalled jobs, without using up an attempt.
+   * stay active; the next process (or a peer) reclaims them once this one's connection closes.
    */
   async closeAll(force = false): Promise<void> {
     await Promise.all(this.workers.map((w) => w.close(force)));
+    await this.reclaimer.stop(force);
   }
 }

@@ -4,6 +4,7 @@
  * reply delivered once, no apology; crashes: in-flight messages answered within 15 s of restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useCompiledBot } from "./bot-process.ts";
 import { PrivatePostgres, PrivateRedis } from "./services.ts";
 import { runScenario, type ScenarioOptions, type ScenarioResult } from "./scenario.ts";
 
@@ -12,8 +13,9 @@ const SENDERS = 20;
 let services: ScenarioOptions["services"];
 
 beforeAll(async () => {
+  useCompiledBot();
   services = { pg: await PrivatePostgres.start(), redis: await PrivateRedis.start() };
-});
+}, 300_000);
 afterAll(async () => {
   services?.pg.destroy();
   await services?.redis.destroy();
@@ -41,16 +43,22 @@ describe("fault injection (private PostgreSQL and Redis)", () => {
     expectNothingLost(r);
   });
 
-  it("SIGKILL of the only process: messages in flight answered within 15 s of the restart", async () => {
-    const r = await runScenario({ fault: "sigkill", messages: N, services });
+  // Recovery proper (from the new process being up, or from the kill with two workers) within 5 s;
+  // the 15 s from the restart includes the boot. A 60 s lock shows it is the dead-process
+  // reclaim (workers/reclaim.ts) that recovers them, not the lock lapsing.
+  const LONG_LOCK = { JOB_LOCK_MS: "60000", STALLED_INTERVAL_MS: "30000" };
+
+  it("SIGKILL of the only process: messages in flight answered within 15 s of the restart, 5 s of it being up", async () => {
+    const r = await runScenario({ fault: "sigkill", messages: N, services, env: LONG_LOCK });
     expectNothingLost(r);
     expect(r.inFlightAnsweredAfterRestartMs).toBeLessThan(15_000);
+    expect(r.inFlightAnsweredAfterReadyMs).toBeLessThan(5_000);
   });
 
-  it("1 gateway + 2 workers, one worker SIGKILLed: the other takes over its jobs within 15 s", async () => {
-    const r = await runScenario({ fault: "sigkill-worker", messages: N, services });
+  it("1 gateway + 2 workers, one worker SIGKILLed: the other takes over its jobs within 5 s", async () => {
+    const r = await runScenario({ fault: "sigkill-worker", messages: N, services, env: LONG_LOCK });
     expectNothingLost(r);
-    expect(r.inFlightAnsweredAfterRestartMs).toBeLessThan(15_000);
+    expect(r.inFlightAnsweredAfterRestartMs).toBeLessThan(5_000);
   });
 
   it("asked to stop while messages wait for PostgreSQL: exits promptly, the restarted bot finishes them", async () => {

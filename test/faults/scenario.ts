@@ -39,11 +39,20 @@ export interface ScenarioResult {
   notices: number;
   /** For crashes: from the new process's spawn to the last message in flight at the crash answered. */
   inFlightAnsweredAfterRestartMs?: number;
+  /** The same from the moment the new process answers /healthz (the boot taken out); with two workers, from the kill. */
+  inFlightAnsweredAfterReadyMs?: number;
   redeliveries: number;
   /** For "pg-sigterm": how long the bot took to exit after SIGTERM. */
   exitMs?: number;
   rawStderrLines: string[];
   durationMs: number;
+  /**
+   * Reply jobs that started more than once (a crash or stall while sending): the upper bound of
+   * replies a real platform could show twice (the simulator shows each once, as a callback would).
+   */
+  repliesRunTwice: number;
+  /** Each bot process's output (warn level and above), for diagnosis. */
+  logs: string[];
 }
 
 const FINAL = /已记录 #\d+/;
@@ -98,6 +107,15 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     }));
 
     let restartAt: number | undefined;
+    let readyAt: number | undefined;
+    const whenReady = () => {
+      restartAt = Date.now();
+      readyAt = undefined;
+      void waitHealthy(url).then(
+        () => (readyAt = Date.now()),
+        () => undefined,
+      );
+    };
     let inFlight: Message[] = [];
     let faultDone: Promise<void> = Promise.resolve();
     let faultAt: number | undefined;
@@ -107,11 +125,11 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       inFlight = messages.filter((m) => m.firstSentAt !== undefined && m.answeredAt === undefined);
       if (o.fault === "sigterm" || o.fault === "sigkill") {
         await main.kill(o.fault === "sigterm" ? "SIGTERM" : "SIGKILL");
-        restartAt = Date.now();
+        whenReady();
         main = spawnBot();
       } else if (o.fault === "sigkill-worker") {
         await workers[0]!.kill("SIGKILL");
-        restartAt = Date.now();
+        restartAt = readyAt = Date.now();
       } else if (o.fault === "pg-sigterm") {
         o.services.pg.stop("fast");
         await sleep(3_000);
@@ -122,7 +140,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
         exitMs = Date.now() - asked;
         await sleep(2_000);
         o.services.pg.start();
-        restartAt = Date.now();
+        whenReady();
         main = spawnBot();
       } else if (o.fault === "redis") {
         await o.services.redis.kill();
@@ -164,7 +182,13 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
     const answered = messages.filter((m) => finals.has(m.messageId) || FINAL.test(m.answer ?? "")).length;
     apologies += messages.filter((m) => (m.answer ?? "").includes("抱歉")).length;
     const answeredAt = (m: Message) => Math.min(...(finals.get(m.messageId) ?? []), m.answeredAt ?? Infinity);
+    if (process.env.FAULT_DEBUG && restartAt) {
+      console.log(`restartAt ${restartAt} faultAt ${faultAt}`);
+      for (const m of inFlight)
+        console.log(`in flight ${m.messageId}: log ${(finals.get(m.messageId) ?? []).map((t) => t - restartAt!)} client ${(m.answeredAt ?? NaN) - restartAt} deliveries ${m.deliveries}`);
+    }
     const db = await countRecords(env.DATABASE_URL);
+    const repliesRunTwice = await rerunReplies(env.REDIS_URL, env.QUEUE_PREFIX);
     return {
       fault: o.fault,
       messages: o.messages,
@@ -178,10 +202,13 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioResult> {
       apologies,
       notices,
       inFlightAnsweredAfterRestartMs: restartAt && inFlight.length ? Math.max(...inFlight.map((m) => answeredAt(m) - restartAt!)) : undefined,
+      inFlightAnsweredAfterReadyMs: readyAt && inFlight.length ? Math.max(...inFlight.map((m) => answeredAt(m) - readyAt!)) : undefined,
       redeliveries: messages.reduce((n, m) => n + m.deliveries - 1, 0),
       exitMs,
       rawStderrLines: procs.flatMap((p) => p.rawLines()),
       durationMs: Date.now() - t0,
+      logs: procs.map((p) => p.logs()),
+      repliesRunTwice,
     };
   } finally {
     await Promise.all(procs.map((p) => p.kill("SIGTERM")));
@@ -206,6 +233,18 @@ async function countRecords(databaseUrl: string): Promise<{ recorded: number; di
     return { recorded: rows[0]!.n, distinctRecorded: rows[0]!.d };
   } finally {
     await client.end();
+  }
+}
+
+async function rerunReplies(redisUrl: string, prefix: string): Promise<number> {
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue("outbound", { connection, prefix });
+  try {
+    const jobs = await queue.getJobs(["completed", "failed"], 0, -1);
+    return jobs.filter((j) => j.id?.startsWith("reply-") && j.attemptsStarted > 1).length;
+  } finally {
+    await queue.close();
+    connection.disconnect();
   }
 }
 
