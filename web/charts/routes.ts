@@ -13,8 +13,10 @@ import { verifyToken } from "../../core/signed-token.ts";
 import { termFor } from "../../core/terms.ts";
 import { toDay } from "../../db/meetings.ts";
 import { loadProgressInput } from "../../db/progress-input.ts";
-import { MAX_CHART_ROWS, renderProgressChart } from "../../reports/progress-chart.ts";
 import type { DownloadDeps } from "../downloads/routes.ts";
+
+/** Loaded on first use: echarts and resvg add seconds to every start-up (and so to crash recovery), and most processes never draw a chart. */
+const chartModule = () => import("../../reports/progress-chart.ts");
 
 /** Rendered charts by community and day, briefly: a digest's link opened by every principal renders once. */
 const CACHE_MS = 10 * 60_000;
@@ -45,6 +47,7 @@ export function registerChartRoutes(app: FastifyInstance, deps: DownloadDeps): v
     let png = cached && cached.at > nowMs - CACHE_MS ? cached.png : undefined;
     if (!png) {
       const report = computeProgress(await loadProgressInput(deps.db, c.id, term, today));
+      const { MAX_CHART_ROWS, renderProgressChart } = await chartModule();
       png = renderProgressChart({ title: `${c.name} 本学期进度`, subtitle: `${term.name}，剩 ${report.weeksLeft} 周；完成 / 目标`, rows: chartRows(report, MAX_CHART_ROWS) });
       cache.delete(key);
       cache.set(key, { png, at: nowMs });

@@ -11,10 +11,13 @@ import { districtStandings } from "../../db/district-standing.ts";
 import { loadLedger } from "../../db/ledger.ts";
 import { progressForSchool, progressReportOf } from "../../db/progress-report.ts";
 import { itemLine } from "../../reports/progress-lines.ts";
-import { writeDistrictLedger, writeLedger, type PhotoLink } from "../../reports/ledger-xlsx.ts";
-import { summaryDocx } from "../../reports/summary-docx.ts";
+import type { PhotoLink } from "../../reports/ledger-xlsx.ts";
 import type { FormDeps } from "../forms/deps.ts";
 import { messagePage } from "../forms/html.ts";
+
+/** Loaded on first use: exceljs and docx add over a second to every start-up (and so to crash recovery), and exports are rare. */
+const ledgerModule = () => import("../../reports/ledger-xlsx.ts");
+const summaryModule = () => import("../../reports/summary-docx.ts");
 
 export type DownloadDeps = Pick<FormDeps, "db" | "forms" | "now" | "log">;
 
@@ -44,6 +47,7 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
         for (const r of rows) yield await loadLedger(db, r.id, range);
       }
       const out = new PassThrough();
+      const { writeDistrictLedger } = await ledgerModule();
       writeDistrictLedger(
         out,
         rows.map(({ name, ...r }) => ({ community: name, ...r })),
@@ -70,6 +74,7 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
     if (t.w === "summary") {
       const termName = t.n ?? `${t.f}至${t.t}`;
       const behind = progress.items.filter((i) => !i.met).map((i) => itemLine(progress, i));
+      const { summaryDocx } = await summaryModule();
       const file = await summaryDocx({ ledger, termName, range, behind });
       return reply
         .type(DOCX)
@@ -77,6 +82,7 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
         .send(file);
     }
     const out = new PassThrough();
+    const { writeLedger } = await ledgerModule();
     writeLedger(out, ledger, photoLink, progress).catch((err: Error) => {
       deps.log.error({ err: err.message, community: ledger.community.id }, "ledger failed");
       out.destroy(err);
