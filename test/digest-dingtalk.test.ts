@@ -23,11 +23,7 @@ beforeAll(async () => {
   app = await startTestApp(
     {
       FORM_SECRET: "e".repeat(40),
-      DINGTALK_CLIENT_ID: APP.clientId,
-      DINGTALK_CLIENT_SECRET: APP.clientSecret,
-      DINGTALK_API_BASE: fake.base,
-      DINGTALK_GATEWAY_URL: fake.gatewayUrl,
-      DINGTALK_OAPI_BASE: fake.base,
+      ...fake.botEnv(),
       DINGTALK_KEEPALIVE_MS: "300",
     },
     () => MONDAY,

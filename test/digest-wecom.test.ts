@@ -20,7 +20,7 @@ let app: App;
 
 beforeAll(async () => {
   fake = await new FakeWecom({ [BOT]: "s3cret" }).start();
-  app = await startTestApp({ FORM_SECRET: "w".repeat(40), WECOM_BOT_ID: BOT, WECOM_BOT_SECRET: "s3cret", WECOM_WS_URL: fake.wsUrl, WECOM_API_BASE: fake.apiBase }, () => MONDAY);
+  app = await startTestApp({ FORM_SECRET: "w".repeat(40), ...fake.botEnv(BOT) }, () => MONDAY);
   await fake.waitForLive();
 });
 afterAll(async () => {

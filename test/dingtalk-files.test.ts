@@ -21,11 +21,7 @@ let app: App;
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP).start();
   app = await startTestApp({
-    DINGTALK_CLIENT_ID: APP.clientId,
-    DINGTALK_CLIENT_SECRET: APP.clientSecret,
-    DINGTALK_API_BASE: fake.base,
-    DINGTALK_GATEWAY_URL: fake.gatewayUrl,
-    DINGTALK_OAPI_BASE: fake.base,
+    ...fake.botEnv(),
     DINGTALK_KEEPALIVE_MS: "300",
     FORM_SECRET: "f".repeat(40),
     LOG_LEVEL: process.env.DEBUG_LOG ?? "silent",

@@ -29,10 +29,7 @@ const CLOSE_AFTER_NOTICE_MS = 10_000;
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP, { closeAfterNoticeMs: CLOSE_AFTER_NOTICE_MS }).start();
   app = await startTestApp({
-    DINGTALK_CLIENT_ID: APP.clientId,
-    DINGTALK_CLIENT_SECRET: APP.clientSecret,
-    DINGTALK_API_BASE: fake.base,
-    DINGTALK_GATEWAY_URL: fake.gatewayUrl,
+    ...fake.botEnv(),
     DINGTALK_KEEPALIVE_MS: "1000",
     DINGTALK_BACKOFF_INITIAL_MS: "50",
     DINGTALK_BACKOFF_MAX_MS: "400",

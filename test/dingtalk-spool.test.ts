@@ -33,10 +33,7 @@ beforeAll(async () => {
     SPOOL_DIR: spool,
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: process.env.DEBUG_LOG ?? "silent",
-    DINGTALK_CLIENT_ID: APP.clientId,
-    DINGTALK_CLIENT_SECRET: APP.clientSecret,
-    DINGTALK_API_BASE: fake.base,
-    DINGTALK_GATEWAY_URL: fake.gatewayUrl,
+    ...fake.botEnv(),
   });
   await fake.waitForOpen();
 });

@@ -21,11 +21,7 @@ let app: App;
 let prefix: string;
 
 const dingEnv = (extra: Record<string, string> = {}) => ({
-  DINGTALK_CLIENT_ID: APP.clientId,
-  DINGTALK_CLIENT_SECRET: APP.clientSecret,
-  DINGTALK_API_BASE: fake.base,
-  DINGTALK_GATEWAY_URL: fake.gatewayUrl,
-  DINGTALK_OAPI_BASE: fake.base,
+  ...fake.botEnv(),
   DINGTALK_KEEPALIVE_MS: "300",
   ...extra,
 });

@@ -20,11 +20,7 @@ beforeAll(async () => {
   fake = await new FakeDingtalk(APP).start();
   app = await startTestApp(
     {
-      DINGTALK_CLIENT_ID: APP.clientId,
-      DINGTALK_CLIENT_SECRET: APP.clientSecret,
-      DINGTALK_API_BASE: fake.base,
-      DINGTALK_GATEWAY_URL: fake.gatewayUrl,
-      DINGTALK_OAPI_BASE: fake.base,
+      ...fake.botEnv(),
       DINGTALK_KEEPALIVE_MS: "300",
     },
     () => new Date("2026-11-28T04:00:00Z"),

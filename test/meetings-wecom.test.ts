@@ -18,7 +18,7 @@ let app: App;
 
 beforeAll(async () => {
   fake = await new FakeWecom({ [BOT]: "s3cret" }).start();
-  app = await startTestApp({ WECOM_BOT_ID: BOT, WECOM_BOT_SECRET: "s3cret", WECOM_WS_URL: fake.wsUrl, WECOM_API_BASE: fake.apiBase }, () => clock);
+  app = await startTestApp({ ...fake.botEnv(BOT) }, () => clock);
   await fake.waitForLive();
 });
 afterAll(async () => {

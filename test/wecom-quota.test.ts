@@ -27,15 +27,8 @@ let app: App;
 beforeAll(async () => {
   fake = await new FakeWecom({ [BOT]: "s3cret", [OTHER]: "s3cret2" }, { corpId: APP.corpId, corpSecret: APP.secret }).start();
   app = await startTestApp({
-    WECOM_BOT_ID: BOT,
-    WECOM_BOT_SECRET: "s3cret",
-    WECOM_WS_URL: fake.wsUrl,
-    WECOM_API_BASE: fake.apiBase,
-    WECOM_CORP_ID: APP.corpId,
-    WECOM_APP_TOKEN: APP.token,
-    WECOM_APP_AES_KEY: APP.aesKey,
-    WECOM_APP_SECRET: APP.secret,
-    WECOM_AGENT_ID: "218",
+    ...fake.botEnv(BOT),
+    ...fake.appEnv(APP),
   });
   await fake.waitForLive();
 });

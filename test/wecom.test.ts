@@ -18,10 +18,7 @@ const BOT = "jlbot";
 beforeAll(async () => {
   fake = await new FakeWecom({ [BOT]: "s3cret" }, { webhookLimit: 3, webhookWindowMs: 1500 }).start();
   app = await startTestApp({
-    WECOM_BOT_ID: BOT,
-    WECOM_BOT_SECRET: "s3cret",
-    WECOM_WS_URL: fake.wsUrl,
-    WECOM_API_BASE: fake.apiBase,
+    ...fake.botEnv(BOT),
     WECOM_HEARTBEAT_MS: "300",
     ROBOT_RATE_LIMIT: "3",
     ROBOT_RATE_WINDOW_MS: "2000",

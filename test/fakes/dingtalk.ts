@@ -108,6 +108,17 @@ export class FakeDingtalk {
     readonly opts: { webhookSecret?: string; webhookLimit?: number; webhookWindowMs?: number; tokenLifeS?: number; closeAfterNoticeMs?: number; mediaMaxBytes?: number } = {},
   ) {}
 
+  /** The bot's settings that point it at this fake (Stream gateway, OpenAPI and oapi on loopback). */
+  botEnv(): Record<string, string> {
+    return {
+      DINGTALK_CLIENT_ID: this.app.clientId,
+      DINGTALK_CLIENT_SECRET: this.app.clientSecret,
+      DINGTALK_API_BASE: this.base,
+      DINGTALK_GATEWAY_URL: this.gatewayUrl,
+      DINGTALK_OAPI_BASE: this.base,
+    };
+  }
+
   get base() {
     return `http://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
   }

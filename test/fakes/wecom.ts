@@ -97,6 +97,24 @@ export class FakeWecom {
     readonly opts: { webhookLimit?: number; webhookWindowMs?: number; corpId?: string; corpSecret?: string; proactivePerDay?: number } = {},
   ) {}
 
+  /** The bot's settings for the 智能机器人 `botId` of this fake (long connection and API on loopback). */
+  botEnv(botId: string): Record<string, string> {
+    const secret = this.bots[botId];
+    if (secret === undefined) throw new Error(`fake wecom: no bot ${botId}`);
+    return { WECOM_BOT_ID: botId, WECOM_BOT_SECRET: secret, WECOM_WS_URL: this.wsUrl, WECOM_API_BASE: this.apiBase };
+  }
+
+  /** The self-built app's settings: WeCom's published callback sample keys, this fake's corp id and secret. */
+  appEnv(callback: { token: string; aesKey: string }, agentId = "218"): Record<string, string> {
+    return {
+      WECOM_CORP_ID: this.opts.corpId ?? "",
+      WECOM_APP_TOKEN: callback.token,
+      WECOM_APP_AES_KEY: callback.aesKey,
+      WECOM_APP_SECRET: this.opts.corpSecret ?? "",
+      WECOM_AGENT_ID: agentId,
+    };
+  }
+
   get wsUrl() {
     return `ws://127.0.0.1:${(this.http.address() as AddressInfo).port}`;
   }
