@@ -18,6 +18,7 @@ import { WecomAppApi } from "../bot/wecom/app-api.ts";
 import { MAX_FILE_BYTES } from "../bot/wecom/files.ts";
 import type { OutboundMessage } from "../messages/messages.ts";
 import { waitFor } from "./fakes/http-util.ts";
+import { waitFor as waitUntil } from "./support/process.ts";
 import { FakeWecom, type Received } from "./fakes/wecom.ts";
 import { unique } from "./support/env.ts";
 import { startTestApp } from "./support/harness.ts";
@@ -195,6 +196,23 @@ describe("exports as file messages of the self-built app", { timeout: 60_000 }, 
     } finally {
       fake.refuseUploads = undefined;
     }
+  });
+
+  it("a throttled app upload waits and goes again (the job is delayed, not given up): the file arrives once WeCom takes it", async () => {
+    const { principal } = await community();
+    const before = fake.appCalls.length;
+    fake.refuseUploads = { errcode: 45009, errmsg: "api freq out of limit" };
+    let delayed: Awaited<ReturnType<typeof app.producers.outbound.queue.getJobs>>[number] | undefined;
+    try {
+      await appSays("/导出 台账", principal);
+      delayed = await waitUntil(async () => (await app.producers.outbound.queue.getJobs(["delayed"])).find((j) => j.data.chatId === principal), 15_000);
+    } finally {
+      fake.refuseUploads = undefined;
+    }
+    await delayed!.promote();
+    await waitFor(() => fake.appCalls.slice(before).find((c) => c.body.touser === principal && c.body.msgtype === "file"), 15_000, "app file message after the wait");
+    // The markdown went out once: the retry resumed after it.
+    expect(fake.appCalls.slice(before).filter((c) => c.body.touser === principal && c.body.msgtype === "markdown")).toHaveLength(1);
   });
 });
 

@@ -11,7 +11,7 @@
  */
 import type { Logger } from "../../config/logger.ts";
 import type { OutboundMessage } from "../../messages/messages.ts";
-import type { Delivery } from "../delivery.ts";
+import { ThrottledError, type Delivery } from "../delivery.ts";
 import { fetchOwnFile, FileTooLarge } from "../fetch-file.ts";
 import { platformFiles } from "../metrics.ts";
 import type { WecomAppApi } from "./app-api.ts";
@@ -69,6 +69,8 @@ export function fileDeliveries(message: OutboundMessage, routes: FileRoutes): De
           await deliver();
           platformFiles.inc({ platform: "wecom", outcome: "sent" });
         } catch (e) {
+          // Throttling passes: the job waits and this send runs again (as on DingTalk); anything else is given up once.
+          if (e instanceof ThrottledError) throw e;
           platformFiles.inc({ platform: "wecom", outcome: e instanceof FileTooLarge ? "too_large" : "error" });
           routes.log.warn({ err: (e as Error).message, file: file.label, chatId }, "export not sent as a WeCom file message (the reply's link stands); not retried");
         }
