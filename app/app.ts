@@ -22,6 +22,7 @@ import type { Platform } from "../messages/messages.ts";
 import { createRedis } from "../workers/connection.ts";
 import { processInbound } from "../workers/inbound.ts";
 import { outboundProcessor } from "../workers/outbound.ts";
+import { quotaFallback } from "../workers/schedule/quota-fallback.ts";
 import { createProducers, type Producers } from "../workers/queues.ts";
 import { WorkerManager } from "../workers/worker-manager.ts";
 import { startScheduler, type Scheduler } from "../workers/schedule/scheduler.ts";
@@ -139,7 +140,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     if (dingtalk) adapters.set("dingtalk", dingtalk);
     for (const adapter of adapters.values()) await adapter.start(gateway.sink);
     const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });
-    workers.register("outbound", outboundProcessor(adapters, limiter), env.OUTBOUND_CONCURRENCY);
+    workers.register("outbound", outboundProcessor(adapters, limiter, quotaFallback({ db, producers, log })), env.OUTBOUND_CONCURRENCY);
     const gw = gateway;
     if (forms) {
       registerFormRoutes(http, { db, forms, photoDir: env.PHOTO_DIR, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });

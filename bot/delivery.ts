@@ -24,3 +24,13 @@ export class ThrottledError extends Error {
 export class UndeliverableError extends Error {
   override readonly name = "UndeliverableError";
 }
+
+/** The platform refuses the bot's own proactive sends to this conversation until `until` (a daily quota). */
+export class QuotaExhaustedError extends UndeliverableError {
+  constructor(
+    message: string,
+    readonly until: Date,
+  ) {
+    super(message);
+  }
+}

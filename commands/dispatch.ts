@@ -21,6 +21,7 @@ import type { SchoolInfo } from "./recognize.ts";
 import { DEFAULT_SETTINGS, type AnyCommand, type BoundContext, type CommandContext, type CommandResult, type CommandSettings, type CommunityInfo, type MemberInfo } from "./types.ts";
 import { usageText } from "./usage.ts";
 import { localizeExamples } from "./examples.ts";
+import { quotaNotice } from "./quota-notice.ts";
 
 export const MAX_TEXT_LENGTH = 4000;
 const QUESTION_TTL_MS = 10 * 60 * 1000;
@@ -102,7 +103,10 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
       return { replies: await runIntent(deps.db, intent, base), duplicate: false };
     }
     const replies = await deps.db.$transaction(async (tx) => {
-      const out = await runIntent(tx, intent, base);
+      const ran = await runIntent(tx, intent, base);
+      // An admin hears here about scheduled pushes the platform refused for quota (told once).
+      const notice = community && preloaded.member?.roles.includes("admin") ? await quotaNotice(tx, community.id) : null;
+      const out = notice ? [...ran, notice] : ran;
       await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies, "createdAt") VALUES (${key}, ${community?.id ?? null}, ${JSON.stringify(out)}::jsonb, ${now})`;
       return out;
     });

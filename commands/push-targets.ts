@@ -45,7 +45,9 @@ async function add(ctx: BoundContext, words: string[]): Promise<string> {
   if (secret !== undefined && (platform !== "dingtalk" || !/^SEC[0-9a-f]{20,}$/i.test(secret))) {
     throw new UserError("加签密钥只用于钉钉机器人，以 SEC 开头（在机器人安全设置里复制）。");
   }
-  const data = { platform, url, secret: secret ?? null, createdById: ctx.member.id };
+  // Added in a group on the same platform: it is that group's own robot (the quota fallback).
+  const chatId = ctx.message.chatType === "group" && ctx.message.platform === platform ? ctx.message.chatId : null;
+  const data = { platform, url, secret: secret ?? null, chatId, createdById: ctx.member.id };
   const row = await ctx.db.pushTarget.upsert({
     where: { communityId_name: { communityId: ctx.community.id, name } },
     create: { communityId: ctx.community.id, name, ...data },

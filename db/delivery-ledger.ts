@@ -24,6 +24,11 @@ export interface Claim {
   now: Date;
 }
 
+/** A push the platform refused for its daily proactive quota, with no webhook to go round it; admins not yet told. */
+export const QUOTA_STATUS = "quota";
+/** …and once an admin's reply has said so. */
+export const QUOTA_TOLD_STATUS = "quota-told";
+
 /** Inserts the row; returns its id, or null when this push was claimed before. */
 export async function claim(db: Tx, c: Claim, status: "pending" | "skipped" | "done" = "pending"): Promise<number | null> {
   const rows = await db.$queryRaw<{ id: number }[]>`

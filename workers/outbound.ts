@@ -6,7 +6,7 @@
  */
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { PlatformAdapter } from "../bot/adapter.ts";
-import { ThrottledError, UndeliverableError } from "../bot/delivery.ts";
+import { QuotaExhaustedError, ThrottledError, UndeliverableError } from "../bot/delivery.ts";
 import type { RateLimiter } from "../bot/rate-limiter.ts";
 import { throttledSends } from "../bot/metrics.ts";
 import { webhookDeliveries } from "../bot/webhooks.ts";
@@ -25,7 +25,10 @@ function planFor(adapters: ReadonlyMap<Platform, PlatformAdapter>, message: Outb
   return adapter.plan(message);
 }
 
-export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapter>, limiter: RateLimiter) {
+/** What happens to a message the platform will not take today (its proactive-send quota): see workers/schedule/quota-fallback.ts. */
+export type OnQuota = (message: OutboundMessage, jobId: string | undefined) => Promise<void>;
+
+export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapter>, limiter: RateLimiter, onQuota?: OnQuota) {
   return async (message: OutboundMessage, job: Job, token?: string): Promise<void> => {
     const deliveries = planFor(adapters, message, limiter.windowMs);
     const done = typeof job.progress === "number" ? job.progress : 0;
@@ -48,6 +51,7 @@ export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapte
           if (d.bucket) await limiter.block(d.bucket, e.retryAfterMs);
           await waitFor(i, e.retryAfterMs);
         }
+        if (e instanceof QuotaExhaustedError && onQuota) await onQuota(message, job.id);
         if (e instanceof UndeliverableError) throw new UnrecoverableError(e.message);
         throw e;
       }

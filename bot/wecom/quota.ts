@@ -16,7 +16,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Logger } from "../../config/logger.ts";
-import { UndeliverableError } from "../delivery.ts";
+import { QuotaExhaustedError } from "../delivery.ts";
 import { wecomQuotaRefusals } from "../metrics.ts";
 import type { WecomAppApi } from "./app-api.ts";
 import { WecomAckError } from "./bot-connection.ts";
@@ -34,12 +34,12 @@ export function nextBeijingMidnight(now: Date): Date {
 }
 
 /** A proactive send WeCom will not take today for this conversation, and no other way reaches it. */
-export class WecomQuotaError extends UndeliverableError {
+export class WecomQuotaError extends QuotaExhaustedError {
   constructor(
     readonly chatId: string,
-    readonly until: Date,
+    until: Date,
   ) {
-    super(`wecom 智能机器人 proactive-send quota used up for this conversation until ${until.toISOString()} (not retried)`);
+    super(`wecom 智能机器人 proactive-send quota used up for this conversation until ${until.toISOString()} (not retried)`, until);
   }
 }
 
