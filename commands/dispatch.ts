@@ -105,7 +105,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     const replies = await deps.db.$transaction(async (tx) => {
       const ran = await runIntent(tx, intent, base);
       // An admin hears here about scheduled pushes the platform refused for quota (told once).
-      const notice = community && preloaded.member?.roles.includes("admin") ? await quotaNotice(tx, community.id) : null;
+      const notice = community && preloaded.member?.roles.includes("admin") ? await quotaNotice(tx, community.id, community.timezone) : null;
       const out = notice ? [...ran, notice] : ran;
       await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies, "createdAt") VALUES (${key}, ${community?.id ?? null}, ${JSON.stringify(out)}::jsonb, ${now})`;
       return out;

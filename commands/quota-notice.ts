@@ -7,6 +7,7 @@
 import { QUOTA_STATUS, QUOTA_TOLD_STATUS } from "../db/delivery-ledger.ts";
 import type { Tx } from "../db/client.ts";
 import type { Reply } from "../messages/messages.ts";
+import { formatWhen } from "../core/meetings/compose.ts";
 
 const SHOWN = 10;
 
@@ -17,11 +18,11 @@ function what(kind: string): string {
   return "定时通知";
 }
 
-export async function quotaNotice(tx: Tx, communityId: number): Promise<Reply | null> {
+export async function quotaNotice(tx: Tx, communityId: number, timezone: string): Promise<Reply | null> {
   const rows = await tx.delivery.findMany({ where: { communityId, status: QUOTA_STATUS }, orderBy: { id: "asc" }, select: { id: true, kind: true, recipient: true, dueAt: true } });
   if (rows.length === 0) return null;
   await tx.delivery.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { status: QUOTA_TOLD_STATUS } });
-  const lines = rows.slice(0, SHOWN).map((r) => `· ${what(r.kind)} → ${r.recipient.startsWith("group:") ? "群" : "私聊"}（${r.dueAt.toISOString().slice(0, 10)}）`);
+  const lines = rows.slice(0, SHOWN).map((r) => `· ${what(r.kind)} → ${r.recipient.startsWith("group:") ? "群" : "私聊"}（${formatWhen(r.dueAt, timezone)}）`);
   return {
     text: [
       `⚠️ 企业微信当天的机器人主动推送额度已用完，以下 ${rows.length} 条定时推送未送达：`,
