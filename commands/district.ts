@@ -71,6 +71,9 @@ async function leave(ctx: CommandContext): Promise<string> {
 async function myDistrict(ctx: CommandContext, name: string | undefined) {
   const mine = await districtsAdministeredBy(ctx.db, ctx.message.platform, ctx.message.senderId);
   if (mine.length === 0) throw new UserError("你还不是任何区县的管理员。区县教育局可与我单聊发送：/区县 创建 区县名称");
+  // Every community's figures, links and the join code: never into a group (a community's
+  // members must not see other communities), only the bureau admin's own chat with the bot.
+  if (ctx.message.chatType !== "direct") throw new UserError("区县的数据只在与我的单聊里查看，请私聊我发送，例如：/区县 进度");
   const chosen = name ? mine.find((m) => m.district.name === name) : mine[0];
   if (!chosen) throw new UserError(`你不是「${name}」的管理员。你管理的是：${mine.map((m) => m.district.name).join("、")}`);
   return chosen;

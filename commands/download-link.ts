@@ -21,6 +21,8 @@ export interface DownloadPayload {
   t: string;
   /** one school only */
   s?: number;
+  /** asked in a 1:1 chat: only then may an admin's file carry the audit log (a group's members would all see it) */
+  p?: 1;
   exp: number;
 }
 

@@ -48,9 +48,12 @@ async function community() {
 }
 
 describe("/导出 台账", () => {
-  it("an admin gets the whole community's ledger: real dates, current values, no revoked rows, frozen filtered headers, an audit sheet", async () => {
+  it("an admin gets the whole community's ledger: real dates, current values, no revoked rows, frozen filtered headers, an audit sheet (1:1 only)", async () => {
     const g = await community();
-    const reply = await g.says("/导出 台账");
+    // Asked in the group, every member there sees the file: no audit log in it.
+    const inGroup = await workbook(linkIn(await g.says("/导出 台账")));
+    expect(inGroup.worksheets.map((s) => s.name)).toEqual(["活动台账", "目标进度", "师徒结对", "联席会议", "待办事项"]);
+    const reply = await g.says("/导出 台账", { chatType: "direct" });
     expect(reply).toMatch(/2026年秋季学期 全共同体活动台账/);
     const wb = await workbook(linkIn(reply));
     expect(wb.worksheets.map((s) => s.name)).toEqual(["活动台账", "目标进度", "师徒结对", "联席会议", "待办事项", "审计日志"]);
@@ -195,6 +198,11 @@ describe("/区县", () => {
     expect(progress).toContain(one.community);
     expect(progress).not.toContain(outsider.community);
     expect(await outsider.says("/区县 进度")).toMatch(/还不是任何区县的管理员/);
+    // The bureau's admin in a community's group: nothing of any community is shown there.
+    const inGroup = await one.as(bureau.userId, "刘科长").says("/区县 进度");
+    expect(inGroup).toMatch(/只在与我的单聊里查看/);
+    expect(inGroup).not.toContain(two.community);
+    expect(await one.as(bureau.userId, "刘科长").says("/区县 导出 台账")).not.toMatch(/\/d\//);
 
     const wb = await workbook(linkIn(await bureau.says("/区县 导出 台账", { chatType: "direct" })));
     expect(wb.worksheets.map((s) => s.name)).toHaveLength(3);

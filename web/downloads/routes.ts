@@ -67,7 +67,7 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
     if (!member || member.communityId !== t.c || !member.roles.some((r) => r === "admin" || r === "principal")) {
       return refuse(reply, 403, ["只有该共同体的管理员和校长可以下载。"]);
     }
-    const ledger = await loadLedger(deps.db, member.communityId, range, { ...(t.s !== undefined ? { schoolId: t.s } : {}), withAudit: member.roles.includes("admin") });
+    const ledger = await loadLedger(deps.db, member.communityId, range, { ...(t.s !== undefined ? { schoolId: t.s } : {}), withAudit: member.roles.includes("admin") && t.p === 1 });
     const school = t.s === undefined ? "" : (ledger.schools.find((s) => s.id === t.s)?.fullName ?? "");
     const whole = await progressReportOf(deps.db, member.communityId, deps.now(), t.t);
     const progress = t.s === undefined ? whole : progressForSchool(whole, t.s);
