@@ -47,7 +47,16 @@ export const exportCommand = boundCommand({
     const school = args.school ?? (roles.includes("admin") ? undefined : (ctx.member.schoolId ?? undefined));
     const { url, hours } = downloadLink(
       ctx.settings.forms,
-      { w: args.what, c: ctx.community.id, m: ctx.member.id, n: range.name, f: range.start, t: range.end, ...(school !== undefined ? { s: school } : {}), ...(ctx.message.chatType === "direct" ? { p: 1 as const } : {}) },
+      {
+        w: args.what,
+        c: ctx.community.id,
+        m: ctx.member.id,
+        n: range.name,
+        f: range.start,
+        t: range.end,
+        ...(school !== undefined ? { s: school } : {}),
+        ...(ctx.message.chatType === "direct" ? { p: 1 as const } : {}),
+      },
       ctx.now,
     );
     const what = args.what === "ledger" ? "活动台账（Excel）" : "工作总结（Word）";

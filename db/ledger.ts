@@ -75,6 +75,8 @@ export interface Ledger {
   meetings: LedgerMeeting[];
   actionItems: LedgerActionItem[];
   audit: LedgerAudit[] | null;
+  /** One school's ledger (a principal's default): its full name. Its activities are only those it took part in. */
+  focusSchool: string | null;
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -82,7 +84,11 @@ const asDate = (s: string) => new Date(`${s}T00:00:00Z`);
 
 export async function loadLedger(db: Db, communityId: number, range: LedgerRange, opts: { schoolId?: number; withAudit?: boolean } = {}): Promise<Ledger> {
   const dateWhere = { gte: asDate(range.from), lte: asDate(range.to) };
-  const schoolWhere = opts.schoolId === undefined ? {} : { OR: [{ hostSchoolId: opts.schoolId }, { schoolIds: { has: opts.schoolId } }] };
+  // A school took part when it hosted, joined, gave (主讲校) or received.
+  const schoolWhere =
+    opts.schoolId === undefined
+      ? {}
+      : { OR: [{ hostSchoolId: opts.schoolId }, { schoolIds: { has: opts.schoolId } }, { givingSchoolId: opts.schoolId }, { receiverSchoolIds: { has: opts.schoolId } }] };
   const rangeAt = { gte: asDate(range.from), lt: new Date(asDate(range.to).getTime() + 86_400_000) };
   const [community, schools, rows, pairs, audit, meetings] = await Promise.all([
     db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, name: true, timezone: true } }),
@@ -115,6 +121,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
   return {
     community,
     schools,
+    focusSchool: opts.schoolId === undefined ? null : (schools.find((s) => s.id === opts.schoolId)?.fullName ?? null),
     activities: rows.map((a) => ({
       number: a.number,
       date: day(a.date),

@@ -42,11 +42,15 @@ function highlights(acts: readonly LedgerActivity[]): LedgerActivity[] {
     .slice(0, 5);
 }
 
+/** Hosted, joined, gave (主讲校) or received: the same as the ledger's school filter. */
+const tookPart = (a: LedgerActivity, school: string) => a.hostSchool === school || a.schools.includes(school) || a.givingSchool === school || a.receivers.includes(school);
+
 function kindSchoolTable(ledger: Ledger): Table {
   const kinds = countByKind(ledger.activities).map(([k]) => k);
-  const schools = ledger.schools.map((s) => s.fullName);
+  // One school's summary counts that school only: its activities are a subset of the others'.
+  const schools = ledger.focusSchool ? [ledger.focusSchool] : ledger.schools.map((s) => s.fullName);
   const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text, bold })] })] });
-  const involved = (a: LedgerActivity, s: string) => a.hostSchool === s || a.schools.includes(s);
+  const involved = (a: LedgerActivity, s: string) => s === ledger.focusSchool || tookPart(a, s);
   const header = new TableRow({ tableHeader: true, children: [cell("活动类型", true), ...schools.map((s) => cell(s, true)), cell("合计", true)] });
   const rows = kinds.map((k) => {
     const ofKind = ledger.activities.filter((a) => a.kind === k);
@@ -63,7 +67,7 @@ export function summaryParagraphs(input: SummaryInput): { heading: string; lines
   const teachers = new Set(acts.flatMap((a) => a.people));
   const byKind = countByKind(acts);
   const people = acts.reduce((n, a) => n + (a.headcount ?? 0), 0);
-  const quiet = ledger.schools.filter((s) => !acts.some((a) => a.hostSchool === s.fullName || a.schools.includes(s.fullName))).map((s) => s.fullName);
+  const quiet = ledger.focusSchool ? (acts.length === 0 ? [ledger.focusSchool] : []) : ledger.schools.filter((s) => !acts.some((a) => tookPart(a, s.fullName))).map((s) => s.fullName);
   const idlePairs = ledger.pairs.filter((pr) => pr.activities === 0);
   return [
     {

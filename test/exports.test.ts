@@ -173,6 +173,18 @@ describe("/导出 总结", () => {
     const styles = (await zip.file("word/styles.xml")?.async("string")) ?? "";
     expect(styles).toContain('w:eastAsia="宋体"');
   });
+
+  it("a principal's summary is their own school's: its activities only, and no other school called inactive", async () => {
+    const g = await community();
+    const principal = g.as(unique("u"), "李校长");
+    const res = await fetch(linkIn(await principal.says("/导出 总结")));
+    const zip = await JSZip.loadAsync(Buffer.from(await res.arrayBuffer()));
+    const text = ((await zip.file("word/document.xml")?.async("string")) ?? "").replace(/<[^>]+>/g, "");
+    // 郝家也 joined the 示范课 and hosted the 听评课; the 集体备课 was 二小 with 双庙.
+    expect(text).toContain("本学期共开展活动2次，其中示范课1次、听评课1次");
+    expect(text).not.toContain("本学期没有活动记录的学校");
+    expect(text).not.toContain("集体备课");
+  });
 });
 
 describe("/区县", () => {
