@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
-import { FakeWecom, type Received } from "./fakes/wecom.ts";
+import { FakeWecom, textOf } from "./fakes/wecom.ts";
 import { startTestApp } from "./support/harness.ts";
 import { unique } from "./support/env.ts";
 import { runDueWork } from "../workers/schedule/due-work.ts";
@@ -25,8 +25,6 @@ afterAll(async () => {
   await app?.close();
   await fake?.stop();
 });
-
-const textOf = (r: Received) => String((r.body.stream as { content?: string } | undefined)?.content ?? (r.body.markdown as { content?: string } | undefined)?.content ?? "");
 
 async function says(chatId: string | undefined, userId: string, text: string): Promise<string> {
   const frame = await fake.userSays({ chatId, userId, text });

@@ -19,7 +19,7 @@ import { MAX_FILE_BYTES } from "../bot/wecom/files.ts";
 import type { OutboundMessage } from "../messages/messages.ts";
 import { waitFor } from "./fakes/http-util.ts";
 import { waitFor as waitUntil } from "./support/process.ts";
-import { FakeWecom, type Received } from "./fakes/wecom.ts";
+import { FakeWecom, textOf } from "./fakes/wecom.ts";
 import { unique } from "./support/env.ts";
 import { startTestApp } from "./support/harness.ts";
 
@@ -45,7 +45,6 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-const textOf = (r: Received) => String((r.body.stream as { content?: string } | undefined)?.content ?? (r.body.markdown as { content?: string } | undefined)?.content ?? "");
 const mediaOf = (body: Record<string, unknown>) => fake.media.get(String((body.file as { media_id?: string } | undefined)?.media_id))!;
 
 async function says(chatId: string | undefined, userId: string, text: string): Promise<{ reqId: string; text: string }> {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import type { Logger } from "../config/logger.ts";
 import { pushTo } from "../workers/schedule/push.ts";
-import { FakeWecom, type Received } from "./fakes/wecom.ts";
+import { FakeWecom, textOf } from "./fakes/wecom.ts";
 import { unique } from "./support/env.ts";
 import { startTestApp } from "./support/harness.ts";
 import { waitFor } from "./support/process.ts";
@@ -28,8 +28,6 @@ afterAll(async () => {
   await app?.close();
   await fake?.stop();
 });
-
-const textOf = (r: Received) => String((r.body.stream as { content?: string } | undefined)?.content ?? (r.body.markdown as { content?: string } | undefined)?.content ?? "");
 
 async function says(chatId: string, userId: string, text: string): Promise<string> {
   const frame = await fake.userSays({ chatId, userId, text });

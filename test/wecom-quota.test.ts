@@ -14,7 +14,7 @@ import { wecomQuotaRefusals } from "../bot/metrics.ts";
 import { WecomAdapter } from "../bot/wecom/adapter.ts";
 import { nextBeijingMidnight, WecomQuotaError } from "../bot/wecom/quota.ts";
 import type { OutboundMessage } from "../messages/messages.ts";
-import { FakeWecom, QUOTA, type Received } from "./fakes/wecom.ts";
+import { FakeWecom, QUOTA, textOf } from "./fakes/wecom.ts";
 import { unique } from "./support/env.ts";
 import { startTestApp } from "./support/harness.ts";
 
@@ -38,7 +38,6 @@ afterAll(async () => {
   await fake?.stop();
 });
 
-const textOf = (r: Received) => String((r.body.stream as { content?: string } | undefined)?.content ?? (r.body.markdown as { content?: string } | undefined)?.content ?? "");
 const attempts = (chatId: string) => fake.sendAttempts.filter((a) => a.chatid === chatId);
 const refusals = async () => (await wecomQuotaRefusals.get()).values.reduce((n, v) => n + v.value, 0);
 

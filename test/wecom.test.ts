@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
-import { FakeWecom, type Frame, type Received } from "./fakes/wecom.ts";
+import { FakeWecom, type Frame, type Received, textOf } from "./fakes/wecom.ts";
 import { waitFor } from "./fakes/http-util.ts";
 import { startTestApp } from "./support/harness.ts";
 import { unique } from "./support/env.ts";
@@ -30,8 +30,6 @@ afterAll(async () => {
   await app?.close();
   await fake?.stop();
 });
-
-const textOf = (r: Received) => String((r.body.stream as { content?: string } | undefined)?.content ?? (r.body.markdown as { content?: string } | undefined)?.content ?? "");
 
 /** Sends a message into a WeCom group and returns the bot's passive reply to it. */
 async function says(chatId: string | undefined, userId: string, text: string): Promise<{ frame: Frame; reply: Received }> {

@@ -510,3 +510,6 @@ export class FakeWecom {
     return { errcode: 0, errmsg: "", type, media_id: stored.media_id, created_at: String(Math.floor(this.clock() / 1000)), filename: media.name, bytes: bytes.length };
   }
 }
+
+/** The text a received reply or push carries (a stream reply's content, or a markdown message's). */
+export const textOf = (r: Received) => String((r.body.stream as { content?: string } | undefined)?.content ?? (r.body.markdown as { content?: string } | undefined)?.content ?? "");
