@@ -6,6 +6,7 @@
  */
 process.env.TZ = "UTC";
 import { describe, expect, it } from "vitest";
+import type { Producers } from "../workers/queues.ts";
 import { runDistrictDigestWork } from "../workers/schedule/district-digest-work.ts";
 import { boundGroup, Chat } from "./support/harness.ts";
 import { unique } from "./support/env.ts";
@@ -70,6 +71,34 @@ describe("district weekly digest", () => {
     // On demand: the same text; a community admin who is not the bureau's admin gets nothing of it.
     expect(await b.chat.says("/区县 周报", { chatType: "direct" })).toBe(digest);
     expect(await busy.says("/区县 周报")).toMatch(/还不是任何区县的管理员/);
+  });
+
+  it("two workers ticking at once, and a crash between claiming and queueing: the admin still gets it exactly once", async () => {
+    clock = new Date("2027-05-29T04:00:00Z");
+    const b = await bureau();
+    const g = await boundGroup(started.app);
+    expect(await g.says(`/区县 绑定 ${b.name} ${b.code}`)).toMatch(/已加入/);
+    const at = new Date("2027-05-31T00:30:00Z"); // Monday 08:30 Beijing
+    const ours = (args: Parameters<Producers["outbound"]["add"]>) => args[0].chatId === b.chat.userId;
+    const crashing: Pick<Producers, "outbound"> = {
+      outbound: {
+        ...started.ticker.producers.outbound,
+        add: async (...args: Parameters<Producers["outbound"]["add"]>) => {
+          if (ours(args)) throw new Error("killed after the claim, before the queue");
+          return started.ticker.producers.outbound.add(...args);
+        },
+      } as Producers["outbound"],
+    };
+    await runDistrictDigestWork({ db: started.ticker.db, producers: crashing, log: started.ticker.log, now: () => at }, at);
+    expect(await started.ticker.texts([b.chat.userId])).toEqual([]);
+    // Three ticks at once a minute later (concurrent queries on the pool): the claims dedupe, none sends twice.
+    const later = new Date(at.getTime() + 60_000);
+    await Promise.all([tick(later), tick(later), tick(later)]);
+    // The due-work tick re-queues the claimed row whose send was never queued.
+    await started.ticker.tick(new Date(at.getTime() + 3 * 60_000));
+    await started.ticker.tick(new Date(at.getTime() + 4 * 60_000));
+    expect(await started.ticker.texts([b.chat.userId])).toHaveLength(1);
+    expect(await started.app.db.delivery.count({ where: { district: { name: b.name }, recipient: "*" } })).toBe(1);
   });
 
   it("more than six hours late (the bot was down): skipped once and logged, never sent", async () => {
