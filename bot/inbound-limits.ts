@@ -1,6 +1,7 @@
 /**
  * Inbound overload protection and fairness, in Redis only (no database on the gateway's hot path):
- * a per-sender and a per-chat limit on messages per minute, a cap on how many of one chat's (and
+ * a per-sender and a per-chat limit on messages in any sliding minute (a log of admitted job ids;
+ * a fixed per-minute counter would let a sender through twice the limit across a minute boundary), a cap on how many of one chat's (and
  * of one community's) messages may wait in the inbound queue, and a BullMQ priority per message
  * so that a quiet group's message overtakes a noisy group's backlog. Over a limit the sender is
  * told once per window; the rest are dropped. The backlog is a sorted set of queued job ids per
@@ -31,14 +32,19 @@ const STALE_MS = 3600_000;
 /** BullMQ's highest priority number (2^21). */
 const MAX_PRIORITY = 2_097_152;
 
-// KEYS: sender counter, chat counter, chat backlog zset, told flag, chat's last priority, chat's
+// KEYS: sender log zset, chat log zset, chat backlog zset, told flag, chat's last priority, chat's
 // community. ARGV: window ms, sender limit, chat limit, chat backlog cap, now ms, job id,
 // community backlog cap (0: none), community backlog key prefix. The community backlog key is
 // derived from a value read here (fine on a standalone Redis, which BullMQ's queues use too).
-// Returns {0, priority} when admitted, else {scope 1..4, told-now flag}.
+// Only admitted messages enter the logs (member: the job id, so a redelivery counts once), so a
+// flood that is refused does not extend its own ban. Returns {0, priority} when admitted, else
+// {scope 1..4, told-now flag}.
 const ADMIT = `
-local s = redis.call('INCR', KEYS[1]); if s == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local c = redis.call('INCR', KEYS[2]); if c == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
+local since = tonumber(ARGV[5]) - tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', since)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', since)
+local s = redis.call('ZCARD', KEYS[1]) + 1
+local c = redis.call('ZCARD', KEYS[2]) + 1
 local stale = tonumber(ARGV[5]) - ${STALE_MS}
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', stale)
 local n = redis.call('ZCARD', KEYS[3])
@@ -51,6 +57,8 @@ if s > tonumber(ARGV[2]) then scope = 1 elseif c > tonumber(ARGV[3]) then scope 
 elseif n >= tonumber(ARGV[4]) then scope = 3
 elseif tonumber(ARGV[7]) > 0 and cn >= tonumber(ARGV[7]) then scope = 4 end
 if scope == 0 then
+  redis.call('ZADD', KEYS[1], ARGV[5], ARGV[6]); redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6]); redis.call('PEXPIRE', KEYS[2], ARGV[1])
   redis.call('ZADD', KEYS[3], ARGV[5], ARGV[6]); redis.call('PEXPIRE', KEYS[3], ${STALE_MS})
   if ckey then redis.call('ZADD', ckey, ARGV[5], ARGV[6]); redis.call('PEXPIRE', ckey, ${STALE_MS}) end
   local p = math.max(n, cn) + 1
@@ -93,11 +101,10 @@ export class InboundLimits {
    * community's) backlog and returns the BullMQ priority to queue it with.
    */
   async admit(m: InboundMessage, jobId: string, nowMs: number): Promise<LimitVerdict> {
-    const window = Math.floor(nowMs / this.windowMs);
     const base = `${this.prefix}:limit`;
     const keys = [
-      `${base}:sender:${m.platform}:${m.chatId}:${m.senderId}:${window}`,
-      `${base}:chat:${m.platform}:${m.chatId}:${window}`,
+      `${base}:sender-log:${m.platform}:${m.chatId}:${m.senderId}`,
+      this.chatKey("chat-log", m),
       this.chatKey("backlog", m),
       `${base}:told:${m.platform}:${m.chatId}:${m.senderId}`,
       this.chatKey("priority", m),
