@@ -96,16 +96,18 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   const sameCommunity = loaded.community !== null && community?.id === loaded.community.id;
   const preloaded = { member: sameCommunity ? loaded.member : null, schools: sameCommunity ? loaded.schools : null };
   const base = { message, now, community, preloaded, sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS };
+  const isAdmin = community !== null && preloaded.member?.roles.includes("admin") === true;
   try {
     if (intent.command.singleStatement && intent.type === "command") {
       // Atomic and idempotent by itself (see Command.singleStatement): no transaction needed.
       // (An answer to a question also deletes the question, so it takes the transactional path.)
-      return { replies: await runIntent(deps.db, intent, base), duplicate: false };
+      const ran = await runIntent(deps.db, intent, base);
+      return { replies: isAdmin ? await withQuotaNotice(deps.db, key, community, ran, now) : ran, duplicate: false };
     }
     const replies = await deps.db.$transaction(async (tx) => {
       const ran = await runIntent(tx, intent, base);
       // An admin hears here about scheduled pushes the platform refused for quota (told once).
-      const notice = community && preloaded.member?.roles.includes("admin") ? await quotaNotice(tx, community.id, community.timezone) : null;
+      const notice = isAdmin ? await quotaNotice(tx, community.id, community.timezone) : null;
       const out = notice ? [...ran, notice] : ran;
       await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies, "createdAt") VALUES (${key}, ${community?.id ?? null}, ${JSON.stringify(out)}::jsonb, ${now})`;
       return out;
@@ -118,6 +120,28 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
       const stored = repliesOfProcessed(await loadMessageContext(deps.sql, message, key), now);
       if (stored) return { replies: stored, duplicate: true };
     }
+    throw e;
+  }
+}
+
+/**
+ * After a single-statement command (/记录) by an admin: the quota notice, if any, is appended and
+ * the whole answer stored as the message's processed replies in the same transaction that marks
+ * the notice told, so a redelivery repeats the notice instead of losing it. Most of the time
+ * there is nothing to tell and this is one indexed query. If the message was stored meanwhile
+ * (a concurrent redelivery), the notice stays untold for the next reply.
+ */
+async function withQuotaNotice(db: Db, key: string, community: CommunityInfo, ran: Reply[], now: Date): Promise<Reply[]> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const notice = await quotaNotice(tx, community.id, community.timezone);
+      if (!notice) return ran;
+      const out = [...ran, notice];
+      await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies, "createdAt") VALUES (${key}, ${community.id}, ${JSON.stringify(out)}::jsonb, ${now})`;
+      return out;
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) return ran;
     throw e;
   }
 }

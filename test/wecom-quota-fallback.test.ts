@@ -41,6 +41,7 @@ describe("over the WeCom proactive quota", { timeout: 90_000 }, () => {
     expect(await says(withHook, admin, `/绑定 ${name}`)).toMatch(/绑定/);
     expect(await says(without, admin, `/绑定 ${name}`)).toMatch(/绑定/);
     expect(await says(withHook, admin, `/推送群 添加 教师群 ${fake.webhookUrl(key)}`)).toMatch(/已设置推送群/);
+    expect(await says(without, admin, "/学校 添加 清涧县第二小学 核心 二小")).toMatch(/二小/);
     const community = await app.db.community.findUniqueOrThrow({ where: { name } });
 
     const deps = { db: app.db, producers: app.producers, log: pino({ level: "silent" }) as unknown as Logger, now: () => new Date() };
@@ -65,9 +66,11 @@ describe("over the WeCom proactive quota", { timeout: 90_000 }, () => {
       ["without", "quota"],
     ]);
 
-    // Someone who is not an admin is not told; the admin is, once.
+    // Someone who is not an admin is not told; the admin is, once, also in the reply to a /记录
+    // (the single-statement hot path, which has no transaction of its own).
     expect(await says(without, unique("wu"), "/帮助")).not.toContain("额度已用完");
-    const told = await says(without, admin, "/列表");
+    const told = await says(without, admin, "/记录 示范课 昨天 二小");
+    expect(told).toContain("已记录");
     expect(told).toContain("⚠️ 企业微信当天的机器人主动推送额度已用完，以下 1 条定时推送未送达：");
     expect(told).toContain("· 联席会议提醒 → 群");
     expect(told).toContain("/推送群 添加");
