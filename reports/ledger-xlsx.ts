@@ -10,8 +10,8 @@ import { scopeWhere } from "../core/progress-text.ts";
 import type { Ledger, LedgerActionItem, LedgerActivity, LedgerAudit, LedgerMeeting, LedgerPair } from "../db/ledger.ts";
 import { addTable, sheetName, type Column } from "./xlsx-table.ts";
 
-/** Turns a stored photo into a link that opens it (signed, expiring); none when photos cannot be linked. */
-export type PhotoLink = (communityId: number, fileName: string) => string | undefined;
+/** Turns an activity's stored photos into one link that shows them (signed, expiring); none when photos cannot be linked. */
+export type PhotoLink = (communityId: number, fileNames: readonly string[]) => string | undefined;
 
 const asDate = (day: string) => new Date(`${day}T00:00:00Z`);
 const list = (xs: readonly string[]) => xs.join("、");
@@ -34,8 +34,9 @@ export function activityColumns(communityId: number, photoLink: PhotoLink): Colu
     {
       header: "照片",
       value: (a) => {
-        const first = a.photos[0] === undefined ? undefined : photoLink(communityId, a.photos[0]);
-        return first ? { text: `照片（${a.photos.length}张）`, hyperlink: first } : a.photos.length ? `${a.photos.length}张` : null;
+        if (a.photos.length === 0) return null;
+        const link = photoLink(communityId, a.photos);
+        return link ? { text: `照片（${a.photos.length}张）`, hyperlink: link } : `${a.photos.length}张`;
       },
     },
   ];

@@ -5,6 +5,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { boundGroup, get, startTestApp, TEST_NOW } from "./support/harness.ts";
@@ -148,6 +149,44 @@ describe("photos", () => {
     const rows = await app.db.activityPhoto.findMany({ where: { sourceMessageKey: { contains: "form-" }, fileName: photo ? { endsWith: ".png" } : undefined, community: { name: g.community } } });
     expect(rows).toHaveLength(1);
     expect((await fetch(photo.replace(/\.[^.]+$/, "AAAA"))).status).toBe(403);
+  });
+
+  it("the ledger's 照片 cell opens every photo of the activity, still months after the chat links expired", async () => {
+    const g = await boundGroup(app);
+    const url = linkIn(await g.says("/表单"));
+    const JPEG = Buffer.from("ffd8ffe000104a46494600010100000100010000ffd9", "hex");
+    const res = await submit(
+      url,
+      formData(valid, [
+        { name: "a.png", data: PNG, type: "image/png" },
+        { name: "b.jpg", data: JPEG },
+      ]),
+    );
+    expect(res.html).toMatch(/已记录 #1/);
+    const chatLink = (/src="([^"]+\/p\/[^"]+)"/.exec(res.html)?.[1] ?? "").replace(/&amp;/g, "&");
+
+    const ledgerUrl = /https?:\/\/\S+\/d\/[A-Za-z0-9_.-]+/.exec(await g.says("/导出 台账", { chatType: "direct" }))?.[0] ?? "";
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await (await fetch(ledgerUrl)).arrayBuffer()) as ArrayBuffer);
+    const cell = wb.getWorksheet("活动台账")!.getRow(2).getCell(14).value as ExcelJS.CellHyperlinkValue;
+    expect(cell.text).toBe("照片（2张）");
+
+    const later = clock;
+    clock = new Date(later.getTime() + 90 * 24 * 3_600_000); // an inspection three months on
+    try {
+      expect((await fetch(chatLink)).status).toBe(410); // the chat's 24 h link is long dead
+      const page = await fetch(cell.hyperlink);
+      expect(page.status).toBe(200);
+      const images = [...(await page.text()).matchAll(/<img src="([^"]+)"/g)].map((m) => (m[1] ?? "").replace(/&amp;/g, "&"));
+      expect(images).toHaveLength(2);
+      const bodies = await Promise.all(images.map(async (i) => Buffer.from(await (await fetch(i)).arrayBuffer())));
+      expect(bodies[0]?.equals(PNG)).toBe(true);
+      expect(bodies[1]?.equals(JPEG)).toBe(true);
+      const tampered = cell.hyperlink.replace(/\/p\/(.)/, (_, c: string) => `/p/${c === "A" ? "B" : "A"}`);
+      expect((await fetch(tampered)).status).toBe(403);
+    } finally {
+      clock = later;
+    }
   });
 
   it("refuses anything that is not an image, files over 10 MB and more than 5 photos", async () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { useCleanup } from "./support/cleanup.ts";
 import { boundGroup, post } from "./support/harness.ts";
 import { unique } from "./support/env.ts";
+import { waitFor } from "./support/process.ts";
 
 const { app } = useCleanup();
 
@@ -54,13 +55,13 @@ describe("backlog per chat", () => {
     const a = await app({ ROLE: "gateway", MAX_BACKLOG_PER_CHAT: "2" }); // no worker: messages stay queued
     const chatId = unique("g");
     const send = (c: string, i: number) => post(a, "/sim/messages", { chatId: c, userId: unique("u"), text: `/帮助 ${i}` });
+    const queued = (n: number) => async () => (await a.producers.inbound.queue.getJobCountByTypes("wait", "prioritized")) === n; // queued with a priority (fair queueing)
     const waiting = [send(chatId, 1), send(chatId, 2)];
-    await new Promise((r) => setTimeout(r, 500));
+    await waitFor(queued(2), 10_000, 50);
     const third = await send(chatId, 3);
     expect(third.body.replies?.[0]?.text).toBe("太快了，请稍后再发。");
     waiting.push(send(unique("g"), 4));
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await a.producers.inbound.queue.getJobCountByTypes("wait", "prioritized")).toBe(3); // queued with a priority (fair queueing)
+    await waitFor(queued(3), 10_000, 50);
     // 504 after the simulator's 10 s (nobody processes them here); answered before the app closes.
     expect((await Promise.all(waiting)).map((r) => r.status)).toEqual([504, 504, 504]);
   }, 30_000);

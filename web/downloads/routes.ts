@@ -6,7 +6,7 @@
 import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { DownloadPayload } from "../../commands/download-link.ts";
-import { signToken, verifyToken } from "../../core/signed-token.ts";
+import { verifyToken } from "../../core/signed-token.ts";
 import { districtStandings } from "../../db/district-standing.ts";
 import { loadLedger } from "../../db/ledger.ts";
 import { progressForSchool, progressReportOf } from "../../db/progress-report.ts";
@@ -14,6 +14,7 @@ import { itemLine } from "../../reports/progress-lines.ts";
 import type { PhotoLink } from "../../reports/ledger-xlsx.ts";
 import type { FormDeps } from "../forms/deps.ts";
 import { messagePage } from "../forms/html.ts";
+import { LEDGER_PHOTO_LINK_MS, photoUrl } from "../forms/photo-link.ts";
 
 /** Loaded on first use: exceljs and docx add over a second to every start-up (and so to crash recovery), and exports are rare. */
 const ledgerModule = () => import("../../reports/ledger-xlsx.ts");
@@ -30,7 +31,7 @@ const refuse = (reply: FastifyReply, status: number, lines: string[]) => reply.c
 const attachment = (name: string) => `attachment; filename="jiaolian${name.slice(name.lastIndexOf("."))}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps): void {
-  const photoLink: PhotoLink = (communityId, fileName) => `${deps.forms.baseUrl}/p/${signToken(deps.forms.secret, { c: communityId, f: fileName, exp: deps.now().getTime() + deps.forms.ttlMs })}`;
+  const photoLink: PhotoLink = (communityId, files) => (files.length ? photoUrl(deps.forms, communityId, files, deps.now().getTime() + LEDGER_PHOTO_LINK_MS) : undefined);
 
   app.get<{ Params: { token: string } }>("/d/:token", async (req, reply) => {
     const check = verifyToken<DownloadPayload>(deps.forms.secret, req.params.token, deps.now());

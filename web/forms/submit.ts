@@ -3,8 +3,8 @@ import type { FastifyRequest } from "fastify";
 import { checkDay } from "../../commands/record.ts";
 import { isUserError } from "../../commands/errors.ts";
 import { todayIn } from "../../core/dates.ts";
-import { signToken } from "../../core/signed-token.ts";
 import type { FormDeps } from "./deps.ts";
+import { photoUrl } from "./photo-link.ts";
 import { MAX_PHOTOS, photoName, sniffImage, storePhoto, type ImageType } from "./photos.ts";
 import { recordOfForm, type FormContext } from "./submission.ts";
 import { checkForm, type FormValues } from "./validate.ts";
@@ -105,5 +105,5 @@ async function keepPhotos(deps: FormDeps, ctx: FormContext, upload: Upload): Pro
     skipDuplicates: true,
   });
   const exp = deps.now().getTime() + deps.forms.ttlMs;
-  return rows.map((r) => `${deps.forms.baseUrl}/p/${signToken(deps.forms.secret, { c: ctx.community.id, f: r.fileName, exp })}`);
+  return rows.map((r) => photoUrl(deps.forms, ctx.community.id, [r.fileName], exp));
 }
