@@ -2,7 +2,7 @@
  * The weekly digest to a DingTalk principal through the real adapter and the local fake DingTalk:
  * the text as sampleMarkdown via the robot's 1:1 batch send, then the progress chart as
  * sampleImageMsg whose photoURL is the signed chart link, which serves a PNG.
- * The tick runs for the whole test database at an instant (Monday 2027-04-12) no other file uses.
+ * The tick runs for the whole of the file's own database (test/support/own-database.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
@@ -10,6 +10,7 @@ import { runDigestWork } from "../workers/schedule/digest-work.ts";
 import { FakeDingtalk } from "./fakes/dingtalk.ts";
 import { waitFor } from "./fakes/http-util.ts";
 import { startTestApp } from "./support/harness.ts";
+import { ownDatabase } from "./support/own-database.ts";
 import { unique } from "./support/env.ts";
 import { decodePng } from "./support/png.ts";
 
@@ -23,6 +24,7 @@ beforeAll(async () => {
   app = await startTestApp(
     {
       FORM_SECRET: "e".repeat(40),
+      DATABASE_URL: await ownDatabase("digest_dingtalk"),
       ...fake.botEnv(),
       DINGTALK_KEEPALIVE_MS: "300",
     },

@@ -3,13 +3,14 @@
  * 智能机器人: a principal who wrote to the bot 1:1 gets the text and then the progress chart,
  * uploaded as temporary media (aibot_upload_media_init / chunk / finish) and sent as an image
  * message; one who never did is not sent to, and the admins are told once what to do.
- * The tick runs for the whole test database at an instant (Monday 2027-04-19) no other file uses.
+ * The tick runs for the whole of the file's own database (test/support/own-database.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { runDigestWork } from "../workers/schedule/digest-work.ts";
 import { FakeWecom, type Received, textOf } from "./fakes/wecom.ts";
 import { startTestApp } from "./support/harness.ts";
+import { ownDatabase } from "./support/own-database.ts";
 import { unique } from "./support/env.ts";
 import { decodePng } from "./support/png.ts";
 
@@ -20,7 +21,7 @@ let app: App;
 
 beforeAll(async () => {
   fake = await new FakeWecom({ [BOT]: "s3cret" }).start();
-  app = await startTestApp({ FORM_SECRET: "w".repeat(40), ...fake.botEnv(BOT) }, () => MONDAY);
+  app = await startTestApp({ FORM_SECRET: "w".repeat(40), DATABASE_URL: await ownDatabase("digest_wecom"), ...fake.botEnv(BOT) }, () => MONDAY);
   await fake.waitForLive();
 });
 afterAll(async () => {

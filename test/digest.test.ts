@@ -16,7 +16,7 @@ import { scheduleTestApp } from "./support/schedule.ts";
 const SATURDAY = new Date("2026-11-28T04:00:00Z"); // Saturday 12:00 in Beijing
 const MONDAY = new Date("2026-11-30T00:00:00Z"); // Monday 08:00 in Beijing
 let clock = SATURDAY;
-const started = scheduleTestApp(() => clock);
+const started = scheduleTestApp(() => clock, "digest");
 
 const FORMS = { baseUrl: "http://127.0.0.1:9", secret: "d".repeat(40), ttlMs: 7 * 86_400_000 };
 const digestTick = (at: Date, producers: Pick<Producers, "outbound"> = started.ticker.producers, forms?: typeof FORMS) =>
@@ -130,7 +130,7 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
         },
       } as Producers["outbound"],
     };
-    // A Monday no meeting test uses: this file's full due-work tick below sees every community in the shared test database.
+    // A Monday no other test in this file uses: the full due-work tick below sees every community in its database.
     const at = new Date("2027-06-07T00:00:00Z");
     // Only this community's digest is due for the crashing run: the others are done first.
     await digestTick(at);

@@ -15,7 +15,7 @@ import { scheduleTestApp } from "./support/schedule.ts";
 const SATURDAY = new Date("2027-05-08T04:00:00Z"); // Saturday 12:00 in Beijing
 const MONDAY = new Date("2027-05-10T00:30:00Z"); // Monday 08:30 in Beijing
 let clock = SATURDAY;
-const started = scheduleTestApp(() => clock);
+const started = scheduleTestApp(() => clock, "district_digest");
 
 const tick = (at: Date) => runDistrictDigestWork({ db: started.ticker.db, producers: started.ticker.producers, log: started.ticker.log, now: () => at }, at);
 

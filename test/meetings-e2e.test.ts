@@ -4,19 +4,24 @@
  * and each reminder reaches the group and the principal once; after a restart a reminder missed
  * while down arrives marked late. Dates are in 2027 (see meetings-schedule.test.ts).
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { boundGroup, get, startTestApp } from "./support/harness.ts";
 import { unique } from "./support/env.ts";
+import { ownDatabase } from "./support/own-database.ts";
 
 let clock = new Date("2027-02-01T02:00:00Z"); // Monday 10:00 in Beijing
 const apps: App[] = [];
+let databaseUrl = "";
+beforeAll(async () => {
+  databaseUrl = await ownDatabase("meetings_e2e");
+});
 afterAll(async () => {
   for (const a of apps) await a.close();
 });
 
 async function start(prefix: string): Promise<App> {
-  const app = await startTestApp({ QUEUE_PREFIX: prefix, SCHEDULER_ENABLED: "true", SCHEDULER_EVERY_MS: "300" }, () => clock);
+  const app = await startTestApp({ DATABASE_URL: databaseUrl, QUEUE_PREFIX: prefix, SCHEDULER_ENABLED: "true", SCHEDULER_EVERY_MS: "300" }, () => clock);
   apps.push(app);
   return app;
 }
@@ -27,7 +32,7 @@ async function outbox(app: App, chatId: string): Promise<string[]> {
   return res.body.messages.map((m) => m.text).filter((t) => !/^(【补发】[^\n]*\n)?📬 /.test(t));
 }
 
-// Generous: each tick reads every community of the shared test database, on a machine shared with other test runs.
+// Generous: on a machine shared with other test runs.
 async function until<T>(read: () => Promise<T[]>, count: number, timeoutMs = 60_000): Promise<T[]> {
   const end = Date.now() + timeoutMs;
   for (;;) {

@@ -13,7 +13,7 @@ import { scheduleTestApp } from "./support/schedule.ts";
 
 const NOW = new Date("2026-11-28T04:00:00Z"); // Saturday 12:00 in Beijing
 let clock = NOW;
-const started = scheduleTestApp(() => clock);
+const started = scheduleTestApp(() => clock, "meetings_schedule");
 
 const at = (iso: string) => new Date(iso);
 

@@ -13,6 +13,7 @@ import { createProducers, type Producers } from "../../workers/queues.ts";
 import { runDueWork, type DueWorkResult } from "../../workers/schedule/due-work.ts";
 import { TEST_DATABASE_URL, unique } from "./env.ts";
 import { startTestApp } from "./harness.ts";
+import { ownDatabase } from "./own-database.ts";
 
 export class Ticker {
   readonly logs: string[] = [];
@@ -23,6 +24,7 @@ export class Ticker {
   constructor(
     readonly db: App["db"],
     readonly prefix = unique("js"),
+    private readonly databaseUrl = TEST_DATABASE_URL,
   ) {
     this.log = pino({ level: "warn" }, { write: (line: string) => void this.logs.push(line) }) as unknown as Logger;
     const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", false);
@@ -39,7 +41,7 @@ export class Ticker {
 
   /** A second "worker process": its own PostgreSQL pool and Redis connection, same queue prefix. */
   otherWorker(): { tick(at: Date): Promise<DueWorkResult> } {
-    const database: Database = createDatabase(TEST_DATABASE_URL, 3);
+    const database: Database = createDatabase(this.databaseUrl, 3);
     const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", false);
     const producers = createProducers(redis, this.prefix);
     this.closers.push(
@@ -67,14 +69,16 @@ export class Ticker {
 }
 
 /**
- * A test app on the file's injected clock and a Ticker on its database, started before the
- * file's tests and closed after them. Read `app` and `ticker` inside tests (set in beforeAll).
+ * A test app on the file's injected clock and a Ticker on the file's own database (see
+ * own-database.ts; `database` names it), started before the file's tests and closed after them.
+ * Read `app` and `ticker` inside tests (set in beforeAll).
  */
-export function scheduleTestApp(clock: () => Date): { readonly app: App; readonly ticker: Ticker } {
+export function scheduleTestApp(clock: () => Date, database: string): { readonly app: App; readonly ticker: Ticker } {
   const started = {} as { app: App; ticker: Ticker };
   beforeAll(async () => {
-    started.app = await startTestApp({}, clock);
-    started.ticker = new Ticker(started.app.db);
+    const url = await ownDatabase(database);
+    started.app = await startTestApp({ DATABASE_URL: url }, clock);
+    started.ticker = new Ticker(started.app.db, unique("js"), url);
   });
   afterAll(async () => {
     await started.ticker?.close();
