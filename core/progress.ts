@@ -88,7 +88,7 @@ export interface ProgressReport {
   /** Every item, behind first. */
   items: ProgressItem[];
   /** Bundled assessment: the community is judged as one; the school with most behind items holds it back. */
-  community: { total: number; met: number; holdingBack: { school: ProgressSchool; behind: number } | null };
+  community: { total: number; met: number; holdingBack: { school: ProgressSchool; behind: number; of: number } | null };
   schools: SchoolStanding[];
   /** Activities of the term dated after today. */
   plannedActivities: number;
@@ -184,6 +184,17 @@ function instances(scope: TargetScope, schools: readonly ProgressSchool[], pairs
   }
 }
 
+/**
+ * The school holding the community back: the largest share of its own items unmet (ties: more
+ * unmet). Not the most unmet items: the core school gives to every member school, so it carries
+ * several times their items and would be named almost always, even while a member school has
+ * done nearly none of its own (seed 002 by hand: core 23 of 40 unmet, 石门 9 of 11).
+ */
+function holdingBackOf(standings: readonly SchoolStanding[]): SchoolStanding | undefined {
+  const share = (s: SchoolStanding) => s.behind / s.items.length;
+  return standings.filter((s) => s.behind > 0).reduce<SchoolStanding | undefined>((w, s) => (!w || share(s) > share(w) || (share(s) === share(w) && s.behind > w.behind) ? s : w), undefined);
+}
+
 const byUrgency = (a: ProgressItem, b: ProgressItem) => Number(a.met) - Number(b.met) || b.remaining - a.remaining;
 
 export function computeProgress(input: ProgressInput): ProgressReport {
@@ -215,14 +226,14 @@ export function computeProgress(input: ProgressInput): ProgressReport {
     const behind = mine.filter((i) => !i.met).length;
     return { school, items: mine, behind, met: mine.length - behind };
   });
-  const worst = standings.reduce<SchoolStanding | undefined>((w, s) => (s.behind > (w?.behind ?? 0) ? s : w), undefined);
+  const worst = holdingBackOf(standings);
   const met = items.filter((i) => i.met).length;
   return {
     term,
     today,
     weeksLeft: termWeeks(term, today).left,
     items,
-    community: { total: items.length, met, holdingBack: worst ? { school: worst.school, behind: worst.behind } : null },
+    community: { total: items.length, met, holdingBack: worst ? { school: worst.school, behind: worst.behind, of: worst.items.length } : null },
     schools: standings,
     plannedActivities: input.activities.filter((a) => a.date > today && a.date >= term.start && a.date <= term.end).length,
   };

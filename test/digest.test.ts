@@ -80,14 +80,14 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
     expect(full).toContain("· 11月24日 示范课《秋天的雨》 县实小→杨庄（王芳）");
     expect(full).toContain("接下来两周的安排 1 项：\n· 12月3日 示范课 县实小→青龙沟（王芳）");
     // Hand-checked: 2 items (县实小→杨庄 1/2, 县实小→青龙沟 0/2, the 12.3 one is only planned), 3 to go.
-    expect(full).toMatch(/📊 本学期（2026年秋季学期）：2 项目标达成 0 项\n还差 3 次，剩 (\d+) 周，平均每周需完成 1 次\n捆绑考核按共同体整体评价，目前拖后腿的是 县实小（还差 2 项）/);
+    expect(full).toMatch(/📊 本学期（2026年秋季学期）：2 项目标达成 0 项\n还差 3 次，剩 (\d+) 周，平均每周需完成 1 次\n捆绑考核按共同体整体评价，目前拖后腿的是 县实小（2 项目标中还差 2 项）/);
     expect(full).toContain("【县实小】还差 2 项，已达标 0 项\n示范课 县实小→青龙沟 ░░░░ 0/2\n示范课 县实小→杨庄 ▓▓░░ 1/2");
     // The same numbers as /进度 on the same day.
     clock = MONDAY;
     const progress = await c.g.says("/进度");
     const weeks = /剩 (\d+) 周/.exec(progress)![1];
     expect(full).toContain(`剩 ${weeks} 周`);
-    expect(progress).toContain("共同体：2 项目标达成 0 项；拖后腿的是 县实小（还差 2 项）");
+    expect(progress).toContain("共同体：2 项目标达成 0 项；拖后腿的是 县实小（2 项目标中还差 2 项）");
     expect(progress).toContain("示范课→杨庄 1/2");
     // The teacher who subscribed gets the full one too, their school first.
     expect((await textsTo(c.teacher.userId))[0]).toMatch(/^📬 .*\n\n【本校 杨庄】/);

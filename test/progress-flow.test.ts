@@ -153,7 +153,7 @@ describe("/进度 on a phone", () => {
     const text = await g.says("/进度");
     expect(text.length).toBeLessThan(600);
     const lines = text.split("\n");
-    expect(lines[1]).toMatch(/^共同体：\d+ 项目标达成 4 项；拖后腿的是 县实小（还差 \d+ 项）（两校共同的目标只计一次）$/);
+    expect(lines[1]).toMatch(/^共同体：\d+ 项目标达成 4 项；拖后腿的是 县实小（40 项目标中还差 \d+ 项）（两校共同的目标只计一次）$/);
     expect(lines.filter((l) => l.startsWith("【"))).toHaveLength(5);
     expect(text).toMatch(/【县实小】还差 \d+ 项（剩 10 周）：.*；已达标 4 项/);
     expect(text).not.toMatch(/✅/);
