@@ -11,7 +11,7 @@ import type { Logger } from "../config/logger.ts";
 import { pushTo } from "../workers/schedule/push.ts";
 import { FakeWecom, textOf } from "./fakes/wecom.ts";
 import { unique } from "./support/env.ts";
-import { startTestApp } from "./support/harness.ts";
+import { startTestApp, TEST_NOW } from "./support/harness.ts";
 import { waitFor } from "./support/process.ts";
 
 const BOT = "jlfallback";
@@ -21,6 +21,8 @@ let app: App;
 beforeAll(async () => {
   // One proactive send per conversation per day: the second reminder is over the quota.
   fake = await new FakeWecom({ [BOT]: "s3cret" }, { proactivePerDay: 1 }).start();
+  // The quota's day on a fixed noon: on the wall clock a run across midnight Beijing would reset it.
+  fake.clock = () => TEST_NOW.getTime();
   app = await startTestApp({ ...fake.botEnv(BOT) });
   await fake.waitForLive();
 });

@@ -16,7 +16,7 @@ import { nextBeijingMidnight, WecomQuotaError } from "../bot/wecom/quota.ts";
 import type { OutboundMessage } from "../messages/messages.ts";
 import { FakeWecom, QUOTA, textOf } from "./fakes/wecom.ts";
 import { unique } from "./support/env.ts";
-import { startTestApp } from "./support/harness.ts";
+import { startTestApp, TEST_NOW } from "./support/harness.ts";
 
 const BOT = "jlquota";
 const OTHER = "jlquota2";
@@ -26,6 +26,8 @@ let app: App;
 
 beforeAll(async () => {
   fake = await new FakeWecom({ [BOT]: "s3cret", [OTHER]: "s3cret2" }, { corpId: APP.corpId, corpSecret: APP.secret }).start();
+  // The quota's day on a fixed noon: on the wall clock a run across midnight Beijing would reset it.
+  fake.clock = () => TEST_NOW.getTime();
   app = await startTestApp({
     ...fake.botEnv(BOT),
     ...fake.appEnv(APP),
