@@ -42,6 +42,18 @@ function highlights(acts: readonly LedgerActivity[]): LedgerActivity[] {
     .slice(0, 5);
 }
 
+/**
+ * One highlight as a sentence: the people belong to the giving school, which may have gone to the
+ * host ("双庙中心小学刘老师到郝家也中心小学开展专题讲座《…》"); the host is not named as theirs.
+ */
+function highlightLine(a: LedgerActivity): string {
+  const who = a.givingSchool ?? a.hostSchool ?? "";
+  const away = a.hostSchool && a.hostSchool !== who ? `到${a.hostSchool}开展` : "";
+  const joined = a.schools.filter((s) => s !== who && s !== a.hostSchool);
+  const date = `${Number(a.date.slice(5, 7))}月${Number(a.date.slice(8, 10))}日`;
+  return `${date}，${who}${a.people.join("、")}${away}${a.kind}《${a.title}》${joined.length ? `，${joined.join("、")}参加` : ""}${a.headcount ? `，${a.headcount}人参与` : ""}。`;
+}
+
 /** Hosted, joined, gave (主讲校) or received: the same as the ledger's school filter. */
 const tookPart = (a: LedgerActivity, school: string) => a.hostSchool === school || a.schools.includes(school) || a.givingSchool === school || a.receivers.includes(school);
 
@@ -81,10 +93,7 @@ export function summaryParagraphs(input: SummaryInput): { heading: string; lines
       heading: "二、主要做法与成效",
       lines: [
         acts.length ? `本学期共开展活动${acts.length}次，其中${byKind.map(([k, n]) => `${k}${n}次`).join("、")}，参与${people}人次。` : "本学期还没有登记活动。",
-        ...highlights(acts).map(
-          (a) =>
-            `${Number(a.date.slice(5, 7))}月${Number(a.date.slice(8, 10))}日，${a.hostSchool ?? ""}${a.people.length ? `${a.people.join("、")}` : ""}${a.kind}《${a.title}》${a.schools.length ? `，${a.schools.join("、")}参加` : ""}${a.headcount ? `，${a.headcount}人参与` : ""}。`,
-        ),
+        ...highlights(acts).map(highlightLine),
       ],
     },
     {

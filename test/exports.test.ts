@@ -159,6 +159,7 @@ describe("/导出 台账", () => {
 describe("/导出 总结", () => {
   it("writes the seeds' four sections from the records, with counts and a named Chinese font", async () => {
     const g = await community();
+    await g.says("/记录 示范课 11月12日 双庙到郝家也 《课堂提问的艺术》 主讲=刘老师");
     const res = await fetch(linkIn(await g.says("/导出 总结")));
     expect(res.status).toBe(200);
     const zip = await JSZip.loadAsync(Buffer.from(await res.arrayBuffer()));
@@ -166,8 +167,10 @@ describe("/导出 总结", () => {
     const text = xml.replace(/<[^>]+>/g, "");
     for (const heading of ["一、基本情况", "二、主要做法与成效", "三、存在的问题", "四、下一步打算"]) expect(text).toContain(heading);
     expect(text).toContain("共3所学校");
-    expect(text).toContain("本学期共开展活动3次，其中示范课1次、听评课1次、集体备课1次，参与67人次");
-    expect(text).toContain("《分数的意义》");
+    expect(text).toContain("本学期共开展活动4次，其中示范课2次、听评课1次、集体备课1次，参与67人次");
+    expect(text).toContain("11月20日，清涧县第二小学张老师示范课《分数的意义》，郝家也中心小学参加，35人参与。");
+    // The teacher is the giving school's, sent to the host: not called the host's teacher.
+    expect(text).toContain("11月12日，双庙中心小学刘老师到郝家也中心小学开展示范课《课堂提问的艺术》。");
     expect(text).toContain("【请校长核实修改】");
     expect(text).not.toContain("专题讲座"); // revoked
     const styles = (await zip.file("word/styles.xml")?.async("string")) ?? "";
