@@ -20,5 +20,7 @@ export async function progressReportOf(db: Tx, communityId: number, now: Date, u
 
 /** Only the items a school is accountable for (a principal's own export). */
 export function progressForSchool(report: ProgressReport, schoolId: number): ProgressReport {
-  return { ...report, items: report.items.filter((i) => i.accountable.includes(schoolId)), schools: report.schools.filter((s) => s.school.id === schoolId) };
+  // Only this school's items; every school stays, because its items name the other school of
+  // each pair (without them a pair read "未设学校—郝家也").
+  return { ...report, items: report.items.filter((i) => i.accountable.includes(schoolId)) };
 }

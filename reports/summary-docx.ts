@@ -34,6 +34,12 @@ function countByKind(xs: readonly LedgerActivity[]): [string, number][] {
   return [...m.entries()].sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]));
 }
 
+/** A school's own summary says whose it is ("郝家也中心小学（…共同体）2026年秋季学期工作总结"). */
+const summaryTitle = (input: SummaryInput) => {
+  const { community, focusSchool } = input.ledger;
+  return `${focusSchool ? `${focusSchool}（${community.name}）` : community.name}${input.termName}工作总结`;
+};
+
 /** Records worth naming: with a title, most people first, then confirmed ones. */
 function highlights(acts: readonly LedgerActivity[]): LedgerActivity[] {
   return [...acts]
@@ -122,7 +128,7 @@ export async function summaryDocx(input: SummaryInput): Promise<Buffer> {
     new Paragraph({
       alignment: AlignmentType.CENTER,
       heading: HeadingLevel.TITLE,
-      children: [new TextRun({ text: `${input.ledger.community.name}${input.termName}工作总结`, bold: true, size: 36, font: { ...FONT, eastAsia: "黑体" } })],
+      children: [new TextRun({ text: summaryTitle(input), bold: true, size: 36, font: { ...FONT, eastAsia: "黑体" } })],
       spacing: { after: 240 },
     }),
   ];
@@ -133,7 +139,7 @@ export async function summaryDocx(input: SummaryInput): Promise<Buffer> {
   }
   const doc = new Document({
     creator: "教联体助手",
-    title: `${input.ledger.community.name}${input.termName}工作总结`,
+    title: summaryTitle(input),
     styles: { default: { document: { run: { font: FONT, size: 28 } } } },
     sections: [{ children }],
   });

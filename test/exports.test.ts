@@ -187,6 +187,10 @@ describe("/导出 总结", () => {
     expect(text).toContain("本学期共开展活动2次，其中示范课1次、听评课1次");
     expect(text).not.toContain("本学期没有活动记录的学校");
     expect(text).not.toContain("集体备课");
+    expect(text).toContain(`郝家也中心小学（${g.community}）2026年秋季学期工作总结`);
+    // Its targets name the partner school of each pair.
+    expect(text).toMatch(/尚未完成的目标\d+项：师徒结对 二小—郝家也 0\/3/);
+    expect(text).not.toContain("未设学校");
   });
 });
 
