@@ -1,25 +1,16 @@
 /**
- * A database of its own, new for this run, for a test file that runs the scheduler: a tick works
- * on every community in its database, so in the shared test database it would also do (and wait
- * behind) every other file's communities, and slow down as those accumulate. Dropped and created
- * again through the same migration path as `npm start` (about 0.2 s).
+ * A database of its own, for a test file that runs the scheduler: a tick works on every community
+ * in its database, so in the shared test database it would also do (and wait behind) every other
+ * file's communities, and slow down as those accumulate. Created through the same migration path
+ * as `npm start` (about 0.2 s) and named after the run (global-setup.ts provides the run id and
+ * drops the run's databases at its end), so two runs on one machine never share one.
  */
-import pg from "pg";
+import { inject } from "vitest";
 import { preparePostgres } from "../../app/preflight.ts";
-import { TEST_DATABASE_URL } from "./env.ts";
+import { ownDatabaseUrl } from "./own-database-name.ts";
 
-export async function ownDatabase(name: string): Promise<string> {
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`database name stem must be [a-z0-9_]: ${name}`);
-  const url = new URL(TEST_DATABASE_URL);
-  const database = `${url.pathname.slice(1)}_${name}`;
-  url.pathname = `/${database}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-  await preparePostgres(url.toString());
-  return url.toString();
+export async function ownDatabase(stem: string): Promise<string> {
+  const url = ownDatabaseUrl(inject("testRunId"), stem);
+  await preparePostgres(url);
+  return url;
 }
