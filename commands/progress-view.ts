@@ -1,6 +1,6 @@
 /** /进度 as text: a phone screen first (what is behind), everything on request. */
 import type { ProgressItem, ProgressReport, ProgressSchool, SchoolStanding } from "../core/progress.ts";
-import { scopeWhere as where } from "../core/progress-text.ts";
+import { holdingBackText, scopeWhere as where } from "../core/progress-text.ts";
 
 const SHOWN_PER_SCHOOL = 3;
 
@@ -32,7 +32,7 @@ function standingLine(report: ProgressReport): string {
   // A target two schools share (双方) shows under both schools but counts once here: say so, or the sums puzzle people.
   const shared = report.items.some((i) => i.accountable.length > 1) ? "（两校共同的目标只计一次）" : "";
   if (!holdingBack || holdingBack.behind === 0) return `${base}；全部达标 🎉${shared}`;
-  return `${base}；拖后腿的是 ${holdingBack.school.name}（${holdingBack.of} 项目标中还差 ${holdingBack.behind} 项）${shared}`;
+  return `${base}；拖后腿的是 ${holdingBackText(holdingBack)}${shared}`;
 }
 
 /** The phone screen: standing, then per school only what is behind. */

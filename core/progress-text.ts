@@ -1,5 +1,5 @@
 /** Progress items in words: where a target applies, as /进度, the digest and exports show it. */
-import type { ItemScope, ProgressItem, ProgressReport } from "./progress.ts";
+import type { HoldingBack, ItemScope, ProgressItem, ProgressReport } from "./progress.ts";
 
 export function schoolNameIn(report: ProgressReport, id: number | null): string {
   return report.schools.find((s) => s.school.id === id)?.school.name ?? "未设学校";
@@ -25,3 +25,8 @@ export function scopeWhere(report: ProgressReport, scope: ItemScope, self?: numb
 
 /** A target's name as shown: its label, else its kind. */
 export const targetLabel = (i: ProgressItem) => i.target.label ?? i.target.kind;
+
+/** "石门（11 项目标中还差 9 项）", or for schools level with each other "郝家也、双庙（各 8 项目标中还差 8 项）". */
+export function holdingBackText(h: HoldingBack): string {
+  return `${h.schools.map((s) => s.name).join("、")}（${h.schools.length > 1 ? "各 " : ""}${h.of} 项目标中还差 ${h.behind} 项）`;
+}

@@ -80,6 +80,13 @@ export interface SchoolStanding {
   met: number;
 }
 
+/** Who holds the community back under bundled assessment: each of them has `behind` of its `of` items unmet. */
+export interface HoldingBack {
+  schools: ProgressSchool[];
+  behind: number;
+  of: number;
+}
+
 export interface ProgressReport {
   term: Term;
   today: string;
@@ -88,7 +95,7 @@ export interface ProgressReport {
   /** Every item, behind first. */
   items: ProgressItem[];
   /** Bundled assessment: the community is judged as one; the school with most behind items holds it back. */
-  community: { total: number; met: number; holdingBack: { school: ProgressSchool; behind: number; of: number } | null };
+  community: { total: number; met: number; holdingBack: HoldingBack | null };
   schools: SchoolStanding[];
   /** Activities of the term dated after today. */
   plannedActivities: number;
@@ -185,14 +192,19 @@ function instances(scope: TargetScope, schools: readonly ProgressSchool[], pairs
 }
 
 /**
- * The school holding the community back: the largest share of its own items unmet (ties: more
- * unmet). Not the most unmet items: the core school gives to every member school, so it carries
- * several times their items and would be named almost always, even while a member school has
- * done nearly none of its own (seed 002 by hand: core 23 of 40 unmet, 石门 9 of 11).
+ * The schools holding the community back: the largest share of their own items unmet (then the
+ * most unmet); several when they stand exactly level, so none is singled out by list order. Not
+ * the most unmet items: the core school gives to every member school, so it carries several
+ * times their items and would be named almost always, even while a member school has done nearly
+ * none of its own (seed 002 by hand: core 23 of 40 unmet, 石门 9 of 11).
  */
-function holdingBackOf(standings: readonly SchoolStanding[]): SchoolStanding | undefined {
-  const share = (s: SchoolStanding) => s.behind / s.items.length;
-  return standings.filter((s) => s.behind > 0).reduce<SchoolStanding | undefined>((w, s) => (!w || share(s) > share(w) || (share(s) === share(w) && s.behind > w.behind) ? s : w), undefined);
+function holdingBackOf(standings: readonly SchoolStanding[]): HoldingBack | null {
+  const behind = standings.filter((s) => s.behind > 0);
+  // Compared as fractions (a·d vs c·b) so equal shares are equal, not two floats.
+  const worse = (a: SchoolStanding, b: SchoolStanding) => a.behind * b.items.length - b.behind * a.items.length || a.behind - b.behind;
+  const worst = behind.reduce<SchoolStanding | undefined>((w, s) => (!w || worse(s, w) > 0 ? s : w), undefined);
+  if (!worst) return null;
+  return { schools: behind.filter((s) => worse(s, worst) === 0).map((s) => s.school), behind: worst.behind, of: worst.items.length };
 }
 
 const byUrgency = (a: ProgressItem, b: ProgressItem) => Number(a.met) - Number(b.met) || b.remaining - a.remaining;
@@ -226,14 +238,13 @@ export function computeProgress(input: ProgressInput): ProgressReport {
     const behind = mine.filter((i) => !i.met).length;
     return { school, items: mine, behind, met: mine.length - behind };
   });
-  const worst = holdingBackOf(standings);
   const met = items.filter((i) => i.met).length;
   return {
     term,
     today,
     weeksLeft: termWeeks(term, today).left,
     items,
-    community: { total: items.length, met, holdingBack: worst ? { school: worst.school, behind: worst.behind, of: worst.items.length } : null },
+    community: { total: items.length, met, holdingBack: holdingBackOf(standings) },
     schools: standings,
     plannedActivities: input.activities.filter((a) => a.date > today && a.date >= term.start && a.date <= term.end).length,
   };

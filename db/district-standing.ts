@@ -28,7 +28,7 @@ export async function districtStandings(db: Tx, districtId: number, range: { fro
       ...r,
       met: report.community.met,
       total: report.community.total,
-      holdingBack: report.community.holdingBack?.school.fullName ?? null,
+      holdingBack: report.community.holdingBack?.schools.map((s) => s.fullName).join("、") ?? null,
       nextMeeting: meetings.find((m) => !m.cancelled)?.startsAt ?? null,
     };
   });

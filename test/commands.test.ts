@@ -175,8 +175,8 @@ describe("/列表, /结对, /进度, /帮助", () => {
     await g.says("/记录 示范课 11月21日 二小 参与=郝家也");
     const text = await g.says("/进度");
     expect(text).toMatch(/^📊 .* 2026年秋季学期，剩 \d+ 周（默认模板「对口协作」）/);
-    // 二小 has met one of its 20; 郝家也 and 双庙 none of their own 8: the first of them is named.
-    expect(text).toMatch(/共同体：\d+ 项目标达成 \d+ 项；拖后腿的是 郝家也（8 项目标中还差 8 项）/);
+    // 二小 has met one of its 20; 郝家也 and 双庙 none of their own 8: both are named, level.
+    expect(text).toMatch(/共同体：\d+ 项目标达成 \d+ 项；拖后腿的是 郝家也、双庙（各 8 项目标中还差 8 项）/);
     const core = await g.says("/进度 二小");
     expect(core).toContain("✅示范课→双庙 2/2");
     expect(core).toContain("⚠️示范课→郝家也 0/2");

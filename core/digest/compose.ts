@@ -6,7 +6,7 @@
 import { DateTime } from "luxon";
 import { formatDay, formatWhen, itemLine } from "../meetings/compose.ts";
 import { computeProgress, type ProgressItem, type ProgressReport, type SchoolStanding } from "../progress.ts";
-import { schoolNameIn, scopeWhere, targetLabel } from "../progress-text.ts";
+import { holdingBackText, schoolNameIn, scopeWhere, targetLabel } from "../progress-text.ts";
 import type { DigestActivity, DigestAudience, DigestInput } from "./input.ts";
 import { idlePairs } from "./mentors.ts";
 import type { Section } from "./pack.ts";
@@ -62,7 +62,7 @@ function standing(report: ProgressReport): string[] {
   const lines = [`📊 本学期（${report.term.name}）：${total} 项目标达成 ${met} 项`];
   if (remaining === 0) return [...lines, "全部达标 🎉"];
   lines.push(`还差 ${remaining} 次，剩 ${report.weeksLeft} 周${perWeek}`);
-  if (holdingBack && holdingBack.behind > 0) lines.push(`捆绑考核按共同体整体评价，目前拖后腿的是 ${holdingBack.school.name}（${holdingBack.of} 项目标中还差 ${holdingBack.behind} 项）`);
+  if (holdingBack && holdingBack.behind > 0) lines.push(`捆绑考核按共同体整体评价，目前拖后腿的是 ${holdingBackText(holdingBack)}`);
   return lines;
 }
 
