@@ -16,7 +16,7 @@ export async function loadDistrictDigestInput(
   const [standings, week] = await Promise.all([
     districtStandings(db, district.id, { from: term.start, to: term.end }, now),
     // The same seven days as a community's digest: today-7 … yesterday.
-    districtOverview(db, district.id, { from: shiftDay(today, -7), to: shiftDay(today, -1) }),
+    districtOverview(db, district.id, { from: shiftDay(today, -7), to: shiftDay(today, -1) }, today),
   ]);
   const weekOf = new Map(week.map((w) => [w.id, w.activities]));
   return {

@@ -2,6 +2,8 @@
  * What a district sees of each member community: standing under bundled assessment (targets met
  * of all, who holds it back) and the next joint meeting, on top of the activity figures.
  */
+import { todayIn } from "../core/dates.ts";
+import { DISTRICT_TIMEZONE } from "../core/digest/district.ts";
 import { mapLimit } from "../core/map-limit.ts";
 import type { Tx } from "./client.ts";
 import { districtOverview, type DistrictCommunityRow } from "./districts.ts";
@@ -20,7 +22,7 @@ const LOOKAHEAD_MS = 62 * 86_400_000;
 const CONCURRENCY = 8;
 
 export async function districtStandings(db: Tx, districtId: number, range: { from: string; to: string }, now: Date): Promise<DistrictStanding[]> {
-  const rows = await districtOverview(db, districtId, range);
+  const rows = await districtOverview(db, districtId, range, todayIn(now, DISTRICT_TIMEZONE));
   return mapLimit(rows, CONCURRENCY, async (r) => {
     const community = await db.community.findUniqueOrThrow({ where: { id: r.id }, select: { id: true, timezone: true } });
     const [report, meetings] = await Promise.all([progressReportOf(db, r.id, now), scheduleBetween(db, community, now, new Date(now.getTime() + LOOKAHEAD_MS))]);

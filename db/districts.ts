@@ -14,13 +14,15 @@ export interface DistrictCommunityRow {
 }
 
 /** Every community of the district with its figures for the range: three queries however many communities. */
-export async function districtOverview(db: Tx, districtId: number, range: { from: string; to: string }): Promise<DistrictCommunityRow[]> {
+export async function districtOverview(db: Tx, districtId: number, range: { from: string; to: string }, today: string): Promise<DistrictCommunityRow[]> {
+  // Planned activities (dated after today) have not happened: they must not hide an idle community.
+  const to = range.to < today ? range.to : today;
   const communities = await db.community.findMany({ where: { districtId }, orderBy: { name: "asc" }, select: { id: true, name: true, _count: { select: { schools: true } } } });
   const ids = communities.map((c) => c.id);
   const stats = ids.length
     ? await db.activity.groupBy({
         by: ["communityId"],
-        where: { communityId: { in: ids }, revokedAt: null, date: { gte: new Date(`${range.from}T00:00:00Z`), lte: new Date(`${range.to}T00:00:00Z`) } },
+        where: { communityId: { in: ids }, revokedAt: null, date: { gte: new Date(`${range.from}T00:00:00Z`), lte: new Date(`${to}T00:00:00Z`) } },
         _count: { _all: true },
         _max: { date: true },
       })

@@ -3,6 +3,7 @@
  * whatever its size: activities (current values; revoked ones left out), schools, the people
  * behind them, photos, mentor pairs, and (for admins) the audit log.
  */
+import { todayIn } from "../core/dates.ts";
 import type { Db } from "./client.ts";
 
 export interface LedgerRange {
@@ -13,6 +14,8 @@ export interface LedgerRange {
 export interface LedgerActivity {
   number: number;
   date: string;
+  /** Dated after the day the ledger was made: a plan, not yet done (not counted in summaries). */
+  planned: boolean;
   kind: string;
   title: string | null;
   hostSchool: string | null;
@@ -82,7 +85,7 @@ export interface Ledger {
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const asDate = (s: string) => new Date(`${s}T00:00:00Z`);
 
-export async function loadLedger(db: Db, communityId: number, range: LedgerRange, opts: { schoolId?: number; withAudit?: boolean } = {}): Promise<Ledger> {
+export async function loadLedger(db: Db, communityId: number, range: LedgerRange, opts: { schoolId?: number; withAudit?: boolean; now?: Date } = {}): Promise<Ledger> {
   const dateWhere = { gte: asDate(range.from), lte: asDate(range.to) };
   // A school took part when it hosted, joined, gave (主讲校) or received.
   const schoolWhere =
@@ -125,6 +128,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
     activities: rows.map((a) => ({
       number: a.number,
       date: day(a.date),
+      planned: opts.now !== undefined && day(a.date) > todayIn(opts.now, community.timezone),
       kind: a.kind,
       title: a.title,
       hostSchool: schoolName(a.hostSchoolId),

@@ -20,6 +20,7 @@ export function activityColumns(communityId: number, photoLink: PhotoLink): Colu
   return [
     { header: "序号", value: (a) => a.number },
     { header: "日期", value: (a) => asDate(a.date), type: "date" },
+    { header: "状态", value: (a) => (a.planned ? "计划" : "已开展") },
     { header: "类型", value: (a) => a.kind },
     { header: "课题/主题", value: (a) => a.title },
     { header: "给出校 → 接收校", value: (a) => (a.givingSchool ? `${a.givingSchool} ${a.receivers.length ? `→ ${list(a.receivers)}` : "校内"}` : null) },

@@ -122,7 +122,9 @@ export function summaryParagraphs(input: SummaryInput): { heading: string; lines
   ];
 }
 
-export async function summaryDocx(input: SummaryInput): Promise<Buffer> {
+export async function summaryDocx(whole: SummaryInput): Promise<Buffer> {
+  // A summary reports what was done: planned activities (dated after today) are left out.
+  const input = { ...whole, ledger: { ...whole.ledger, activities: whole.ledger.activities.filter((a) => !a.planned) } };
   const sections = summaryParagraphs(input);
   const children: (Paragraph | Table)[] = [
     new Paragraph({

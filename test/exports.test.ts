@@ -44,6 +44,7 @@ async function community() {
   await g.says("/修改 3 人数=20");
   await g.says("/撤销 4");
   await g.says("/结对 王老师 李老师 语文");
+  await g.says("/记录 示范课 12月10日 二小 参与=双庙 《计划中的课》"); // #5, after today (11-22): planned
   return g;
 }
 
@@ -58,22 +59,40 @@ describe("/导出 台账", () => {
     const wb = await workbook(linkIn(reply));
     expect(wb.worksheets.map((s) => s.name)).toEqual(["活动台账", "目标进度", "师徒结对", "联席会议", "待办事项", "审计日志"]);
     const sheet = wb.getWorksheet("活动台账")!;
-    expect(sheet.getRow(1).values).toEqual([undefined, "序号", "日期", "类型", "课题/主题", "给出校 → 接收校", "主办校", "参与校", "主讲/执教", "学科", "人数", "登记人", "确认", "备注", "照片"]);
+    expect(sheet.getRow(1).values).toEqual([
+      undefined,
+      "序号",
+      "日期",
+      "状态",
+      "类型",
+      "课题/主题",
+      "给出校 → 接收校",
+      "主办校",
+      "参与校",
+      "主讲/执教",
+      "学科",
+      "人数",
+      "登记人",
+      "确认",
+      "备注",
+      "照片",
+    ]);
     expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
     expect(sheet.autoFilter).toBeTruthy();
     const rows = rowsOf(sheet);
     // Hand-written expectation: revoked #4 left out, #3 shows its edited headcount, oldest first.
-    expect(rows.map((r) => [r[0], r[2], r[9]])).toEqual([
-      [3, "集体备课", 20],
-      [2, "听评课", 12],
-      [1, "示范课", 35],
+    expect(rows.map((r) => [r[0], r[2], r[3], r[10]])).toEqual([
+      [3, "已开展", "集体备课", 20],
+      [2, "已开展", "听评课", 12],
+      [1, "已开展", "示范课", 35],
+      [5, "计划", "示范课", undefined], // dated after today: a plan, marked so
     ]);
     expect(rows[0]?.[1]).toBeInstanceOf(Date);
     expect((rows[0]?.[1] as Date | undefined)?.toISOString()?.slice(0, 10)).toBe("2026-11-10");
     expect(rows[2]).toEqual(expect.arrayContaining(["分数的意义", "清涧县第二小学 → 郝家也中心小学", "张老师", "语文", "王主任"]));
-    expect(rows[1]?.[4]).toBe("郝家也中心小学 校内"); // an internal 听评课 received by nobody
-    expect(rows[0]?.[4]).toBe("清涧县第二小学 → 双庙中心小学");
-    expect(sheet.getColumn(4).width ?? 0).toBeGreaterThanOrEqual(10);
+    expect(rows[1]?.[5]).toBe("郝家也中心小学 校内"); // an internal 听评课 received by nobody
+    expect(rows[0]?.[5]).toBe("清涧县第二小学 → 双庙中心小学");
+    expect(sheet.getColumn(5).width ?? 0).toBeGreaterThanOrEqual(10);
     expect(rowsOf(wb.getWorksheet("师徒结对")!)).toHaveLength(1);
     const audit = rowsOf(wb.getWorksheet("审计日志")!);
     expect(audit.map((r) => r[2])).toEqual(expect.arrayContaining(["新建", "修改", "撤销"]));
@@ -169,6 +188,7 @@ describe("/导出 总结", () => {
     expect(text).toContain("共3所学校");
     expect(text).toContain("本学期共开展活动4次，其中示范课2次、听评课1次、集体备课1次，参与67人次");
     expect(text).toContain("11月20日，清涧县第二小学张老师示范课《分数的意义》，郝家也中心小学参加，35人参与。");
+    expect(text).not.toContain("计划中的课"); // planned: not reported as done
     // The teacher is the giving school's, sent to the host: not called the host's teacher.
     expect(text).toContain("11月12日，双庙中心小学刘老师到郝家也中心小学开展示范课《课堂提问的艺术》。");
     expect(text).toContain("【请校长核实修改】");

@@ -168,7 +168,7 @@ describe("photos", () => {
     const ledgerUrl = /https?:\/\/\S+\/d\/[A-Za-z0-9_.-]+/.exec(await g.says("/导出 台账", { chatType: "direct" }))?.[0] ?? "";
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await (await fetch(ledgerUrl)).arrayBuffer()) as ArrayBuffer);
-    const cell = wb.getWorksheet("活动台账")!.getRow(2).getCell(14).value as ExcelJS.CellHyperlinkValue;
+    const cell = wb.getWorksheet("活动台账")!.getRow(2).getCell(15).value as ExcelJS.CellHyperlinkValue;
     expect(cell.text).toBe("照片（2张）");
 
     const later = clock;

@@ -45,7 +45,7 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
       const rows = await districtStandings(deps.db, admin.districtId, range, deps.now());
       const db = deps.db;
       async function* ledgers() {
-        for (const r of rows) yield await loadLedger(db, r.id, range);
+        for (const r of rows) yield await loadLedger(db, r.id, range, { now: deps.now() });
       }
       const out = new PassThrough();
       const { writeDistrictLedger } = await ledgerModule();
@@ -68,7 +68,7 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
     if (!member || member.communityId !== t.c || !member.roles.some((r) => r === "admin" || r === "principal")) {
       return refuse(reply, 403, ["只有该共同体的管理员和校长可以下载。"]);
     }
-    const ledger = await loadLedger(deps.db, member.communityId, range, { ...(t.s !== undefined ? { schoolId: t.s } : {}), withAudit: member.roles.includes("admin") && t.p === 1 });
+    const ledger = await loadLedger(deps.db, member.communityId, range, { ...(t.s !== undefined ? { schoolId: t.s } : {}), withAudit: member.roles.includes("admin") && t.p === 1, now: deps.now() });
     const school = t.s === undefined ? "" : (ledger.schools.find((s) => s.id === t.s)?.fullName ?? "");
     const whole = await progressReportOf(deps.db, member.communityId, deps.now(), t.t);
     const progress = t.s === undefined ? whole : progressForSchool(whole, t.s);
