@@ -155,6 +155,10 @@ describe("/导出 台账", () => {
     const forged = `${base}/d/${Buffer.from(JSON.stringify({ ...other, c: other.c + 1 })).toString("base64url")}.${sig}`;
     expect((await fetch(forged)).status).toBe(403);
     expect((await fetch(`${url}x`)).status).toBe(403);
+    // A form link, signed with the same secret, is not a download (was a 500 from the database).
+    const formToken = /\/f\/([A-Za-z0-9_.-]+)/.exec(await g.says("/表单"))?.[1] ?? "";
+    expect(formToken).not.toBe("");
+    expect((await fetch(`${base}/d/${formToken}`)).status).toBe(403);
     clock = new Date(TEST_NOW.getTime() + 25 * 3600_000);
     try {
       expect((await fetch(url)).status).toBe(410);

@@ -5,7 +5,7 @@
  */
 import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { DownloadPayload } from "../../commands/download-link.ts";
+import { type DownloadPayload, downloadPayloadSchema } from "../../commands/download-link.ts";
 import { verifyToken } from "../../core/signed-token.ts";
 import { districtStandings } from "../../db/district-standing.ts";
 import { loadLedger } from "../../db/ledger.ts";
@@ -36,7 +36,9 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
   app.get<{ Params: { token: string } }>("/d/:token", async (req, reply) => {
     const check = verifyToken<DownloadPayload>(deps.forms.secret, req.params.token, deps.now());
     if (!check.ok) return refuse(reply, check.reason === "expired" ? 410 : 403, check.reason === "expired" ? ["链接已过期，请重新发送 /导出。"] : ["链接无效，请重新发送 /导出。"]);
-    const t = check.payload;
+    const parsed = downloadPayloadSchema.safeParse(check.payload);
+    if (!parsed.success) return refuse(reply, 403, ["链接无效，请重新发送 /导出。"]);
+    const t = parsed.data;
     const range = { from: t.f, to: t.t };
 
     if (t.w === "district") {
