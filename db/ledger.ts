@@ -102,7 +102,8 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
       include: { recorder: { select: { displayName: true } }, confirmedBy: { select: { displayName: true } } },
     }),
     db.mentorPair.findMany({
-      where: { communityId },
+      // One school's ledger and summary: only pairs with a mentor or mentee of that school.
+      where: { communityId, ...(opts.schoolId === undefined ? {} : { OR: [{ mentor: { schoolId: opts.schoolId } }, { mentee: { schoolId: opts.schoolId } }] }) },
       orderBy: { id: "asc" },
       include: { mentor: { include: { school: true } }, mentee: { include: { school: true } }, _count: { select: { activities: { where: { revokedAt: null, date: dateWhere } } } } },
     }),

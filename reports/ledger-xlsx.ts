@@ -6,6 +6,7 @@ import type { Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { DateTime } from "luxon";
 import type { ProgressItem, ProgressReport } from "../core/progress.ts";
+import { DISTRICT_TIMEZONE } from "../core/digest/district.ts";
 import { scopeWhere } from "../core/progress-text.ts";
 import type { Ledger, LedgerActionItem, LedgerActivity, LedgerAudit, LedgerMeeting, LedgerPair } from "../db/ledger.ts";
 import { addTable, sheetName, type Column } from "./xlsx-table.ts";
@@ -182,7 +183,8 @@ const SUMMARY_COLUMNS: Column<DistrictRow>[] = [
   { header: "最近活动", value: (r) => (r.lastActivity ? asDate(r.lastActivity) : null), type: "date" },
   { header: "目标达成", value: (r) => `${r.met}/${r.total}` },
   { header: "拖后腿的学校", value: (r) => r.holdingBack },
-  { header: "下次联席会议", value: (r) => r.nextMeeting, type: "date" },
+  // Beijing wall clock: a 07:30 meeting is still the 12th in the sheet (as a UTC date it read the 11th).
+  { header: "下次联席会议", value: (r) => (r.nextMeeting ? wallClock(r.nextMeeting, DISTRICT_TIMEZONE) : null), type: "datetime" },
 ];
 
 /**

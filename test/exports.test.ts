@@ -215,6 +215,8 @@ describe("/导出 总结", () => {
     // Its targets name the partner school of each pair.
     expect(text).toMatch(/尚未完成的目标\d+项：师徒结对 二小—郝家也 0\/3/);
     expect(text).not.toContain("未设学校");
+    // The community's only mentor pair has no one from 郝家也: not this school's to answer for.
+    expect(text).not.toContain("王老师—李老师");
   });
 });
 
