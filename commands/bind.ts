@@ -81,16 +81,11 @@ export const bindCommand = openCommand({
       update: { communityId: community.id },
     });
     await db.auditLog.create({ data: { communityId: community.id, actorId: member.id, action: "create", entity: "community", entityId: community.id, at: ctx.now, after: { name } } });
-    return localizeExamples(
-      [
-        `已创建共同体「${name}」并绑定本群，${member.displayName} 是管理员。`,
-        "下一步：",
-        "/学校 添加 清涧县第二小学 核心 二小  （添加学校）",
-        "/成员 张三 二小 校长  （设置成员）",
-        "/记录 示范课 11月20日 二小 语文  （记录活动）",
-      ].join("\n"),
-      [],
-    );
+    // Only the example lines are localised: the community's own name may contain a demo school's.
+    return [
+      `已创建共同体「${name}」并绑定本群，${member.displayName} 是管理员。`,
+      localizeExamples(["下一步：", "/学校 添加 清涧县第二小学 核心 二小  （添加学校）", "/成员 张三 二小 校长  （设置成员）", "/记录 示范课 11月20日 二小 语文  （记录活动）"].join("\n"), []),
+    ].join("\n");
   },
 });
 

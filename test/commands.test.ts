@@ -19,6 +19,13 @@ describe("/绑定", () => {
     expect(await stranger.says("/列表")).toMatch(/还没有绑定/);
   });
 
+  it("names the new community as typed, even when it contains a demo school's name", async () => {
+    const name = `清涧县第二小学${unique("x")}教育共同体`;
+    const reply = await new Chat(app, unique("g"), unique("u"), "王主任").says(`/绑定 ${name}`);
+    expect(reply).toContain(`已创建共同体「${name}」`);
+    expect(reply).toContain("/学校 添加 某某实验小学 核心 实小"); // the example lines are still generic
+  });
+
   it("lets the admin bind a second group to the same community", async () => {
     const g = await boundGroup(app);
     await g.says("/记录 示范课 11月20日 二小");
