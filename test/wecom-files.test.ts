@@ -85,7 +85,7 @@ describe("exports as file messages of the 智能机器人", { timeout: 60_000 },
     expect(media.type).toBe("file");
     expect(media.filename).toMatch(new RegExp(`^${name}郝家也中心小学活动台账.*\\.xlsx$`));
     const wb = await workbookOf(media.bytes);
-    expect(wb.getWorksheet("活动台账")?.getRow(2).getCell(3).value).toBe("示范课");
+    expect(wb.getWorksheet("活动台账")?.getRow(2).getCell(4).value).toBe("示范课");
     // A reply, not a proactive send: the conversation's quota is untouched.
     expect(fake.sendAttempts.filter((a) => a.chatid === chatId)).toHaveLength(0);
   });
