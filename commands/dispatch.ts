@@ -109,7 +109,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
       // An admin hears here about scheduled pushes the platform refused for quota (told once).
       const notice = isAdmin ? await quotaNotice(tx, community.id, community.timezone) : null;
       const out = notice ? [...ran, notice] : ran;
-      await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies, "createdAt") VALUES (${key}, ${community?.id ?? null}, ${JSON.stringify(out)}::jsonb, ${now})`;
+      await storeProcessed(tx, key, community?.id ?? null, out, now);
       return out;
     });
     return { replies, duplicate: false };
@@ -122,6 +122,11 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     }
     throw e;
   }
+}
+
+/** The message's replies, stored under its key in the transaction of its effects (see the header). */
+async function storeProcessed(tx: Tx, key: string, communityId: number | null, replies: Reply[], now: Date): Promise<void> {
+  await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies, "createdAt") VALUES (${key}, ${communityId}, ${JSON.stringify(replies)}::jsonb, ${now})`;
 }
 
 /**
@@ -137,7 +142,7 @@ async function withQuotaNotice(db: Db, key: string, community: CommunityInfo, ra
       const notice = await quotaNotice(tx, community.id, community.timezone);
       if (!notice) return ran;
       const out = [...ran, notice];
-      await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies, "createdAt") VALUES (${key}, ${community.id}, ${JSON.stringify(out)}::jsonb, ${now})`;
+      await storeProcessed(tx, key, community.id, out, now);
       return out;
     });
   } catch (e) {

@@ -121,6 +121,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
   const actors = actorIds.length ? await db.member.findMany({ where: { id: { in: actorIds } }, select: { id: true, displayName: true } }) : [];
   const schoolName = (id: number | null) => schools.find((s) => s.id === id)?.fullName ?? null;
   const photosOf = new Map<string, string[]>();
+  const today = opts.now === undefined ? null : todayIn(opts.now, community.timezone);
   for (const p of photos) photosOf.set(p.sourceMessageKey, [...(photosOf.get(p.sourceMessageKey) ?? []), p.fileName]);
   return {
     community,
@@ -129,7 +130,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
     activities: rows.map((a) => ({
       number: a.number,
       date: day(a.date),
-      planned: opts.now !== undefined && day(a.date) > todayIn(opts.now, community.timezone),
+      planned: today !== null && day(a.date) > today,
       kind: a.kind,
       title: a.title,
       hostSchool: schoolName(a.hostSchoolId),
