@@ -23,7 +23,7 @@ import { createRedis } from "../workers/connection.ts";
 import { processInbound } from "../workers/inbound.ts";
 import { outboundProcessor } from "../workers/outbound.ts";
 import { quotaFallback } from "../workers/schedule/quota-fallback.ts";
-import { createProducers, type Producers } from "../workers/queues.ts";
+import { createProducers, type Producers } from "../messages/producers.ts";
 import { WorkerManager } from "../workers/worker-manager.ts";
 import { startScheduler, type Scheduler } from "../workers/schedule/scheduler.ts";
 import { checkRedis, preparePostgres } from "./preflight.ts";

@@ -1,6 +1,6 @@
 /** Web form settings from the environment: where links point and the key that signs them. */
 import { randomBytes } from "node:crypto";
-import type { FormSettings } from "../commands/types.ts";
+import type { FormSettings } from "../commands/core/types.ts";
 import { simulatorEnabled, type Env } from "../config/env.ts";
 import type { Logger } from "../config/logger.ts";
 

@@ -20,7 +20,7 @@ import { createDatabase } from "../db/client.ts";
 import { loadDigestInput } from "../db/digest-input.ts";
 import { renderProgressChart } from "../reports/progress-chart.ts";
 import { createRedis } from "../workers/connection.ts";
-import { createProducers } from "../workers/queues.ts";
+import { createProducers } from "../messages/producers.ts";
 import { runDigestWork } from "../workers/schedule/digest-work.ts";
 
 const COMMUNITIES = Number(process.env.BENCH_COMMUNITIES ?? 3000);

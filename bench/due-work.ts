@@ -12,7 +12,7 @@ import { preparePostgres } from "../app/preflight.ts";
 import type { Logger } from "../config/logger.ts";
 import { createDatabase } from "../db/client.ts";
 import { createRedis } from "../workers/connection.ts";
-import { createProducers } from "../workers/queues.ts";
+import { createProducers } from "../messages/producers.ts";
 import { runDueWork } from "../workers/schedule/due-work.ts";
 
 const COMMUNITIES = Number(process.env.BENCH_COMMUNITIES ?? 300);

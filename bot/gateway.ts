@@ -6,7 +6,7 @@
 import { Job } from "bullmq";
 import { messageKey, type InboundMessage } from "../messages/messages.ts";
 import { inboundResultSchema, type InboundResult } from "../messages/queues.ts";
-import { inboundJobId, outboundJobId, type Producers } from "../workers/queues.ts";
+import { inboundJobId, outboundJobId, type Producers } from "../messages/producers.ts";
 import type { InboundSink } from "./adapter.ts";
 import type { InboundLimits } from "./inbound-limits.ts";
 import { messagesIn, rateLimited } from "./metrics.ts";

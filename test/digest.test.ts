@@ -7,7 +7,7 @@
  */
 process.env.TZ = "UTC";
 import { describe, expect, it } from "vitest";
-import type { Producers } from "../workers/queues.ts";
+import type { Producers } from "../messages/producers.ts";
 import { runDigestWork } from "../workers/schedule/digest-work.ts";
 import { Chat } from "./support/harness.ts";
 import { unique } from "./support/env.ts";

@@ -6,7 +6,7 @@
  */
 process.env.TZ = "UTC";
 import { describe, expect, it } from "vitest";
-import type { Producers } from "../workers/queues.ts";
+import type { Producers } from "../messages/producers.ts";
 import { runDistrictDigestWork } from "../workers/schedule/district-digest-work.ts";
 import { boundGroup, Chat } from "./support/harness.ts";
 import { unique } from "./support/env.ts";

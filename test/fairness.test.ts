@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { Gateway } from "../bot/gateway.ts";
 import { InboundLimits } from "../bot/inbound-limits.ts";
 import { messageKey, type InboundMessage } from "../messages/messages.ts";
-import { inboundJobId } from "../workers/queues.ts";
+import { inboundJobId } from "../messages/producers.ts";
 import { useCleanup } from "./support/cleanup.ts";
 import { unique } from "./support/env.ts";
 import { boundGroup, Chat } from "./support/harness.ts";

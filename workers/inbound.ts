@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../config/logger.ts";
-import { handleInbound, type DispatchDeps } from "../commands/dispatch.ts";
-import { findCommand } from "../commands/registry.ts";
+import { handleInbound, type DispatchDeps } from "../commands/core/dispatch.ts";
+import { findCommand } from "../commands/index.ts";
 import { normalizeText, splitCommand, stripLeadingMentions } from "../core/normalize.ts";
 import { messageKey, type InboundMessage } from "../messages/messages.ts";
 import type { InboundResult } from "../messages/queues.ts";
@@ -16,7 +16,7 @@ import { messagesOut, messagesProcessed, outageNotices, processingSeconds, queue
 import type { InboundLimits } from "../bot/inbound-limits.ts";
 import { CommunityMap } from "./community-map.ts";
 import type { OutageGate } from "./outage.ts";
-import { outboundJobId, type Producers } from "./queues.ts";
+import { outboundJobId, type Producers } from "../messages/producers.ts";
 import { isConnectionError } from "./transient.ts";
 
 export const OUTAGE_NOTICE = "已收到，系统恢复后自动记录。";

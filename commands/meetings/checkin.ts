@@ -1,10 +1,10 @@
 /** /签到 [学校]: a school confirms it will attend the next meeting (also the 签到 button on reminders). */
 import { z } from "zod";
 import { scheduleBetween, storeOccurrence } from "../../db/meetings.ts";
-import { UserError } from "../errors.ts";
-import { field } from "../fields.ts";
-import { findSchools } from "../recognize.ts";
-import { boundCommand } from "../types.ts";
+import { UserError } from "../core/errors.ts";
+import { field } from "../core/fields.ts";
+import { findSchools } from "../core/recognize.ts";
+import { boundCommand } from "../core/types.ts";
 import { when } from "./shared.ts";
 
 /** Until this long after its start a meeting still takes check-ins ("at the meeting"). */

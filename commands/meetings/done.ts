@@ -2,10 +2,10 @@
 import { z } from "zod";
 import { itemLine } from "../../core/meetings/compose.ts";
 import { toDay } from "../../db/meetings.ts";
-import { UserError } from "../errors.ts";
-import { field } from "../fields.ts";
-import { audit } from "../support.ts";
-import { boundCommand } from "../types.ts";
+import { UserError } from "../core/errors.ts";
+import { field } from "../core/fields.ts";
+import { audit } from "../core/support.ts";
+import { boundCommand } from "../core/types.ts";
 
 export const doneCommand = boundCommand({
   name: "完成",

@@ -2,9 +2,9 @@
 import { parseClock } from "../../core/meetings/clock.ts";
 import { zonedInstant } from "../../core/meetings/occurrences.ts";
 import { DateTime } from "luxon";
-import { UserError } from "../errors.ts";
-import { audit } from "../support.ts";
-import type { BoundContext } from "../types.ts";
+import { UserError } from "../core/errors.ts";
+import { audit } from "../core/support.ts";
+import type { BoundContext } from "../core/types.ts";
 import { MEETING_USAGE } from "./usage.ts";
 import { dayArg, meetingOn, occurrenceOn, when } from "./shared.ts";
 

@@ -1,9 +1,9 @@
 /** /会议: the community's joint meetings (联席会议): rule, one-off meetings, agenda, next three. */
 import { z } from "zod";
-import { UserError } from "../errors.ts";
-import { field } from "../fields.ts";
-import { requireRole } from "../support.ts";
-import { boundCommand } from "../types.ts";
+import { UserError } from "../core/errors.ts";
+import { field } from "../core/fields.ts";
+import { requireRole } from "../core/support.ts";
+import { boundCommand } from "../core/types.ts";
 import { arrange, cancel, move, setAgenda } from "./edits.ts";
 import { nextMeetings, setRule } from "./rule.ts";
 import { MEETING_USAGE } from "./usage.ts";

@@ -12,9 +12,9 @@ import { insertActivity } from "../../db/insert-activity.ts";
 import { fromDay, scheduleBetween, storeOccurrence } from "../../db/meetings.ts";
 import { sqlInTransaction } from "../../db/tx-sql.ts";
 import { sourceKey } from "../../messages/messages.ts";
-import { UserError } from "../errors.ts";
-import { field } from "../fields.ts";
-import { boundCommand, type BoundContext } from "../types.ts";
+import { UserError } from "../core/errors.ts";
+import { field } from "../core/fields.ts";
+import { boundCommand, type BoundContext } from "../core/types.ts";
 import { when } from "./shared.ts";
 
 const LOOK_BACK_MS = 62 * 86_400_000;

@@ -5,9 +5,9 @@ import { parseRule } from "../../core/meetings/rule.ts";
 import { termFor } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
 import { fromDay, holidayOverrides, scheduleBetween } from "../../db/meetings.ts";
-import { UserError } from "../errors.ts";
-import { audit } from "../support.ts";
-import type { BoundContext } from "../types.ts";
+import { UserError } from "../core/errors.ts";
+import { audit } from "../core/support.ts";
+import type { BoundContext } from "../core/types.ts";
 import { when } from "./shared.ts";
 
 const HORIZON_MS = 400 * 86_400_000;

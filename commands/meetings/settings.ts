@@ -4,11 +4,11 @@ import { offsetLabel, parseOffsets } from "../../core/meetings/clock.ts";
 import { COVERED_YEARS } from "../../core/meetings/calendar.ts";
 import { DEFAULT_OFFSETS } from "../../core/meetings/due.ts";
 import { fromDay, toDay } from "../../db/meetings.ts";
-import { UserError } from "../errors.ts";
-import { field } from "../fields.ts";
-import { digestSettings } from "../digest-settings.ts";
-import { audit, requireRole } from "../support.ts";
-import { boundCommand, type BoundContext } from "../types.ts";
+import { UserError } from "../core/errors.ts";
+import { field } from "../core/fields.ts";
+import { digestSettings } from "../digest/digest-settings.ts";
+import { audit, requireRole } from "../core/support.ts";
+import { boundCommand, type BoundContext } from "../core/types.ts";
 import { dayArg } from "./shared.ts";
 import { SETTINGS_USAGE } from "./usage.ts";
 

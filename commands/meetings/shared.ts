@@ -4,8 +4,8 @@ import { parseChineseDate } from "../../core/dates.ts";
 import { formatWhen } from "../../core/meetings/compose.ts";
 import type { Occurrence } from "../../core/meetings/schedule.ts";
 import { scheduleBetween, storeOccurrence } from "../../db/meetings.ts";
-import { UserError } from "../errors.ts";
-import type { BoundContext } from "../types.ts";
+import { UserError } from "../core/errors.ts";
+import type { BoundContext } from "../core/types.ts";
 
 /** A day typed in chat ("12月5日", "2026-12-05", "下周六") in the community's timezone. */
 export function dayArg(ctx: BoundContext, word: string | undefined, what: string, example: string): string {

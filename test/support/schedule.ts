@@ -9,7 +9,7 @@ import type { Logger } from "../../config/logger.ts";
 import { createDatabase, type Database } from "../../db/client.ts";
 import type { OutboundMessage } from "../../messages/messages.ts";
 import { createRedis } from "../../workers/connection.ts";
-import { createProducers, type Producers } from "../../workers/queues.ts";
+import { createProducers, type Producers } from "../../messages/producers.ts";
 import { runDueWork, type DueWorkResult } from "../../workers/schedule/due-work.ts";
 import { TEST_DATABASE_URL, unique } from "./env.ts";
 import { startTestApp } from "./harness.ts";

@@ -5,7 +5,7 @@
 import * as OpenCC from "opencc-js";
 import { describe, expect, it } from "vitest";
 import { ACTIVITY_KINDS } from "../../core/kinds.ts";
-import { isUserError } from "../../commands/errors.ts";
+import { isUserError } from "../../commands/core/errors.ts";
 import { understand } from "./understand.ts";
 
 const toTraditional = OpenCC.Converter({ from: "cn", to: "tw" });

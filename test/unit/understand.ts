@@ -1,8 +1,8 @@
 /** Test helper: text as typed → command name and parsed arguments, with no database. */
 import { normalizeText, splitCommand, stripLeadingMentions } from "../../core/normalize.ts";
-import { parseArgs } from "../../commands/parse.ts";
-import type { ParseEnv } from "../../commands/recognize.ts";
-import { findCommand } from "../../commands/registry.ts";
+import { parseArgs } from "../../commands/core/parse.ts";
+import type { ParseEnv } from "../../commands/core/recognize.ts";
+import { findCommand } from "../../commands/index.ts";
 
 export const NOW = new Date("2026-11-22T04:00:00Z"); // Sunday 12:00 in Beijing
 

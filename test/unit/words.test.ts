@@ -5,8 +5,8 @@
  */
 import * as OpenCC from "opencc-js";
 import { describe, expect, it } from "vitest";
-import { isUserError, type UserError } from "../../commands/errors.ts";
-import type { ParseEnv } from "../../commands/recognize.ts";
+import { isUserError, type UserError } from "../../commands/core/errors.ts";
+import type { ParseEnv } from "../../commands/core/recognize.ts";
 import { ENV, understand } from "./understand.ts";
 
 const toTraditional = OpenCC.Converter({ from: "cn", to: "tw" });

@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { chartRows } from "../../core/digest/chart-rows.ts";
 import { todayIn } from "../../core/dates.ts";
 import { computeProgress } from "../../core/progress.ts";
-import type { ChartPayload } from "../../commands/chart-link.ts";
+import type { ChartPayload } from "../../commands/links/chart-link.ts";
 import { verifyToken } from "../../core/signed-token.ts";
 import { termFor } from "../../core/terms.ts";
 import { toDay } from "../../db/meetings.ts";

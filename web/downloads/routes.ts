@@ -5,7 +5,7 @@
  */
 import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { type DownloadPayload, downloadPayloadSchema } from "../../commands/download-link.ts";
+import { type DownloadPayload, downloadPayloadSchema } from "../../commands/links/download-link.ts";
 import { verifyToken } from "../../core/signed-token.ts";
 import { districtStandings } from "../../db/district-standing.ts";
 import { loadLedger } from "../../db/ledger.ts";

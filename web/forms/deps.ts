@@ -1,6 +1,6 @@
 /** What the form routes need from the app: data, settings, the clock, and the pipeline's entrance. */
 import type { InboundSink } from "../../bot/adapter.ts";
-import type { FormSettings } from "../../commands/types.ts";
+import type { FormSettings } from "../../commands/core/types.ts";
 import type { Logger } from "../../config/logger.ts";
 import type { Db } from "../../db/client.ts";
 import type { InboundResult } from "../../messages/queues.ts";

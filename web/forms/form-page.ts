@@ -2,7 +2,7 @@
  * The form itself, built from the command's field list (commands/fields.ts): each field's token
  * kind decides the control, its label and `required` come from the same metadata the parser uses.
  */
-import type { FieldSpec } from "../../commands/fields.ts";
+import type { FieldSpec } from "../../commands/core/fields.ts";
 import { KIND_NAMES } from "../../core/kinds.ts";
 import { SUBJECT_NAMES } from "../../core/subjects.ts";
 import { esc, page } from "./html.ts";

@@ -1,8 +1,8 @@
 /** One form link's state: who it belongs to, and whether it was already used. */
 import type { Db } from "../../db/client.ts";
-import type { FormTokenPayload } from "../../commands/form-link.ts";
-import { findCommand } from "../../commands/registry.ts";
-import type { AnyCommand } from "../../commands/types.ts";
+import type { FormTokenPayload } from "../../commands/links/form-link.ts";
+import { findCommand } from "../../commands/index.ts";
+import type { AnyCommand } from "../../commands/core/types.ts";
 import { verifyToken } from "../../core/signed-token.ts";
 import { sourceKey } from "../../messages/messages.ts";
 

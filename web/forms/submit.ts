@@ -1,7 +1,7 @@
 /** Reading a multipart submission, checking it, storing photos, and queueing it as one message. */
 import type { FastifyRequest } from "fastify";
-import { checkDay } from "../../commands/record.ts";
-import { isUserError } from "../../commands/errors.ts";
+import { checkDay } from "../../commands/activities/record.ts";
+import { isUserError } from "../../commands/core/errors.ts";
 import { todayIn } from "../../core/dates.ts";
 import type { FormDeps } from "./deps.ts";
 import { photoUrl } from "./photo-link.ts";

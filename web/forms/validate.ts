@@ -3,10 +3,10 @@
  * same recognizers as a typed command (commands/recognize.ts) and then the command's own zod
  * schema, so a form can record nothing a command could not.
  */
-import type { ArgsSchema, FieldSpec } from "../../commands/fields.ts";
-import { fieldsOf } from "../../commands/fields.ts";
-import { isUserError } from "../../commands/errors.ts";
-import { recognizeKeyed, type ParseEnv } from "../../commands/recognize.ts";
+import type { ArgsSchema, FieldSpec } from "../../commands/core/fields.ts";
+import { fieldsOf } from "../../commands/core/fields.ts";
+import { isUserError } from "../../commands/core/errors.ts";
+import { recognizeKeyed, type ParseEnv } from "../../commands/core/recognize.ts";
 
 /** What the browser sent: one string per field, several for a multiple choice. */
 export type FormValues = Record<string, string | string[]>;

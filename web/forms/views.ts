@@ -1,5 +1,5 @@
 /** The pages around the form: the form's own view model, refusals, and the result. */
-import { fieldsOf } from "../../commands/fields.ts";
+import { fieldsOf } from "../../commands/core/fields.ts";
 import { todayIn } from "../../core/dates.ts";
 import type { FormView } from "./form-page.ts";
 import { esc, messagePage } from "./html.ts";

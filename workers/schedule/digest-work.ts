@@ -13,7 +13,7 @@ import { classifyDue } from "../../core/meetings/due.ts";
 import { termFor as breakAwareTerm } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
 import { mapLimit } from "../../core/map-limit.ts";
-import { chartLink } from "../../commands/chart-link.ts";
+import { chartLink } from "../../commands/links/chart-link.ts";
 import { claim, markedOccurrences } from "../../db/delivery-ledger.ts";
 import { digestReaders, type DigestReader } from "../../db/digest-audience.ts";
 import { loadDigestInput } from "../../db/digest-input.ts";

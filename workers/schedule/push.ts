@@ -7,7 +7,7 @@ import type { Logger } from "../../config/logger.ts";
 import type { Db } from "../../db/client.ts";
 import { claim, claimMany, markQueued, markQueuedMany, unqueued } from "../../db/delivery-ledger.ts";
 import { outboundMessageSchema, type Reply } from "../../messages/messages.ts";
-import type { Producers } from "../queues.ts";
+import type { Producers } from "../../messages/producers.ts";
 import type { Recipient } from "./recipients.ts";
 import { scheduledDeliveries } from "../../bot/metrics.ts";
 

@@ -9,7 +9,7 @@ import type { Logger } from "../../config/logger.ts";
 import type { Db } from "../../db/client.ts";
 import { QUOTA_STATUS } from "../../db/delivery-ledger.ts";
 import { webhookTargetSchema, type OutboundMessage } from "../../messages/messages.ts";
-import type { Producers } from "../queues.ts";
+import type { Producers } from "../../messages/producers.ts";
 
 export function quotaFallback(deps: { db: Db; producers: Pick<Producers, "outbound">; log: Logger }) {
   return async (message: OutboundMessage, jobId: string | undefined): Promise<void> => {

@@ -1,0 +1,65 @@
+/** How an activity reads in replies and lists. */
+import type { ActivityRow } from "../../db/activity-values.ts";
+import type { SchoolInfo } from "../core/recognize.ts";
+import { dbToDay, schoolName } from "../core/support.ts";
+
+export type { ActivityRow };
+
+const shortName = (schools: readonly SchoolInfo[], id: number | null | undefined): string | undefined => {
+  const s = schools.find((x) => x.id === id);
+  return s ? (s.shortNames[0] ?? s.fullName) : undefined;
+};
+
+/** What the giver did for the receivers, in the words schools use. */
+const DIRECTION_WORD: Readonly<Record<string, string>> = {
+  示范课: "送教",
+  专题讲座: "送教",
+  集体备课: "送教",
+  教研活动: "送教",
+  同课异构: "送教",
+  教学比武: "送教",
+  参观学习: "赴对方学习",
+  挂职: "赴对方挂职",
+  听评课: "赴对方听课",
+  物资援助: "援助",
+  教师交流: "交流",
+};
+
+/**
+ * "县实小 → 青龙沟 送教", or "县实小 校内" when no other school received it. 送教 means at the
+ * receiving school (seed 002 "到对口学校"), as progress counts it: held anywhere else, the line
+ * says where instead, so the reply never promises what /进度 will not count.
+ */
+export function directionText(a: Pick<ActivityRow, "kind" | "givingSchoolId" | "receiverSchoolIds" | "hostSchoolId">, schools: readonly SchoolInfo[]): string | undefined {
+  const giver = shortName(schools, a.givingSchoolId);
+  if (!giver) return undefined;
+  const receivers = a.receiverSchoolIds.map((id) => shortName(schools, id)).filter(Boolean);
+  if (receivers.length === 0) return `${giver} 校内`;
+  const word = DIRECTION_WORD[a.kind] ?? "交流";
+  const atReceiver = a.hostSchoolId !== null && a.receiverSchoolIds.includes(a.hostSchoolId);
+  if (word === "送教" && !atReceiver) return `${giver} → ${receivers.join("、")}（在${shortName(schools, a.hostSchoolId) ?? "别处"}举行，不算送教）`;
+  return `${giver} → ${receivers.join("、")} ${word}`;
+}
+
+export function activityDetails(a: ActivityRow, schools: readonly SchoolInfo[]): string[] {
+  const lines = [`类型：${a.kind}`, `日期：${dbToDay(a.date)}`];
+  const direction = directionText(a, schools);
+  if (direction) lines.push(`方向：${direction}`);
+  const host = schoolName(schools, a.hostSchoolId);
+  if (host) lines.push(`主办：${host}`);
+  const others = a.schoolIds.map((id) => schoolName(schools, id)).filter(Boolean);
+  if (others.length) lines.push(`参与：${others.join("、")}`);
+  if (a.subject) lines.push(`学科：${a.subject}`);
+  if (a.title) lines.push(`课题：《${a.title}》`);
+  if (a.people.length) lines.push(`主讲：${a.people.join("、")}`);
+  if (a.headcount !== null) lines.push(`人数：${a.headcount}人`);
+  if (a.notes) lines.push(`备注：${a.notes}`);
+  return lines;
+}
+
+export function activityLine(a: ActivityRow & { confirmedAt?: Date | null }, schools: readonly SchoolInfo[]): string {
+  const direction = a.receiverSchoolIds.length > 0 ? directionText(a, schools) : undefined;
+  const host = shortName(schools, a.hostSchoolId) ?? "";
+  const bits = [dbToDay(a.date), direction ? `${a.kind} ${direction.replace(/ [^ ]+$/, "")}` : `${a.kind} ${host}`.trim(), a.subject ?? "", a.title ? `《${a.title}》` : ""].filter(Boolean);
+  return `#${a.number} ${bits.join(" ")}${a.confirmedAt ? " ✔" : ""}`;
+}

@@ -1,0 +1,33 @@
+import { z } from "zod";
+import { UserError } from "../core/errors.ts";
+import { field } from "../core/fields.ts";
+import { findOrCreateMember } from "./members.ts";
+import { audit, requireRole } from "../core/support.ts";
+import { termOf } from "../core/term.ts";
+import { boundCommand } from "../core/types.ts";
+
+export const pairCommand = boundCommand({
+  name: "结对",
+  aliases: ["pair", "师徒结对", "拜师"],
+  summary: "登记师徒结对：导师、徒弟、学科（管理员或联络员）",
+  examples: ["/结对 王老师 李老师 语文"],
+  args: z.object({
+    mentor: field(z.string().min(1).max(30).optional(), { label: "导师", keys: ["导师", "师傅"], token: "text", required: true, ask: "请问导师是谁？" }),
+    mentee: field(z.string().min(1).max(30).optional(), { label: "徒弟", keys: ["徒弟"], token: "text", required: true, ask: "请问徒弟是谁？" }),
+    subject: field(z.string().optional(), { label: "学科", keys: ["学科"], token: "subject" }),
+  }),
+  async run(ctx, { mentor, mentee, subject }) {
+    requireRole(ctx, ["admin", "coordinator"], "登记结对");
+    if (!mentor || !mentee) throw new UserError("请写上导师和徒弟。");
+    if (mentor === mentee) throw new UserError("导师和徒弟不能是同一人。");
+    const m1 = (await findOrCreateMember(ctx, mentor)).member;
+    const m2 = (await findOrCreateMember(ctx, mentee)).member;
+    const { term } = termOf(ctx);
+    const existing = await ctx.db.mentorPair.findFirst({ where: { communityId: ctx.community.id, mentorId: m1.id, menteeId: m2.id, subject: subject ?? null } });
+    if (existing) return `${mentor} 与 ${mentee}${subject ? `（${subject}）` : ""} 已结对。`;
+    const pair = await ctx.db.mentorPair.create({ data: { communityId: ctx.community.id, mentorId: m1.id, menteeId: m2.id, subject: subject ?? null, term: term.name } });
+    await audit(ctx, "create", "pair", pair.id, null, { mentor, mentee, subject: subject ?? null });
+    const count = await ctx.db.mentorPair.count({ where: { communityId: ctx.community.id, term: term.name } });
+    return `🤝 已登记结对：导师 ${mentor} — 徒弟 ${mentee}${subject ? `（${subject}）` : ""}。本学期共 ${count} 对。`;
+  },
+});

@@ -1,0 +1,260 @@
+/**
+ * From one inbound message to its replies, in one database transaction. Knows no platform.
+ * Idempotent twice over: a processed message is recorded (with its replies) in the same
+ * transaction as its effects, under a unique key; a redelivery returns the stored replies.
+ */
+import type { Db, Sql, Tx } from "../../db/client.ts";
+import { isUniqueViolation } from "../../db/client.ts";
+import { loadMessageContext, type MessageContext } from "../../db/message-context.ts";
+import { recordedReplies } from "../activities/record.ts";
+import { todayIn } from "../../core/dates.ts";
+import { normalizeText, splitCommand, stripLeadingMentions } from "../../core/normalize.ts";
+import { sourceKey, type InboundMessage, type Reply } from "../../messages/messages.ts";
+import type { InboundResult } from "../../messages/queues.ts";
+import { memberForSender, soleCommunityOfSender, schoolsOf } from "./context.ts";
+import { AskError, isUserError, UserError } from "./errors.ts";
+import { fieldsOf } from "./fields.ts";
+import { formLinkReply } from "../links/form-link.ts";
+import { answerField, finish, parseArgs, type ParseResult } from "./parse.ts";
+import { COMMANDS, findCommand, suggestCommand } from "../index.ts";
+import type { SchoolInfo } from "./recognize.ts";
+import { DEFAULT_SETTINGS, type AnyCommand, type BoundContext, type CommandContext, type CommandResult, type CommandSettings, type CommunityInfo, type MemberInfo } from "./types.ts";
+import { usageText } from "./usage.ts";
+import { localizeExamples } from "./examples.ts";
+import { quotaNotice } from "../activities/quota-notice.ts";
+
+export const MAX_TEXT_LENGTH = 4000;
+const QUESTION_TTL_MS = 10 * 60 * 1000;
+
+export interface DispatchDeps {
+  db: Db;
+  sql: Sql;
+  now: () => Date;
+  settings?: CommandSettings;
+}
+
+const NOT_BOUND = "本群还没有绑定共同体。请先发送：/绑定 共同体名称\n例如：/绑定 清涧县第二小学教育共同体";
+const NOT_UNDERSTOOD = "没看懂这条消息。发送 /帮助 查看可用命令，例如：/记录 示范课 11月20日 二小 语文";
+const TOO_LONG = `消息太长了（超过${MAX_TEXT_LENGTH}字），没有处理。请分几条发送，或把备注写短一些。\n例如：/记录 示范课 11月20日 语文 备注=效果很好`;
+
+const toReplies = (r: CommandResult): Reply[] => (typeof r === "string" ? [{ text: r }] : r);
+const reply = (text: string, duplicate = false): InboundResult => ({ replies: [{ text }], duplicate });
+
+type Pending = { command: string; field: string; partial: Record<string, unknown> };
+
+/** What this message asks for: a command with its argument text, or an answer to a pending question. */
+type Intent =
+  | { type: "command"; command: AnyCommand; rest: string }
+  | { type: "answer"; command: AnyCommand; pending: Pending; answer: string }
+  | { type: "form"; command: AnyCommand; args: Record<string, unknown> };
+
+export async function handleInbound(deps: DispatchDeps, message: InboundMessage): Promise<InboundResult> {
+  const key = sourceKey(message);
+  if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);
+  const loaded = await loadMessageContext(deps.sql, message, key);
+  const now = deps.now();
+  const earlier = repliesOfProcessed(loaded, now);
+  if (earlier) return { replies: earlier, duplicate: true };
+
+  const { text, mentioned } = stripLeadingMentions(normalizeText(message.text));
+  const slashed = splitCommand(text);
+  // A 1:1 chat that is not bound acts for the sender's only community (rare: the slow path).
+  const community = loaded.community ?? (message.chatType === "direct" ? await soleCommunityOfSender(deps.db, message) : null);
+  const pendingRow = loaded.pending;
+  const pending = pendingRow && new Date(pendingRow.expiresAt) > now ? pendingRow : null;
+  // "@机器人 记录 …" without the slash, where the platform says the robot was addressed, is a
+  // command too (unless it answers the question the bot is waiting on: "确认" is also a command).
+  const addressed = message.mentioned || message.chatType === "direct";
+  const parsed = slashed ?? (addressed && !(pending && text !== "") ? bareCommand(text) : undefined);
+
+  let intent: Intent;
+  if (message.form) {
+    // A web form's submission: arguments already structured, checked below by the same schema.
+    const command = findCommand(message.form.command);
+    if (!command) return reply(NOT_UNDERSTOOD);
+    intent = { type: "form", command, args: message.form.args };
+  } else if (parsed) {
+    // A new command cancels any question still waiting for this person.
+    if (pendingRow) await deps.db.pendingQuestion.deleteMany({ where: { id: pendingRow.id } });
+    const command = findCommand(parsed.name);
+    if (!command) {
+      const guess = suggestCommand(parsed.name);
+      return reply(`没有「/${parsed.name}」这个命令。${guess ? `你是不是想用 /${guess.name}？\n${usageText(guess, loaded.schools)}` : "发送 /帮助 查看全部命令。"}`);
+    }
+    intent = { type: "command", command, rest: parsed.rest };
+  } else if (pending && text !== "") {
+    const command = findCommand(pending.command);
+    if (!command) return reply(localizeExamples(NOT_UNDERSTOOD, loaded.schools));
+    intent = { type: "answer", command, pending: { command: pending.command, field: pending.field, partial: pending.partial }, answer: text };
+  } else if (message.chatType === "group" && !mentioned && !message.mentioned && !text.startsWith("/")) {
+    return { replies: [], duplicate: false }; // ordinary group chatter, not for the bot
+  } else {
+    return reply(localizeExamples(NOT_UNDERSTOOD, loaded.schools));
+  }
+
+  if (intent.command.bound && !community) return reply(localizeExamples(NOT_BOUND, []));
+  const sameCommunity = loaded.community !== null && community?.id === loaded.community.id;
+  const preloaded = { member: sameCommunity ? loaded.member : null, schools: sameCommunity ? loaded.schools : null };
+  const base = { message, now, community, preloaded, sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS };
+  const isAdmin = community !== null && preloaded.member?.roles.includes("admin") === true;
+  try {
+    if (intent.command.singleStatement && intent.type === "command") {
+      // Atomic and idempotent by itself (see Command.singleStatement): no transaction needed.
+      // (An answer to a question also deletes the question, so it takes the transactional path.)
+      const ran = await runIntent(deps.db, intent, base);
+      return { replies: isAdmin ? await withQuotaNotice(deps.db, key, community, ran, now) : ran, duplicate: false };
+    }
+    const replies = await deps.db.$transaction(async (tx) => {
+      const ran = await runIntent(tx, intent, base);
+      // An admin hears here about scheduled pushes the platform refused for quota (told once).
+      const notice = isAdmin ? await quotaNotice(tx, community.id, community.timezone) : null;
+      const out = notice ? [...ran, notice] : ran;
+      await storeProcessed(tx, key, community?.id ?? null, out, now);
+      return out;
+    });
+    return { replies, duplicate: false };
+  } catch (e) {
+    if (isUserError(e)) return { replies: [userErrorReply(e, intent)], duplicate: false };
+    if (isUniqueViolation(e)) {
+      // The same message committed meanwhile (a second gateway or a retried job): answer as before.
+      const stored = repliesOfProcessed(await loadMessageContext(deps.sql, message, key), now);
+      if (stored) return { replies: stored, duplicate: true };
+    }
+    throw e;
+  }
+}
+
+/** The message's replies, stored under its key in the transaction of its effects (see the header). */
+async function storeProcessed(tx: Tx, key: string, communityId: number | null, replies: Reply[], now: Date): Promise<void> {
+  await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies, "createdAt") VALUES (${key}, ${communityId}, ${JSON.stringify(replies)}::jsonb, ${now})`;
+}
+
+/**
+ * After a single-statement command (/记录) by an admin: the quota notice, if any, is appended and
+ * the whole answer stored as the message's processed replies in the same transaction that marks
+ * the notice told, so a redelivery repeats the notice instead of losing it. Most of the time
+ * there is nothing to tell and this is one indexed query. If the message was stored meanwhile
+ * (a concurrent redelivery), the notice stays untold for the next reply.
+ */
+async function withQuotaNotice(db: Db, key: string, community: CommunityInfo, ran: Reply[], now: Date): Promise<Reply[]> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const notice = await quotaNotice(tx, community.id, community.timezone);
+      if (!notice) return ran;
+      const out = [...ran, notice];
+      await storeProcessed(tx, key, community.id, out, now);
+      return out;
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) return ran;
+    throw e;
+  }
+}
+
+/**
+ * A refusal; for an ambiguous word, each meaning is offered as a ready-made message (the same
+ * command with the word replaced, or the bare answer to a question) that a choice card can send.
+ */
+function userErrorReply(e: UserError, intent: Intent): Reply {
+  if (!e.ambiguity || intent.type === "form") return { text: e.userText };
+  const { word, options } = e.ambiguity;
+  const resend = (option: string) => (intent.type === "answer" ? option : `/${intent.command.name} ${replaceWord(intent.rest, word, option)}`);
+  // Where no card shows (or a button cannot be pressed), the ready-made message can be typed.
+  const typed = intent.type === "answer" ? `直接回复「${options[0]}」` : `直接发送：${resend(options[0] ?? word)}`;
+  return { text: `${e.userText}\n点选项，或${typed}`, choices: options.map((o) => ({ label: o, command: resend(o) })) };
+}
+
+/** Replaces the whole word (a positional word, or a key=value's value), not a part of another. */
+function replaceWord(rest: string, word: string, by: string): string {
+  return rest
+    .split(/(\s+|[,，、;；=])/)
+    .map((piece) => (piece === word ? by : piece))
+    .join("");
+}
+
+/** "记录 示范课 …" (no slash) as a command, when its first word names one. */
+function bareCommand(text: string): { name: string; rest: string } | undefined {
+  const m = /^([^\s/]+)\s*([\s\S]*)$/.exec(text);
+  if (!m?.[1] || !findCommand(m[1])) return undefined;
+  return { name: m[1].toLowerCase(), rest: (m[2] ?? "").trim() };
+}
+
+/** The replies a message produced when it was processed before, if it was. */
+function repliesOfProcessed(loaded: MessageContext, now: Date): Reply[] | undefined {
+  if (loaded.processed) return loaded.processed as Reply[];
+  const today = loaded.community ? todayIn(now, loaded.community.timezone) : undefined;
+  if (loaded.recorded) return recordedReplies({ ...loaded.recorded, date: new Date(`${loaded.recorded.date}T00:00:00Z`) }, loaded.schools, today);
+  return undefined;
+}
+
+interface Base {
+  message: InboundMessage;
+  now: Date;
+  community: CommunityInfo | null;
+  /** Loaded with the message context when it concerns the same community; null means load now. */
+  preloaded: { member: MemberInfo | null; schools: SchoolInfo[] | null };
+  sql: Sql;
+  settings: CommandSettings;
+}
+
+async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply[]> {
+  const { command } = intent;
+  const communityId = base.community?.id;
+  const member = communityId === undefined ? null : (base.preloaded.member ?? (await memberForSender(tx, communityId, base.message)));
+  const schools = communityId === undefined ? [] : (base.preloaded.schools ?? (await schoolsOf(tx, communityId)));
+  const ctx: CommandContext = {
+    db: tx,
+    sql: base.sql,
+    now: base.now,
+    message: base.message,
+    community: base.community,
+    member,
+    schools,
+    commands: COMMANDS,
+    settings: base.settings,
+    parseEnv: { now: base.now, zone: base.community?.timezone ?? "Asia/Shanghai", schools },
+  };
+
+  let result: ParseResult<typeof command.args>;
+  try {
+    if (intent.type === "answer") {
+      const f = fieldsOf(command.args).find((x) => x.name === intent.pending.field);
+      if (!f) throw new UserError(NOT_UNDERSTOOD);
+      result = finish(command.args, answerField(f, intent.answer, ctx.parseEnv, intent.pending.partial));
+    } else if (intent.type === "form") {
+      result = finish(command.args, { ...intent.args });
+    } else {
+      if (command.webForm && intent.rest.trim() === "" && ctx.settings.forms && ctx.community && ctx.member) return [formLinkReply(ctx as BoundContext, command)];
+      result = parseArgs(command.args, intent.rest, ctx.parseEnv);
+    }
+  } catch (e) {
+    // A word with near candidates is asked about as a choice; only other refusals repeat the usage.
+    if (isUserError(e)) throw new UserError(e.ambiguity ? e.userText : `${e.userText}\n${usageText(command, ctx.schools)}`, e.ambiguity);
+    throw e;
+  }
+
+  if (result.kind === "missing") return ask(tx, ctx, command, result.field.name, result.partial);
+  try {
+    const out = toReplies(await command.run(command.bound ? (ctx as BoundContext) : ctx, result.args));
+    if (intent.type === "answer") await tx.pendingQuestion.deleteMany({ where: { chatId: base.message.chatId, platform: base.message.platform, userId: base.message.senderId } });
+    return out;
+  } catch (e) {
+    if (e instanceof AskError) return ask(tx, ctx, command, e.field, e.partial, e.question, e.communityId);
+    throw e;
+  }
+}
+
+async function ask(tx: Tx | Db, ctx: CommandContext, command: AnyCommand, fieldName: string, partial: Record<string, unknown>, question?: string, communityId?: number): Promise<Reply[]> {
+  const f = fieldsOf(command.args).find((x) => x.name === fieldName);
+  const text = question ?? (f?.ask && localizeExamples(f.ask, ctx.schools));
+  const filedUnder = communityId ?? ctx.community?.id;
+  if (!text || filedUnder === undefined) throw new UserError(`缺少「${f?.label ?? fieldName}」。\n${usageText(command, ctx.schools)}`);
+  const m = ctx.message;
+  const data = { communityId: filedUnder, command: command.name, field: fieldName, partial: JSON.parse(JSON.stringify(partial)), expiresAt: new Date(ctx.now.getTime() + QUESTION_TTL_MS) };
+  await tx.pendingQuestion.upsert({
+    where: { platform_chatId_userId: { platform: m.platform, chatId: m.chatId, userId: m.senderId } },
+    create: { ...data, platform: m.platform, chatId: m.chatId, userId: m.senderId },
+    update: data,
+  });
+  return [{ text: `${text}\n（10分钟内直接回复即可；发送其他命令则取消）` }];
+}

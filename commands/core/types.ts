@@ -1,0 +1,92 @@
+/** What a command is, and the small context its handler receives. */
+import type { z } from "zod";
+import type { Sql, Tx } from "../../db/client.ts";
+import type { ContextCommunity, ContextMember } from "../../db/message-context.ts";
+import type { InboundMessage, Reply } from "../../messages/messages.ts";
+import type { ArgsSchema } from "./fields.ts";
+import type { ParseEnv, SchoolInfo } from "./recognize.ts";
+
+export type { Role } from "../../db/message-context.ts";
+
+/** The community and member as loaded with each message (db/message-context.ts). */
+export type CommunityInfo = ContextCommunity;
+export type MemberInfo = ContextMember;
+
+/** Deployment settings a few commands need (never secrets). */
+export interface CommandSettings {
+  /** The only origins a group robot webhook may point to (the platforms' hosts; a fake in tests). */
+  webhookOrigins: { wecom: string; dingtalk: string };
+  /** Web forms: where links point and how they are signed. Absent: forms are off. */
+  forms?: FormSettings;
+}
+
+export interface FormSettings {
+  /** e.g. https://bot.example.edu.cn (no trailing slash) */
+  baseUrl: string;
+  secret: string;
+  ttlMs: number;
+}
+
+export const DEFAULT_SETTINGS: CommandSettings = {
+  webhookOrigins: { wecom: "https://qyapi.weixin.qq.com", dingtalk: "https://oapi.dingtalk.com" },
+};
+
+export interface CommandContext {
+  /** Data access: the transaction this command runs in. */
+  db: Tx;
+  /** Raw SQL outside any transaction: only for `singleStatement` commands. */
+  sql: Sql;
+  now: Date;
+  message: InboundMessage;
+  community: CommunityInfo | null;
+  member: MemberInfo | null;
+  schools: SchoolInfo[];
+  parseEnv: ParseEnv;
+  /** Every registered command, for /帮助. */
+  commands: readonly AnyCommand[];
+  settings: CommandSettings;
+}
+
+/** A context whose community and member are known (for commands that need a bound group). */
+export interface BoundContext extends CommandContext {
+  community: CommunityInfo;
+  member: MemberInfo;
+}
+
+export type CommandResult = string | Reply[];
+
+export interface Command<S extends ArgsSchema, C extends CommandContext = CommandContext> {
+  /** Chinese name first; then English and other aliases (Simplified; Traditional input is converted). */
+  name: string;
+  aliases: readonly string[];
+  summary: string;
+  examples: readonly string[];
+  args: S;
+  /** Needs a group bound to a community (all but /帮助 and /绑定). */
+  bound: boolean;
+  /**
+   * The handler writes with one SQL statement that is idempotent by its own unique key (an
+   * activity's source message key), so it runs without a surrounding transaction or a
+   * processed-message row. Only for the hot path; everything else is transactional.
+   */
+  singleStatement?: boolean;
+  /**
+   * The command has a web form built from `args` (web/forms/): sent with no arguments, it answers
+   * with a link to that form instead of asking field by field.
+   */
+  webForm?: { title: string };
+  run(ctx: C, args: z.infer<S>): Promise<CommandResult>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: handlers are contravariant in their context; the registry only needs name, args and run.
+export type AnyCommand = Command<ArgsSchema, any>;
+
+/** A command that runs in a group bound to a community, with a known member. */
+export function boundCommand<S extends ArgsSchema>(c: Omit<Command<S, BoundContext>, "bound">): Command<S, BoundContext> {
+  return { ...c, bound: true };
+}
+
+/** A command that also runs where no community is bound yet (/帮助, /绑定). */
+export function openCommand<S extends ArgsSchema>(c: Omit<Command<S, CommandContext>, "bound">): Command<S, CommandContext> {
+  return { ...c, bound: false };
+}

@@ -1,0 +1,50 @@
+/** Producers for the declared queues: every payload is parsed against its schema before it is added. */
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { jobSchemas, QUEUE, type JobPayload, type QueueName } from "./queues.ts";
+
+/** Keep finished jobs a day, so a redelivered message id still finds its job (jobId dedup). */
+const KEEP = { age: 24 * 3600, count: 200_000 };
+
+export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
+  [QUEUE.inbound]: { attempts: 3, backoff: { type: "exponential", delay: 500 }, removeOnComplete: KEEP, removeOnFail: KEEP },
+  [QUEUE.outbound]: { attempts: 10, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: KEEP, removeOnFail: KEEP },
+};
+
+export class Producer<Q extends QueueName> {
+  readonly queue: Queue;
+  constructor(
+    readonly name: Q,
+    connection: Redis,
+    prefix: string,
+  ) {
+    this.queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS[name] });
+  }
+
+  /** Adds a job; a jobId already present is not added again (BullMQ returns the existing job). */
+  async add(payload: JobPayload<Q>, jobId: string, opts: JobsOptions = {}) {
+    const data = jobSchemas[this.name].parse(payload);
+    return this.queue.add(this.name, data, { ...opts, jobId });
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+export interface Producers {
+  inbound: Producer<"inbound">;
+  outbound: Producer<"outbound">;
+  close(): Promise<void>;
+}
+
+export function createProducers(connection: Redis, prefix: string): Producers {
+  const inbound = new Producer(QUEUE.inbound, connection, prefix);
+  const outbound = new Producer(QUEUE.outbound, connection, prefix);
+  return { inbound, outbound, close: async () => void (await Promise.all([inbound.close(), outbound.close()])) };
+}
+
+/** jobIds: BullMQ refuses ":" in custom ids, so it is replaced. */
+const safeId = (key: string) => key.replace(/:/g, "_");
+export const inboundJobId = (key: string) => safeId(key);
+export const outboundJobId = (key: string) => `reply-${safeId(key)}`;
