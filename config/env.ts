@@ -99,6 +99,8 @@ export const envSchema = z
     WECOM_AGENT_ID: z.coerce.number().int().positive().optional(),
     /** qyapi host: app message API and the only origin group robot webhooks may point to. */
     WECOM_API_BASE: z.string().url().default("https://qyapi.weixin.qq.com"),
+    /** Where the browser goes for 网页授权 (signed-in pages); moved only by a private deployment or a test. */
+    WECOM_OAUTH_BASE: z.string().url().default("https://open.weixin.qq.com"),
 
     // DingTalk 企业内部应用机器人.
     DINGTALK_CLIENT_ID: z.string().optional(),
@@ -111,6 +113,8 @@ export const envSchema = z
     DINGTALK_GATEWAY_URL: z.string().url().optional(),
     /** oapi host: the only origin custom group robot webhooks may point to; also where media (file messages) is uploaded. */
     DINGTALK_OAPI_BASE: z.string().url().default("https://oapi.dingtalk.com"),
+    /** Where the browser goes for DingTalk sign-in (signed-in pages). */
+    DINGTALK_LOGIN_BASE: z.string().url().default("https://login.dingtalk.com"),
     /** Stream keepalive: WebSocket ping interval; a ping unanswered by the next one ends the socket. */
     DINGTALK_KEEPALIVE_MS: z.coerce.number().int().min(200).default(8_000),
     /** Stream reconnect backoff: first delay and cap (exponential, with jitter). */
