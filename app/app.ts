@@ -31,6 +31,7 @@ import { formSettings } from "./forms.ts";
 import { registerFormRoutes } from "../web/forms/routes.ts";
 import { registerDownloadRoutes } from "../web/downloads/routes.ts";
 import { registerChartRoutes } from "../web/charts/routes.ts";
+import { registerWebPages } from "./web-pages.ts";
 import { registerMetricsRoute, registerQueueDashboard } from "./admin.ts";
 import { InboundLimits } from "../bot/inbound-limits.ts";
 import { watchPlatforms, watchQueues } from "../bot/metrics.ts";
@@ -146,6 +147,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       registerFormRoutes(http, { db, forms, photoDir: env.PHOTO_DIR, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
       registerDownloadRoutes(http, { db, forms, now, log });
       registerChartRoutes(http, { db, forms, now, log });
+      await registerWebPages(http, { env, forms, db, now, log });
     }
   }
 

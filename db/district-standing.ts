@@ -5,6 +5,7 @@
 import { todayIn } from "../core/dates.ts";
 import { DISTRICT_TIMEZONE } from "../core/digest/district.ts";
 import { mapLimit } from "../core/map-limit.ts";
+import type { Term } from "../core/terms.ts";
 import type { Tx } from "./client.ts";
 import { districtOverview, type DistrictCommunityRow } from "./districts.ts";
 import { scheduleBetween } from "./meetings.ts";
@@ -15,6 +16,8 @@ export interface DistrictStanding extends DistrictCommunityRow {
   total: number;
   holdingBack: string | null;
   nextMeeting: Date | null;
+  /** The community's own term the standing is judged in. */
+  term: Term;
 }
 
 const LOOKAHEAD_MS = 62 * 86_400_000;
@@ -32,6 +35,7 @@ export async function districtStandings(db: Tx, districtId: number, range: { fro
       total: report.community.total,
       holdingBack: report.community.holdingBack?.schools.map((s) => s.fullName).join("、") ?? null,
       nextMeeting: meetings.find((m) => !m.cancelled)?.startsAt ?? null,
+      term: report.term,
     };
   });
 }
