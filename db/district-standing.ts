@@ -9,7 +9,7 @@ import type { Term } from "../core/terms.ts";
 import type { Tx } from "./client.ts";
 import { districtOverview, type DistrictCommunityRow } from "./districts.ts";
 import { scheduleBetween } from "./meetings.ts";
-import { progressReportOf } from "./progress-report.ts";
+import { progressReportsOf } from "./progress-report.ts";
 
 export interface DistrictStanding extends DistrictCommunityRow {
   met: number;
@@ -24,17 +24,29 @@ const LOOKAHEAD_MS = 62 * 86_400_000;
 /** Communities loaded at once: a few queries each, well inside the connection pool. */
 const CONCURRENCY = 8;
 
-export async function districtStandings(db: Tx, districtId: number, range: { from: string; to: string }, now: Date): Promise<DistrictStanding[]> {
+export async function districtStandings(db: Tx, districtId: number, range: { from: string; to: string }, now: Date, opts: { meetings?: boolean } = {}): Promise<DistrictStanding[]> {
   const rows = await districtOverview(db, districtId, range, todayIn(now, DISTRICT_TIMEZONE));
-  return mapLimit(rows, CONCURRENCY, async (r) => {
-    const community = await db.community.findUniqueOrThrow({ where: { id: r.id }, select: { id: true, timezone: true } });
-    const [report, meetings] = await Promise.all([progressReportOf(db, r.id, now), scheduleBetween(db, community, now, new Date(now.getTime() + LOOKAHEAD_MS))]);
+  const reports = await progressReportsOf(
+    db,
+    rows.map((r) => r.id),
+    now,
+  );
+  const nextMeetings = new Map<number, Date | null>();
+  if (opts.meetings !== false) {
+    await mapLimit(rows, CONCURRENCY, async (r) => {
+      const community = { id: r.id, timezone: reports.get(r.id)!.timezone };
+      const meetings = await scheduleBetween(db, community, now, new Date(now.getTime() + LOOKAHEAD_MS));
+      nextMeetings.set(r.id, meetings.find((m) => !m.cancelled)?.startsAt ?? null);
+    });
+  }
+  return rows.map((r) => {
+    const { report } = reports.get(r.id)!;
     return {
       ...r,
       met: report.community.met,
       total: report.community.total,
       holdingBack: report.community.holdingBack?.schools.map((s) => s.fullName).join("、") ?? null,
-      nextMeeting: meetings.find((m) => !m.cancelled)?.startsAt ?? null,
+      nextMeeting: nextMeetings.get(r.id) ?? null,
       term: report.term,
     };
   });

@@ -6,7 +6,7 @@ import { DEFAULT_TARGETS, type TargetSpec } from "../core/targets.ts";
 import type { ProgressActivity, ProgressInput, ProgressMentorPair, ProgressSchool } from "../core/progress.ts";
 import type { Term } from "../core/terms.ts";
 import type { Tx } from "./client.ts";
-import { storedTargets } from "./targets.ts";
+import { rowToSpec, storedTargets } from "./targets.ts";
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -21,28 +21,88 @@ export interface LoadedProgressInput extends ProgressInput {
   targetsSet: boolean;
 }
 
-export async function loadProgressInput(db: Tx, communityId: number, term: Term, today: string): Promise<LoadedProgressInput> {
-  const [schoolRows, pairRows, activityRows, stored] = await Promise.all([
-    db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }] }),
-    db.mentorPair.findMany({
-      where: { communityId, OR: [{ term: term.name }, { term: null }] },
-      include: { mentor: { select: { displayName: true, schoolId: true } }, mentee: { select: { displayName: true, schoolId: true } } },
-      orderBy: { id: "asc" },
-    }),
-    db.activity.findMany({
-      where: { communityId, revokedAt: null, date: { gte: new Date(`${yearStart(term)}T00:00:00Z`), lte: new Date(`${term.end}T00:00:00Z`) } },
-      select: { kind: true, date: true, hostSchoolId: true, givingSchoolId: true, receiverSchoolIds: true, schoolIds: true, people: true, pairId: true },
-    }),
-    storedTargets(db, communityId, term.name),
-  ]);
-  const schools: ProgressSchool[] = schoolRows.map((s) => ({ id: s.id, fullName: s.fullName, name: s.shortNames[0] ?? s.fullName, role: s.role }));
-  const pairs: ProgressMentorPair[] = pairRows.map((p) => ({
+type SchoolRow = { id: number; communityId: number; fullName: string; shortNames: string[]; role: ProgressSchool["role"] };
+type PairRow = {
+  id: number;
+  communityId: number;
+  term: string | null;
+  subject: string | null;
+  mentor: { displayName: string; schoolId: number | null };
+  mentee: { displayName: string; schoolId: number | null };
+};
+type ActivityRow = Omit<ProgressActivity, "date"> & { communityId: number; date: Date };
+
+/** One community's rows (already filtered to its term) as computeProgress's input. */
+function assemble(rows: { schools: SchoolRow[]; pairs: PairRow[]; activities: ActivityRow[]; stored: TargetSpec[] }, term: Term, today: string): LoadedProgressInput {
+  const schools: ProgressSchool[] = rows.schools.map((s) => ({ id: s.id, fullName: s.fullName, name: s.shortNames[0] ?? s.fullName, role: s.role }));
+  const pairs: ProgressMentorPair[] = rows.pairs.map((p) => ({
     id: p.id,
     subject: p.subject,
     mentor: { name: p.mentor.displayName, schoolId: p.mentor.schoolId },
     mentee: { name: p.mentee.displayName, schoolId: p.mentee.schoolId },
   }));
-  const activities: ProgressActivity[] = activityRows.map((a) => ({ ...a, date: day(a.date) }));
-  const targets: TargetSpec[] = stored.length > 0 ? stored : [...DEFAULT_TARGETS];
-  return { targets, targetsSet: stored.length > 0, schools, pairs, activities, term, today };
+  const activities: ProgressActivity[] = rows.activities.map(({ communityId: _, ...a }) => ({ ...a, date: day(a.date) }));
+  const targets: TargetSpec[] = rows.stored.length > 0 ? rows.stored : [...DEFAULT_TARGETS];
+  return { targets, targetsSet: rows.stored.length > 0, schools, pairs, activities, term, today };
+}
+
+const ACTIVITY_FIELDS = { communityId: true, kind: true, date: true, hostSchoolId: true, givingSchoolId: true, receiverSchoolIds: true, schoolIds: true, people: true, pairId: true } as const;
+const PAIR_PEOPLE = { mentor: { select: { displayName: true, schoolId: true } }, mentee: { select: { displayName: true, schoolId: true } } } as const;
+
+export async function loadProgressInput(db: Tx, communityId: number, term: Term, today: string): Promise<LoadedProgressInput> {
+  const [schools, pairs, activities, stored] = await Promise.all([
+    db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }] }),
+    db.mentorPair.findMany({ where: { communityId, OR: [{ term: term.name }, { term: null }] }, include: PAIR_PEOPLE, orderBy: { id: "asc" } }),
+    db.activity.findMany({
+      where: { communityId, revokedAt: null, date: { gte: new Date(`${yearStart(term)}T00:00:00Z`), lte: new Date(`${term.end}T00:00:00Z`) } },
+      select: ACTIVITY_FIELDS,
+    }),
+    storedTargets(db, communityId, term.name),
+  ]);
+  return assemble({ schools, pairs, activities, stored }, term, today);
+}
+
+/**
+ * The same input for many communities (a district's page, its workbook, its digest) in four
+ * queries however many there are: one query per community each would be ~1,200 round trips for
+ * 300 communities. Each community is judged in its own term.
+ */
+export async function loadProgressInputs(db: Tx, wanted: readonly { communityId: number; term: Term }[], today: string): Promise<Map<number, LoadedProgressInput>> {
+  const out = new Map<number, LoadedProgressInput>();
+  if (wanted.length === 0) return out;
+  const ids = wanted.map((w) => w.communityId);
+  const from = wanted.map((w) => yearStart(w.term)).sort()[0]!;
+  const to = wanted
+    .map((w) => w.term.end)
+    .sort()
+    .at(-1)!;
+  const [schools, pairs, activities, targets] = await Promise.all([
+    db.school.findMany({ where: { communityId: { in: ids } }, orderBy: [{ role: "asc" }, { id: "asc" }] }),
+    db.mentorPair.findMany({ where: { communityId: { in: ids } }, include: PAIR_PEOPLE, orderBy: { id: "asc" } }),
+    db.activity.findMany({ where: { communityId: { in: ids }, revokedAt: null, date: { gte: new Date(`${from}T00:00:00Z`), lte: new Date(`${to}T00:00:00Z`) } }, select: ACTIVITY_FIELDS }),
+    db.target.findMany({ where: { communityId: { in: ids } }, orderBy: { id: "asc" } }),
+  ]);
+  const by = <T extends { communityId: number }>(rows: readonly T[]) => {
+    const m = new Map<number, T[]>();
+    for (const r of rows) {
+      const list = m.get(r.communityId);
+      if (list) list.push(r);
+      else m.set(r.communityId, [r]);
+    }
+    return (id: number) => m.get(id) ?? [];
+  };
+  const [schoolsOf, pairsOf, activitiesOf, targetsOf] = [by(schools), by(pairs), by(activities), by(targets)];
+  for (const { communityId, term } of wanted) {
+    const [start, end] = [yearStart(term), term.end];
+    const rows = {
+      schools: schoolsOf(communityId),
+      pairs: pairsOf(communityId).filter((p) => p.term === term.name || p.term === null),
+      activities: activitiesOf(communityId).filter((a) => day(a.date) >= start && day(a.date) <= end),
+      stored: targetsOf(communityId)
+        .filter((t) => t.term === term.name)
+        .map(rowToSpec),
+    };
+    out.set(communityId, assemble(rows, term, today));
+  }
+  return out;
 }

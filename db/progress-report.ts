@@ -6,7 +6,7 @@ import { todayIn } from "../core/dates.ts";
 import { computeProgress, type ProgressReport } from "../core/progress.ts";
 import { termFor } from "../core/terms.ts";
 import type { Tx } from "./client.ts";
-import { loadProgressInput } from "./progress-input.ts";
+import { loadProgressInput, loadProgressInputs } from "./progress-input.ts";
 
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
@@ -16,6 +16,23 @@ export async function progressReportOf(db: Tx, communityId: number, now: Date, u
   const today = todayIn(now, c.timezone);
   const term = termFor({ termName: c.termName, termStart: day(c.termStart), termEnd: day(c.termEnd) }, upTo && upTo < today ? upTo : today);
   return computeProgress(await loadProgressInput(db, communityId, term, today));
+}
+
+/** The same for many communities at once (a district), each in its own timezone and term: a handful of queries in all. */
+export async function progressReportsOf(db: Tx, communityIds: readonly number[], now: Date): Promise<Map<number, { report: ProgressReport; timezone: string }>> {
+  const rows = await db.community.findMany({ where: { id: { in: [...communityIds] } }, select: { id: true, timezone: true, termName: true, termStart: true, termEnd: true } });
+  const wanted = rows.map((c) => {
+    const today = todayIn(now, c.timezone);
+    return { communityId: c.id, timezone: c.timezone, today, term: termFor({ termName: c.termName, termStart: day(c.termStart), termEnd: day(c.termEnd) }, today) };
+  });
+  const out = new Map<number, { report: ProgressReport; timezone: string }>();
+  // Communities in one timezone share "today": one batch each (nearly always just one).
+  for (const today of new Set(wanted.map((w) => w.today))) {
+    const batch = wanted.filter((w) => w.today === today);
+    const inputs = await loadProgressInputs(db, batch, today);
+    for (const w of batch) out.set(w.communityId, { report: computeProgress(inputs.get(w.communityId)!), timezone: w.timezone });
+  }
+  return out;
 }
 
 /** Only the items a school is accountable for (a principal's own export). */

@@ -85,7 +85,7 @@ export async function loadDistrictPage(db: Db, districtId: number, now: Date): P
   const today = todayIn(now, DISTRICT_TIMEZONE);
   const term = defaultTermFor(today);
   const range = { from: term.start, to: term.end };
-  const [standings, days] = await Promise.all([districtStandings(db, districtId, range, now), districtActivityDays(db, districtId, range)]);
+  const [standings, days] = await Promise.all([districtStandings(db, districtId, range, now, { meetings: false }), districtActivityDays(db, districtId, range)]);
   const rows = standings.map((s) => ({
     id: s.id,
     name: s.name,
