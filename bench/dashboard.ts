@@ -62,7 +62,15 @@ async function timed(runs: number, f: () => Promise<unknown>): Promise<number> {
 
 async function main(): Promise<void> {
   const run = `d${randomUUID().slice(0, 6)}`;
-  const env = loadEnv({ DATABASE_URL, REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", PORT: "0", LOG_LEVEL: "warn", QUEUE_PREFIX: `bench-${run}`, FORM_SECRET: SECRET, SCHEDULER_ENABLED: "false" });
+  const env = loadEnv({
+    DATABASE_URL,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    PORT: "0",
+    LOG_LEVEL: "warn",
+    QUEUE_PREFIX: `bench-${run}`,
+    FORM_SECRET: SECRET,
+    SCHEDULER_ENABLED: "false",
+  });
   const app = await startApp({ env, now: () => NOW });
   const { sql } = createDatabase(DATABASE_URL, 10);
   const districtId = await seed(sql, run);
@@ -77,7 +85,9 @@ async function main(): Promise<void> {
   const pageMs = await timed(RUNS, page);
   const ids = (await sql.query<{ id: number }>(`SELECT id FROM "Community" WHERE "districtId" = $1`, [districtId])).rows.map((r) => r.id);
   const oldWayMs = await timed(3, () => mapLimit(ids, 8, (id) => progressReportOf(app.db, id, NOW)));
-  const sqlMs = await timed(RUNS, () => sql.query(`SELECT "communityId", kind, date, "givingSchoolId", "receiverSchoolIds" FROM "Activity" WHERE "communityId" = ANY($1) AND "revokedAt" IS NULL`, [ids]));
+  const sqlMs = await timed(RUNS, () =>
+    sql.query(`SELECT "communityId", kind, date, "givingSchoolId", "receiverSchoolIds" FROM "Activity" WHERE "communityId" = ANY($1) AND "revokedAt" IS NULL`, [ids]),
+  );
   await app.close();
   await sql.end();
 
