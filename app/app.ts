@@ -147,7 +147,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       registerFormRoutes(http, { db, forms, photoDir: env.PHOTO_DIR, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
       registerDownloadRoutes(http, { db, forms, now, log });
       registerChartRoutes(http, { db, forms, now, log });
-      await registerWebPages(http, { env, forms, db, now, log });
+      await registerWebPages(http, { env, forms, db, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
     }
   }
 

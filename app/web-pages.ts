@@ -7,6 +7,8 @@ import cookie from "@fastify/cookie";
 import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
 import type { FastifyInstance } from "fastify";
+import type { InboundSink } from "../bot/adapter.ts";
+import type { InboundResult } from "../messages/queues.ts";
 import { dingtalkWebLogin } from "../bot/dingtalk/web-login.ts";
 import type { WebLogin } from "../bot/web-login.ts";
 import { wecomWebLogin } from "../bot/wecom/web-login.ts";
@@ -36,12 +38,15 @@ export function webLogins(env: Env): WebLogin[] {
   return logins;
 }
 
-export async function registerWebPages(http: FastifyInstance, deps: { env: Env; forms: FormSettings; db: Db; now: () => Date; log: Logger }): Promise<void> {
+export async function registerWebPages(
+  http: FastifyInstance,
+  deps: { env: Env; forms: FormSettings; db: Db; now: () => Date; log: Logger; sink: InboundSink; resultOf: (jobId: string, timeoutMs: number) => Promise<InboundResult | undefined> },
+): Promise<void> {
   const { env, forms } = deps;
   const keys = sessionKeys(forms.secret, env.PUBLIC_BASE_URL ?? "");
   await http.register(cookie);
   await http.register(formbody, { bodyLimit: 16 * 1024 });
   await http.register(csrf, { sessionPlugin: "@fastify/cookie", cookieOpts: { path: "/", httpOnly: true, sameSite: "lax", secure: keys.secure } });
   await registerAuthRoutes(http, { logins: webLogins(env), keys, baseUrl: () => forms.baseUrl, simulator: simulatorEnabled(env), now: deps.now, log: deps.log });
-  await registerDashboardRoutes(http, { db: deps.db, forms, keys, now: deps.now, log: deps.log });
+  await registerDashboardRoutes(http, { db: deps.db, forms, keys, now: deps.now, log: deps.log, sink: deps.sink, resultOf: deps.resultOf });
 }

@@ -154,3 +154,53 @@ describe("signed-in pages", () => {
     expect((await web.get("/")).status).toBe(302);
   });
 });
+
+describe("correcting and confirming from the page", () => {
+  async function recordOf(g: Chat, number: number) {
+    return app.db.activity.findUniqueOrThrow({ where: { communityId_number: { communityId: await communityIdOf(g), number } } });
+  }
+
+  it("the admin corrects a record with /修改's own rules: bad values are shown per field and change nothing; a good one is recorded once and audited", async () => {
+    const g = await boundGroup(app);
+    await g.says("/记录 示范课 11月10日 二小 郝家也 语文 30人");
+    const id = await communityIdOf(g);
+    const web = new WebClient(app);
+    await web.signInAsSim(g.userId);
+    const page = await web.get(`/community/${id}/record/1`);
+    expect(page.text).toContain("保存更正");
+    const form = { _csrf: WebClient.csrfOf(page.text), j: /name="j" value="([^"]+)"/.exec(page.text)![1]! };
+    expect((await web.postForm(`/community/${id}/record/1`, { ...form, headcount: "40" }, {})).status).toBe(200);
+    expect((await recordOf(g, 1)).headcount).toBe(40);
+    // The same submission again (a double tap): the pipeline runs it once.
+    await web.postForm(`/community/${id}/record/1`, { ...form, headcount: "40" });
+    expect(await app.db.auditLog.count({ where: { communityId: id, action: "update" } })).toBe(1);
+    const bad = await web.postForm(`/community/${id}/record/1`, { _csrf: form._csrf, j: "x".repeat(20), headcount: "很多", date: "13月40日" });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toMatch(/人数/);
+    expect((await recordOf(g, 1)).headcount).toBe(40);
+    const empty = await web.postForm(`/community/${id}/record/1`, { _csrf: form._csrf, j: "y".repeat(20) });
+    expect(empty.text).toContain("没有填写要更正的项");
+    expect((await web.postForm(`/community/${id}/record/1`, { j: "z".repeat(20), headcount: "50" })).status).toBe(403);
+    expect((await recordOf(g, 1)).headcount).toBe(40);
+  });
+
+  it("a teacher cannot correct another's record (no form, and a forged POST changes nothing) but may confirm it", async () => {
+    const g = await boundGroup(app);
+    await g.says("/记录 示范课 11月10日 二小 郝家也 语文 30人");
+    const teacher = g.as(unique("t"), "李老师");
+    await teacher.says("/帮助");
+    const id = await communityIdOf(g);
+    const web = new WebClient(app);
+    await web.signInAsSim(teacher.userId);
+    const page = await web.get(`/community/${id}/record/1`);
+    expect(page.text).not.toContain("保存更正");
+    const forged = await web.postForm(`/community/${id}/record/1`, { _csrf: WebClient.csrfOf(page.text), j: "f".repeat(20), headcount: "99" });
+    expect(forged.status).toBe(403);
+    expect((await recordOf(g, 1)).headcount).toBe(30);
+    const done = await web.postForm(`/community/${id}/record/1/confirm`, { _csrf: WebClient.csrfOf(page.text), j: "c".repeat(20) });
+    expect(done.text).toContain("已确认 #1");
+    expect((await recordOf(g, 1)).confirmedAt).not.toBeNull();
+    expect((await web.get(`/community/${id}/record/999`)).status).toBe(404);
+    expect((await web.get(`/community/${id}/record/abc`)).status).toBe(404);
+  });
+});

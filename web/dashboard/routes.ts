@@ -18,8 +18,9 @@ import { homeBody } from "./home-view.ts";
 import { dashboardPage } from "./layout.ts";
 import { loadCommunityPage, loadDistrictPage, loadSchoolPage } from "./load.ts";
 import { schoolBody } from "./school-view.ts";
+import { registerRecordRoutes, type RecordRouteDeps } from "./record-routes.ts";
 
-export interface DashboardDeps {
+export interface DashboardDeps extends RecordRouteDeps {
   db: Db;
   forms: FormSettings;
   keys: SessionKeys;
@@ -92,6 +93,8 @@ export async function registerDashboardRoutes(app: FastifyInstance, deps: Dashbo
       if (!data) return notFound(req, reply);
       return render(req, reply, 200, data.standing.school.fullName, schoolBody(data));
     });
+
+    registerRecordRoutes(scope, deps, render, notFound);
 
     scope.get("/district/:id", async (req, reply) => {
       const p = communityParams.safeParse(req.params);

@@ -30,7 +30,7 @@ function recordItem(d: SchoolPageData, a: SchoolPageData["records"][number]): st
   const photos = a.photoUrls.length
     ? `<div class="photos">${a.photoUrls.map((u, i) => `<a href="${esc(u)}"><img src="${esc(u)}" alt="记录 #${a.number} 的照片 ${i + 1}" loading="lazy"></a>`).join("")}</div>`
     : "";
-  return `<li><strong>#${a.number} ${esc(a.date)} ${esc(a.kind)}</strong>${esc(planned)} ${esc(where)}${bits.length ? ` · ${esc(bits.join(" · "))}` : ""}${a.notes ? `<br><span class="muted">备注：${esc(a.notes)}</span>` : ""}${photos}</li>`;
+  return `<li><strong><a href="/community/${d.communityId}/record/${a.number}">#${a.number}</a> ${esc(a.date)} ${esc(a.kind)}${a.confirmed ? " ✔" : ""}</strong>${esc(planned)} ${esc(where)}${bits.length ? ` · ${esc(bits.join(" · "))}` : ""}${a.notes ? `<br><span class="muted">备注：${esc(a.notes)}</span>` : ""}${photos}</li>`;
 }
 
 export function schoolBody(d: SchoolPageData): string {
