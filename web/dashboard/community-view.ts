@@ -26,7 +26,8 @@ const cell = (s: string) => `<td>${esc(s)}</td>`;
 
 function itemRow(report: ProgressReport, i: ProgressItem): string {
   const planned = i.planned > 0 ? `（另有 ${i.planned} 项计划）` : "";
-  return `<tr>${cell(targetLabel(i))}${cell(scopeWhere(report, i.scope))}<td class="num">${i.done} / ${i.min}${esc(planned)}</td><td>${statusMark(i.met ? "met" : "behind")}</td></tr>`;
+  // Figures before the direction: on a phone the first columns are what shows without scrolling.
+  return `<tr>${cell(targetLabel(i))}<td class="num">${i.done} / ${i.min}${esc(planned)}</td><td>${statusMark(i.met ? "met" : "behind")}</td>${cell(scopeWhere(report, i.scope))}</tr>`;
 }
 
 function schoolRow(c: CommunityPageData, s: SchoolStanding): string {
