@@ -3,7 +3,7 @@
  * processing), or both (ROLE=all, the embedded default). Same code for every deployment shape.
  */
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
+import { createRedis, redisTarget, type RedisClient } from "../config/redis.ts";
 import type { PlatformAdapter } from "../bot/adapter.ts";
 import { Gateway } from "../bot/gateway.ts";
 import { platformHealth } from "../bot/health.ts";
@@ -19,7 +19,6 @@ import { createLogger, type Logger } from "../config/logger.ts";
 import { activitiesForChat } from "../db/activities.ts";
 import { createDatabase, type Db } from "../db/client.ts";
 import type { Platform } from "../messages/messages.ts";
-import { createRedis } from "../workers/connection.ts";
 import { processInbound } from "../workers/inbound.ts";
 import { outboundProcessor } from "../workers/outbound.ts";
 import { quotaFallback } from "../workers/schedule/quota-fallback.ts";
@@ -55,14 +54,15 @@ export interface App {
 }
 
 export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = () => new Date() }: AppOptions): Promise<App> {
-  for (const warning of await checkRedis(env.REDIS_URL)) log.warn(warning);
+  const target = redisTarget(env);
+  for (const warning of await checkRedis(target)) log.warn(warning);
   const applied = await preparePostgres(env.DATABASE_URL);
   if (applied.length) log.info({ applied }, "migrations applied");
 
   const { db, sql } = createDatabase(env.DATABASE_URL, env.DB_POOL_SIZE);
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   const redis = (forWorker = true, autoPipelining = false) => {
-    const r = createRedis(env.REDIS_URL, forWorker, autoPipelining);
+    const r = createRedis(target, { forWorker, autoPipelining });
     r.on("error", (err) => log.warn({ err: err.message }, "redis connection error"));
     connections.push(r);
     return r;
@@ -129,7 +129,16 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   let gateway: Gateway | undefined;
 
   if (isGateway) {
-    gateway = new Gateway(producers, limits);
+    // WAIT covers every write of the connection the job was added on (BullMQ's Queue uses it as given).
+    const replicas = env.REDIS_WAIT_REPLICAS;
+    const durable =
+      replicas > 0
+        ? async () => {
+            const acked = await pipelined.wait(replicas, env.REDIS_WAIT_MS);
+            if (acked < replicas) throw new Error(`queued message held by ${acked} of ${replicas} Redis replicas`);
+          }
+        : undefined;
+    gateway = new Gateway(producers, limits, durable);
     if (simulatorEnabled(env)) {
       const sim = new SimulatorAdapter(new ReplyHub(pipelined, redis(false), env.QUEUE_PREFIX), new Outbox(pipelined, env.QUEUE_PREFIX));
       adapters.set("sim", sim);

@@ -1,7 +1,7 @@
 /** Building the platform adapters the configuration asks for (secrets go from env straight in, never logged). */
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../config/redis.ts";
 import { WecomAdapter } from "../bot/wecom/adapter.ts";
 import { DingtalkAdapter } from "../bot/dingtalk/adapter.ts";
 import { dingtalkEnabled, wecomAppEnabled, wecomBotEnabled, type Env } from "../config/env.ts";
@@ -9,7 +9,7 @@ import type { Logger } from "../config/logger.ts";
 
 interface Parts {
   http: FastifyInstance;
-  redis: Redis;
+  redis: RedisClient;
   log: Logger;
 }
 

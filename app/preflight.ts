@@ -2,8 +2,9 @@
  * Before anything starts: PostgreSQL answers (the database is created and migrated) and Redis
  * answers. Otherwise one paragraph saying what was tried and how to fix it.
  */
-import { Redis } from "ioredis";
+import type { Cluster } from "ioredis";
 import { maskUrl } from "../config/logger.ts";
+import { createRedis, describeTarget, type RedisClient, type RedisTarget } from "../config/redis.ts";
 import { ensureDatabase, migrate } from "../db/migrate.ts";
 
 export class StartupError extends Error {
@@ -24,23 +25,27 @@ export async function preparePostgres(databaseUrl: string): Promise<string[]> {
 }
 
 /** Redis answers; returns warnings (Chinese and English, with the exact setting) about how it is configured. */
-export async function checkRedis(redisUrl: string): Promise<string[]> {
-  const probe = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3_000 });
+export async function checkRedis(target: RedisTarget): Promise<string[]> {
+  const probe = createRedis(target, { probe: true });
   probe.on("error", () => undefined);
   try {
     await probe.connect();
     await probe.ping();
-    return redisSettingWarnings(await probe.info("memory"), await probe.info("persistence"), await configSave(probe));
+    // On a Cluster each primary holds its own settings: the shared prefix's slot may be on any of them.
+    const nodes: RedisClient[] = probe.isCluster ? (probe as Cluster).nodes("master") : [probe];
+    const warnings = new Set<string>();
+    for (const node of nodes) for (const w of redisSettingWarnings(await node.info("memory"), await node.info("persistence"), await configSave(node))) warnings.add(w);
+    return [...warnings];
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new StartupError(`教联体助手无法启动：连不上 Redis（尝试了 ${maskUrl(redisUrl)}：${why}）。${REDIS_FIX}`);
+    throw new StartupError(`教联体助手无法启动：连不上 Redis（尝试了 ${target.kind === "standalone" ? maskUrl(target.url) : describeTarget(target)}：${why}）。${REDIS_FIX}`);
   } finally {
     probe.disconnect();
   }
 }
 
 /** `CONFIG GET save`, or undefined where CONFIG is disabled (managed Redis): then INFO alone decides. */
-async function configSave(redis: Redis): Promise<string | undefined> {
+async function configSave(redis: RedisClient): Promise<string | undefined> {
   try {
     const [, value] = (await redis.config("GET", "save")) as [string, string];
     return value;

@@ -19,7 +19,7 @@ import { termFor } from "../core/terms.ts";
 import { createDatabase } from "../db/client.ts";
 import { loadDigestInput } from "../db/digest-input.ts";
 import { renderProgressChart } from "../reports/progress-chart.ts";
-import { createRedis } from "../workers/connection.ts";
+import { createRedis } from "../config/redis.ts";
 import { createProducers } from "../messages/producers.ts";
 import { runDigestWork } from "../workers/schedule/digest-work.ts";
 
@@ -68,7 +68,7 @@ const mb = (b: number) => (b / 2 ** 20).toFixed(0);
 async function main(): Promise<void> {
   await preparePostgres(DATABASE_URL);
   const { db, sql } = createDatabase(DATABASE_URL, 10);
-  const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", false);
+  const redis = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, { forWorker: false });
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
   const producers = createProducers(redis, prefix);
   const log = pino({ level: "warn" }) as unknown as Logger;

@@ -11,7 +11,7 @@ import pino from "pino";
 import { preparePostgres } from "../app/preflight.ts";
 import type { Logger } from "../config/logger.ts";
 import { createDatabase } from "../db/client.ts";
-import { createRedis } from "../workers/connection.ts";
+import { createRedis } from "../config/redis.ts";
 import { createProducers } from "../messages/producers.ts";
 import { runDueWork } from "../workers/schedule/due-work.ts";
 
@@ -26,7 +26,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   await preparePostgres(DATABASE_URL);
   const { db, sql } = createDatabase(DATABASE_URL, 10);
-  const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", false);
+  const redis = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, { forWorker: false });
   const prefix = `bench-${randomUUID().slice(0, 8)}`;
   const producers = createProducers(redis, prefix);
   const log = pino({ level: "silent" }) as unknown as Logger;

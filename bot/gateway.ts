@@ -18,6 +18,8 @@ export class Gateway {
   constructor(
     private readonly producers: Producers,
     private readonly limits?: InboundLimits,
+    /** Resolves once the queued message is safe from a Redis failover (replicated), else throws. */
+    private readonly durable?: () => Promise<void>,
   ) {}
 
   readonly sink: InboundSink = async (message: InboundMessage) => {
@@ -39,6 +41,9 @@ export class Gateway {
     }
     // The priority puts a quiet chat's message ahead of a noisy chat's backlog (bot/inbound-limits.ts).
     await this.producers.inbound.add(message, jobId, verdict.priority === undefined ? {} : { priority: verdict.priority });
+    // Throwing here is the adapter's "not accepted": the platform redelivers (or the spool keeps
+    // it) and the redelivery finds the job already queued.
+    await this.durable?.();
     messagesIn.inc({ platform: message.platform, outcome: "queued" });
     return { jobId, existed };
   };

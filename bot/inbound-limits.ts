@@ -14,7 +14,7 @@
  * any of the chat's messages still waits, so one chat's messages keep their order. A burst of
  * 300 from group A takes priorities 1…300; group B's next message gets 1 and runs second.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../config/redis.ts";
 import type { InboundMessage } from "../messages/messages.ts";
 
 export interface InboundLimitSettings {
@@ -32,10 +32,12 @@ const STALE_MS = 3600_000;
 /** BullMQ's highest priority number (2^21). */
 const MAX_PRIORITY = 2_097_152;
 
-// KEYS: sender log zset, chat log zset, chat backlog zset, told flag, chat's last priority, chat's
-// community. ARGV: window ms, sender limit, chat limit, chat backlog cap, now ms, job id,
-// community backlog cap (0: none), community backlog key prefix. The community backlog key is
-// derived from a value read here (fine on a standalone Redis, which BullMQ's queues use too).
+// KEYS: sender log zset, chat log zset, chat backlog zset, told flag, chat's last priority, and,
+// when the chat's community is known, that community's backlog zset. ARGV: window ms, sender
+// limit, chat limit, chat backlog cap, now ms, job id, community backlog cap (0: none). Every key
+// is passed in, none built here: Redis Cluster routes a script by its declared keys (and all of
+// ours share the prefix's hash tag). The community is read just before (one GET): a chat moved to
+// another community meanwhile counts once more against the old one, for at most an hour.
 // Only admitted messages enter the logs (member: the job id, so a redelivery counts once), so a
 // flood that is refused does not extend its own ban. Returns {0, priority} when admitted, else
 // {scope 1..4, told-now flag}.
@@ -48,8 +50,7 @@ local c = redis.call('ZCARD', KEYS[2]) + 1
 local stale = tonumber(ARGV[5]) - ${STALE_MS}
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', stale)
 local n = redis.call('ZCARD', KEYS[3])
-local comm = redis.call('GET', KEYS[6])
-local ckey = comm and (ARGV[8] .. comm) or nil
+local ckey = KEYS[6]
 local cn = 0
 if ckey then redis.call('ZREMRANGEBYSCORE', ckey, '-inf', stale); cn = redis.call('ZCARD', ckey) end
 local scope = 0
@@ -71,18 +72,10 @@ local told = redis.call('SET', KEYS[4], '1', 'PX', ARGV[1], 'NX')
 return {scope, told and 1 or 0}
 `;
 
-// KEYS: chat backlog zset, chat's community. ARGV: job id, community backlog key prefix.
-const DONE = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-local comm = redis.call('GET', KEYS[2])
-if comm then redis.call('ZREM', ARGV[2] .. comm, ARGV[1]) end
-return 0
-`;
-
 export class InboundLimits {
   private readonly windowMs: number;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly settings: InboundLimitSettings,
   ) {
@@ -92,8 +85,8 @@ export class InboundLimits {
   private chatKey(kind: string, m: Pick<InboundMessage, "platform" | "chatId">): string {
     return `${this.prefix}:limit:${kind}:${m.platform}:${m.chatId}`;
   }
-  private get communityBacklogPrefix(): string {
-    return `${this.prefix}:limit:community-backlog:`;
+  private communityBacklogKey(communityId: string): string {
+    return `${this.prefix}:limit:community-backlog:${communityId}`;
   }
 
   /**
@@ -108,10 +101,11 @@ export class InboundLimits {
       this.chatKey("backlog", m),
       `${base}:told:${m.platform}:${m.chatId}:${m.senderId}`,
       this.chatKey("priority", m),
-      this.chatKey("community", m),
     ];
+    const community = await this.redis.get(this.chatKey("community", m));
+    if (community !== null) keys.push(this.communityBacklogKey(community));
     const s = this.settings;
-    const args = [this.windowMs, s.perSender, s.perChat, s.maxBacklogPerChat, nowMs, jobId, s.maxBacklogPerCommunity ?? 0, this.communityBacklogPrefix];
+    const args = [this.windowMs, s.perSender, s.perChat, s.maxBacklogPerChat, nowMs, jobId, s.maxBacklogPerCommunity ?? 0];
     const [code, detail] = (await this.redis.eval(ADMIT, keys.length, ...keys, ...args)) as [number, number];
     if (code === 0) return { ok: true, priority: detail };
     const scope = (["sender", "chat", "backlog", "community"] as const)[code - 1] ?? "sender";
@@ -120,8 +114,11 @@ export class InboundLimits {
 
   /** The message left the queue (processed): it no longer counts against its chat's and community's backlog. */
   async done(m: Pick<InboundMessage, "platform" | "chatId">, jobId: string): Promise<void> {
-    const keys = [this.chatKey("backlog", m), this.chatKey("community", m)];
-    await this.redis.eval(DONE, keys.length, ...keys, jobId, this.communityBacklogPrefix);
+    const community = await this.redis.get(this.chatKey("community", m));
+    // Two keys in one slot (the prefix's hash tag), so one MULTI works on a Cluster too.
+    const tx = this.redis.multi().zrem(this.chatKey("backlog", m), jobId);
+    if (community !== null) tx.zrem(this.communityBacklogKey(community), jobId);
+    await tx.exec();
   }
 
   /** Which community the chat is bound to (written by the worker, which can ask the database). */

@@ -3,7 +3,7 @@
  * clock). take() either takes a slot now (0) or says how long to wait; nothing is ever dropped.
  * A platform's own throttling answer blocks the whole bucket for as long as it asks.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../config/redis.ts";
 
 const TAKE = `
 local blocked = redis.call('PTTL', KEYS[2])
@@ -41,7 +41,7 @@ export class RateLimiter {
   private seq = 0;
   private readonly windowMsWithMargin: number;
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly rate: RateLimit,
   ) {

@@ -5,22 +5,44 @@
 import { z } from "zod";
 
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
+/** "host:port,host:port" (an IPv6 address in brackets). */
+const hostPorts = z
+  .string()
+  .regex(/^\s*(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}\s*(?:,\s*(?:\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}\s*)*$/, "应写成 主机:端口,主机:端口，例如 10.0.0.1:26379,10.0.0.2:26379");
 const emptyAsUnset = (raw: NodeJS.ProcessEnv): Record<string, string> => Object.fromEntries(Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === "string" && e[1].trim() !== ""));
 
 export const envSchema = z
   .object({
     DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/jiaolian"),
+    /** One Redis node; with REDIS_SENTINELS or REDIS_CLUSTER_NODES only its user and password are used. */
     REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+    /** Redis Sentinel: "host:port,host:port" of the sentinels; they name the current primary. */
+    REDIS_SENTINELS: hostPorts.optional(),
+    REDIS_SENTINEL_MASTER: z.string().default("mymaster"),
+    REDIS_SENTINEL_PASSWORD: z.string().optional(),
+    /**
+     * Replication is asynchronous: a primary that dies loses what it had not yet sent to its
+     * replica. With N > 0 the gateway accepts a message only once N replicas hold it (Redis WAIT,
+     * up to REDIS_WAIT_MS), so a Sentinel failover cannot lose a message the platform saw acknowledged.
+     */
+    REDIS_WAIT_REPLICAS: z.coerce.number().int().min(0).max(10).default(0),
+    REDIS_WAIT_MS: z.coerce.number().int().min(10).default(1_000),
+    /** Redis Cluster: "host:port,…" of some of its nodes (the rest are discovered). Needs a QUEUE_PREFIX in braces. */
+    REDIS_CLUSTER_NODES: hostPorts.optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Listening address of the HTTP server; /sim routes refuse non-loopback callers regardless. */
     HOST: z.string().default("127.0.0.1"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** gateway: platform connections + outbound sending; worker: inbound processing + schedulers; all: both. */
     ROLE: z.enum(["all", "gateway", "worker"]).default("all"),
-    /** Prefix of every BullMQ key, so several deployments (or tests) can share one Redis. */
+    /**
+     * Prefix of every Redis key, so several deployments (or tests) can share one Redis. On a Redis
+     * Cluster it must start with a hash tag in braces ("{jiaolian}"), BullMQ's documented way.
+     */
     QUEUE_PREFIX: z
       .string()
-      .regex(/^[A-Za-z0-9_:.-]+$/)
+      .regex(/^(?:\{[A-Za-z0-9_:.-]+\})?[A-Za-z0-9_:.-]*$/, "只能包含字母、数字和 _ : . -，可以用花括号开头，例如 {jiaolian}")
+      .refine((s) => s !== "", "不能为空，例如 jiaolian")
       .default("jiaolian"),
     SIMULATOR: flag.optional(),
     INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
@@ -133,6 +155,12 @@ export const envSchema = z
       ["企业微信自建应用", ["WECOM_CORP_ID", "WECOM_APP_TOKEN", "WECOM_APP_AES_KEY", "WECOM_APP_SECRET", "WECOM_AGENT_ID"]],
       ["钉钉机器人", ["DINGTALK_CLIENT_ID", "DINGTALK_CLIENT_SECRET"]],
     ];
+    if (env.REDIS_SENTINELS && env.REDIS_CLUSTER_NODES) ctx.addIssue({ code: "custom", path: ["REDIS_CLUSTER_NODES"], message: "REDIS_SENTINELS 和 REDIS_CLUSTER_NODES 只能设置一个" });
+    if (env.REDIS_CLUSTER_NODES && env.REDIS_WAIT_REPLICAS > 0) ctx.addIssue({ code: "custom", path: ["REDIS_WAIT_REPLICAS"], message: "Redis Cluster 不支持 REDIS_WAIT_REPLICAS，请设为 0" });
+    if (env.REDIS_CLUSTER_NODES && !/^\{[^}]+\}/.test(env.QUEUE_PREFIX)) {
+      // Without one hash tag BullMQ's scripts touch keys in different slots and Redis refuses them (CROSSSLOT).
+      ctx.addIssue({ code: "custom", path: ["QUEUE_PREFIX"], message: `使用 Redis Cluster 时必须用花括号括起来，例如 {${env.QUEUE_PREFIX}}` });
+    }
     for (const [what, keys] of groups) {
       const set = keys.filter((k) => env[k] !== undefined);
       if (set.length > 0 && set.length < keys.length) {

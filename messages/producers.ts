@@ -1,6 +1,6 @@
 /** Producers for the declared queues: every payload is parsed against its schema before it is added. */
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../config/redis.ts";
 import { jobSchemas, QUEUE, type JobPayload, type QueueName } from "./queues.ts";
 
 /** Keep finished jobs a day, so a redelivered message id still finds its job (jobId dedup). */
@@ -15,7 +15,7 @@ export class Producer<Q extends QueueName> {
   readonly queue: Queue;
   constructor(
     readonly name: Q,
-    connection: Redis,
+    connection: RedisClient,
     prefix: string,
   ) {
     this.queue = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS[name] });
@@ -38,7 +38,7 @@ export interface Producers {
   close(): Promise<void>;
 }
 
-export function createProducers(connection: Redis, prefix: string): Producers {
+export function createProducers(connection: RedisClient, prefix: string): Producers {
   const inbound = new Producer(QUEUE.inbound, connection, prefix);
   const outbound = new Producer(QUEUE.outbound, connection, prefix);
   return { inbound, outbound, close: async () => void (await Promise.all([inbound.close(), outbound.close()])) };

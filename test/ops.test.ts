@@ -63,7 +63,7 @@ describe("Redis settings at start-up", () => {
   it("warns, in Chinese and English with the setting to change, about eviction and missing persistence", async () => {
     const lru = await PrivateRedis.start(["--maxmemory-policy", "allkeys-lru"]);
     defer(() => lru.destroy());
-    const warnings = (await checkRedis(lru.url)).join("\n");
+    const warnings = (await checkRedis({ kind: "standalone", url: lru.url })).join("\n");
     expect(warnings).toContain("maxmemory-policy 是 allkeys-lru");
     expect(warnings).toContain("CONFIG SET maxmemory-policy noeviction");
     expect(warnings).toContain("appendonly yes");
@@ -73,7 +73,7 @@ describe("Redis settings at start-up", () => {
   it("is silent for noeviction with AOF", async () => {
     const good = await PrivateRedis.start(["--appendonly", "yes", "--appendfsync", "everysec"]);
     defer(() => good.destroy());
-    expect(await checkRedis(good.url)).toEqual([]);
+    expect(await checkRedis({ kind: "standalone", url: good.url })).toEqual([]);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../config/redis.ts";
 import type { Logger } from "../config/logger.ts";
 import { handleInbound, type DispatchDeps } from "../commands/core/dispatch.ts";
 import { findCommand } from "../commands/index.ts";
@@ -28,7 +28,7 @@ export interface OutageOptions {
   /** After this long waiting, the sender is told once that the message is safe. */
   noticeAfterMs: number;
   /** Where "this sender was already told" is remembered (one notice per sender and chat per outage). */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
 }
 

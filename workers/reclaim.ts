@@ -18,12 +18,12 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../config/redis.ts";
 import type { Logger } from "../config/logger.ts";
 import { retries } from "../bot/metrics.ts";
 
 export interface ReclaimOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   log: Logger;
   /** How often the heartbeat is renewed and dead peers are looked for. */
@@ -57,6 +57,9 @@ export class Reclaimer {
   private readonly onReady = () => void this.register().catch((e: unknown) => this.warn("presence not registered", e));
 
   constructor(private readonly o: ReclaimOptions) {
+    // On a Cluster, CLIENT ID and CLIENT LIST answer for whichever node received them, not for the
+    // one holding our slot, so a live peer could look dead: only the BullMQ lock recovers there.
+    this.blind = o.connection.isCluster;
     this.sweepMs = o.sweepMs ?? 1_000;
     this.aliveMs = o.aliveMs ?? 3_000;
   }
@@ -86,6 +89,7 @@ export class Reclaimer {
   }
 
   private async register(): Promise<void> {
+    if (this.blind) return;
     const client = Number(await this.o.connection.client("ID"));
     const entry: Entry = { client, workers: this.workers, host: hostname(), pid: process.pid };
     await this.o.connection.multi().hset(this.key, this.incarnation, JSON.stringify(entry)).set(this.aliveKey(this.incarnation), "1", "PX", this.aliveMs).exec();

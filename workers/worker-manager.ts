@@ -4,14 +4,14 @@
  */
 import { hostname } from "node:os";
 import { UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../config/redis.ts";
 import { retries } from "../bot/metrics.ts";
 import type { Logger } from "../config/logger.ts";
 import { jobSchemas, type JobPayload, type QueueName } from "../messages/queues.ts";
 import { Reclaimer } from "./reclaim.ts";
 
 export interface WorkerOptions {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   concurrency: number;
   lockDuration: number;

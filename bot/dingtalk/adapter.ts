@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from "dingtalk-stream";
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../config/redis.ts";
 import type { Logger } from "../../config/logger.ts";
 import type { InboundMessage, OutboundMessage, Reply } from "../../messages/messages.ts";
 import type { ConnectionStatus, InboundSink, PlatformAdapter } from "../adapter.ts";
@@ -35,7 +35,7 @@ export interface DingtalkAdapterOptions {
   backoff: Backoff;
   /** Folder of the local spool that keeps messages the queue refused. */
   spoolDir: string;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** Sent with each card when set (the route of card callbacks registered with DingTalk). */
   cardRouteKey?: string;

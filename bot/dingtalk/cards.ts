@@ -10,7 +10,7 @@
  * (INTERACTIVE_CARD_JSON_SAMPLE_1: config, header.title, contents markdown + action/button).
  */
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../config/redis.ts";
 import { z } from "zod";
 
 /** Cards stay clickable for this long (DingTalk keeps cards; a stale click gets a fresh answer). */
@@ -54,7 +54,7 @@ export function cardBizIdFor(parts: readonly string[]): string {
 
 export class CardRegistry {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

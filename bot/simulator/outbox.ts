@@ -1,11 +1,11 @@
 /** What the bot pushed to a simulator chat on its own (reminders, digests), oldest first, in Redis. */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../config/redis.ts";
 
 const CAP = 1000;
 
 export class Outbox {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -4,7 +4,7 @@
  * per chat (what /sim/replies returns), so tests can count how often a reply went out.
  */
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../config/redis.ts";
 import type { Reply } from "../../messages/messages.ts";
 
 interface Delivery {
@@ -29,8 +29,8 @@ export class ReplyHub {
   private readonly channel: string;
 
   constructor(
-    private readonly pub: Redis,
-    private readonly sub: Redis,
+    private readonly pub: RedisClient,
+    private readonly sub: RedisClient,
     private readonly prefix: string,
   ) {
     this.channel = `${prefix}:sim:replies`;

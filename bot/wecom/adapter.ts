@@ -6,7 +6,7 @@
  * (bot/wecom/files.ts). No database, no commands.
  */
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../config/redis.ts";
 import type { Logger } from "../../config/logger.ts";
 import type { InboundMessage, OutboundMessage, Reply } from "../../messages/messages.ts";
 import type { ConnectionStatus, InboundSink, PlatformAdapter } from "../adapter.ts";
@@ -29,7 +29,7 @@ const WELCOME = "你好，我是教联体助手。发送 /帮助 查看命令，
 export interface WecomAdapterOptions {
   bot?: Omit<BotConnectionOptions, "log">;
   app?: { api: AppApiOptions; keys: CallbackKeys; http: FastifyInstance };
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   log: Logger;
   /** The clock the proactive quota's reset is reckoned on (tests move it). */

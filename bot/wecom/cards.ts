@@ -4,7 +4,7 @@
  * ids are limited to 128 bytes, so the commands behind them are kept in Redis by task id).
  */
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../config/redis.ts";
 import type { Reply } from "../../messages/messages.ts";
 
 type Action = { label: string; command: string };
@@ -71,7 +71,7 @@ export function doneCard(taskId: string, cardType: string | undefined, resultTex
 
 export class CardStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -14,7 +14,7 @@
  * Passive replies on a message's req_id (aibot_respond_msg) are not proactive sends and never
  * come here.
  */
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../config/redis.ts";
 import type { Logger } from "../../config/logger.ts";
 import { QuotaExhaustedError } from "../delivery.ts";
 import { wecomQuotaRefusals } from "../metrics.ts";
@@ -49,7 +49,7 @@ export class WecomQuotaError extends QuotaExhaustedError {
  */
 export class ProactiveQuota {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly now: () => Date,
   ) {}

@@ -8,7 +8,7 @@ import type { App } from "../../app/app.ts";
 import type { Logger } from "../../config/logger.ts";
 import { createDatabase, type Database } from "../../db/client.ts";
 import type { OutboundMessage } from "../../messages/messages.ts";
-import { createRedis } from "../../workers/connection.ts";
+import { createRedis } from "../../config/redis.ts";
 import { createProducers, type Producers } from "../../messages/producers.ts";
 import { runDueWork, type DueWorkResult } from "../../workers/schedule/due-work.ts";
 import { TEST_DATABASE_URL, unique } from "./env.ts";
@@ -27,7 +27,7 @@ export class Ticker {
     private readonly databaseUrl = TEST_DATABASE_URL,
   ) {
     this.log = pino({ level: "warn" }, { write: (line: string) => void this.logs.push(line) }) as unknown as Logger;
-    const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", false);
+    const redis = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, { forWorker: false });
     this.producers = createProducers(redis, prefix);
     this.closers.push(
       () => this.producers.close(),
@@ -42,7 +42,7 @@ export class Ticker {
   /** A second "worker process": its own PostgreSQL pool and Redis connection, same queue prefix. */
   otherWorker(): { tick(at: Date): Promise<DueWorkResult> } {
     const database: Database = createDatabase(this.databaseUrl, 3);
-    const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", false);
+    const redis = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, { forWorker: false });
     const producers = createProducers(redis, this.prefix);
     this.closers.push(
       () => producers.close(),

@@ -4,7 +4,7 @@
  * per interval; the ledger makes even overlapping ticks send each push once.
  */
 import { Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../config/redis.ts";
 import { runDigestWork } from "./digest-work.ts";
 import { runDistrictDigestWork } from "./district-digest-work.ts";
 import { runDueWork } from "./due-work.ts";
@@ -17,7 +17,7 @@ export interface Scheduler {
   close(): Promise<void>;
 }
 
-export async function startScheduler(deps: ScheduleDeps, opts: { connection: Redis; prefix: string; everyMs: number }): Promise<Scheduler> {
+export async function startScheduler(deps: ScheduleDeps, opts: { connection: RedisClient; prefix: string; everyMs: number }): Promise<Scheduler> {
   const queue = new Queue(SCHEDULE_QUEUE, { connection: opts.connection, prefix: opts.prefix });
   // Without a listener BullMQ prints connection errors raw to stderr: through pino instead.
   queue.on("error", (err) => deps.log.warn({ queue: SCHEDULE_QUEUE, err: err.message }, "scheduler queue connection error"));
