@@ -56,10 +56,10 @@ export interface App {
 export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = () => new Date() }: AppOptions): Promise<App> {
   const target = redisTarget(env);
   for (const warning of await checkRedis(target)) log.warn(warning);
-  const applied = await preparePostgres(env.DATABASE_URL);
+  const applied = await preparePostgres(env.DATABASE_DIRECT_URL ?? env.DATABASE_URL);
   if (applied.length) log.info({ applied }, "migrations applied");
 
-  const { db, sql } = createDatabase(env.DATABASE_URL, env.DB_POOL_SIZE);
+  const { db, sql } = createDatabase(env.DATABASE_URL, env.DB_POOL_SIZE, { preparedStatements: env.DB_PREPARED_STATEMENTS });
   const connections: RedisClient[] = [];
   const redis = (forWorker = true, autoPipelining = false) => {
     const r = createRedis(target, { forWorker, autoPipelining });

@@ -14,6 +14,17 @@ const emptyAsUnset = (raw: NodeJS.ProcessEnv): Record<string, string> => Object.
 export const envSchema = z
   .object({
     DATABASE_URL: z.string().url().default("postgresql://postgres@127.0.0.1:5432/jiaolian"),
+    /**
+     * The server itself, not a pooler: creating the database and migrating (under an advisory lock,
+     * which is a session's and means nothing through PgBouncer's transaction mode). Unset: DATABASE_URL.
+     */
+    DATABASE_DIRECT_URL: z.string().url().optional(),
+    /**
+     * Named prepared statements on the hot path (parsed once per connection). PgBouncer before 1.21
+     * in transaction mode hands each transaction another server connection, where the name is
+     * unknown: set false there (unnamed statements, parsed every time).
+     */
+    DB_PREPARED_STATEMENTS: flag.default(true),
     /** One Redis node; with REDIS_SENTINELS or REDIS_CLUSTER_NODES only its user and password are used. */
     REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
     /** Redis Sentinel: "host:port,host:port" of the sentinels; they name the current primary. */

@@ -20,9 +20,19 @@ export interface Database {
  * Why raw SQL there: per query, Prisma's client costs about 0.3 ms of CPU more than pg itself,
  * which on this path was a quarter of the time per message (bench/RESULTS.md).
  */
-export function createDatabase(databaseUrl: string, poolSize = 10): Database {
+export function createDatabase(databaseUrl: string, poolSize = 10, { preparedStatements = true } = {}): Database {
   const sql = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+  if (!preparedStatements) unnamedPools.add(sql);
+  // Prisma's adapter sends unnamed statements unless given a statementNameGenerator: nothing to do there.
   return { db: new PrismaClient({ adapter: new PrismaPg(sql) }), sql };
+}
+
+/** Pools that must not name their statements (behind PgBouncer's transaction mode). */
+const unnamedPools = new WeakSet<Sql>();
+
+/** `{ name }` for a hot-path statement, or nothing where named statements would break. */
+export function statementName(sql: Sql, name: string): { name?: string } {
+  return unnamedPools.has(sql) ? {} : { name };
 }
 
 /** True for a unique-constraint violation: P2002 from a model query, SQLSTATE 23505 from raw SQL. */

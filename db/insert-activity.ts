@@ -3,7 +3,7 @@
  * activity and its audit entry, in one statement (the hot path of every /记录).
  */
 import type { ActivityRow, ActivityValues } from "./activity-values.ts";
-import type { Sql } from "./client.ts";
+import { statementName, type Sql } from "./client.ts";
 
 export interface NewActivity extends Omit<ActivityValues, "givingSchoolId" | "receiverSchoolIds"> {
   /** Named with 主讲校=: wins over everything. */
@@ -68,7 +68,7 @@ export async function insertActivity(sql: Sql, a: NewActivity): Promise<Inserted
     a.givingSchoolId,
     a.recorderSchoolId,
   ];
-  const { rows } = await sql.query<Omit<InsertedActivity, "date"> & { day: string }>({ name: "insert-activity", text: INSERT_SQL, values });
+  const { rows } = await sql.query<Omit<InsertedActivity, "date"> & { day: string }>({ ...statementName(sql, "insert-activity"), text: INSERT_SQL, values });
   const row = rows[0];
   if (!row) throw new Error(`community ${a.communityId} not found while recording`);
   // DATE travels as text: pg would build a Date at the server process's local midnight.

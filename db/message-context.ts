@@ -4,7 +4,7 @@
  * This runs for every message, so it is one SQL statement rather than five ORM queries.
  */
 import type { ActivityValues } from "./activity-values.ts";
-import type { Sql } from "./client.ts";
+import { statementName, type Sql } from "./client.ts";
 
 export interface ContextCommunity {
   id: number;
@@ -78,7 +78,7 @@ const CONTEXT_SQL = `
       FROM "School" s WHERE s."communityId" = (SELECT id FROM chat)) AS schools`;
 
 export async function loadMessageContext(sql: Sql, m: { platform: string; chatId: string; senderId: string }, key: string): Promise<MessageContext> {
-  const { rows } = await sql.query<MessageContext>({ name: "message-context", text: CONTEXT_SQL, values: [m.platform, m.chatId, m.senderId, key] });
+  const { rows } = await sql.query<MessageContext>({ ...statementName(sql, "message-context"), text: CONTEXT_SQL, values: [m.platform, m.chatId, m.senderId, key] });
   const row = rows[0];
   if (!row) throw new Error("message context query returned no row");
   return row;
