@@ -18,6 +18,8 @@ import { dingtalkAdapter, wecomAdapter } from "./platforms.ts";
 import { createLogger, type Logger } from "../config/logger.ts";
 import { activitiesForChat } from "../db/activities.ts";
 import { createDatabase, type Db } from "../db/client.ts";
+import { PostgresFileStore } from "../db/file-store.ts";
+import { migrateDiskPhotos } from "../web/forms/photo-migration.ts";
 import type { Platform } from "../messages/messages.ts";
 import { processInbound } from "../workers/inbound.ts";
 import { outboundProcessor } from "../workers/outbound.ts";
@@ -60,6 +62,9 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   if (applied.length) log.info({ applied }, "migrations applied");
 
   const { db, sql } = createDatabase(env.DATABASE_URL, env.DB_POOL_SIZE, { preparedStatements: env.DB_PREPARED_STATEMENTS });
+  const files = new PostgresFileStore(sql);
+  // Photos earlier versions kept on this host's disk: into shared storage, once.
+  await migrateDiskPhotos(files, env.PHOTO_DIR, log);
   const connections: RedisClient[] = [];
   const redis = (forWorker = true, autoPipelining = false) => {
     const r = createRedis(target, { forWorker, autoPipelining });
@@ -153,7 +158,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     workers.register("outbound", outboundProcessor(adapters, limiter, quotaFallback({ db, producers, log })), env.OUTBOUND_CONCURRENCY);
     const gw = gateway;
     if (forms) {
-      registerFormRoutes(http, { db, forms, photoDir: env.PHOTO_DIR, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
+      registerFormRoutes(http, { db, forms, files, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
       registerDownloadRoutes(http, { db, forms, now, log });
       registerChartRoutes(http, { db, forms, now, log });
       await registerWebPages(http, { env, forms, db, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });

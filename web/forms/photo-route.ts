@@ -6,7 +6,7 @@ import type { FastifyReply } from "fastify";
 import { verifyToken } from "../../core/signed-token.ts";
 import { esc, messagePage, page } from "./html.ts";
 import { photoUrl, type PhotoToken } from "./photo-link.ts";
-import { mimeOfName, readPhoto } from "./photos.ts";
+import { mimeOfName, openPhoto } from "./photos.ts";
 import type { FormDeps } from "./deps.ts";
 
 const MAX_FILES = 5;
@@ -24,9 +24,15 @@ export async function servePhoto(deps: FormDeps, token: string, reply: FastifyRe
   const { c, f, fs, exp } = check.payload;
   if (typeof c !== "number") return refuse(reply, 403);
   if (isFiles(fs)) return gallery(deps, reply, c, fs, exp);
-  const data = typeof f === "string" ? await readPhoto(deps.photoDir, c, f) : undefined;
-  if (!data || typeof f !== "string") return refuse(reply, 404);
-  return reply.type(mimeOfName(f)).header("cache-control", "private, max-age=3600").header("x-content-type-options", "nosniff").header("content-disposition", "inline").send(data);
+  const file = typeof f === "string" ? await openPhoto(deps.files, c, f) : undefined;
+  if (!file || typeof f !== "string") return refuse(reply, 404);
+  return reply
+    .type(mimeOfName(f))
+    .header("content-length", String(file.size))
+    .header("cache-control", "private, max-age=3600")
+    .header("x-content-type-options", "nosniff")
+    .header("content-disposition", "inline")
+    .send(file.stream);
 }
 
 /** One activity's photos on a page; each image has its own link with the page's expiry. */

@@ -1,9 +1,9 @@
 /**
  * Photos uploaded with a form: only real images (checked by their first bytes, never by the name
- * or the type the browser claims), at most 10 MB each, stored under names the bot chooses.
+ * or the type the browser claims), at most 10 MB each, stored under names the bot chooses, in the
+ * shared file store (db/file-store.ts), so any replica on any host serves them.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import type { FileStore, StoredFile } from "../../db/file-store.ts";
 
 export const MAX_PHOTOS = 5;
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -34,15 +34,16 @@ export function photoName(submissionId: string, position: number, type: ImageTyp
   return `${submissionId}-${position}.${type.ext}`;
 }
 
-export async function storePhoto(dir: string, communityId: number, name: string, data: Buffer): Promise<void> {
-  const folder = join(dir, String(communityId));
-  await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, name), data);
+/** The key of a community's photo in the file store. */
+export const photoKey = (communityId: number, name: string) => `photos/${communityId}/${name}`;
+
+export async function storePhoto(store: FileStore, communityId: number, name: string, data: Buffer): Promise<void> {
+  await store.put(photoKey(communityId, name), mimeOfName(name), [data]);
 }
 
-export async function readPhoto(dir: string, communityId: number, name: string): Promise<Buffer | undefined> {
+export async function openPhoto(store: FileStore, communityId: number, name: string): Promise<StoredFile | undefined> {
   if (!PHOTO_NAME.test(name)) return undefined;
-  return readFile(join(dir, String(communityId), name)).catch(() => undefined);
+  return store.open(photoKey(communityId, name));
 }
 
 export const mimeOfName = (name: string): string =>

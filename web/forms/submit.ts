@@ -99,7 +99,7 @@ async function keepPhotos(deps: FormDeps, ctx: FormContext, upload: Upload): Pro
     const type = p.type as ImageType;
     return { position, type, data: p.data, fileName: photoName(ctx.token.j, position, type) };
   });
-  for (const r of rows) await storePhoto(deps.photoDir, ctx.community.id, r.fileName, r.data);
+  for (const r of rows) await storePhoto(deps.files, ctx.community.id, r.fileName, r.data);
   await deps.db.activityPhoto.createMany({
     data: rows.map((r) => ({ communityId: ctx.community.id, sourceMessageKey: ctx.sourceKey, position: r.position, fileName: r.fileName, mimeType: r.type.mime, size: r.data.length })),
     skipDuplicates: true,
