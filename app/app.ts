@@ -35,7 +35,9 @@ import { registerChartRoutes } from "../web/charts/routes.ts";
 import { registerWebPages } from "./web-pages.ts";
 import { registerMetricsRoute, registerQueueDashboard } from "./admin.ts";
 import { InboundLimits } from "../bot/inbound-limits.ts";
-import { watchPlatforms, watchQueues } from "../bot/metrics.ts";
+import { clusterGaugesExporter, processInfo, watchPlatforms, watchQueues } from "../bot/metrics.ts";
+import { Lease } from "../bot/lease.ts";
+import { hostname } from "node:os";
 import { OutageGate } from "../workers/outage.ts";
 
 export interface AppOptions {
@@ -125,10 +127,26 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   const http: FastifyInstance = createHttpServer(log, health);
   registerMetricsRoute(http);
   registerQueueDashboard(http, [producers.inbound.queue, producers.outbound.queue], env.ADMIN_TOKEN);
-  const unwatch = watchQueues(async () => ({
-    inbound: await producers.inbound.queue.getJobCounts("wait", "active", "delayed", "failed", "prioritized"),
-    outbound: await producers.outbound.queue.getJobCounts("wait", "active", "delayed", "failed", "prioritized"),
-  }));
+  processInfo.set({ process: `${hostname()}:${process.pid}`, role: env.ROLE }, 1);
+  // Queue depths are the same read from any process: only the lease holder reports them.
+  const metricsLease = new Lease({
+    redis: pipelined,
+    prefix: env.QUEUE_PREFIX,
+    name: "cluster-metrics",
+    ttlMs: env.METRICS_LEASE_MS,
+    onAcquired: () => clusterGaugesExporter.set(1),
+    onLost: () => clusterGaugesExporter.set(0),
+  });
+  await metricsLease.start();
+  const unwatch = watchQueues(
+    async (): Promise<Record<string, Record<string, number>>> =>
+      metricsLease.held > 0
+        ? {
+            inbound: await producers.inbound.queue.getJobCounts("wait", "active", "delayed", "failed", "prioritized"),
+            outbound: await producers.outbound.queue.getJobCounts("wait", "active", "delayed", "failed", "prioritized"),
+          }
+        : {},
+  );
   const adapters = new Map<Platform, PlatformAdapter>();
   const unwatchPlatforms = watchPlatforms(() => [...adapters.values()].flatMap((a) => a.status?.() ?? []));
   let gateway: Gateway | undefined;
@@ -181,6 +199,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       if (closed) return;
       closed = true;
       unwatch();
+      await metricsLease.stop();
       unwatchPlatforms();
       await http.close();
       await scheduler?.close();

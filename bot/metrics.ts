@@ -75,7 +75,19 @@ export function watchPlatforms(source: PlatformStates): () => void {
 /** For schedulers: kind as in the delivery ledger (reminder kinds, weekly digest), outcome "queued" | "late" | "skipped". */
 export const scheduledDeliveries = new Counter({ name: "jiaolian_scheduled_deliveries_total", help: "Digest and reminder deliveries", labelNames: ["kind", "outcome"] as const, registers });
 
-/** Job counts per queue and state, read from Redis at scrape time. */
+/**
+ * Which process this is (info-style: always 1): Prometheus tells scrape targets apart by its own
+ * `instance` label; this names the host, pid and role behind it.
+ */
+export const processInfo = new Gauge({ name: "jiaolian_process_info", help: "This process: host:pid and role", labelNames: ["process", "role"] as const, registers });
+/**
+ * 1 in the one process that exports the cluster-wide gauges (jiaolian_queue_jobs), 0 elsewhere:
+ * queue depths are the same whichever process reads them, so only the holder of a Redis lease
+ * reports them, and sum() over all targets counts each job once.
+ */
+export const clusterGaugesExporter = new Gauge({ name: "jiaolian_cluster_gauges_exporter", help: "1 in the process exporting cluster-wide gauges", registers });
+
+/** Job counts per queue and state, read from Redis at scrape time (by the exporting process only). */
 export type QueueCounts = () => Promise<Record<string, Record<string, number>>>;
 const queueSources = new Set<QueueCounts>();
 new Gauge({

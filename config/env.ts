@@ -157,6 +157,8 @@ export const envSchema = z
     DINGTALK_CARD_ROUTE_KEY: z.string().optional(),
     /** Where inbound messages wait on disk while Redis refuses them (one subfolder per queue prefix). */
     SPOOL_DIR: z.string().default("./data/spool"),
+    /** Lease for exporting cluster-wide gauges once: a dead exporter is replaced within about 4/3 of this. */
+    METRICS_LEASE_MS: z.coerce.number().int().min(300).default(15_000),
     /** /healthz answers 503 once a configured platform connection has been down this long. */
     PLATFORM_DOWN_MS: z.coerce.number().int().min(100).default(120_000),
   })
