@@ -14,7 +14,7 @@ import { ThrottledError } from "../bot/delivery.ts";
 import { createLogger } from "../config/logger.ts";
 import type { OutboundMessage } from "../messages/messages.ts";
 import { FakeDingtalk } from "./fakes/dingtalk.ts";
-import { unique } from "./support/env.ts";
+import { testPrefix, unique } from "./support/env.ts";
 
 const APP = { clientId: "dinglimits", clientSecret: "dt-limits-secret" };
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -55,7 +55,7 @@ function adapter(maxFileBytes?: number) {
     backoff: { initialMs: 100, maxMs: 1000 },
     spoolDir: `/tmp/${unique("spool")}`,
     redis,
-    prefix: unique("jt"),
+    prefix: testPrefix(),
     http: Fastify(),
     log,
     ...(maxFileBytes ? { maxFileBytes } : {}),

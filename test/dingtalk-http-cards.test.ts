@@ -13,12 +13,12 @@ import { callbackSign } from "../bot/dingtalk/http-callback.ts";
 import { activitiesForChat } from "../db/activities.ts";
 import { FakeDingtalk, type Sent } from "./fakes/dingtalk.ts";
 import { waitFor } from "./fakes/http-util.ts";
-import { unique } from "./support/env.ts";
+import { testPrefix, unique } from "./support/env.ts";
 import { startTestApp } from "./support/harness.ts";
 
 const APP = { clientId: "dinghttpcards", clientSecret: "dt-http-cards-secret" };
 const ROUTE = "jiaolian_cards";
-const PREFIX = unique("jt");
+const PREFIX = testPrefix();
 let fake: FakeDingtalk;
 let app: App;
 
@@ -30,7 +30,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function httpApp(routeKey: string, prefix = unique("jt")): Promise<App> {
+async function httpApp(routeKey: string, prefix = testPrefix()): Promise<App> {
   const port = await freePort();
   return startTestApp({
     QUEUE_PREFIX: prefix,

@@ -13,7 +13,7 @@ import { FakeDingtalk } from "./fakes/dingtalk.ts";
 import { waitFor } from "./fakes/http-util.ts";
 import { startTestApp } from "./support/harness.ts";
 import { bindDingtalkGroup } from "./support/dingtalk-group.ts";
-import { unique } from "./support/env.ts";
+import { testPrefix, unique } from "./support/env.ts";
 import { OwnRedis } from "./support/own-redis.ts";
 
 const APP = { clientId: "dingspool", clientSecret: "dt-spool-secret" };
@@ -22,7 +22,7 @@ let fake: FakeDingtalk;
 let redis: OwnRedis;
 let app: App;
 let spool: string;
-const prefix = unique("jt");
+const prefix = testPrefix();
 
 beforeAll(async () => {
   redis = await OwnRedis.start();

@@ -12,7 +12,7 @@ import { activitiesForChat } from "../db/activities.ts";
 import { FakeDingtalk, type Sent } from "./fakes/dingtalk.ts";
 import { waitFor } from "./fakes/http-util.ts";
 import { boundGroup, startTestApp } from "./support/harness.ts";
-import { testEnv, unique } from "./support/env.ts";
+import { testEnv, testPrefix, unique } from "./support/env.ts";
 import { startApp } from "../app/app.ts";
 
 const APP = { clientId: "dingjiaolian", clientSecret: "dt-app-secret" };
@@ -28,7 +28,7 @@ const dingEnv = (extra: Record<string, string> = {}) => ({
 
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP, { webhookSecret: "SEC0123456789abcdef0123456789abcdef", webhookLimit: 3, webhookWindowMs: 1500 }).start();
-  prefix = unique("jt");
+  prefix = testPrefix();
   app = await startTestApp({ ...dingEnv({ SIMULATOR: "true", ROBOT_RATE_LIMIT: "3", ROBOT_RATE_WINDOW_MS: "2000" }), QUEUE_PREFIX: prefix, LOG_LEVEL: process.env.DEBUG_LOG ?? "silent" });
   await fake.waitForOpen();
 });

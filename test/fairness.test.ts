@@ -10,7 +10,7 @@ import { InboundLimits } from "../bot/inbound-limits.ts";
 import { messageKey, type InboundMessage } from "../messages/messages.ts";
 import { inboundJobId } from "../messages/producers.ts";
 import { useCleanup } from "./support/cleanup.ts";
-import { unique } from "./support/env.ts";
+import { testPrefix, unique } from "./support/env.ts";
 import { boundGroup, Chat } from "./support/harness.ts";
 import { waitFor } from "./support/process.ts";
 
@@ -37,7 +37,7 @@ const message = (chat: Chat, messageId: string, text: string): InboundMessage =>
 
 describe("fair queueing between groups", () => {
   it("300 queued from group A, then 1 from group B: B runs second, A's 300 all recorded in their order", async () => {
-    const prefix = unique("jt");
+    const prefix = testPrefix();
     const a = await app({ QUEUE_PREFIX: prefix, INBOUND_CONCURRENCY: "1" });
     const groupA = await boundGroup(a);
     const groupB = await boundGroup(a);
@@ -61,7 +61,7 @@ describe("fair queueing between groups", () => {
   }, 180_000);
 
   it("a community's chats share one backlog cap: its third chat is refused, another community's chat is not", async () => {
-    const prefix = unique("jt");
+    const prefix = testPrefix();
     const a = await app({ QUEUE_PREFIX: prefix });
     const one = await boundGroup(a, { schools: false });
     const sibling = new Chat(a, unique("g"), one.userId, one.userName);

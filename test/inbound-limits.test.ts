@@ -9,14 +9,14 @@ import { describe, expect, it } from "vitest";
 import { InboundLimits } from "../bot/inbound-limits.ts";
 import type { InboundMessage } from "../messages/messages.ts";
 import { useCleanup } from "./support/cleanup.ts";
-import { unique } from "./support/env.ts";
+import { testPrefix, unique } from "./support/env.ts";
 
 const { defer } = useCleanup();
 
 function limits(perSender: number, perChat: number): InboundLimits {
   const r = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: null });
   defer(async () => r.disconnect());
-  return new InboundLimits(r, unique("jt"), { perSender, perChat, maxBacklogPerChat: 1000 });
+  return new InboundLimits(r, testPrefix(), { perSender, perChat, maxBacklogPerChat: 1000 });
 }
 
 const from = (chatId: string, senderId: string): InboundMessage => ({

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { boundGroup, get, startTestApp } from "./support/harness.ts";
-import { unique } from "./support/env.ts";
+import { testPrefix, unique } from "./support/env.ts";
 import { ownDatabase } from "./support/own-database.ts";
 
 let clock = new Date("2027-02-01T02:00:00Z"); // Monday 10:00 in Beijing
@@ -46,7 +46,7 @@ const settle = () => new Promise((r) => setTimeout(r, 3_000)); // several ticks 
 
 describe("meeting reminders end to end", () => {
   it("two app instances: each push once in the group's and the principal's outbox; after a restart a missed reminder comes late", async () => {
-    const prefix = unique("je");
+    const prefix = testPrefix("je");
     const [a, b] = [await start(prefix), await start(prefix)];
     const g = await boundGroup(a);
     expect(await g.says("/会议 规则 每月第一个周六 9:00 二小会议室")).toMatch(/会议规则/);

@@ -20,7 +20,7 @@ import type { OutboundMessage } from "../messages/messages.ts";
 import { waitFor } from "./fakes/http-util.ts";
 import { waitFor as waitUntil } from "./support/process.ts";
 import { FakeWecom, textOf } from "./fakes/wecom.ts";
-import { unique } from "./support/env.ts";
+import { testPrefix, unique } from "./support/env.ts";
 import { startTestApp } from "./support/harness.ts";
 
 const BOT = "jlfiles";
@@ -134,7 +134,7 @@ describe("a file over WeCom's 20 MB limit", () => {
 
   it("is not uploaded: the text with the link goes out, every send resolves", async () => {
     const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-    const adapter = new WecomAdapter({ bot: { botId: OTHER, secret: "s3cret2", wsUrl: fake.wsUrl, heartbeatMs: 300 }, redis, prefix: unique("jt"), log: app.log });
+    const adapter = new WecomAdapter({ bot: { botId: OTHER, secret: "s3cret2", wsUrl: fake.wsUrl, heartbeatMs: 300 }, redis, prefix: testPrefix(), log: app.log });
     const chatId = unique("wu");
     const uploadsBefore = fake.conns.flatMap((c) => c.frames).filter((f) => f.cmd === "aibot_upload_media_init").length;
     try {

@@ -15,7 +15,7 @@ import { WecomAdapter } from "../bot/wecom/adapter.ts";
 import { nextBeijingMidnight, WecomQuotaError } from "../bot/wecom/quota.ts";
 import type { OutboundMessage } from "../messages/messages.ts";
 import { FakeWecom, QUOTA, textOf } from "./fakes/wecom.ts";
-import { unique } from "./support/env.ts";
+import { testPrefix, unique } from "./support/env.ts";
 import { startTestApp, TEST_NOW } from "./support/harness.ts";
 
 const BOT = "jlquota";
@@ -128,7 +128,7 @@ describe("the quota's reset, on a moved clock", { timeout: 60_000 }, () => {
       }),
     );
     const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
-    const adapter = new WecomAdapter({ bot: { botId: OTHER, secret: "s3cret2", wsUrl: fake.wsUrl, heartbeatMs: 300 }, redis, prefix: unique("jt"), log, now: () => new Date(now) });
+    const adapter = new WecomAdapter({ bot: { botId: OTHER, secret: "s3cret2", wsUrl: fake.wsUrl, heartbeatMs: 300 }, redis, prefix: testPrefix(), log, now: () => new Date(now) });
     const chatId = unique("wc");
     const sendPush = async (text: string) => {
       const message: OutboundMessage = { platform: "wecom", chatId, chatType: "group", replies: [{ text }] };

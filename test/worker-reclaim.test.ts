@@ -10,7 +10,7 @@ import { createLogger } from "../config/logger.ts";
 import type { InboundMessage } from "../messages/messages.ts";
 import { WorkerManager } from "../workers/worker-manager.ts";
 import { useCleanup } from "./support/cleanup.ts";
-import { testEnv, unique } from "./support/env.ts";
+import { testEnv, testPrefix, unique } from "./support/env.ts";
 import { boundGroup, get, post } from "./support/harness.ts";
 import { spawnBot, waitFor, type BotProcess } from "./support/process.ts";
 
@@ -73,7 +73,7 @@ describe("which processes count as dead", () => {
   });
 
   it("a late heartbeat with the connection open is not death; a closed connection is", async () => {
-    const prefix = unique("jt");
+    const prefix = testPrefix();
     const log = createLogger("silent");
     const conn = () => {
       const r = new Redis(REDIS_URL, { maxRetriesPerRequest: null });

@@ -11,7 +11,7 @@ import type { OutboundMessage } from "../../messages/messages.ts";
 import { createRedis } from "../../config/redis.ts";
 import { createProducers, type Producers } from "../../messages/producers.ts";
 import { runDueWork, type DueWorkResult } from "../../workers/schedule/due-work.ts";
-import { TEST_DATABASE_URL, unique } from "./env.ts";
+import { TEST_DATABASE_URL, testPrefix } from "./env.ts";
 import { startTestApp } from "./harness.ts";
 import { ownDatabase } from "./own-database.ts";
 
@@ -23,7 +23,7 @@ export class Ticker {
 
   constructor(
     readonly db: App["db"],
-    readonly prefix = unique("js"),
+    readonly prefix = testPrefix("js"),
     private readonly databaseUrl = TEST_DATABASE_URL,
   ) {
     this.log = pino({ level: "warn" }, { write: (line: string) => void this.logs.push(line) }) as unknown as Logger;
@@ -78,7 +78,7 @@ export function scheduleTestApp(clock: () => Date, database: string): { readonly
   beforeAll(async () => {
     const url = await ownDatabase(database);
     started.app = await startTestApp({ DATABASE_URL: url }, clock);
-    started.ticker = new Ticker(started.app.db, unique("js"), url);
+    started.ticker = new Ticker(started.app.db, testPrefix("js"), url);
   });
   afterAll(async () => {
     await started.ticker?.close();
