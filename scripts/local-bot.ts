@@ -19,7 +19,7 @@ export async function localBot(): Promise<LocalBot> {
   return { url: app.url, close: () => app.close() };
 }
 
-export async function say(url: string, body: { chatId: string; userId: string; userName: string; text: string; messageId?: string }): Promise<string[]> {
+export async function say(url: string, body: { chatId: string; userId: string; userName: string; text: string; messageId?: string; chatType?: "group" | "direct" }): Promise<string[]> {
   const res = await fetch(`${url}/sim/messages`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const json = (await res.json()) as { replies?: { text: string }[]; error?: string };
   return json.error ? [`（${json.error}）`] : (json.replies ?? []).map((r) => r.text);
