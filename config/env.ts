@@ -3,6 +3,7 @@
  * numbers are coerced, flags are "true"|"false" (never z.coerce.boolean, which reads "false" as true).
  */
 import { z } from "zod";
+import { readSecretFiles } from "./secret-files.ts";
 
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 /** "host:port,host:port" (an IPv6 address in brackets). */
@@ -184,13 +185,26 @@ export const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Variables that may also come from a file named by `<NAME>_FILE` (config/secret-files.ts): secrets and URLs holding passwords. */
+export const FILE_VARIABLES = [
+  "DATABASE_URL",
+  "REDIS_URL",
+  "ADMIN_TOKEN",
+  "FORM_SECRET",
+  "WECOM_BOT_SECRET",
+  "WECOM_APP_TOKEN",
+  "WECOM_APP_AES_KEY",
+  "WECOM_APP_SECRET",
+  "DINGTALK_CLIENT_SECRET",
+] as const;
+
 /** Parses the environment; throws an Error whose message lists every bad variable (never values). */
 export function loadEnv(raw: NodeJS.ProcessEnv = process.env): Env {
-  const parsed = envSchema.safeParse(emptyAsUnset(raw));
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`配置有误 (configuration error):\n${lines.join("\n")}`);
-  }
+  const { env, problems } = readSecretFiles(emptyAsUnset(raw), FILE_VARIABLES);
+  const parsed = envSchema.safeParse(env);
+  const lines = problems.map((p) => `  ${p.key}: ${p.message}`);
+  if (!parsed.success) lines.push(...parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`));
+  if (lines.length > 0 || !parsed.success) throw new Error(`配置有误 (configuration error):\n${lines.join("\n")}`);
   return parsed.data;
 }
 
