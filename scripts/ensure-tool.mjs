@@ -14,6 +14,7 @@ const TOOLS = {
   chromium: { paths: [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"], packages: ["chromium", "fonts-wqy-microhei"], extra: hasCjkFont, override: "CHROMIUM_PATH" },
   "systemd-analyze": { paths: ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"], packages: ["systemd"] },
   caddy: { paths: ["/usr/bin/caddy"], packages: ["caddy"] },
+  pg_dump: { paths: ["/usr/bin/pg_dump"], packages: ["postgresql-client"] },
   openssl: { paths: ["/usr/bin/openssl"], packages: ["openssl"] },
 };
 
