@@ -1,7 +1,7 @@
 /**
  * The reverse-proxy recipe (deploy/caddy/Caddyfile, Debian's caddy) in front of the bot with a
  * self-signed certificate: a form link from the chat opens over HTTPS in a phone-sized Chromium and
- * is submitted through the proxy; the simulator, the queue dashboard, /metrics and /healthz are not
+ * is submitted through the proxy; the simulator (and its sign-in), the queue dashboard, /metrics and /healthz are not
  * reachable through it (the bot trusts loopback callers for /sim, and the proxy is on loopback).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -157,7 +157,7 @@ describe("behind the Caddy recipe, over HTTPS", () => {
   });
 
   it("keeps the simulator, the dashboard, /metrics and /healthz off the public side", async () => {
-    for (const path of ["/sim/outbox?chatId=x", "/sim/activities?chatId=x", "/admin/queues", "/metrics", "/healthz", "/"]) {
+    for (const path of ["/sim/outbox?chatId=x", "/sim/activities?chatId=x", "/login/sim", "/admin/queues", "/metrics", "/healthz", "/anything-else"]) {
       expect({ path, status: (await viaProxy(path)).status }).toEqual({ path, status: 404 });
     }
     expect((await viaProxy("/sim/messages", "POST")).status).toBe(404);
