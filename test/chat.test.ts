@@ -43,7 +43,8 @@ describe("npm run chat", () => {
     // …and in the other group the bot sees both the new person and the new group.
     expect(out).toContain(`（群 ${group2}，你是 李老师（u-li））`);
     expect(out).toContain(`共同体「${community}」已存在。只有它的管理员可以把新群绑定到它`);
-  });
+    // The script starts a bot of its own (tsx, migrations, queues): seconds alone, far more on a busy machine.
+  }, 120_000);
 
   it("starts as the person and 1:1 chat named in the environment; a bad switch shows its usage", async () => {
     const out = await chat([":as", ":group", "/帮助"], { USER_ID: "u-wang", USER_NAME: "王校长", CHAT_TYPE: "direct" });
@@ -51,5 +52,5 @@ describe("npm run chat", () => {
     expect(out).toContain("用法：:as <用户ID> [姓名]");
     expect(out).toContain("用法：:group <群ID>");
     expect(out).toMatch(/助手> [\s\S]*\/记录/);
-  });
+  }, 120_000);
 });
