@@ -188,7 +188,9 @@ export type Env = z.infer<typeof envSchema>;
 /** Variables that may also come from a file named by `<NAME>_FILE` (config/secret-files.ts): secrets and URLs holding passwords. */
 export const FILE_VARIABLES = [
   "DATABASE_URL",
+  "DATABASE_DIRECT_URL",
   "REDIS_URL",
+  "REDIS_SENTINEL_PASSWORD",
   "ADMIN_TOKEN",
   "FORM_SECRET",
   "WECOM_BOT_SECRET",
