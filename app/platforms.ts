@@ -43,7 +43,7 @@ export function dingtalkAdapter(env: Env, { http, redis, log }: Parts): Dingtalk
     mode: env.DINGTALK_MODE,
     gatewayUrl: env.DINGTALK_GATEWAY_URL ?? `${env.DINGTALK_API_BASE}/v1.0/gateway/connections/open`,
     keepAliveMs: env.DINGTALK_KEEPALIVE_MS,
-    backoff: { initialMs: env.DINGTALK_BACKOFF_INITIAL_MS, maxMs: env.DINGTALK_BACKOFF_MAX_MS },
+    backoff: { initialMs: env.DINGTALK_BACKOFF_INITIAL_MS, maxMs: env.DINGTALK_BACKOFF_MAX_MS, handoverRetryMs: env.DINGTALK_HANDOVER_RETRY_MS },
     spoolDir: join(env.SPOOL_DIR, env.QUEUE_PREFIX, "dingtalk"),
     redis,
     prefix: env.QUEUE_PREFIX,

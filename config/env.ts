@@ -154,6 +154,8 @@ export const envSchema = z
     /** Stream reconnect backoff: first delay and cap (exponential, with jitter). */
     DINGTALK_BACKOFF_INITIAL_MS: z.coerce.number().int().min(10).default(1_000),
     DINGTALK_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(60_000),
+    /** Stream: retry cadence while a socket told to go (disconnect notice) still has its 10 s. */
+    DINGTALK_HANDOVER_RETRY_MS: z.coerce.number().int().min(10).max(5_000).default(100),
     /** callbackRouteKey sent with each interactive card (as registered for the app's card callbacks), if any. */
     DINGTALK_CARD_ROUTE_KEY: z.string().optional(),
     /** Where inbound messages wait on disk while Redis refuses them (one subfolder per queue prefix). */

@@ -185,3 +185,68 @@ describe("an hour of DingTalk Stream life", () => {
     expect(fake.maxOpen).toBeLessThanOrEqual(2);
   }, 60_000);
 });
+
+/**
+ * The bad hour, compressed, with the production backoff (1 s → 60 s): a disconnect notice every
+ * 3 s on the live connection, closed by the server 10 s later, every 4th gateway call and every
+ * 5th WebSocket upgrade refused, and a user message every 120 ms pushed at once to whatever live
+ * connection exists (none: lost, as DingTalk never pushes a robot message again). Before the
+ * backoff started over after each open, 214 of 300 such messages found no live socket.
+ */
+describe("a bad hour of DingTalk Stream", () => {
+  it("misses at most 5% of messages, never holds more than 2 sockets, and calls the gateway about once per notice or refusal", async () => {
+    const badFake = await new FakeDingtalk({ clientId: "dingbad", clientSecret: "dt-bad-secret" }).start();
+    const badApp = await startTestApp({ ...badFake.botEnv(), INBOUND_CONCURRENCY: "8", LOG_LEVEL: process.env.DEBUG_LOG ?? "silent" });
+    try {
+      await badFake.waitForOpen();
+      const conversationId = unique("cid");
+      const admin = unique("staff");
+      await bindDingtalkGroup(badFake, conversationId, admin);
+      const gatewayBefore = badFake.gatewayCalls;
+      const refusedBefore = badFake.refusedHandshakes;
+      badFake.refuseGatewayEvery = 4;
+      badFake.refuseUpgradeEvery = 5;
+      let notices = 0;
+      const noticeTimer = setInterval(() => {
+        const live = badFake.open().find((c) => !c.draining);
+        if (!live) return;
+        badFake.disconnect(live);
+        notices++;
+      }, 3000);
+      const heard: number[] = [];
+      const total = 300;
+      try {
+        for (let n = 1; n <= total; n++) {
+          if (badFake.userSaysNow({ conversationId, userId: admin, text: `/记录 教研活动 11月20日 二小 《坏时${n}》` })) heard.push(n);
+          await sleep(120);
+        }
+      } finally {
+        clearInterval(noticeTimer);
+        badFake.refuseGatewayEvery = 0;
+        badFake.refuseUpgradeEvery = 0;
+      }
+      const refusals = badFake.refusedGatewayCalls + badFake.refusedHandshakes - refusedBefore;
+      const gatewayCalls = badFake.gatewayCalls - gatewayBefore;
+      const deaf = total - heard.length;
+      if (process.env.DEBUG_LOG) console.log({ notices, refusals, gatewayCalls, deaf });
+      expect(notices).toBeGreaterThanOrEqual(8);
+      expect(refusals).toBeGreaterThanOrEqual(3);
+      expect(deaf / total).toBeLessThanOrEqual(0.05);
+      expect(badFake.maxOpen).toBeLessThanOrEqual(2);
+      expect(gatewayCalls).toBeLessThanOrEqual(2 * (notices + refusals) + 10);
+      // Every message that found a live socket is recorded, once.
+      let list: unknown[] = [];
+      const until = Date.now() + 30_000;
+      while (list.length < heard.length && Date.now() < until) {
+        await sleep(250);
+        list = (await activitiesForChat(badApp.db, "dingtalk", conversationId, true)) ?? [];
+      }
+      const titles = list.map((a) => Number(JSON.stringify(a).match(/坏时(\d+)/)?.[1]));
+      expect(new Set(titles)).toEqual(new Set(heard));
+      expect(titles).toHaveLength(heard.length);
+    } finally {
+      await badApp.close();
+      await badFake.stop();
+    }
+  }, 120_000);
+});

@@ -5,15 +5,36 @@
  * one closed only once the new one is registered (DingTalk closes it 10 s after the notice;
  * messages pushed in between still arrive on the old one, and robot messages are never pushed
  * again: protocol.md FAQ "机器人消息当前是fire-forgot模式").
+ *
+ * Never deaf for long: the backoff starts over after every socket that opened (a run of short
+ * handovers must not push the next wait towards the cap), and while a socket that was told to go
+ * still has time before the server closes it, a failed open is retried at a short fixed cadence
+ * (the window is only 10 s; waiting out a backoff there means a gap with no socket at all). A
+ * gateway that refuses our credentials is the one failure that waits at the cap: retrying fast
+ * cannot fix a wrong secret.
  */
 import type { DWClientDownStream } from "dingtalk-stream";
 import type { Logger } from "../../config/logger.ts";
 import type { ConnectionStatus } from "../adapter.ts";
+import { HttpStatusError } from "../http-json.ts";
 import { StreamSocket, type StreamSocketOptions } from "./stream-socket.ts";
 
 export interface Backoff {
   initialMs: number;
   maxMs: number;
+  /** Fixed retry cadence while a socket told to go is still open (default 100 ms). */
+  handoverRetryMs?: number;
+}
+
+/** protocol.md: "服务端在静默10s之后会主动断开 tcp 连接" after a disconnect notice. */
+export const NOTICE_TO_CLOSE_MS = 10_000;
+const DEFAULT_HANDOVER_RETRY_MS = 100;
+
+/** The gateway said our AppKey/AppSecret are wrong (401, or a 403 that is not throttling). */
+export function isCredentialsError(e: unknown): boolean {
+  if (!(e instanceof HttpStatusError)) return false;
+  if (e.status === 401) return true;
+  return e.status === 403 && !/QpsLimit|Throttl/i.test(e.code ?? "");
 }
 
 export interface StreamClientOptions extends Omit<StreamSocketOptions, "topics"> {
@@ -83,7 +104,7 @@ export class StreamClient {
       socket.close();
       this.opening = false;
       this.stats.failures++;
-      const delay = backoffDelay(this.opts.backoff, this.attempt++);
+      const delay = this.retryDelay(e);
       this.log.warn({ err: e instanceof Error ? e.message : String(e), attempt: this.attempt, retryInMs: delay }, "dingtalk stream connection failed");
       if (!this.current) this.setState("reconnecting");
       this.schedule(delay);
@@ -91,6 +112,8 @@ export class StreamClient {
     }
     this.opening = false;
     if (this.stopped) return socket.close();
+    // It opened: whatever failed before is over, so the next failure starts from the short wait.
+    this.attempt = 0;
     const previous = this.current;
     this.current = socket;
     this.setState("connected");
@@ -99,6 +122,17 @@ export class StreamClient {
       previous.retire();
     }
     this.log.info({ handover: previous !== undefined }, "dingtalk stream connected");
+    // Told to go before it even became current (the notice raced the handshake's end): hand over now.
+    if (socket.toldToGoAt !== undefined) void this.openNext();
+  }
+
+  /** How long to wait after a failed open (see the header for why each case waits what it does). */
+  private retryDelay(e: unknown): number {
+    if (isCredentialsError(e)) return backoffDelay(this.opts.backoff, Number.POSITIVE_INFINITY);
+    const fast = this.opts.backoff.handoverRetryMs ?? DEFAULT_HANDOVER_RETRY_MS;
+    const toldAt = this.current?.toldToGoAt;
+    if (this.current?.live && toldAt !== undefined && Date.now() + fast < toldAt + NOTICE_TO_CLOSE_MS) return fast;
+    return backoffDelay(this.opts.backoff, this.attempt++);
   }
 
   private schedule(delayMs: number): void {
@@ -123,6 +157,7 @@ export class StreamClient {
       else ack({});
     });
     socket.events.on("disconnect-notice", () => {
+      socket.toldToGoAt ??= Date.now();
       if (socket !== this.current) return;
       this.log.info("dingtalk asked this connection to go; opening the next one first");
       void this.openNext();
@@ -133,8 +168,6 @@ export class StreamClient {
       this.current = undefined;
       this.stats.reconnects++;
       this.setState("reconnecting");
-      // A socket that lived long was healthy: start the backoff over.
-      if (Date.now() - socket.openedAt >= this.opts.backoff.maxMs) this.attempt = 0;
       if (!this.opening) this.schedule(backoffDelay(this.opts.backoff, this.attempt++));
     });
   }

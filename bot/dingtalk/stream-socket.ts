@@ -44,6 +44,8 @@ export class StreamSocket extends DWClient {
   private answered = true;
   private closed = false;
   openedAt = 0;
+  /** When DingTalk sent this socket its `disconnect` notice (it closes the socket 10 s later). */
+  toldToGoAt: number | undefined;
 
   constructor(private readonly opts: StreamSocketOptions) {
     super({ clientId: opts.clientId, clientSecret: opts.clientSecret, keepAlive: false, ua: "jiaolian-bot" });

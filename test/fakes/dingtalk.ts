@@ -82,6 +82,15 @@ export class FakeDingtalk {
   /** Handshakes to refuse from now on (the ticket is burnt, the upgrade answered 503). */
   refuseHandshakes = 0;
   refusedHandshakes = 0;
+  /**
+   * A bad hour's rhythm: when set, every Nth gateway call (connections/open) is answered 503 and
+   * every Nth WebSocket upgrade with a valid ticket is refused, counted from when they were set.
+   */
+  refuseGatewayEvery = 0;
+  refuseUpgradeEvery = 0;
+  refusedGatewayCalls = 0;
+  private gatewayCounted = 0;
+  private upgradesCounted = 0;
   /** Most connections open at once, ever, and the count after every open and close. */
   maxOpen = 0;
   readonly openHistory: { at: number; open: number }[] = [];
@@ -139,8 +148,9 @@ export class FakeDingtalk {
         socket.destroy();
         return;
       }
-      if (this.refuseHandshakes > 0) {
-        this.refuseHandshakes--;
+      const everyNth = this.refuseUpgradeEvery > 0 && ++this.upgradesCounted % this.refuseUpgradeEvery === 0;
+      if (this.refuseHandshakes > 0 || everyNth) {
+        if (!everyNth) this.refuseHandshakes--;
         this.refusedHandshakes++;
         socket.end("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n");
         return;
@@ -207,6 +217,17 @@ export class FakeDingtalk {
     };
     const streamMessageId = this.push(conn, "/v1.0/im/bot/messages/get", data);
     return { msgId, session, streamMessageId };
+  }
+
+  /**
+   * A robot message at the moment a user sends it, with no waiting: DingTalk pushes it on a live
+   * connection that was not told to go, and if there is none the message is lost for good
+   * (fire-forget, protocol.md FAQ). Returns whether it was pushed.
+   */
+  userSaysNow(o: { text: string; userId: string; conversationId: string }): boolean {
+    if (!this.open().some((c) => !c.draining)) return false;
+    void this.userSays(o);
+    return true;
   }
 
   /**
@@ -468,6 +489,10 @@ export class FakeDingtalk {
       case "/v1.0/gateway/connections/open": {
         this.gatewayCalls++;
         if (body.clientId !== this.app.clientId || body.clientSecret !== this.app.clientSecret) return sendJson(res, { code: "InvalidAuthentication" }, 401);
+        if (this.refuseGatewayEvery > 0 && ++this.gatewayCounted % this.refuseGatewayEvery === 0) {
+          this.refusedGatewayCalls++;
+          return sendJson(res, { code: "ServiceUnavailable", requestid: randomUUID(), message: "服务暂不可用" }, 503);
+        }
         const ticket = randomUUID();
         this.tickets.add(ticket);
         setTimeout(() => this.tickets.delete(ticket), 90_000).unref();
