@@ -64,9 +64,9 @@ export async function markQueuedMany(db: Tx, ids: readonly number[], now: Date):
 }
 
 /** Which of these occurrences have a row for `recipient` (e.g. "*", a whole fan-out's done or skipped marker). */
-export async function markedOccurrences(db: Tx, kind: string, occurrenceKeys: string[], recipient: string): Promise<Set<string>> {
+export async function markedOccurrences(db: Tx, kind: string, occurrenceKeys: string[], recipient: string, status?: string): Promise<Set<string>> {
   if (occurrenceKeys.length === 0) return new Set();
-  const rows = await db.delivery.findMany({ where: { kind, recipient, occurrenceKey: { in: occurrenceKeys } }, select: { occurrenceKey: true } });
+  const rows = await db.delivery.findMany({ where: { kind, recipient, occurrenceKey: { in: occurrenceKeys }, ...(status ? { status } : {}) }, select: { occurrenceKey: true } });
   return new Set(rows.map((r) => r.occurrenceKey));
 }
 

@@ -18,10 +18,21 @@ export interface StoredRule {
   anchor: string;
   place: string | null;
   createdById: number | null;
+  /** When the rule was last set (its occurrences' times were planned then). */
+  updatedAt: Date;
 }
 
-type RuleRecord = { id: number; text: string; rrule: string; time: string; anchor: Date; place: string | null; createdById: number | null };
-const toRule = (r: RuleRecord): StoredRule => ({ id: r.id, text: r.text, rrule: r.rrule, time: r.time, anchor: toDay(r.anchor), place: r.place, createdById: r.createdById });
+type RuleRecord = { id: number; text: string; rrule: string; time: string; anchor: Date; place: string | null; createdById: number | null; updatedAt: Date };
+const toRule = (r: RuleRecord): StoredRule => ({
+  id: r.id,
+  text: r.text,
+  rrule: r.rrule,
+  time: r.time,
+  anchor: toDay(r.anchor),
+  place: r.place,
+  createdById: r.createdById,
+  updatedAt: r.updatedAt,
+});
 
 export async function ruleOf(db: Tx, communityId: number): Promise<StoredRule | null> {
   const r = await db.meetingRule.findUnique({ where: { communityId } });
@@ -37,8 +48,21 @@ function toRow(m: {
   cancelled: boolean;
   organizerId: number | null;
   minutes: string | null;
+  createdAt: Date;
+  plannedAt: Date | null;
 }): MeetingRow {
-  return { id: m.id, ruleDay: m.ruleDay && toDay(m.ruleDay), startsAt: m.startsAt, place: m.place, agenda: m.agenda, cancelled: m.cancelled, organizerId: m.organizerId, minutes: m.minutes };
+  return {
+    id: m.id,
+    ruleDay: m.ruleDay && toDay(m.ruleDay),
+    startsAt: m.startsAt,
+    place: m.place,
+    agenda: m.agenda,
+    cancelled: m.cancelled,
+    organizerId: m.organizerId,
+    minutes: m.minutes,
+    // A one-off meeting's time was set when it was created (rows from before plannedAt existed); a rule's row: by the rule.
+    plannedAt: m.plannedAt ?? (m.ruleDay ? null : m.createdAt),
+  };
 }
 
 /**
@@ -47,7 +71,7 @@ function toRow(m: {
  */
 export function scheduleFrom(community: { timezone: string }, rule: StoredRule | null, rows: readonly MeetingRow[], from: Date, to: Date): Occurrence[] {
   const fromRule = rule ? ruleOccurrences(rule, community.timezone, from, to) : [];
-  return mergeSchedule(fromRule, rule && { place: rule.place, organizerId: rule.createdById }, rows, { from, to });
+  return mergeSchedule(fromRule, rule && { place: rule.place, organizerId: rule.createdById, plannedAt: rule.updatedAt }, rows, { from, to });
 }
 
 const DAY_MS = 86_400_000;

@@ -25,7 +25,7 @@ export async function digestSettings(ctx: BoundContext, words: string[]): Promis
   if (weekday === null) throw new UserError(`「${words[0]}」不是星期几。${EXAMPLE}`);
   const clock = parseClock(words.slice(1).join(" "));
   if (!clock.ok || clock.rest.trim() !== "") throw new UserError(`请写上时间。${EXAMPLE}`);
-  await ctx.db.community.update({ where: { id }, data: { digestWeekday: weekday, digestTime: clock.time } });
+  await ctx.db.community.update({ where: { id }, data: { digestWeekday: weekday, digestTime: clock.time, digestChangedAt: ctx.now } });
   await audit(ctx, "set", "digestSchedule", id, { weekday: c.digestWeekday, time: c.digestTime }, { weekday, time: clock.time });
   return `✅ 周报改为每${WEEKDAY_NAMES[weekday]} ${clock.time}（${ctx.community.timezone}）发出。`;
 }

@@ -31,11 +31,11 @@ export async function arrange(ctx: BoundContext, words: string[]): Promise<strin
   const existing = await occurrenceOn(ctx, day);
   if (existing) {
     const { id } = await meetingOn(ctx, day);
-    await ctx.db.meeting.update({ where: { id }, data: { startsAt, cancelled: false, ...(place ? { place } : {}), ...(agenda ? { agenda } : {}) } });
+    await ctx.db.meeting.update({ where: { id }, data: { startsAt, plannedAt: ctx.now, cancelled: false, ...(place ? { place } : {}), ...(agenda ? { agenda } : {}) } });
     await audit(ctx, "update", "meeting", id, { startsAt: existing.startsAt.toISOString() }, { startsAt: startsAt.toISOString(), place, agenda });
     return `✅ 已调整会议：${when(ctx, startsAt)} ${place ?? existing.place ?? "地点待定"}`;
   }
-  const row = await ctx.db.meeting.create({ data: { communityId: ctx.community.id, startsAt, place, agenda, organizerId: ctx.member.id, createdAt: ctx.now } });
+  const row = await ctx.db.meeting.create({ data: { communityId: ctx.community.id, startsAt, place, agenda, organizerId: ctx.member.id, createdAt: ctx.now, plannedAt: ctx.now } });
   await audit(ctx, "create", "meeting", row.id, null, { startsAt: startsAt.toISOString(), place, agenda });
   return `✅ 已安排会议：${when(ctx, startsAt)} ${place ?? "地点待定"}${agenda ? `\n议题：${agenda}` : ""}\n会前会按设置提醒各群和校长。`;
 }
@@ -49,7 +49,7 @@ export async function move(ctx: BoundContext, words: string[]): Promise<string> 
   const time = words[2] ? timeArg(words[2], example) : timeOf(ctx, occurrence.startsAt);
   const startsAt = zonedInstant(to, time, ctx.community.timezone);
   notPast(ctx, startsAt, example);
-  await ctx.db.meeting.update({ where: { id }, data: { startsAt, cancelled: false } });
+  await ctx.db.meeting.update({ where: { id }, data: { startsAt, plannedAt: ctx.now, cancelled: false } });
   await audit(ctx, "move", "meeting", id, { startsAt: occurrence.startsAt.toISOString() }, { startsAt: startsAt.toISOString() });
   return `✅ 会议已改期：${when(ctx, occurrence.startsAt)} → ${when(ctx, startsAt)}。提醒会按新时间发送。`;
 }

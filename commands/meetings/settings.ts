@@ -20,7 +20,7 @@ async function reminders(ctx: BoundContext, words: string[]): Promise<string> {
   }
   const parsed = parseOffsets(words.join(" "));
   if (!parsed.ok) throw new UserError(parsed.message);
-  await ctx.db.community.update({ where: { id: ctx.community.id }, data: { reminderOffsets: parsed.minutes } });
+  await ctx.db.community.update({ where: { id: ctx.community.id }, data: { reminderOffsets: parsed.minutes, remindersChangedAt: ctx.now } });
   await audit(ctx, "set", "reminderOffsets", ctx.community.id, null, parsed.minutes);
   return `✅ 会前提醒改为：${parsed.minutes.map(offsetLabel).join("、")}（发到各群和每位校长）。`;
 }

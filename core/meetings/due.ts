@@ -21,3 +21,26 @@ export function classifyDue(dueAt: Date, now: Date): Due {
 
 /** Default reminder offsets: 3 days and 2 hours before. */
 export const DEFAULT_OFFSETS = [3 * 1440, 120];
+
+/** What to do with a push whose time has come, knowing when its time was set. */
+export type Planned = Due | "now" | "never";
+
+/**
+ * Like classifyDue, but a push whose time was set (`plannedAt`: the community bound, the setting
+ * changed, the meeting scheduled or moved) only after that time had passed was never missed: it
+ * goes out "now" (worded as sent now, not as a catch-up) when it lies at most `graceMs` before
+ * plannedAt, and is "never" due otherwise (nothing to send, skip or log). Only a push planned
+ * in time and not sent at its time was missed while the bot was down: "late", then "missed".
+ */
+export function classifyPlanned(dueAt: Date, plannedAt: Date, now: Date, graceMs = CATCH_UP_MS): Planned {
+  if (dueAt > now || dueAt >= plannedAt) return classifyDue(dueAt, now);
+  if (plannedAt.getTime() - dueAt.getTime() > graceMs) return "never";
+  // Sent as soon as a tick saw the change; a tick that came much later (the bot was down after the change) is a catch-up.
+  const since = classifyDue(plannedAt > now ? now : plannedAt, now);
+  return since === "on-time" ? "now" : since;
+}
+
+/** The latest of the instants given (the ones that are set). */
+export function latest(...at: (Date | null | undefined)[]): Date {
+  return new Date(Math.max(0, ...at.filter((d): d is Date => d instanceof Date).map((d) => d.getTime())));
+}

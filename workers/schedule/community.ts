@@ -9,6 +9,7 @@ export interface DueCommunity {
   name: string;
   timezone: string;
   reminderOffsets: number[];
+  remindersChangedAt: Date | null;
   termName: string | null;
   termStart: string | null;
   termEnd: string | null;
@@ -26,18 +27,24 @@ export async function dueCommunities(db: Db, now: Date): Promise<DueCommunity[]>
     name: c.name,
     timezone: c.timezone,
     reminderOffsets: c.reminderOffsets.length > 0 ? c.reminderOffsets : DEFAULT_OFFSETS,
+    remindersChangedAt: c.remindersChangedAt,
     termName: c.termName,
     termStart: c.termStart && toDay(c.termStart),
     termEnd: c.termEnd && toDay(c.termEnd),
   }));
 }
 
-export type OpenItemRow = OpenItem & { id: number; ownerId: number | null };
+/** plannedAt: when the item (and so its due date) was written. */
+export type OpenItemRow = OpenItem & { id: number; ownerId: number | null; plannedAt: Date };
 
 /** Open action items of the listed communities, by community, in number order. */
 export async function openItemsOf(db: Db, communityIds: number[]): Promise<Map<number, OpenItemRow[]>> {
   const rows = await db.actionItem.findMany({ where: { communityId: { in: communityIds }, doneAt: null }, orderBy: { number: "asc" } });
   const out = new Map<number, OpenItemRow[]>();
-  for (const r of rows) out.set(r.communityId, [...(out.get(r.communityId) ?? []), { id: r.id, number: r.number, owner: r.ownerName, ownerId: r.ownerId, task: r.task, due: r.due && toDay(r.due) }]);
+  for (const r of rows)
+    out.set(r.communityId, [
+      ...(out.get(r.communityId) ?? []),
+      { id: r.id, plannedAt: r.createdAt, number: r.number, owner: r.ownerName, ownerId: r.ownerId, task: r.task, due: r.due && toDay(r.due) },
+    ]);
   return out;
 }

@@ -5,11 +5,19 @@
  * (part, recipient) is claimed in the delivery ledger before it is queued; a "*" marker row
  * written after the fan-out lets later ticks skip the community with one query for all of them,
  * and a crash mid fan-out leaves no marker, so the next tick finishes it (claims dedupe).
+ *
+ * Only the "done" marker uses up the week. A slot that passed before the community was bound is
+ * not a missed digest (nothing is sent, skipped or logged for it, unless the binding came within
+ * the catch-up window: then it goes out now); a /设置 周报 change re-plans the week: a new slot
+ * still ahead is sent then, one the change put earlier in this week goes out now (as a normal
+ * digest). 【补发】 is only for a slot that was planned in time and passed while the bot was down;
+ * such a skip is recorded under its own slot, so a later change can still send this week's.
  */
 import { composeDigest } from "../../core/digest/compose.ts";
 import { DIGEST_LIMIT, packSections } from "../../core/digest/pack.ts";
 import { digestWeek, lastDigestDue } from "../../core/digest/when.ts";
-import { classifyDue } from "../../core/meetings/due.ts";
+import { DateTime } from "luxon";
+import { CATCH_UP_MS, classifyPlanned, latest } from "../../core/meetings/due.ts";
 import { termFor as breakAwareTerm } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
 import { mapLimit } from "../../core/map-limit.ts";
@@ -35,13 +43,15 @@ interface DigestCommunity {
   digestWeekday: number;
   digestTime: string;
   digestGroups: boolean;
+  createdAt: Date;
+  digestChangedAt: Date | null;
 }
 
 /** Communities with at least one school (nothing to report otherwise). */
 async function digestCommunities(deps: ScheduleDeps): Promise<DigestCommunity[]> {
   const rows = await deps.db.community.findMany({
     where: { schools: { some: {} } },
-    select: { id: true, name: true, timezone: true, termName: true, termStart: true, termEnd: true, digestWeekday: true, digestTime: true, digestGroups: true },
+    select: { id: true, name: true, timezone: true, termName: true, termStart: true, termEnd: true, digestWeekday: true, digestTime: true, digestGroups: true, createdAt: true, digestChangedAt: true },
     orderBy: { id: "asc" },
   });
   return rows.map((c) => ({ ...c, termStart: c.termStart && toDay(c.termStart), termEnd: c.termEnd && toDay(c.termEnd) }));
@@ -66,18 +76,31 @@ const asRecipient = (r: DigestReader): Recipient | null => {
   return p.success ? { key: `user:${p.data}:${r.userId}`, platform: p.data, chatId: r.userId, chatType: "direct" } : null;
 };
 
+/**
+ * How this week's slot stands. A changed setting may put the slot anywhere earlier in the current
+ * week and it still goes now; a slot before the binding, only within the catch-up window.
+ */
+export function digestState(c: Pick<DigestCommunity, "digestWeekday" | "digestTime" | "timezone" | "createdAt" | "digestChangedAt">, now: Date) {
+  const dueAt = lastDigestDue({ weekday: c.digestWeekday, time: c.digestTime, timezone: c.timezone }, now);
+  const changed = c.digestChangedAt !== null && c.digestChangedAt > c.createdAt;
+  const weekSoFar = now.getTime() - DateTime.fromJSDate(now, { zone: c.timezone }).startOf("week").toMillis();
+  const grace = changed ? Math.max(CATCH_UP_MS, weekSoFar) : CATCH_UP_MS;
+  return { dueAt, state: classifyPlanned(dueAt, latest(c.createdAt, c.digestChangedAt), now, grace) };
+}
+
 export async function runDigestWork(deps: ScheduleDeps, now: Date = deps.now()): Promise<{ due: number; queued: number }> {
   const due = (await digestCommunities(deps))
     .map((c) => {
-      const dueAt = lastDigestDue({ weekday: c.digestWeekday, time: c.digestTime, timezone: c.timezone }, now);
-      return { c, dueAt, state: classifyDue(dueAt, now), key: `community:${c.id}@${digestWeek(dueAt, c.timezone)}` };
+      const { dueAt, state } = digestState(c, now);
+      return { c, dueAt, state, key: `community:${c.id}@${digestWeek(dueAt, c.timezone)}` };
     })
-    .filter((d) => d.state === "on-time" || d.state === "late" || d.state === "missed");
+    .filter((d) => d.state === "on-time" || d.state === "now" || d.state === "late" || d.state === "missed");
   const finished = await markedOccurrences(
     deps.db,
     DIGEST_KIND,
     due.map((d) => d.key),
     "*",
+    "done",
   );
   let queued = 0;
   // A few communities at a time: each is a handful of round trips, the pool has room for more.
@@ -94,7 +117,9 @@ export async function runDigestWork(deps: ScheduleDeps, now: Date = deps.now()):
 async function runOne(deps: ScheduleDeps, now: Date, d: { c: DigestCommunity; dueAt: Date; state: string; key: string }): Promise<number> {
   try {
     if (d.state === "missed") {
-      await skip(deps, now, { communityId: d.c.id, kind: DIGEST_KIND, occurrenceKey: d.key, dueAt: d.dueAt }, "weekly digest more than 6 hours overdue");
+      // Under its own slot: it must not use up the week (a later /设置 周报 re-plans it).
+      const slot = { communityId: d.c.id, kind: DIGEST_KIND, occurrenceKey: `${d.key}~${d.dueAt.toISOString()}`, dueAt: d.dueAt };
+      await skip(deps, now, slot, "weekly digest more than 6 hours overdue");
       return 0;
     }
     return await fanOut(deps, now, d.c, d.dueAt, d.key, d.state === "late");
@@ -131,7 +156,9 @@ async function fanOut(deps: ScheduleDeps, now: Date, c: DigestCommunity, dueAt: 
     queued += await tellAdminsOfUnreached(deps, now, c, readers.unreached);
   }
   // The fan-out is complete: later ticks skip this community this week without looking further.
-  await claim(deps.db, { ...push, recipient: "*", payload: null, now }, "done");
+  const marker = await claim(deps.db, { ...push, recipient: "*", payload: null, now }, "done");
+  // A skip recorded under the week itself (before skips had their own slot) gives way to the marker.
+  if (marker === null) await deps.db.delivery.updateMany({ where: { kind: DIGEST_KIND, occurrenceKey: key, recipient: "*", status: "skipped" }, data: { status: "done" } });
   return queued;
 }
 

@@ -5,7 +5,7 @@
  */
 import { checkMeetingDay, type Overrides } from "../../core/meetings/calendar.ts";
 import { holidayProposalText, minutesNudgeText, reminderText, type OpenItem } from "../../core/meetings/compose.ts";
-import { classifyDue } from "../../core/meetings/due.ts";
+import { CATCH_UP_MS, classifyPlanned, latest } from "../../core/meetings/due.ts";
 import type { Occurrence } from "../../core/meetings/schedule.ts";
 import { termFor } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
@@ -27,43 +27,53 @@ async function attendanceOf(deps: ScheduleDeps, c: DueCommunity, o: Occurrence):
   return { confirmed: schools.filter((s) => ids.has(s.id)).map((s) => s.fullName), unconfirmed: schools.filter((s) => !ids.has(s.id)).map((s) => s.fullName) };
 }
 
+/**
+ * The reminders of one meeting. Of the leads whose time has come only the nearest one is sent: an
+ * earlier lead it overtook (after downtime, or a meeting scheduled at short notice) would say
+ * the same thing, later than it should. A lead whose time passed before the meeting was
+ * scheduled or moved, or before the leads were changed, was never missed: it goes out now,
+ * saying how long until the meeting, if it lies within the catch-up window of that change or
+ * is the meeting's last lead (else the next lead reminds). 迟到提醒 is only for a lead that was
+ * planned in time and passed while the bot was down.
+ */
 async function reminders(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occurrence, openItems: readonly OpenItem[], to: Audience): Promise<number> {
-  let queued = 0;
-  for (const offset of c.reminderOffsets) {
-    const dueAt = new Date(o.startsAt.getTime() - offset * 60_000);
-    const due = classifyDue(dueAt, now);
-    const push = { communityId: c.id, kind: `meeting-reminder-${offset}`, occurrenceKey: occurrenceKey(c, o), dueAt };
-    if (due === "future" || due === "forgotten") continue;
-    if (due === "missed" || o.startsAt <= now) {
-      await skip(deps, now, push, due === "missed" ? "more than 6 hours overdue" : "the meeting has started");
-      continue;
-    }
-    const { confirmed, unconfirmed } = await attendanceOf(deps, c, o);
-    const text = reminderText({
-      community: c.name,
-      startsAt: o.startsAt,
-      zone: c.timezone,
-      place: o.place,
-      agenda: o.agenda,
-      offsetMinutes: offset,
-      late: due === "late",
-      // The schools still to confirm are named from the day before on.
-      openItems,
-      confirmed,
-      unconfirmed: offset <= 1440 ? unconfirmed : [],
-    });
-    const recipients = [...(await to.groups()), ...(await to.principals())];
-    queued += await pushTo(deps, now, { ...push, late: due === "late", reply: { text, actions: [{ label: "签到", command: "/签到" }] } }, recipients);
+  const dueAt = (offset: number) => new Date(o.startsAt.getTime() - offset * 60_000);
+  const nearestFirst = [...c.reminderOffsets].sort((a, b) => a - b);
+  const offset = nearestFirst.find((off) => dueAt(off) <= now);
+  if (offset === undefined) return 0;
+  const leadAhead = nearestFirst.some((off) => dueAt(off) > now);
+  const due = classifyPlanned(dueAt(offset), latest(o.plannedAt, c.remindersChangedAt), now, leadAhead ? CATCH_UP_MS : Number.POSITIVE_INFINITY);
+  const push = { communityId: c.id, kind: `meeting-reminder-${offset}`, occurrenceKey: occurrenceKey(c, o), dueAt: dueAt(offset) };
+  if (due === "future" || due === "forgotten" || due === "never") return 0;
+  if (due === "missed" || o.startsAt <= now) {
+    await skip(deps, now, push, due === "missed" ? "more than 6 hours overdue" : "the meeting has started");
+    return 0;
   }
-  return queued;
+  const { confirmed, unconfirmed } = await attendanceOf(deps, c, o);
+  const text = reminderText({
+    community: c.name,
+    startsAt: o.startsAt,
+    zone: c.timezone,
+    place: o.place,
+    agenda: o.agenda,
+    // Sent at its time it says its lead; sent now (re-planned) it says how long is really left.
+    offsetMinutes: due === "now" ? Math.max(1, Math.round((o.startsAt.getTime() - now.getTime()) / 60_000)) : offset,
+    late: due === "late",
+    openItems,
+    confirmed,
+    // The schools still to confirm are named from the day before on.
+    unconfirmed: offset <= 1440 ? unconfirmed : [],
+  });
+  const recipients = [...(await to.groups()), ...(await to.principals())];
+  return pushTo(deps, now, { ...push, late: due === "late", reply: { text, actions: [{ label: "签到", command: "/签到" }] } }, recipients);
 }
 
 async function minutesNudge(deps: ScheduleDeps, now: Date, c: DueCommunity, o: Occurrence, to: Audience): Promise<number> {
   if (o.minutes !== null) return 0;
   const dueAt = new Date(o.startsAt.getTime() + DAY);
-  const due = classifyDue(dueAt, now);
+  const due = classifyPlanned(dueAt, o.plannedAt, now);
   const push = { communityId: c.id, kind: "minutes-nudge", occurrenceKey: occurrenceKey(c, o), dueAt };
-  if (due === "future" || due === "forgotten") return 0;
+  if (due === "future" || due === "forgotten" || due === "never") return 0;
   if (due === "missed") return Number(await skip(deps, now, push, "more than 6 hours overdue"));
   const text = minutesNudgeText(c.name, o.startsAt, c.timezone, due === "late");
   return pushTo(deps, now, { ...push, late: due === "late", reply: { text } }, await to.member(o.organizerId));

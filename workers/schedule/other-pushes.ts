@@ -1,7 +1,7 @@
 /** Action items due tomorrow (to their owners) and "no joint meeting this month" (to the admins, on the 25th). */
 import { DateTime } from "luxon";
 import { actionDueText, nothingThisMonthText, type OpenItem } from "../../core/meetings/compose.ts";
-import { classifyDue } from "../../core/meetings/due.ts";
+import { classifyDue, classifyPlanned } from "../../core/meetings/due.ts";
 import { zonedInstant } from "../../core/meetings/occurrences.ts";
 import { termFor } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
@@ -14,14 +14,21 @@ import type { Audience } from "./recipients.ts";
 const AT = "09:00";
 const previousDay = (day: string) => DateTime.fromISO(day).minus({ days: 1 }).toISODate() ?? day;
 
-export async function actionItemPushes(deps: ScheduleDeps, now: Date, c: DueCommunity, items: readonly (OpenItem & { id: number; ownerId: number | null })[], to: Audience): Promise<number> {
+export async function actionItemPushes(
+  deps: ScheduleDeps,
+  now: Date,
+  c: DueCommunity,
+  items: readonly (OpenItem & { id: number; ownerId: number | null; plannedAt: Date })[],
+  to: Audience,
+): Promise<number> {
   let queued = 0;
   for (const item of items) {
     if (!item.due) continue;
     const dueAt = zonedInstant(previousDay(item.due), AT, c.timezone);
-    const due = classifyDue(dueAt, now);
+    // An item written after its reminder's time (due tomorrow, noted in the afternoon) was not missed.
+    const due = classifyPlanned(dueAt, item.plannedAt, now);
     const push = { communityId: c.id, kind: "action-due", occurrenceKey: `action:${item.id}@${item.due}`, dueAt };
-    if (due === "future" || due === "forgotten") continue;
+    if (due === "future" || due === "forgotten" || due === "never") continue;
     if (due === "missed") {
       await skip(deps, now, push, "more than 6 hours overdue");
       continue;
