@@ -44,6 +44,14 @@ export function createProducers(connection: RedisClient, prefix: string): Produc
   return { inbound, outbound, close: async () => void (await Promise.all([inbound.close(), outbound.close()])) };
 }
 
+/**
+ * Options for a scheduled push (reminders, digests, follow-ups): behind every reply. BullMQ moves
+ * jobs without a priority (the wait list) to active before any prioritized job, and keeps FIFO
+ * order among jobs of one priority (a digest's parts stay in order). So a reply to a person never
+ * queues behind a Monday fan-out; the fan-out uses the sending slots replies leave free.
+ */
+export const SCHEDULED_PUSH: JobsOptions = { priority: 1000 };
+
 /** jobIds: BullMQ refuses ":" in custom ids, so it is replaced. */
 const safeId = (key: string) => key.replace(/:/g, "_");
 export const inboundJobId = (key: string) => safeId(key);

@@ -7,7 +7,7 @@ import type { Logger } from "../../config/logger.ts";
 import type { Db } from "../../db/client.ts";
 import { claim, claimMany, markQueued, markQueuedMany, unqueued } from "../../db/delivery-ledger.ts";
 import { outboundMessageSchema, type Reply } from "../../messages/messages.ts";
-import type { Producers } from "../../messages/producers.ts";
+import { SCHEDULED_PUSH, type Producers } from "../../messages/producers.ts";
 import type { Recipient } from "./recipients.ts";
 import { scheduledDeliveries } from "../../bot/metrics.ts";
 
@@ -50,7 +50,7 @@ export async function pushTo(deps: ScheduleDeps, now: Date, p: Push, recipients:
       now,
     });
     if (id === null) continue;
-    await deps.producers.outbound.add(message, jobId(id));
+    await deps.producers.outbound.add(message, jobId(id), SCHEDULED_PUSH);
     await markQueued(deps.db, id, now);
     scheduledDeliveries.inc({ kind: p.kind, outcome: p.late ? "late" : "queued" });
     queued++;
@@ -84,7 +84,7 @@ export async function pushAll(deps: ScheduleDeps, now: Date, items: readonly { p
   for (const [i, id] of [...ids].sort((a, b) => a[0] - b[0])) byRecipient.set(items[i]!.to.key, [...(byRecipient.get(items[i]!.to.key) ?? []), [i, id]]);
   await Promise.all(
     [...byRecipient.values()].map(async (list) => {
-      for (const [i, id] of list) await deps.producers.outbound.add(messages[i]!, jobId(id));
+      for (const [i, id] of list) await deps.producers.outbound.add(messages[i]!, jobId(id), SCHEDULED_PUSH);
     }),
   );
   await markQueuedMany(deps.db, [...ids.values()], now);
@@ -109,7 +109,7 @@ export async function repairUnqueued(deps: ScheduleDeps, now: Date): Promise<num
   const rows = await unqueued(deps.db, new Date(now.getTime() - 60_000));
   for (const row of rows) {
     const message = outboundMessageSchema.safeParse(row.payload);
-    if (message.success) await deps.producers.outbound.add(message.data, jobId(row.id));
+    if (message.success) await deps.producers.outbound.add(message.data, jobId(row.id), SCHEDULED_PUSH);
     await markQueued(deps.db, row.id, now);
   }
   return rows.length;

@@ -9,7 +9,7 @@ import type { Logger } from "../../config/logger.ts";
 import type { Db } from "../../db/client.ts";
 import { QUOTA_STATUS } from "../../db/delivery-ledger.ts";
 import { webhookTargetSchema, type OutboundMessage } from "../../messages/messages.ts";
-import type { Producers } from "../../messages/producers.ts";
+import { SCHEDULED_PUSH, type Producers } from "../../messages/producers.ts";
 
 export function quotaFallback(deps: { db: Db; producers: Pick<Producers, "outbound">; log: Logger }) {
   return async (message: OutboundMessage, jobId: string | undefined): Promise<void> => {
@@ -24,7 +24,7 @@ export function quotaFallback(deps: { db: Db; producers: Pick<Producers, "outbou
     const webhook = target && webhookTargetSchema.safeParse({ platform: target.platform, name: target.name, url: target.url, ...(target.secret ? { secret: target.secret } : {}) });
     if (webhook?.success) {
       const { replyHandle: _handle, replyTo: _to, ...rest } = message;
-      await deps.producers.outbound.add({ ...rest, chatId: `webhook:${webhook.data.name}`, webhook: webhook.data }, `push-${id}-webhook`);
+      await deps.producers.outbound.add({ ...rest, chatId: `webhook:${webhook.data.name}`, webhook: webhook.data }, `push-${id}-webhook`, SCHEDULED_PUSH);
       await deps.db.delivery.update({ where: { id }, data: { status: "webhook" } });
       deps.log.info({ deliveryId: id, target: webhook.data.name }, "proactive quota used up: the push goes through the group's robot webhook");
       return;
