@@ -113,6 +113,8 @@ export const envSchema = z
     PHOTO_DIR: z.string().default("data/photos"),
 
     /** Group robot webhooks (both platforms): at most this many messages per window per robot. */
+    /** Platform sends per second (per platform, all gateways) that scheduled pushes may use; replies are not counted. */
+    PUSH_SENDS_PER_SECOND: z.coerce.number().int().min(1).default(15),
     ROBOT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
     ROBOT_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
 

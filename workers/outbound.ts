@@ -11,6 +11,7 @@ import type { RateLimiter } from "../bot/rate-limiter.ts";
 import { throttledSends } from "../bot/metrics.ts";
 import { webhookDeliveries } from "../bot/webhooks.ts";
 import type { OutboundMessage, Platform } from "../messages/messages.ts";
+import { SCHEDULED_PUSH } from "../messages/producers.ts";
 
 /** Robot webhooks need no connection of the bot's own: they go out from any gateway. */
 function planFor(adapters: ReadonlyMap<Platform, PlatformAdapter>, message: OutboundMessage, windowMs: number) {
@@ -28,9 +29,15 @@ function planFor(adapters: ReadonlyMap<Platform, PlatformAdapter>, message: Outb
 /** What happens to a message the platform will not take today (its proactive-send quota): see workers/schedule/quota-fallback.ts. */
 export type OnQuota = (message: OutboundMessage, jobId: string | undefined) => Promise<void>;
 
-export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapter>, limiter: RateLimiter, onQuota?: OnQuota) {
+/**
+ * pushBudget: the platform calls a second that scheduled pushes may use (bucket per platform,
+ * shared by every gateway in Redis). Replies take none of it, so under a Monday fan-out the
+ * platform's own limit still has room for them; robot webhooks have their own per-robot bucket.
+ */
+export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapter>, limiter: RateLimiter, onQuota?: OnQuota, pushBudget?: RateLimiter) {
   return async (message: OutboundMessage, job: Job, token?: string): Promise<void> => {
     const deliveries = planFor(adapters, message, limiter.windowMs);
+    const budgeted = pushBudget && !message.webhook && (job.opts.priority ?? 0) >= (SCHEDULED_PUSH.priority ?? 1);
     const done = typeof job.progress === "number" ? job.progress : 0;
     const waitFor = async (position: number, ms: number): Promise<never> => {
       throttledSends.inc({ platform: message.platform });
@@ -42,6 +49,10 @@ export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapte
       const d = deliveries[i]!;
       if (d.bucket) {
         const wait = await limiter.take(d.bucket);
+        if (wait > 0) await waitFor(i, wait);
+      }
+      if (budgeted) {
+        const wait = await pushBudget.take(`push:${message.platform}`);
         if (wait > 0) await waitFor(i, wait);
       }
       try {
