@@ -173,8 +173,8 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     if (dingtalk) adapters.set("dingtalk", dingtalk);
     for (const adapter of adapters.values()) await adapter.start(gateway.sink);
     const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });
-    // Ten-second windows: the limiter's safety margin then costs 5 %, not the 30 % it would on one second.
-    const pushBudget = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.PUSH_SENDS_PER_SECOND * 10, windowMs: 10_000 });
+    // One-second windows: a longer window would let the whole budget of it go in one burst, over the platform's per-second limit.
+    const pushBudget = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.PUSH_SENDS_PER_SECOND, windowMs: 1000 });
     workers.register("outbound", outboundProcessor(adapters, limiter, quotaFallback({ db, producers, log }), pushBudget), env.OUTBOUND_CONCURRENCY);
     const gw = gateway;
     if (forms) {

@@ -1,8 +1,8 @@
 /**
  * `npx tsx bench/replies.ts`: do replies wait behind the Monday fan-out? One outbound queue on the
  * real Redis (a unique prefix, removed after), the real outbound processor (workers/outbound.ts)
- * with the default 16 sending slots and the push budget (PUSH_SENDS_PER_SECOND, as app/app.ts
- * wires it), and a fake platform that takes FAKE_QPS calls a second (each 20 ms), answering more
+ * with the default 16 sending slots and the push budget (PUSH_SENDS_PER_SECOND in one-second
+ * windows, as app/app.ts wires it), and a fake platform that takes FAKE_QPS calls a second (each 20 ms), answering more
  * with a throttling error as DingTalk's OpenAPI does (403 QpsLimit: the job waits and goes again).
  *
  * The fan-out: BENCH_COMMUNITIES communities × 9 messages (principals 1:1 and groups: the issue's
@@ -93,7 +93,7 @@ async function run(name: string, fanOut: boolean, priority: boolean): Promise<Ru
   const queue = new Queue("outbound", { connection: conn, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS.outbound });
   const platform = new FakePlatform();
   const limiter = new RateLimiter(conn, prefix, { limit: 20, windowMs: 60_000 });
-  const budget = priority ? new RateLimiter(conn, prefix, { limit: BUDGET * 10, windowMs: 10_000 }) : undefined;
+  const budget = priority ? new RateLimiter(conn, prefix, { limit: BUDGET, windowMs: 1000 }) : undefined;
   const processJob = outboundProcessor(new Map<Platform, PlatformAdapter>([["dingtalk", platform.adapter()]]), limiter, undefined, budget);
   const worker = new Worker("outbound", (job, token) => processJob(job.data as OutboundMessage, job, token), { connection: wconn, prefix, concurrency: CONCURRENCY });
   const t0 = Date.now();

@@ -14,6 +14,24 @@ export interface ExtractedItem {
 
 const MARKER = /(?:待办|待辦|行动项|TODO)\s*[:：]/gi;
 const DUE_WORD = /^(?:截止)?(.+?)(?:之前|以前|前|截止)$/;
+/** "2026-12-03 前": the deadline word typed apart from its date. */
+const BEFORE_WORD = /^(?:之前|以前|前|截止)$/;
+
+/** Where the due date is among the words (and how many words it takes), with the date. */
+function findDue(words: readonly string[], now: Date, zone: string): { index: number; count: number; date: string } | null {
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const glued = DUE_WORD.exec(w);
+    const parsed = glued ? parseChineseDate(glued[1]!, now, zone) : undefined;
+    if (parsed?.ok) return { index: i, count: 1, date: parsed.value.date };
+    const next = words[i + 1];
+    if (next !== undefined && BEFORE_WORD.test(next)) {
+      const apart = parseChineseDate(w, now, zone);
+      if (apart.ok) return { index: i, count: 2, date: apart.value.date };
+    }
+  }
+  return null;
+}
 
 function parseItem(segment: string, now: Date, zone: string): ExtractedItem | null {
   let words = segment.trim().split(/\s+/).filter(Boolean);
@@ -23,14 +41,9 @@ function parseItem(segment: string, now: Date, zone: string): ExtractedItem | nu
     owner = first.slice(1).slice(0, 30);
     words = words.slice(1);
   }
-  let due: string | null = null;
-  const dueIndex = words.findIndex((w) => {
-    const m = DUE_WORD.exec(w);
-    const parsed = m ? parseChineseDate(m[1]!, now, zone) : undefined;
-    if (parsed?.ok) due = parsed.value.date;
-    return parsed?.ok ?? false;
-  });
-  if (dueIndex >= 0) words.splice(dueIndex, 1);
+  const found = findDue(words, now, zone);
+  const due = found?.date ?? null;
+  if (found) words.splice(found.index, found.count);
   const task = words
     .join(" ")
     .replace(/[。；;]+$/, "")

@@ -118,6 +118,13 @@ describe("action items in minutes", () => {
       { owner: null, due: null, task: "整理照片" },
     ]);
   });
+  it("reads the due date with a space before 前/之前/以前, full-width digits, 号 and relative dates", () => {
+    expect(extractActionItems("待办：@某老师 2026-12-03 前 统计送课人数", now, ZONE)).toEqual([{ owner: "某老师", due: "2026-12-03", task: "统计送课人数" }]);
+    expect(extractActionItems("待办：@王老师 １２月５号 之前 交教案", now, ZONE)).toEqual([{ owner: "王老师", due: "2026-12-05", task: "交教案" }]);
+    expect(extractActionItems("待办：@王老师 明天 以前 交教案", now, ZONE)).toEqual([{ owner: "王老师", due: "2026-11-29", task: "交教案" }]);
+    // A date not followed by a deadline word stays in the task.
+    expect(extractActionItems("待办：@王老师 整理 12月5日 的照片", now, ZONE)).toEqual([{ owner: "王老师", due: null, task: "整理 12月5日 的照片" }]);
+  });
   it("ignores markers with nothing to do", () => {
     expect(extractActionItems("待办： @王老师", now, ZONE)).toEqual([]);
     expect(extractActionItems("没有待办事项", now, ZONE)).toEqual([]);
