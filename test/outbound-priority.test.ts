@@ -12,14 +12,14 @@ import type { App } from "../app/app.ts";
 import type { OutboundMessage } from "../messages/messages.ts";
 import { createProducers, outboundJobId, SCHEDULED_PUSH, type Producers } from "../messages/producers.ts";
 import { outboundProcessor } from "../workers/outbound.ts";
-import { createRedis } from "../workers/connection.ts";
+import { createRedis } from "../config/redis.ts";
 import { pushAll } from "../workers/schedule/push.ts";
 import { boundGroup, startTestApp } from "./support/harness.ts";
 import { unique } from "./support/env.ts";
 
 let app: App;
 let producers: Producers;
-const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", false);
+const redis = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, { forWorker: false });
 const prefix = unique("prio");
 
 beforeAll(async () => {
@@ -45,7 +45,7 @@ describe("the outbound queue", () => {
     await producers.outbound.add({ platform: "sim", chatId: g.chatId, chatType: "group", replyTo: "m1", replies: [{ text: "已记录" }] }, outboundJobId(`${prefix}-reply`));
 
     const order: string[] = [];
-    const workerRedis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+    const workerRedis = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
     const worker = new Worker(
       "outbound",
       async (job) => {
@@ -66,7 +66,7 @@ describe("the outbound queue", () => {
 
   it("scheduled pushes use only their budget of platform calls; replies are not counted against it and are not held", async () => {
     const p = unique("budget");
-    const conn = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+    const conn = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
     const queue = new Queue("outbound", { connection: conn, prefix: p });
     const sent: string[] = [];
     const adapter = { plan: (m: OutboundMessage) => [{ send: async () => void sent.push(m.replies[0]!.text) }] } as unknown as PlatformAdapter;
