@@ -116,6 +116,15 @@ function window(per: TargetSpec["per"], term: Term): { start: string; end: strin
   return { ...term, periods: 1 };
 }
 
+/**
+ * An activity of a mentor pair: linked to it, or naming both mentor and mentee. The one rule the
+ * digest, the ledger's pair sheet and the summary use; the mentor's own targets below count the
+ * same records (the mentor named, and the pair linked or the mentee named too).
+ */
+export function pairActivity(a: Pick<ProgressActivity, "people" | "pairId">, pair: { id: number; mentor: { name: string }; mentee: { name: string } }): boolean {
+  return a.pairId === pair.id || (a.people.includes(pair.mentor.name) && a.people.includes(pair.mentee.name));
+}
+
 const involved = (a: ProgressActivity): Set<number> => new Set([a.hostSchoolId, a.givingSchoolId, ...a.receiverSchoolIds, ...a.schoolIds].filter((x): x is number => x !== null));
 
 function activityMatches(a: ProgressActivity, scope: ItemScope, target: TargetSpec): boolean {

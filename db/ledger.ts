@@ -4,6 +4,7 @@
  * behind them, photos, mentor pairs, and (for admins) the audit log.
  */
 import { todayIn } from "../core/dates.ts";
+import { pairActivity } from "../core/progress.ts";
 import type { Db } from "./client.ts";
 
 export interface LedgerRange {
@@ -33,13 +34,17 @@ export interface LedgerActivity {
 }
 
 export interface LedgerPair {
+  id: number;
   mentor: string;
   mentorSchool: string | null;
   mentee: string;
   menteeSchool: string | null;
   subject: string | null;
   term: string | null;
+  /** Done in the range (dated up to today), counted as /进度 counts a pair: linked, or naming both. */
   activities: number;
+  /** Dated after today: planned, not done. */
+  planned: number;
 }
 
 export interface LedgerAudit {
@@ -93,7 +98,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
       ? {}
       : { OR: [{ hostSchoolId: opts.schoolId }, { schoolIds: { has: opts.schoolId } }, { givingSchoolId: opts.schoolId }, { receiverSchoolIds: { has: opts.schoolId } }] };
   const rangeAt = { gte: asDate(range.from), lt: new Date(asDate(range.to).getTime() + 86_400_000) };
-  const [community, schools, rows, pairs, audit, meetings] = await Promise.all([
+  const [community, schools, rows, pairs, audit, meetings, together] = await Promise.all([
     db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, name: true, timezone: true } }),
     db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }], select: { id: true, fullName: true, role: true } }),
     db.activity.findMany({
@@ -105,7 +110,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
       // One school's ledger and summary: only pairs with a mentor or mentee of that school.
       where: { communityId, ...(opts.schoolId === undefined ? {} : { OR: [{ mentor: { schoolId: opts.schoolId } }, { mentee: { schoolId: opts.schoolId } }] }) },
       orderBy: { id: "asc" },
-      include: { mentor: { include: { school: true } }, mentee: { include: { school: true } }, _count: { select: { activities: { where: { revokedAt: null, date: dateWhere } } } } },
+      include: { mentor: { include: { school: true } }, mentee: { include: { school: true } } },
     }),
     opts.withAudit
       ? db.auditLog.findMany({ where: { communityId, at: { gte: asDate(range.from), lt: new Date(asDate(range.to).getTime() + 86_400_000) } }, orderBy: { id: "asc" } })
@@ -115,6 +120,8 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
       orderBy: { startsAt: "asc" },
       include: { attendances: { include: { school: { select: { fullName: true } } } }, actionItems: { orderBy: { number: "asc" }, include: { owner: { select: { displayName: true } } } } },
     }),
+    // A pair's activities, wherever they were held (a school's ledger lists its pairs' work in full).
+    db.activity.findMany({ where: { communityId, revokedAt: null, date: dateWhere }, select: { date: true, people: true, pairId: true } }),
   ]);
   const photos = await db.activityPhoto.findMany({ where: { sourceMessageKey: { in: rows.map((r) => r.sourceMessageKey) } }, orderBy: [{ sourceMessageKey: "asc" }, { position: "asc" }] });
   const actorIds = [...new Set((audit ?? []).map((a) => a.actorId).filter((x): x is number => x !== null))];
@@ -145,15 +152,21 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
       notes: a.notes,
       photos: photosOf.get(a.sourceMessageKey) ?? [],
     })),
-    pairs: pairs.map((p) => ({
-      mentor: p.mentor.displayName,
-      mentorSchool: p.mentor.school?.fullName ?? null,
-      mentee: p.mentee.displayName,
-      menteeSchool: p.mentee.school?.fullName ?? null,
-      subject: p.subject,
-      term: p.term,
-      activities: p._count.activities,
-    })),
+    pairs: pairs.map((p) => {
+      const mine = together.filter((a) => pairActivity(a, { id: p.id, mentor: { name: p.mentor.displayName }, mentee: { name: p.mentee.displayName } }));
+      const planned = mine.filter((a) => today !== null && day(a.date) > today).length;
+      return {
+        id: p.id,
+        mentor: p.mentor.displayName,
+        mentorSchool: p.mentor.school?.fullName ?? null,
+        mentee: p.mentee.displayName,
+        menteeSchool: p.mentee.school?.fullName ?? null,
+        subject: p.subject,
+        term: p.term,
+        activities: mine.length - planned,
+        planned,
+      };
+    }),
     meetings: meetings.map((m) => ({ startsAt: m.startsAt, place: m.place, agenda: m.agenda, cancelled: m.cancelled, checkedIn: m.attendances.map((a) => a.school.fullName), minutes: m.minutes })),
     actionItems: meetings.flatMap((m) =>
       m.actionItems.map((i) => ({

@@ -51,7 +51,9 @@ const PAIR_COLUMNS: Column<LedgerPair>[] = [
   { header: "徒弟学校", value: (p) => p.menteeSchool },
   { header: "学科", value: (p) => p.subject },
   { header: "学期", value: (p) => p.term },
-  { header: "期间活动数", value: (p) => p.activities },
+  // Counted as /进度 counts a pair: a record linked to it or naming both mentor and mentee.
+  { header: "结对活动（已开展）", value: (p) => p.activities },
+  { header: "结对活动（计划中）", value: (p) => p.planned },
 ];
 
 function progressColumns(report: ProgressReport): Column<ProgressItem>[] {

@@ -1,149 +1,79 @@
 /**
- * The term summary (工作总结) as a .docx, in the structure the seeds' summaries use (seed 004):
- * 一、基本情况 二、主要做法与成效 三、存在的问题 四、下一步打算. Everything written from the
- * records; the problems are marked for the principal to edit, next steps are headed blanks.
+ * The term summary (工作总结) as a .docx, formatted as a school types one: A4 with the usual
+ * official-document margins, title in 黑体, first-level headings in 黑体 and second-level in bold
+ * 宋体, all black; body 宋体 四号 at 1.5 lines with a two-character indent; the closing name and
+ * date right-aligned. The words come from core/summary/compose.ts.
  */
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from "docx";
-import { KIND_NAMES } from "../core/kinds.ts";
-import type { Ledger, LedgerActivity } from "../db/ledger.ts";
+import { AlignmentType, Document, Packer, Paragraph, Table, TableCell, TableLayoutType, TableRow, TextRun, VerticalAlign, WidthType } from "docx";
+import { composeSummary } from "../core/summary/compose.ts";
+import type { SummaryBlock, SummaryInput } from "../core/summary/types.ts";
 
-export interface SummaryInput {
-  ledger: Ledger;
-  termName: string;
-  range: { from: string; to: string };
-  /** Targets not met, in words, e.g. "示范课 县实小→杨庄 1/2" (from the progress function); null when unknown. */
-  behind: readonly string[] | null;
-}
+export type { SummaryInput };
 
-// Named in the document so Word and WPS pick the usual Chinese body font (宋体), Latin in Times.
-const FONT = { ascii: "Times New Roman", hAnsi: "Times New Roman", eastAsia: "宋体", cs: "Times New Roman" };
-const EDIT_MARK = "【请校长核实修改】";
-/** A summary names the first few; the ledger's progress sheet lists them all. */
-const MAX_BEHIND = 12;
+const LATIN = "Times New Roman";
+const SONG = { ascii: LATIN, hAnsi: LATIN, eastAsia: "宋体", cs: LATIN };
+const HEI = { ascii: LATIN, hAnsi: LATIN, eastAsia: "黑体", cs: LATIN };
+const BLACK = "000000";
+/** Half-points: 四号 14pt body, 三号 16pt headings, 二号 22pt title, 五号 10.5pt table. */
+const SIZE = { body: 28, heading: 32, title: 44, table: 21 };
+/** A4 in twips, margins of GB/T 9704 (3.7 / 3.5 / 2.8 / 2.6 cm). */
+const PAGE = { width: 11906, height: 16838, top: 2098, bottom: 1984, left: 1587, right: 1474 };
+const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
+/** One CJK character of the table font, in twips (10.5pt), and a cell's left+right padding. */
+const TABLE_CHAR = 210;
+const CELL_PAD = 240;
 
-const p = (text: string, opts: { bold?: boolean; indent?: boolean } = {}) =>
-  new Paragraph({ children: [new TextRun({ text, bold: opts.bold ?? false })], ...(opts.indent === false ? {} : { indent: { firstLine: 560 } }), spacing: { line: 360 } });
-const h = (text: string) =>
-  new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun({ text, bold: true, font: { ...FONT, eastAsia: "黑体" } })], spacing: { before: 240, after: 120 } });
+const run = (text: string, opts: { font?: typeof SONG; size?: number; bold?: boolean } = {}) =>
+  new TextRun({ text, font: opts.font ?? SONG, size: opts.size ?? SIZE.body, bold: opts.bold ?? false, color: BLACK });
 
-/** Counts per kind, most first; ties in the canonical order of kinds (core/kinds.ts). */
-function countByKind(xs: readonly LedgerActivity[]): [string, number][] {
-  const m = new Map<string, number>();
-  for (const x of xs) m.set(x.kind, (m.get(x.kind) ?? 0) + 1);
-  const rank = (k: string) => (KIND_NAMES.includes(k) ? KIND_NAMES.indexOf(k) : KIND_NAMES.length);
-  return [...m.entries()].sort((a, b) => b[1] - a[1] || rank(a[0]) - rank(b[0]));
-}
-
-/** A school's own summary says whose it is ("郝家也中心小学（…共同体）2026年秋季学期工作总结"). */
-const summaryTitle = (input: SummaryInput) => {
-  const { community, focusSchool } = input.ledger;
-  return `${focusSchool ? `${focusSchool}（${community.name}）` : community.name}${input.termName}工作总结`;
-};
-
-/** Records worth naming: with a title, most people first, then confirmed ones. */
-function highlights(acts: readonly LedgerActivity[]): LedgerActivity[] {
-  return [...acts]
-    .filter((a) => a.title)
-    .sort((a, b) => (b.headcount ?? 0) - (a.headcount ?? 0) || Number(!!b.confirmedBy) - Number(!!a.confirmedBy))
-    .slice(0, 5);
-}
+const body = (text: string) => new Paragraph({ children: [run(text)], indent: { firstLine: SIZE.body * 20 }, spacing: { line: 360 }, alignment: AlignmentType.JUSTIFIED });
+const heading = (text: string) => new Paragraph({ children: [run(text, { font: HEI, size: SIZE.heading })], spacing: { before: 240, after: 120, line: 360 }, keepNext: true });
+const subHeading = (text: string) => new Paragraph({ children: [run(text, { bold: true })], indent: { firstLine: SIZE.body * 20 }, spacing: { before: 120, line: 360 }, keepNext: true });
 
 /**
- * One highlight as a sentence: the people belong to the giving school, which may have gone to the
- * host ("双庙中心小学刘老师到郝家也中心小学开展专题讲座《…》"); the host is not named as theirs.
+ * The table's columns sized so no school name breaks: the first column is as wide as the
+ * longest name; the counts share what is left.
  */
-function highlightLine(a: LedgerActivity): string {
-  const who = a.givingSchool ?? a.hostSchool ?? "";
-  const away = a.hostSchool && a.hostSchool !== who ? `到${a.hostSchool}开展` : "";
-  const joined = a.schools.filter((s) => s !== who && s !== a.hostSchool);
-  const date = `${Number(a.date.slice(5, 7))}月${Number(a.date.slice(8, 10))}日`;
-  return `${date}，${who}${a.people.join("、")}${away}${a.kind}《${a.title}》${joined.length ? `，${joined.join("、")}参加` : ""}${a.headcount ? `，${a.headcount}人参与` : ""}。`;
+function table(block: Extract<SummaryBlock, { type: "table" }>): Table {
+  const longest = Math.max(...[block.header[0] ?? "", ...block.rows.map((r) => r[0] ?? "")].map((s) => s.length));
+  const first = Math.min(Math.round(TEXT_WIDTH * 0.45), longest * TABLE_CHAR + CELL_PAD);
+  const rest = block.header.length - 1;
+  const other = Math.floor((TEXT_WIDTH - first) / rest);
+  const widths = [first, ...Array.from({ length: rest }, () => other)];
+  const cell = (text: string, i: number, bold: boolean) =>
+    new TableCell({
+      width: { size: widths[i] ?? other, type: WidthType.DXA },
+      verticalAlign: VerticalAlign.CENTER,
+      children: [new Paragraph({ alignment: i === 0 && !bold ? AlignmentType.LEFT : AlignmentType.CENTER, children: [run(text, { size: SIZE.table, bold })] })],
+    });
+  const header = new TableRow({ tableHeader: true, cantSplit: true, children: block.header.map((h, i) => cell(h, i, true)) });
+  const rows = block.rows.map((r, ri) => new TableRow({ cantSplit: true, children: r.map((c, i) => cell(c, i, ri === block.rows.length - 1 && r[0] === "共同体合计")) }));
+  return new Table({ layout: TableLayoutType.FIXED, columnWidths: widths, width: { size: TEXT_WIDTH, type: WidthType.DXA }, rows: [header, ...rows] });
 }
 
-/** Hosted, joined, gave (主讲校) or received: the same as the ledger's school filter. */
-const tookPart = (a: LedgerActivity, school: string) => a.hostSchool === school || a.schools.includes(school) || a.givingSchool === school || a.receivers.includes(school);
-
-function kindSchoolTable(ledger: Ledger): Table {
-  const kinds = countByKind(ledger.activities).map(([k]) => k);
-  // One school's summary counts that school only: its activities are a subset of the others'.
-  const schools = ledger.focusSchool ? [ledger.focusSchool] : ledger.schools.map((s) => s.fullName);
-  const cell = (text: string, bold = false) => new TableCell({ children: [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text, bold })] })] });
-  const involved = (a: LedgerActivity, s: string) => s === ledger.focusSchool || tookPart(a, s);
-  const header = new TableRow({ tableHeader: true, children: [cell("活动类型", true), ...schools.map((s) => cell(s, true)), cell("合计", true)] });
-  const rows = kinds.map((k) => {
-    const ofKind = ledger.activities.filter((a) => a.kind === k);
-    return new TableRow({ children: [cell(k), ...schools.map((s) => cell(String(ofKind.filter((a) => involved(a, s)).length))), cell(String(ofKind.length))] });
-  });
-  return new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [header, ...rows] });
-}
-
-export function summaryParagraphs(input: SummaryInput): { heading: string; lines: string[] }[] {
-  const { ledger } = input;
-  const acts = ledger.activities;
-  const core = ledger.schools.filter((s) => s.role === "core").map((s) => s.fullName);
-  const members = ledger.schools.filter((s) => s.role === "member").map((s) => s.fullName);
-  const teachers = new Set(acts.flatMap((a) => a.people));
-  const byKind = countByKind(acts);
-  const people = acts.reduce((n, a) => n + (a.headcount ?? 0), 0);
-  const quiet = ledger.focusSchool ? (acts.length === 0 ? [ledger.focusSchool] : []) : ledger.schools.filter((s) => !acts.some((a) => tookPart(a, s.fullName))).map((s) => s.fullName);
-  const idlePairs = ledger.pairs.filter((pr) => pr.activities === 0);
-  return [
-    {
-      heading: "一、基本情况",
-      lines: [
-        `${ledger.community.name}由${core.length ? `核心校${core.join("、")}` : ""}${members.length ? `和成员校${members.join("、")}` : ""}共${ledger.schools.length}所学校组成。`,
-        `${input.termName}${input.termName.includes(input.range.from) ? "" : `（${input.range.from}至${input.range.to}）`}，共同体登记师徒结对${ledger.pairs.length}对，参与授课、讲座的教师${teachers.size}人。`,
-      ],
-    },
-    {
-      heading: "二、主要做法与成效",
-      lines: [
-        acts.length ? `本学期共开展活动${acts.length}次，其中${byKind.map(([k, n]) => `${k}${n}次`).join("、")}，参与${people}人次。` : "本学期还没有登记活动。",
-        ...highlights(acts).map(highlightLine),
-      ],
-    },
-    {
-      heading: "三、存在的问题",
-      lines: [
-        `${EDIT_MARK}以下根据登记数据生成：`,
-        ...(input.behind === null
-          ? []
-          : input.behind.length
-            ? [`尚未完成的目标${input.behind.length}项：${input.behind.slice(0, MAX_BEHIND).join("；")}${input.behind.length > MAX_BEHIND ? `等` : ""}。`]
-            : ["各项目标均已完成。"]),
-        ...(quiet.length ? [`本学期没有活动记录的学校：${quiet.join("、")}。`] : []),
-        ...(idlePairs.length ? [`没有活动记录的师徒结对：${idlePairs.map((x) => `${x.mentor}—${x.mentee}`).join("、")}。`] : []),
-      ],
-    },
-    {
-      heading: "四、下一步打算",
-      lines: ["（一）【请填写】下学期重点推进的活动与目标：", "（二）【请填写】针对上述问题的改进措施：", "（三）【请填写】需要教育局或核心校支持的事项："],
-    },
-  ];
-}
-
-export async function summaryDocx(whole: SummaryInput): Promise<Buffer> {
-  // A summary reports what was done: planned activities (dated after today) are left out.
-  const input = { ...whole, ledger: { ...whole.ledger, activities: whole.ledger.activities.filter((a) => !a.planned) } };
-  const sections = summaryParagraphs(input);
+export async function summaryDocx(input: SummaryInput): Promise<Buffer> {
+  const doc = composeSummary(input);
   const children: (Paragraph | Table)[] = [
-    new Paragraph({
-      alignment: AlignmentType.CENTER,
-      heading: HeadingLevel.TITLE,
-      children: [new TextRun({ text: summaryTitle(input), bold: true, size: 36, font: { ...FONT, eastAsia: "黑体" } })],
-      spacing: { after: 240 },
-    }),
+    new Paragraph({ alignment: AlignmentType.CENTER, children: [run(doc.title, { font: HEI, size: SIZE.title })], spacing: { after: 360, line: 360 } }),
+    body(doc.opening),
   ];
-  for (const s of sections) {
-    children.push(h(s.heading));
-    for (const line of s.lines) children.push(p(line, { indent: !line.startsWith("（") }));
-    if (s.heading.startsWith("二") && input.ledger.activities.length) children.push(kindSchoolTable(input.ledger));
+  for (const s of doc.sections) {
+    children.push(heading(s.heading));
+    for (const b of s.blocks) {
+      if (b.type === "p") children.push(body(b.text));
+      else if (b.type === "sub") children.push(subHeading(b.text));
+      else children.push(table(b), new Paragraph({ children: [], spacing: { after: 120 } }));
+    }
   }
-  const doc = new Document({
+  children.push(
+    new Paragraph({ children: [], spacing: { before: 240 } }),
+    ...doc.closing.map((line) => new Paragraph({ alignment: AlignmentType.RIGHT, children: [run(line)], spacing: { line: 360 } })),
+  );
+  const document = new Document({
     creator: "教联体助手",
-    title: summaryTitle(input),
-    styles: { default: { document: { run: { font: FONT, size: 28 } } } },
-    sections: [{ children }],
+    title: doc.title,
+    styles: { default: { document: { run: { font: SONG, size: SIZE.body, color: BLACK } } } },
+    sections: [{ properties: { page: { size: { width: PAGE.width, height: PAGE.height }, margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right } } }, children }],
   });
-  return Packer.toBuffer(doc);
+  return Packer.toBuffer(document);
 }

@@ -1,6 +1,6 @@
 /** Mentor pairs with no activity for four weeks or more (counted from their pairing or the term's start). */
 import { daysBetween } from "../dates.ts";
-import type { ProgressInput, ProgressMentorPair } from "../progress.ts";
+import { pairActivity, type ProgressInput, type ProgressMentorPair } from "../progress.ts";
 
 export const IDLE_DAYS = 28;
 
@@ -18,8 +18,7 @@ export function idlePairs(input: ProgressInput, pairSince: ReadonlyMap<number, s
   for (const p of input.pairs) {
     for (const a of input.activities) {
       if (a.date > today) continue;
-      const together = a.pairId === p.id || (a.people.includes(p.mentor.name) && a.people.includes(p.mentee.name));
-      if (together && a.date > (last.get(p.id) ?? "")) last.set(p.id, a.date);
+      if (pairActivity(a, p) && a.date > (last.get(p.id) ?? "")) last.set(p.id, a.date);
     }
   }
   const out: IdlePair[] = [];

@@ -10,7 +10,7 @@ import { verifyToken } from "../../core/signed-token.ts";
 import { districtStandings } from "../../db/district-standing.ts";
 import { loadLedger } from "../../db/ledger.ts";
 import { progressForSchool, progressReportOf } from "../../db/progress-report.ts";
-import { itemLine } from "../../reports/progress-lines.ts";
+import { loadSummaryExtras } from "../../db/summary-input.ts";
 import type { PhotoLink } from "../../reports/ledger-xlsx.ts";
 import type { FormDeps } from "../forms/deps.ts";
 import { messagePage } from "../forms/html.ts";
@@ -75,10 +75,9 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
     const whole = await progressReportOf(deps.db, member.communityId, deps.now(), t.t);
     const progress = t.s === undefined ? whole : progressForSchool(whole, t.s);
     if (t.w === "summary") {
-      const termName = t.n ?? `${t.f}至${t.t}`;
-      const behind = progress.items.filter((i) => !i.met).map((i) => itemLine(progress, i));
+      const extras = await loadSummaryExtras(deps.db, ledger.community, deps.now(), progress.term.end);
       const { summaryDocx } = await summaryModule();
-      const file = await summaryDocx({ ledger, termName, range, behind });
+      const file = await summaryDocx({ ...ledger, ...extras, termName: t.n ?? `${t.f}至${t.t}`, range, today: progress.today, progress });
       return reply
         .type(DOCX)
         .header("content-disposition", attachment(`${ledger.community.name}${school}工作总结.docx`))
