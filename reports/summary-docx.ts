@@ -51,10 +51,25 @@ function table(block: Extract<SummaryBlock, { type: "table" }>): Table {
   return new Table({ layout: TableLayoutType.FIXED, columnWidths: widths, width: { size: TEXT_WIDTH, type: WidthType.DXA }, rows: [header, ...rows] });
 }
 
+/** Title characters that fit one line at 二号 on this page. */
+const TITLE_FITS = Math.floor(TEXT_WIDTH / (SIZE.title * 10));
+
+/**
+ * A long title on two centred lines, broken where a school would break it: the community's (or
+ * school's) name, then "…学期工作总结"; never one character left on the second line.
+ */
+function titleLines(title: string): string[] {
+  if (title.length <= TITLE_FITS) return [title];
+  const at = title.search(/\d{4}年[春秋]季学期工作总结$|(?:20\d\d-\d\d-\d\d至20\d\d-\d\d-\d\d)工作总结$/);
+  return at > 0 ? [title.slice(0, at), title.slice(at)] : [title];
+}
+
 export async function summaryDocx(input: SummaryInput): Promise<Buffer> {
   const doc = composeSummary(input);
   const children: (Paragraph | Table)[] = [
-    new Paragraph({ alignment: AlignmentType.CENTER, children: [run(doc.title, { font: HEI, size: SIZE.title })], spacing: { after: 360, line: 360 } }),
+    ...titleLines(doc.title).map(
+      (line, i, all) => new Paragraph({ alignment: AlignmentType.CENTER, children: [run(line, { font: HEI, size: SIZE.title })], spacing: { after: i === all.length - 1 ? 360 : 0, line: 360 } }),
+    ),
     body(doc.opening),
   ];
   for (const s of doc.sections) {
