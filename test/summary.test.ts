@@ -3,17 +3,29 @@
  * it states agrees with /进度 and the ledger for the same data, it is written in the seeds' shape,
  * and every person, title and date in it comes from a live record.
  */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { startTestApp, TEST_NOW } from "./support/harness.ts";
-import { docxParagraphs, fullTerm } from "./support/summary-term.ts";
+import { ARTIFACTS, ensureTools, PACKAGES } from "./support/render-tools.ts";
+import { docxParagraphs, fullTerm, patiently } from "./support/summary-term.ts";
+
+const missing = ensureTools();
+if (missing) console.warn(`⚠️ SKIPPING the rendered-summary test: ${missing}. Install ${PACKAGES.join(" ")} to run it.`);
 
 let app: App;
 let clock = TEST_NOW;
+/** One full term for every test here: typing it takes a while on a shared machine. */
+let g: Awaited<ReturnType<typeof fullTerm>>;
 beforeAll(async () => {
   app = await startTestApp({ FORM_SECRET: "s".repeat(40) }, () => clock);
-});
+  g = await fullTerm(app, (at) => {
+    clock = at;
+  });
+}, 600_000);
 afterAll(async () => app?.close());
 
 const linkIn = (text: string) => /https?:\/\/\S+\/d\/[A-Za-z0-9_.-]+/.exec(text)?.[0] ?? "";
@@ -38,14 +50,11 @@ const LIVE = {
 
 describe("/导出 总结 over a full term", () => {
   it("states every figure as /进度 and the ledger do, in the seeds' shape, inventing nothing", async () => {
-    const g = await fullTerm(app, (at) => {
-      clock = at;
-    });
-    const progress = await g.says("/进度 详细");
-    const doc = await docxParagraphs(await download(linkIn(await g.says("/导出 总结"))));
+    const progress = await patiently(g, "/进度 详细");
+    const doc = await docxParagraphs(await download(linkIn(await patiently(g, "/导出 总结"))));
     const text = doc.join("\n");
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await download(linkIn(await g.says("/导出 台账")))) as unknown as ArrayBuffer);
+    await wb.xlsx.load((await download(linkIn(await patiently(g, "/导出 台账")))) as unknown as ArrayBuffer);
     const ledger = rowsOf(wb.getWorksheet("活动台账")!);
     const done = ledger.filter((r) => r[2] === "已开展");
 
@@ -131,16 +140,13 @@ describe("/导出 总结 over a full term", () => {
   }, 120_000);
 
   it("a principal's school version says 我校 and counts only what that school took part in", async () => {
-    const g = await fullTerm(app, (at) => {
-      clock = at;
-    });
     const principal = g.principal;
-    const doc = await docxParagraphs(await download(linkIn(await principal.says("/导出 总结"))));
+    const doc = await docxParagraphs(await download(linkIn(await patiently(principal, "/导出 总结"))));
     const text = doc.join("\n");
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load((await download(linkIn(await principal.says("/导出 台账")))) as unknown as ArrayBuffer);
+    await wb.xlsx.load((await download(linkIn(await patiently(principal, "/导出 台账")))) as unknown as ArrayBuffer);
     const done = rowsOf(wb.getWorksheet("活动台账")!).filter((r) => r[2] === "已开展");
-    const progress = await g.says("/进度 郝家也");
+    const progress = await patiently(g, "/进度 郝家也");
 
     expect(doc.slice(0, 2)).toEqual([`郝家也中心小学（${g.community}）`, "2026年秋季学期工作总结"]);
     expect(doc[2]).toMatch(/^我校（郝家也中心小学）是.+的成员校.+现将我校2026年秋季学期参与共同体工作的情况总结如下：$/);
@@ -160,4 +166,46 @@ describe("/导出 总结 over a full term", () => {
     expect(text).toContain(`我校承担的${behind + met}项目标中已完成${met}项，还有${behind}项未完成`);
     expect(doc.slice(-2)).toEqual(["郝家也中心小学", "2026年11月22日"]);
   }, 120_000);
+
+  /**
+   * Looked at: the .docx opened by LibreOffice (laid out as WPS or Word would), pages 1–2 as PNG
+   * in test/artifacts/ for a person to read, and checked where a machine can: glyphs from a CJK
+   * font (no boxes), the headings, each school's name whole on its table row.
+   */
+  it.skipIf(missing !== null)(
+    "renders pages 1–2 with CJK glyphs, the headings, and school names unbroken in the table",
+    async () => {
+      const url = linkIn(await patiently(g, "/导出 总结"));
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      const docx = join(ARTIFACTS, "summary.docx");
+      const pdf = join(ARTIFACTS, "summary.pdf");
+      for (const f of [pdf, join(ARTIFACTS, "summary-page-1.png"), join(ARTIFACTS, "summary-page-2.png")]) rmSync(f, { force: true });
+      writeFileSync(docx, Buffer.from(await res.arrayBuffer()));
+
+      // Its own profile, so a LibreOffice already running elsewhere on the machine is not reused.
+      const profile = `file:///tmp/lo-summary-${process.pid}`;
+      execFileSync("soffice", [`-env:UserInstallation=${profile}`, "--headless", "--convert-to", "pdf", "--outdir", ARTIFACTS, docx], { stdio: "ignore", timeout: 180_000 });
+      expect(existsSync(pdf)).toBe(true);
+      execFileSync("pdftoppm", ["-png", "-r", "80", "-f", "1", "-l", "2", pdf, join(ARTIFACTS, "summary-page")], { timeout: 60_000 });
+      for (const page of [1, 2])
+        expect(
+          readFileSync(join(ARTIFACTS, `summary-page-${page}.png`))
+            .subarray(1, 4)
+            .toString(),
+        ).toBe("PNG");
+
+      // Glyphs come from a CJK font (宋体/黑体 fall back to Noto CJK here), not from a font without Chinese.
+      const fonts = execFileSync("pdffonts", [pdf]).toString();
+      expect(fonts).toMatch(/CJK|Song|Hei|Ming|Sim/i);
+      const layout = execFileSync("pdftotext", ["-layout", pdf, "-"]).toString();
+      for (const h of ["一、基本情况", "二、主要做法与成效", "三、存在的问题", "四、下一步打算"]) expect(layout).toContain(h);
+      // pdftotext spaces CJK from digits and breaks lines: compare without whitespace.
+      expect(layout.replace(/\s+/g, "")).toContain("现将2026年秋季学期共同体工作总结如下：");
+      // In the table each row starts with a school's whole name (a wrapped cell would split it).
+      for (const school of ["清涧县第二小学", "郝家也中心小学", "双庙中心小学"]) expect(layout).toMatch(new RegExp(`^\\s*${school}\\s+\\d+\\s+\\d+`, "m"));
+    },
+    300_000,
+  );
 });
