@@ -68,7 +68,8 @@ export async function summaryDocx(input: SummaryInput): Promise<Buffer> {
   const doc = composeSummary(input);
   const children: (Paragraph | Table)[] = [
     ...titleLines(doc.title).map(
-      (line, i, all) => new Paragraph({ alignment: AlignmentType.CENTER, children: [run(line, { font: HEI, size: SIZE.title })], spacing: { after: i === all.length - 1 ? 360 : 0, line: SIZE.title * 15 } }),
+      (line, i, all) =>
+        new Paragraph({ alignment: AlignmentType.CENTER, children: [run(line, { font: HEI, size: SIZE.title })], spacing: { after: i === all.length - 1 ? 360 : 0, line: SIZE.title * 15 } }),
     ),
     body(doc.opening),
   ];
