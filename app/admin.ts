@@ -1,7 +1,12 @@
 /**
- * Operator endpoints: GET /metrics (Prometheus text format) and, only when ADMIN_TOKEN is set,
- * the BullMQ dashboard at /admin/queues behind that token (HTTP Basic so a browser can log in,
- * any user name; or "Authorization: Bearer <token>"). Compared in constant time.
+ * Operator endpoints: GET /metrics (Prometheus text format; behind METRICS_TOKEN when set) and,
+ * only when ADMIN_TOKEN is set, the BullMQ dashboard at /admin/queues behind that token (HTTP
+ * Basic so a browser can log in, any user name; or "Authorization: Bearer <token>"). Compared in
+ * constant time.
+ *
+ * The token check is a hook of the dashboard's own plugin scope, so it runs for exactly the
+ * routes the router matched under that prefix, after the router decoded the path: a check on the
+ * raw URL (`/%61dmin/queues` decodes to the same route) would be bypassed.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
 import { createBullBoard } from "@bull-board/api";
@@ -12,6 +17,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { metricsRegistry } from "../bot/metrics.ts";
 
 export const DASHBOARD_PATH = "/admin/queues";
+
+/** The dashboard is bull-board's React app: its own scripts and styles, never framed. */
+const DASHBOARD_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const digest = (s: string) => createHash("sha256").update(s).digest();
 
@@ -33,8 +41,19 @@ export function tokenMatches(header: string | undefined, token: string): boolean
   return given !== undefined && timingSafeEqual(digest(given), digest(token));
 }
 
-export function registerMetricsRoute(http: FastifyInstance): void {
-  http.get("/metrics", async (_req, reply) => {
+/** An onRequest hook refusing requests without the token (401, with a Basic challenge for browsers). */
+function requireToken(token: string, realm: string, name: string) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (tokenMatches(req.headers.authorization, token)) return;
+    return reply
+      .code(401)
+      .header("www-authenticate", `Basic realm="${realm}", charset="UTF-8"`)
+      .send({ error: `需要管理令牌（${name}）。` });
+  };
+}
+
+export function registerMetricsRoute(http: FastifyInstance, token?: string): void {
+  http.get("/metrics", { onRequest: token ? requireToken(token, "jiaolian-metrics", "METRICS_TOKEN") : [] }, async (_req, reply) => {
     const body = await metricsRegistry.metrics();
     return reply.header("content-type", metricsRegistry.contentType).send(body);
   });
@@ -42,13 +61,15 @@ export function registerMetricsRoute(http: FastifyInstance): void {
 
 export function registerQueueDashboard(http: FastifyInstance, queues: Queue[], token: string | undefined): void {
   if (!token) return; // off unless configured: the dashboard can retry and delete jobs
-  http.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!req.url.startsWith(DASHBOARD_PATH)) return;
-    if (tokenMatches(req.headers.authorization, token)) return;
-    return reply.code(401).header("www-authenticate", 'Basic realm="jiaolian-admin", charset="UTF-8"').send({ error: "需要管理令牌（ADMIN_TOKEN）。" });
-  });
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter });
-  void http.register(serverAdapter.registerPlugin(), { prefix: DASHBOARD_PATH });
+  void http.register(
+    async (scope) => {
+      scope.addHook("onRequest", requireToken(token, "jiaolian-admin", "ADMIN_TOKEN"));
+      scope.addHook("onSend", async (_req, reply) => void reply.header("content-security-policy", DASHBOARD_CSP));
+      await scope.register(serverAdapter.registerPlugin());
+    },
+    { prefix: DASHBOARD_PATH },
+  );
 }

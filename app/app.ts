@@ -13,6 +13,7 @@ import { SimulatorAdapter } from "../bot/simulator/adapter.ts";
 import { Outbox } from "../bot/simulator/outbox.ts";
 import { ReplyHub } from "../bot/simulator/reply-hub.ts";
 import { registerSimulatorRoutes } from "../bot/simulator/routes.ts";
+import { isLoopbackHost } from "../bot/loopback.ts";
 import { simulatorEnabled, type Env } from "../config/env.ts";
 import { dingtalkAdapter, wecomAdapter } from "./platforms.ts";
 import { createLogger, type Logger } from "../config/logger.ts";
@@ -124,8 +125,8 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     ]);
     return { redis: redisOk, postgres: pgOk, platforms: platformHealth(adapters.values(), Date.now(), env.PLATFORM_DOWN_MS, verbose) };
   };
-  const http: FastifyInstance = createHttpServer(log, health);
-  registerMetricsRoute(http);
+  const http: FastifyInstance = createHttpServer(log, health, { requestMs: env.HTTP_REQUEST_TIMEOUT_MS, headersMs: env.HTTP_HEADERS_TIMEOUT_MS, idleMs: env.HTTP_IDLE_TIMEOUT_MS });
+  registerMetricsRoute(http, env.METRICS_TOKEN);
   registerQueueDashboard(http, [producers.inbound.queue, producers.outbound.queue], env.ADMIN_TOKEN);
   processInfo.set({ process: `${hostname()}:${process.pid}`, role: env.ROLE }, 1);
   // Queue depths are the same read from any process: only the lease holder reports them.
@@ -165,9 +166,10 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     if (simulatorEnabled(env)) {
       const sim = new SimulatorAdapter(new ReplyHub(pipelined, redis(false), env.QUEUE_PREFIX), new Outbox(pipelined, env.QUEUE_PREFIX));
       adapters.set("sim", sim);
-      registerSimulatorRoutes(http, sim, gateway, (platform, chatId) => activitiesForChat(db, platform, chatId));
+      const access = { allowRemote: env.SIMULATOR_ALLOW_REMOTE, listensOnLoopback: isLoopbackHost(env.HOST) };
+      registerSimulatorRoutes(http, sim, gateway, (platform, chatId) => activitiesForChat(db, platform, chatId), access);
     }
-    const wecom = wecomAdapter(env, { http, redis: pipelined, log });
+    const wecom = wecomAdapter(env, { http, redis: pipelined, log, now });
     if (wecom) adapters.set("wecom", wecom);
     const dingtalk = dingtalkAdapter(env, { http, redis: pipelined, log });
     if (dingtalk) adapters.set("dingtalk", dingtalk);

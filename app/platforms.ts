@@ -11,9 +11,11 @@ interface Parts {
   http: FastifyInstance;
   redis: RedisClient;
   log: Logger;
+  /** The app's clock: callback timestamps are checked against it (tests move it). */
+  now?: () => Date;
 }
 
-export function wecomAdapter(env: Env, { http, redis, log }: Parts): WecomAdapter | undefined {
+export function wecomAdapter(env: Env, { http, redis, log, now }: Parts): WecomAdapter | undefined {
   const bot =
     wecomBotEnabled(env) && env.WECOM_BOT_ID && env.WECOM_BOT_SECRET
       ? { botId: env.WECOM_BOT_ID, secret: env.WECOM_BOT_SECRET, wsUrl: env.WECOM_WS_URL, heartbeatMs: env.WECOM_HEARTBEAT_MS }
@@ -27,7 +29,7 @@ export function wecomAdapter(env: Env, { http, redis, log }: Parts): WecomAdapte
         }
       : undefined;
   if (!bot && !app) return undefined;
-  return new WecomAdapter({ ...(bot ? { bot } : {}), ...(app ? { app } : {}), redis, prefix: env.QUEUE_PREFIX, log });
+  return new WecomAdapter({ ...(bot ? { bot } : {}), ...(app ? { app } : {}), redis, prefix: env.QUEUE_PREFIX, log, ...(now ? { now } : {}) });
 }
 
 export function dingtalkAdapter(env: Env, { http, redis, log }: Parts): DingtalkAdapter | undefined {

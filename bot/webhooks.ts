@@ -2,6 +2,7 @@
  * Group robot webhooks, push-only (WeCom 群机器人, DingTalk 自定义机器人): payloads, DingTalk's
  * signing, and the platforms' throttling answers turned into "wait and send again".
  */
+import { markdownSafe } from "./markdown.ts";
 import { createHash, createHmac } from "node:crypto";
 import type { WebhookTarget } from "../messages/messages.ts";
 import { ThrottledError, UndeliverableError, type Delivery } from "./delivery.ts";
@@ -39,7 +40,8 @@ interface Answer {
  */
 export function webhookDeliveries(target: WebhookTarget, texts: readonly string[], windowMs = 60_000): Delivery[] {
   const bucket = webhookBucket(target.url);
-  const parts = texts.flatMap((t) => splitForLimit(t, LIMIT[target.platform]));
+  // Both robots render markdown; digests and notices carry user text (titles, notes) to other groups.
+  const parts = texts.flatMap((t) => splitForLimit(markdownSafe(t), LIMIT[target.platform]));
   return parts.map((text) => ({
     bucket,
     send: () => (target.platform === "wecom" ? sendWecom(target, text, windowMs) : sendDingtalk(target, text, windowMs * 10)),

@@ -42,8 +42,19 @@ export const envSchema = z
     /** Redis Cluster: "host:port,…" of some of its nodes (the rest are discovered). Needs a QUEUE_PREFIX in braces. */
     REDIS_CLUSTER_NODES: hostPorts.optional(),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    /** Listening address of the HTTP server; /sim routes refuse non-loopback callers regardless. */
+    /** Listening address of the HTTP server. Beyond loopback, /sim routes are refused unless SIMULATOR_ALLOW_REMOTE=true. */
     HOST: z.string().default("127.0.0.1"),
+    /**
+     * The simulator posts messages as anyone: it answers only callers on this machine, with no
+     * forwarding header (a same-host reverse proxy makes every caller 127.0.0.1), and only while
+     * the server listens on loopback. This switch lifts all three (a demo on a trusted network).
+     */
+    SIMULATOR_ALLOW_REMOTE: flag.default(false),
+    /** The whole request (headers and body) must arrive within this; uploads of 5 photos on a slow phone need the default. */
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).default(120_000),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(500).default(15_000),
+    /** A connection silent in both directions this long is closed (above the 10 s a simulator request waits for its reply). */
+    HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(500).default(30_000),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** gateway: platform connections + outbound sending; worker: inbound processing + schedulers; all: both. */
     ROLE: z.enum(["all", "gateway", "worker"]).default("all"),
@@ -88,6 +99,8 @@ export const envSchema = z
     MAX_BACKLOG_PER_COMMUNITY: z.coerce.number().int().min(1).default(1_500),
     /** Enables the queue dashboard at /admin/queues (Authorization: Bearer <token>). Unset: no dashboard. */
     ADMIN_TOKEN: z.string().min(16, "ADMIN_TOKEN 至少16个字符").optional(),
+    /** When set, GET /metrics needs it (Authorization: Bearer <token>, or Basic with it as the password). */
+    METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN 至少16个字符").optional(),
     /** Only for fault-injection tests: crash the process right after a command's transaction commits. */
     FAULT_CRASH_AFTER_COMMIT: flag.default(false),
     /** Diagnostics and the benchmark's baseline: reply with the text itself, touching no database. */

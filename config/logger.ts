@@ -26,6 +26,7 @@ const SECRET_KEYS = [
   "WECOM_APP_TOKEN",
   "DINGTALK_CLIENT_SECRET",
   "ADMIN_TOKEN",
+  "METRICS_TOKEN",
 ];
 
 export function createLogger(level: string, name = "jiaolian", destination?: DestinationStream): Logger {

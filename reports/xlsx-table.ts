@@ -1,6 +1,7 @@
 /**
  * One sheet as a table in a streaming workbook: Chinese headers, a frozen header row, a filter on
- * it, column widths that fit what is in them, and dates as real dates (not text).
+ * it, column widths that fit what is in them, and dates as real dates (not text). Every workbook
+ * the bot writes goes through here, so here text that looks like a formula is kept text.
  */
 import type ExcelJS from "exceljs";
 
@@ -14,6 +15,20 @@ export interface Column<R> {
 }
 
 const MAX_WIDTH = 60;
+
+/**
+ * OWASP's CSV-injection advice: a cell starting with = + - @ (or a tab or carriage return) becomes
+ * a live formula once someone edits the cell or the sheet travels as CSV; prefixing a single quote
+ * keeps it text everywhere. Titles and notes are typed by any member, so every text cell is checked.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+export const formulaSafe = (text: string): string => (FORMULA_START.test(text) ? `'${text}` : text);
+
+function safeCell(v: CellValue): CellValue {
+  if (typeof v === "string") return formulaSafe(v);
+  if (v && typeof v === "object" && !(v instanceof Date)) return { ...v, text: formulaSafe(v.text) };
+  return v;
+}
 
 /** Display width: a Chinese character takes two columns of a Latin one. */
 function widthOf(v: CellValue): number {
@@ -36,7 +51,7 @@ export function sheetName(wanted: string, taken: Set<string>): string {
 
 export function addTable<R>(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, columns: readonly Column<R>[], rows: readonly R[]): void {
   const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
-  const cells = rows.map((r) => columns.map((c) => c.value(r)));
+  const cells = rows.map((r) => columns.map((c) => safeCell(c.value(r))));
   sheet.columns = columns.map((c, i) => ({
     header: c.header,
     key: `c${i}`,

@@ -6,9 +6,10 @@
 import { encrypt, getSignature } from "@wecom/crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
+import { openCallback } from "../bot/wecom/callback-crypto.ts";
 import { waitFor } from "./fakes/http-util.ts";
 import { FakeWecom } from "./fakes/wecom.ts";
-import { boundGroup, startTestApp } from "./support/harness.ts";
+import { boundGroup, startTestApp, TEST_NOW } from "./support/harness.ts";
 import { unique } from "./support/env.ts";
 
 // The published sample (WeCom's WXBizMsgCrypt samples, document/path/90968).
@@ -33,63 +34,80 @@ const SAMPLE = {
 
 let fake: FakeWecom;
 let app: App;
+/** The same bot on the day WeCom's sample callbacks were signed (their timestamps are checked against the clock). */
+let sampleDay: App;
+const SAMPLE_NOW = new Date(1409659700 * 1000);
+const appEnv = () => ({
+  SIMULATOR: "true",
+  WECOM_CORP_ID: SAMPLE.corpId,
+  WECOM_APP_TOKEN: SAMPLE.token,
+  WECOM_APP_AES_KEY: SAMPLE.aesKey,
+  WECOM_APP_SECRET: "app-secret",
+  WECOM_AGENT_ID: "218",
+  WECOM_API_BASE: fake.apiBase,
+  ROBOT_RATE_LIMIT: "3",
+  ROBOT_RATE_WINDOW_MS: "2000",
+});
 
 beforeAll(async () => {
   fake = await new FakeWecom({}, { corpId: SAMPLE.corpId, corpSecret: "app-secret", webhookLimit: 3, webhookWindowMs: 1500 }).start();
-  app = await startTestApp({
-    SIMULATOR: "true",
-    WECOM_CORP_ID: SAMPLE.corpId,
-    WECOM_APP_TOKEN: SAMPLE.token,
-    WECOM_APP_AES_KEY: SAMPLE.aesKey,
-    WECOM_APP_SECRET: "app-secret",
-    WECOM_AGENT_ID: "218",
-    WECOM_API_BASE: fake.apiBase,
-    ROBOT_RATE_LIMIT: "3",
-    ROBOT_RATE_WINDOW_MS: "2000",
-  });
+  app = await startTestApp(appEnv());
+  sampleDay = await startTestApp(appEnv(), () => SAMPLE_NOW);
 });
 
 afterAll(async () => {
   await app?.close();
+  await sampleDay?.close();
   await fake?.stop();
 });
 
-const callback = (q: Record<string, string>, init?: RequestInit) => fetch(`${app.url}/wecom/callback?${new URLSearchParams(q)}`, init);
-const xmlPost = (q: Record<string, string>, encrypted: string) =>
-  callback(q, {
-    method: "POST",
-    headers: { "content-type": "text/xml" },
-    body: `<xml><ToUserName><![CDATA[${SAMPLE.corpId}]]></ToUserName><AgentID><![CDATA[218]]></AgentID><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`,
-  });
+const callback = (q: Record<string, string>, init?: RequestInit, to = app) => fetch(`${to.url}/wecom/callback?${new URLSearchParams(q)}`, init);
+const xmlPost = (q: Record<string, string>, encrypted: string, to = app) =>
+  callback(
+    q,
+    {
+      method: "POST",
+      headers: { "content-type": "text/xml" },
+      body: `<xml><ToUserName><![CDATA[${SAMPLE.corpId}]]></ToUserName><AgentID><![CDATA[218]]></AgentID><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`,
+    },
+    to,
+  );
 
-/** A callback as WeCom would send it for a user's text message to the app. */
-function sealed(text: string, from: string, msgId: string, corpId = SAMPLE.corpId) {
-  const inner = `<xml><ToUserName><![CDATA[${corpId}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${text}]]></Content><MsgId>${msgId}</MsgId><AgentID>218</AgentID></xml>`;
+/** A callback as WeCom would send it for a user's text message to the app (signed at `at`, by default the test clock). */
+function sealed(text: string, from: string, msgId: string, corpId = SAMPLE.corpId, at = TEST_NOW) {
+  const ts = String(Math.floor(at.getTime() / 1000));
+  const inner = `<xml><ToUserName><![CDATA[${corpId}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${text}]]></Content><MsgId>${msgId}</MsgId><AgentID>218</AgentID></xml>`;
   const enc = encrypt(SAMPLE.aesKey, inner, corpId);
-  const q = { msg_signature: getSignature(SAMPLE.token, "1700000000", "n1", enc), timestamp: "1700000000", nonce: "n1" };
+  const q = { msg_signature: getSignature(SAMPLE.token, ts, "n1", enc), timestamp: ts, nonce: "n1" };
   return { q, enc };
 }
 
 describe("self-built app callback", () => {
   it("answers URL verification with the sample's plaintext", async () => {
-    const res = await callback(SAMPLE.verify);
+    const res = await callback(SAMPLE.verify, undefined, sampleDay);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("1616140317555161061");
   });
 
-  it("accepts the sample message, answers at once and replies through the message API once, even when replayed", async () => {
+  it("opens the sample message on its own day", () => {
     const { msg_signature, timestamp, nonce, encrypt: enc } = SAMPLE.message;
-    const before = fake.appCalls.length;
+    const plain = openCallback(SAMPLE, { signature: msg_signature, timestamp, nonce }, enc, SAMPLE_NOW.getTime());
+    expect(plain).toContain("<FromUserName><![CDATA[mycreate]]></FromUserName>");
+  });
+
+  it("accepts a message, answers at once and replies through the message API once, even when replayed", async () => {
+    const user = unique("wu");
+    const { q, enc } = sealed("你好", user, String(Date.now()));
     for (let i = 0; i < 3; i++) {
-      const res = await xmlPost({ msg_signature, timestamp, nonce }, enc);
+      const res = await xmlPost(q, enc);
       expect(res.status).toBe(200);
       expect(await res.text()).toBe("");
     }
-    const call = await waitFor(() => fake.appCalls.slice(before).find((c) => c.body.touser === "mycreate"), 10_000, "app reply");
+    const call = await waitFor(() => fake.appCalls.find((c) => c.body.touser === user), 10_000, "app reply");
     expect(call.path).toBe("/cgi-bin/message/send");
     expect(call.body.agentid).toBe(218);
     await new Promise((r) => setTimeout(r, 300));
-    expect(fake.appCalls.slice(before).filter((c) => c.body.touser === "mycreate")).toHaveLength(1);
+    expect(fake.appCalls.filter((c) => c.body.touser === user)).toHaveLength(1);
   });
 
   it("runs commands sent to the app and replies in markdown", async () => {
@@ -105,8 +123,23 @@ describe("self-built app callback", () => {
     ["a tampered echostr", () => ({ ...SAMPLE.verify, echostr: SAMPLE.verify.echostr.replace(/^P/, "Q") })],
     ["no signature", () => ({ timestamp: "1", nonce: "2", echostr: "abc" })],
   ])("refuses URL verification with %s (403)", async (_what, q) => {
-    const res = await callback(q() as Record<string, string>);
+    const res = await callback(q() as Record<string, string>, undefined, sampleDay);
     expect(res.status).toBe(403);
+  });
+
+  it("refuses a correctly signed callback whose timestamp is more than five minutes away (a replay), before decrypting it", async () => {
+    const user = unique("wu");
+    // The published sample, valid on its own day, is a 2014 replay today.
+    expect((await callback(SAMPLE.verify)).status).toBe(403);
+    const old = sealed("/帮助", user, String(Date.now()), SAMPLE.corpId, new Date(TEST_NOW.getTime() - 6 * 60_000));
+    expect((await xmlPost(old.q, old.enc)).status).toBe(403);
+    const late = sealed("/帮助", user, String(Date.now() + 1), SAMPLE.corpId, new Date(TEST_NOW.getTime() + 6 * 60_000));
+    expect((await xmlPost(late.q, late.enc)).status).toBe(403);
+    const fresh = sealed("/帮助", user, String(Date.now() + 2), SAMPLE.corpId, new Date(TEST_NOW.getTime() - 4 * 60_000));
+    expect((await xmlPost(fresh.q, fresh.enc)).status).toBe(200);
+    await waitFor(() => fake.appCalls.find((c) => c.body.touser === user), 10_000, "reply to the fresh one");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.appCalls.filter((c) => c.body.touser === user)).toHaveLength(1);
   });
 
   it("refuses tampered, foreign and undecryptable messages with 403 and records nothing", async () => {

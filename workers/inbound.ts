@@ -53,9 +53,9 @@ function communityMap(deps: InboundDeps, limits: InboundLimits): CommunityMap {
   return map;
 }
 
-/** The command a message names, as a metrics label from a closed set. */
+/** The command a message names, as a metrics label from a closed set. Only the start is read: a 1 MB text is refused later, unnormalised. */
 function commandLabel(text: string): string {
-  const parsed = splitCommand(stripLeadingMentions(normalizeText(text)).text);
+  const parsed = splitCommand(stripLeadingMentions(normalizeText(text.slice(0, 256))).text);
   return parsed ? (findCommand(parsed.name)?.name ?? "unknown") : "none";
 }
 

@@ -5,6 +5,7 @@
  * dtmd links in 1:1 chats, and plain "@我 发送 …" hints where no card can be shown. Exports
  * follow the text as file messages (media upload + sampleFile; the text already names the link).
  */
+import { withMarkdownSafeText } from "../markdown.ts";
 import { createHash } from "node:crypto";
 import { TOPIC_CARD, TOPIC_ROBOT, type DWClientDownStream } from "dingtalk-stream";
 import type { FastifyInstance } from "fastify";
@@ -20,6 +21,7 @@ import { CardRefused, DingtalkApi, MEDIA_FILE_MAX_BYTES, MediaRefused, SAMPLE_FI
 import { CARD_CALLBACK_PATH, cardCallbackApiSecret, cardCallbackToken, registerCardCallbackRoute, type PressOutcome } from "./card-callback-http.ts";
 import { cardBizIdFor, CardRegistry, standardCard, type CardChat } from "./cards.ts";
 import { registerDingtalkCallback } from "./http-callback.ts";
+import { sessionWebhookAllowed } from "./session-webhook.ts";
 import { cardPress, messageFromRobot, type DingtalkReplyHandle } from "./inbound.ts";
 import { directMessage, groupTextWithHints, toParts, type Part } from "./replies.ts";
 import { StreamClient, type Backoff } from "./stream-client.ts";
@@ -72,15 +74,17 @@ export class DingtalkAdapter implements PlatformAdapter {
     await spool.start();
     if (this.opts.mode === "http") {
       // The HTTP callback is pushed once too: answered once queued or spooled.
-      registerDingtalkCallback(
-        this.opts.http,
-        this.opts.api.clientSecret,
-        async (m) => {
+      registerDingtalkCallback(this.opts.http, {
+        secret: this.opts.api.clientSecret,
+        sink: async (m) => {
           await spool.accept(m);
           return { jobId: "", existed: false };
         },
-        this.log,
-      );
+        log: this.log,
+        redis: this.opts.redis,
+        prefix: this.opts.prefix,
+        now: this.now,
+      });
       this.startHttpCards(spool);
       return;
     }
@@ -125,7 +129,9 @@ export class DingtalkAdapter implements PlatformAdapter {
     return this.client ? [this.client.status()] : [];
   }
 
-  plan(message: OutboundMessage): Delivery[] {
+  plan(plain: OutboundMessage): Delivery[] {
+    // Rendered as markdown by the platform: user text in it must not become links or headings.
+    const message = withMarkdownSafeText(plain);
     if (message.replies.length === 0) return [];
     const handle = message.replyHandle as Partial<DingtalkReplyHandle> | undefined;
     const direct = handle?.conversationType ? handle.conversationType === "direct" : message.chatType === "direct";
@@ -215,9 +221,12 @@ export class DingtalkAdapter implements PlatformAdapter {
 
   private async sendOne(message: OutboundMessage, handle: Partial<DingtalkReplyHandle> | undefined, m: DingtalkMessage): Promise<void> {
     // Decided at send time, not when planned: a retried job may find the session expired.
-    if (handle?.sessionWebhook && (handle.sessionExpiresAt ?? 0) - EXPIRY_MARGIN_MS > this.now()) {
+    const session = handle?.sessionWebhook;
+    if (session && !sessionWebhookAllowed(session, [this.opts.api.oapiBase ?? "", this.opts.api.apiBase])) {
+      this.log.warn({ chatId: message.chatId }, "dingtalk session webhook not on a DingTalk host; using the OpenAPI");
+    } else if (session && (handle.sessionExpiresAt ?? 0) - EXPIRY_MARGIN_MS > this.now()) {
       try {
-        return await this.api.viaSession(handle.sessionWebhook, m);
+        return await this.api.viaSession(session, m);
       } catch (e) {
         if (!(e instanceof SessionExpired)) throw e;
         this.log.info("session webhook refused; using the OpenAPI");

@@ -1,16 +1,27 @@
 /**
  * DingTalk's HTTP callback mode (for deployments that cannot keep a Stream connection): the
  * robot POSTs each message with `timestamp` and `sign` headers, sign = base64(HmacSHA256(key =
- * app secret, timestamp + "\n" + app secret)), timestamp within an hour. Verified in constant
- * time; anything else gets 403. Answered at once; replies go through the session webhook.
+ * app secret, timestamp + "\n" + app secret)). Answered at once; replies go through the session
+ * webhook (only to DingTalk's own hosts: ./session-webhook.ts).
+ *
+ * The signature covers the timestamp only, not the body, so a captured (timestamp, sign) pair
+ * would carry any body while it is valid. Hence: the pair is checked before the body is read
+ * (a stranger cannot make us buffer or wait for a body), the timestamp must be within five
+ * minutes of our clock (DingTalk allows an hour; it never retries a robot callback, so nothing
+ * legitimate arrives late), and each pair is accepted once (SET NX in Redis for longer than the
+ * window). Two genuine messages signed in the same millisecond would share a pair; the second is
+ * refused, which is the price of refusing replays.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
-import type { FastifyInstance } from "fastify";
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Redis } from "ioredis";
 import type { Logger } from "../../config/logger.ts";
 import type { InboundSink } from "../adapter.ts";
 import { messageFromRobot } from "./inbound.ts";
 
-const WINDOW_MS = 3600_000;
+export const WINDOW_MS = 5 * 60_000;
+/** Bodies of robot messages are small: a long text is 20 KB at most. */
+const BODY_LIMIT = 256 * 1024;
 
 export function callbackSign(secret: string, timestamp: string): string {
   return createHmac("sha256", secret).update(`${timestamp}\n${secret}`).digest("base64");
@@ -24,15 +35,43 @@ export function callbackSignValid(secret: string, timestamp: unknown, sign: unkn
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-export function registerDingtalkCallback(http: FastifyInstance, secret: string, sink: InboundSink, log: Logger): void {
-  http.post("/dingtalk/callback", async (req, reply) => {
-    if (!callbackSignValid(secret, req.headers.timestamp, req.headers.sign)) {
-      log.warn("dingtalk callback refused (bad or stale signature)");
-      return reply.code(403).send({ error: "签名校验失败" });
-    }
-    const message = messageFromRobot(req.body, new Date());
+export interface CallbackOptions {
+  secret: string;
+  sink: InboundSink;
+  log: Logger;
+  /** Where used pairs are remembered (shared by every gateway), under the queue prefix. */
+  redis: Redis;
+  prefix: string;
+  now?: () => number;
+}
+
+/** True the first time a (timestamp, sign) pair is seen; a Redis failure lets it through (logged), so an outage loses no message. */
+async function firstUse(o: CallbackOptions, timestamp: string, sign: string): Promise<boolean> {
+  const key = `${o.prefix}:dingtalk:callback-sign:${createHash("sha256").update(`${timestamp}\n${sign}`).digest("base64url")}`;
+  try {
+    return (await o.redis.set(key, "1", "PX", 2 * WINDOW_MS, "NX")) === "OK";
+  } catch (e) {
+    o.log.warn({ err: (e as Error).message }, "dingtalk callback: replay check unavailable (Redis); accepted on the signature alone");
+    return true;
+  }
+}
+
+export function registerDingtalkCallback(http: FastifyInstance, o: CallbackOptions): void {
+  const now = o.now ?? Date.now;
+  const refuse = (reply: FastifyReply, why: string) => {
+    o.log.warn(`dingtalk callback refused (${why})`);
+    // The body is never read: close the connection rather than drain it.
+    return reply.code(403).header("connection", "close").send({ error: "签名校验失败" });
+  };
+  const checkSignature = async (req: FastifyRequest, reply: FastifyReply) => {
+    const { timestamp, sign } = req.headers;
+    if (!callbackSignValid(o.secret, timestamp, sign, now())) return refuse(reply, "bad or stale signature");
+    if (!(await firstUse(o, String(timestamp), String(sign)))) return refuse(reply, "signature already used");
+  };
+  http.post("/dingtalk/callback", { onRequest: checkSignature, bodyLimit: BODY_LIMIT }, async (req, reply) => {
+    const message = messageFromRobot(req.body, new Date(now()));
     if (!message) return reply.code(400).send({ error: "请求格式不对：应为钉钉机器人消息的 JSON。" });
-    await sink(message);
+    await o.sink(message);
     return reply.send({});
   });
 }

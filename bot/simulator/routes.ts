@@ -1,12 +1,18 @@
 /**
- * The simulator's HTTP face (loopback only): post a message and get the bot's replies, read what
- * the bot pushed to a chat, and read a chat's community's activities.
+ * The simulator's HTTP face (this machine only): post a message and get the bot's replies, read
+ * what the bot pushed to a chat, and read a chat's community's activities.
+ *
+ * It posts as anyone, so "this machine" is checked strictly, in the /sim plugin scope (on the
+ * route the router matched, after it decoded the path: `/%73im/messages` is the same route):
+ * the caller is on loopback, no proxy forwarded the request (behind a same-host reverse proxy
+ * every caller is 127.0.0.1), and the server listens on loopback only. SIMULATOR_ALLOW_REMOTE
+ * lifts these checks.
  */
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Gateway } from "../gateway.ts";
-import { isLoopback } from "../loopback.ts";
+import { forwarded, isLoopback } from "../loopback.ts";
 import type { SimulatorAdapter } from "./adapter.ts";
 
 /** What the simulator shows of a reply: its text, and the picture it carries (the simulator can show images). */
@@ -34,14 +40,36 @@ function bad(reply: FastifyReply, message: string) {
   return reply.code(400).send({ error: message });
 }
 
-export function registerSimulatorRoutes(app: FastifyInstance, sim: SimulatorAdapter, gateway: Gateway, readActivities: ActivityReader): void {
-  app.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.url.startsWith("/sim/") && !isLoopback(req.socket.remoteAddress)) {
-      return reply.code(403).send({ error: "模拟器只接受本机请求。" });
-    }
-  });
+export interface SimulatorAccess {
+  /** SIMULATOR_ALLOW_REMOTE: accept any caller. */
+  allowRemote: boolean;
+  /** The HTTP server listens on a loopback address only. */
+  listensOnLoopback: boolean;
+}
 
-  app.post("/sim/messages", async (req, reply) => {
+/** Why a request may not use the simulator, or undefined when it may. */
+export function simulatorRefusal(access: SimulatorAccess, req: Pick<FastifyRequest, "headers" | "socket">): string | undefined {
+  if (access.allowRemote) return undefined;
+  if (!access.listensOnLoopback) return "模拟器只在服务只监听本机地址（HOST=127.0.0.1）时可用；确需远程使用请设置 SIMULATOR_ALLOW_REMOTE=true。";
+  if (!isLoopback(req.socket.remoteAddress) || forwarded(req.headers)) return "模拟器只接受本机直接发来的请求（经反向代理转发的也不接受）。";
+  return undefined;
+}
+
+export function registerSimulatorRoutes(app: FastifyInstance, sim: SimulatorAdapter, gateway: Gateway, readActivities: ActivityReader, access: SimulatorAccess): void {
+  void app.register(
+    async (scope) => {
+      scope.addHook("onRequest", async (req: FastifyRequest, reply: FastifyReply) => {
+        const refusal = simulatorRefusal(access, req);
+        if (refusal) return reply.code(403).send({ error: refusal });
+      });
+      simulatorRoutes(scope, sim, gateway, readActivities);
+    },
+    { prefix: "/sim" },
+  );
+}
+
+function simulatorRoutes(app: FastifyInstance, sim: SimulatorAdapter, gateway: Gateway, readActivities: ActivityReader): void {
+  app.post("/messages", async (req, reply) => {
     const body = postSchema.safeParse(req.body);
     if (!body.success) {
       const field = body.error.issues[0]?.path.join(".") || "正文";
@@ -78,19 +106,19 @@ export function registerSimulatorRoutes(app: FastifyInstance, sim: SimulatorAdap
     return { messageId, replies: delivered.map(simReply) };
   });
 
-  app.get("/sim/outbox", async (req, reply) => {
+  app.get("/outbox", async (req, reply) => {
     const q = chatQuery.safeParse(req.query);
     if (!q.success) return bad(reply, "缺少 chatId。例如：GET /sim/outbox?chatId=g1");
     return { messages: await sim.outbox.list(q.data.chatId) };
   });
 
-  app.get("/sim/replies", async (req, reply) => {
+  app.get("/replies", async (req, reply) => {
     const q = chatQuery.safeParse(req.query);
     if (!q.success) return bad(reply, "缺少 chatId。例如：GET /sim/replies?chatId=g1");
     return { deliveries: await sim.hub.delivered(q.data.chatId) };
   });
 
-  app.get("/sim/activities", async (req, reply) => {
+  app.get("/activities", async (req, reply) => {
     const q = chatQuery.safeParse(req.query);
     if (!q.success) return bad(reply, "缺少 chatId。例如：GET /sim/activities?chatId=g1");
     const activities = await readActivities("sim", q.data.chatId);

@@ -5,6 +5,7 @@
  * per-conversation quota, bot/wecom/quota.ts). Exports go out as file messages after the text
  * (bot/wecom/files.ts). No database, no commands.
  */
+import { withMarkdownSafeText } from "../markdown.ts";
 import type { FastifyInstance } from "fastify";
 import type { RedisClient } from "../../config/redis.ts";
 import type { Logger } from "../../config/logger.ts";
@@ -57,7 +58,7 @@ export class WecomAdapter implements PlatformAdapter {
 
   async start(sink: InboundSink): Promise<void> {
     this.sink = sink;
-    if (this.opts.app) registerWecomCallback(this.opts.app.http, this.opts.app.keys, sink, this.log);
+    if (this.opts.app) registerWecomCallback(this.opts.app.http, this.opts.app.keys, sink, this.log, () => (this.opts.now?.() ?? new Date()).getTime());
     this.connection?.start({
       message: (f) => this.accept(messageFromFrame(f, new Date()), f),
       cardEvent: (f) => void this.onCardClick(f),
@@ -68,7 +69,9 @@ export class WecomAdapter implements PlatformAdapter {
     });
   }
 
-  plan(message: OutboundMessage): Delivery[] {
+  plan(plain: OutboundMessage): Delivery[] {
+    // Rendered as markdown by the platform: user text in it must not become links or headings.
+    const message = withMarkdownSafeText(plain);
     const handle = (message.replyHandle ?? {}) as Handle;
     const texts = message.replies.map((r) => r.text);
     if (texts.length === 0) return [];

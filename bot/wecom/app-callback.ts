@@ -2,7 +2,8 @@
  * The self-built app's callback URL on the bot's HTTP server: GET answers WeCom's URL check with
  * the decrypted echostr; POST verifies and decrypts a message, queues it and answers at once
  * (replies go later through the message API). Anything that fails verification gets 403 and
- * touches nothing. Replays are harmless: the queue and the database key each message by MsgId.
+ * touches nothing. A timestamp more than five minutes from our clock is refused (callback-crypto.ts);
+ * a replay within that window is harmless: the queue and the database key each message by MsgId.
  */
 import { XMLParser } from "fast-xml-parser";
 import type { FastifyInstance, FastifyReply } from "fastify";
@@ -29,14 +30,14 @@ const inner = z.object({
 const refuse = (reply: FastifyReply) => reply.code(403).type("text/plain; charset=utf-8").send("签名校验失败");
 const bad = (reply: FastifyReply, what: string) => reply.code(400).type("text/plain; charset=utf-8").send(what);
 
-export function registerWecomCallback(http: FastifyInstance, keys: CallbackKeys, sink: InboundSink, log: Logger): void {
+export function registerWecomCallback(http: FastifyInstance, keys: CallbackKeys, sink: InboundSink, log: Logger, clock: () => number = Date.now): void {
   http.addContentTypeParser(["text/xml", "application/xml"], { parseAs: "string", bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
 
   http.get("/wecom/callback", async (req, reply) => {
     const q = query.extend({ echostr: z.string().min(1).max(1024) }).safeParse(req.query);
     if (!q.success) return refuse(reply);
     try {
-      const plain = openCallback(keys, { signature: q.data.msg_signature, timestamp: q.data.timestamp, nonce: q.data.nonce }, q.data.echostr);
+      const plain = openCallback(keys, { signature: q.data.msg_signature, timestamp: q.data.timestamp, nonce: q.data.nonce }, q.data.echostr, clock());
       return reply.type("text/plain; charset=utf-8").send(plain);
     } catch (e) {
       if (e instanceof CallbackRefused) return refuse(reply);
@@ -52,7 +53,7 @@ export function registerWecomCallback(http: FastifyInstance, keys: CallbackKeys,
     if (!envelope.success) return bad(reply, "请求格式不对：应为企业微信回调的 XML。");
     let plain: string;
     try {
-      plain = openCallback(keys, { signature: q.data.msg_signature, timestamp: q.data.timestamp, nonce: q.data.nonce }, envelope.data.xml.Encrypt);
+      plain = openCallback(keys, { signature: q.data.msg_signature, timestamp: q.data.timestamp, nonce: q.data.nonce }, envelope.data.xml.Encrypt, clock());
     } catch (e) {
       if (e instanceof CallbackRefused) {
         log.warn({ reason: e.message }, "wecom callback refused");

@@ -13,6 +13,15 @@ import { boundCommand, openCommand, type BoundContext, type CommandContext } fro
 const PLATFORM_WORDS: Record<string, string> = { 钉钉: "dingtalk", dingtalk: "dingtalk", 企业微信: "wecom", 企微: "wecom", wecom: "wecom", 模拟: "sim", sim: "sim" };
 const USAGE = "用法：/关联 关联码（在另一个平台上，用 /关联码 得到的6位数）；管理员：/关联 成员姓名 平台[=该平台上的名字]\n例如：/关联 483920；/关联 张三 钉钉；/关联 张三 钉钉=老张";
 const CODE_TTL_MS = 10 * 60_000;
+/**
+ * Six digits are guessable by trying: a sender may send this many wrong codes an hour, and all
+ * senders together this many in a code's lifetime, before codes are not looked up at all for a
+ * while. With the global cap, a guesser who uses many accounts has at most 60 in 900,000 tries per
+ * live code.
+ */
+export const MAX_WRONG_CODES_PER_SENDER = 5;
+export const MAX_WRONG_CODES_ALL = 60;
+const SENDER_WINDOW_MS = 60 * 60_000;
 
 async function membersNamed(ctx: BoundContext, name: string, platform: string, onPlatform: boolean) {
   return ctx.db.member.findMany({
@@ -70,10 +79,27 @@ async function mergeMembers(ctx: BoundContext, text: string): Promise<string> {
   return `已把${platformWord}上的「${sourceName}」关联到成员「${targetName}」。以后他在两个平台上的记录都算同一个人。`;
 }
 
+/** Refuses before any lookup when this sender, or everyone together, sent too many wrong codes lately. */
+async function checkAttempts(ctx: CommandContext): Promise<void> {
+  const { platform, senderId } = ctx.message;
+  const [mine, all] = await Promise.all([
+    ctx.db.linkCodeFailure.count({ where: { platform, userId: senderId, at: { gt: new Date(ctx.now.getTime() - SENDER_WINDOW_MS) } } }),
+    ctx.db.linkCodeFailure.count({ where: { at: { gt: new Date(ctx.now.getTime() - CODE_TTL_MS) } } }),
+  ]);
+  if (mine >= MAX_WRONG_CODES_PER_SENDER) throw new UserError("关联码输错次数太多，请一小时后再试；或请管理员发送 /关联 成员姓名 平台 直接合并。");
+  if (all >= MAX_WRONG_CODES_ALL) throw new UserError("最近输错的关联码太多，为防止猜码，暂停使用关联码，请10分钟后再试。");
+}
+
 /** The person's own way: a code from their existing account, used from the new one. */
 async function linkByCode(ctx: CommandContext, code: string): Promise<string> {
+  await checkAttempts(ctx);
   const row = await ctx.db.linkCode.findUnique({ where: { code }, include: { community: true } });
-  if (!row || row.expiresAt < ctx.now) throw new UserError("关联码不对或已过期（10分钟内有效）。请在原来的平台与我单聊，发送 /关联码 重新获取。");
+  if (!row || row.expiresAt < ctx.now) {
+    // Returned, not thrown: the command's transaction must commit the failure it counts.
+    await ctx.db.linkCodeFailure.deleteMany({ where: { at: { lt: new Date(ctx.now.getTime() - SENDER_WINDOW_MS) } } });
+    await ctx.db.linkCodeFailure.create({ data: { platform: ctx.message.platform, userId: ctx.message.senderId, at: ctx.now } });
+    return "关联码不对或已过期（10分钟内有效）。请在原来的平台与我单聊，发送 /关联码 重新获取。";
+  }
   const member = await ctx.db.member.findUnique({ where: { id: row.memberId } });
   if (!member) throw new UserError("关联码对应的成员已不存在，请重新获取。");
   const { platform, senderId } = ctx.message;

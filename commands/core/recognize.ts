@@ -21,8 +21,12 @@ const yes = (value: unknown): Recognized => ({ ok: true, value });
 /**
  * Schools a word names: its full name, else one of its short names, else (two characters or
  * more) part of full names, e.g. "郝家也中心" — several such matches are asked about, not guessed.
+ * A word longer than every school's name names none (and is not looked at further): a 4,000-
+ * character word costs one length comparison, not a scan.
  */
 export function findSchools(word: string, schools: readonly SchoolInfo[]): SchoolInfo[] {
+  const longest = schools.reduce((n, s) => Math.max(n, s.fullName.length, ...s.shortNames.map((x) => x.length)), 0);
+  if (word.length > longest) return [];
   const exact = schools.filter((s) => s.fullName === word);
   if (exact.length > 0) return exact;
   const short = schools.filter((s) => s.shortNames.includes(word));
@@ -31,22 +35,36 @@ export function findSchools(word: string, schools: readonly SchoolInfo[]): Schoo
   return part.length > 0 ? part : byEverydayName(word, schools);
 }
 
+/** How many leading (or, reversed, trailing) characters two character arrays share. */
+function commonPrefix(a: readonly string[], b: readonly string[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+const reversed = (a: readonly string[]) => [...a].reverse();
+
 /**
  * A school's everyday name: the start of its full name (or a short name) plus its ending, as
- * "杨庄小学" for 杨庄乡中心小学. Both parts have at least two characters.
+ * "杨庄小学" for 杨庄乡中心小学. Both parts have at least two characters. Linear in the word and
+ * each name: a split point i works when the word's first i characters start the full name (or are
+ * a short name) and the remaining ones end it, so only the shared prefix and suffix are measured.
  */
 function byEverydayName(word: string, schools: readonly SchoolInfo[]): SchoolInfo[] {
   const chars = [...word];
-  const found = new Set<SchoolInfo>();
-  for (let i = 2; i <= chars.length - 2; i++) {
-    const head = chars.slice(0, i).join("");
-    const tail = chars.slice(i).join("");
-    for (const s of schools) {
-      const starts = s.fullName.startsWith(head) || s.shortNames.some((n) => n === head);
-      if (starts && s.fullName.endsWith(tail) && s.fullName.length > word.length) found.add(s);
-    }
-  }
-  return [...found];
+  const n = chars.length;
+  const back = reversed(chars);
+  return schools.filter((s) => {
+    if (s.fullName.length <= word.length) return false;
+    const full = [...s.fullName];
+    const suffix = commonPrefix(back, reversed(full)); // tail = chars[i..] ends the name when n - i <= suffix
+    const lowest = Math.max(2, n - suffix);
+    if (Math.min(commonPrefix(chars, full), n - 2) >= lowest) return true;
+    // A short name as the head: i is its length.
+    return s.shortNames.some((name) => {
+      const i = [...name].length;
+      return i >= lowest && i <= n - 2 && word.startsWith(name);
+    });
+  });
 }
 
 function recognizeSchool(word: string, env: ParseEnv): Recognized {

@@ -3,7 +3,7 @@
  * admins, who join with it; the bureau then sees its communities' figures and ledger. A district
  * admin sees only communities that joined; a community admin sees nothing of other communities.
  */
-import { randomInt, timingSafeEqual } from "node:crypto";
+import { createHash, randomInt, timingSafeEqual } from "node:crypto";
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { todayIn } from "../../core/dates.ts";
@@ -23,7 +23,9 @@ const ACTIONS = { 创建: "create", 绑定: "join", 加入: "join", 退出: "lea
 const CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 const newCode = () => Array.from({ length: 8 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join("");
 
-const sameCode = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a.toUpperCase()), Buffer.from(b.toUpperCase()));
+/** Constant time for any input: both sides hashed to 32 bytes first (an "é" upper-cased is two bytes, so raw buffers of equal-length strings can differ in length). */
+const codeDigest = (s: string) => createHash("sha256").update(s.toUpperCase()).digest();
+const sameCode = (a: string, b: string) => timingSafeEqual(codeDigest(a), codeDigest(b));
 
 function asCommunityAdmin(ctx: CommandContext): BoundContext {
   if (!ctx.community || !ctx.member) throw new UserError("请在已绑定共同体的群里发送。例如：/区县 绑定 安川县教育局 ABCD2345");
