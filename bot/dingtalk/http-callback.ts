@@ -14,7 +14,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../config/redis.ts";
 import type { Logger } from "../../config/logger.ts";
 import type { InboundSink } from "../adapter.ts";
 import { messageFromRobot } from "./inbound.ts";
@@ -40,7 +40,7 @@ export interface CallbackOptions {
   sink: InboundSink;
   log: Logger;
   /** Where used pairs are remembered (shared by every gateway), under the queue prefix. */
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   now?: () => number;
 }
