@@ -10,6 +10,8 @@ export interface NewActivity extends Omit<ActivityValues, "givingSchoolId" | "re
   givingSchoolId: number | null;
   /** The recorder's school: the giver when no named person (主讲/执教) is a member with a school. */
   recorderSchoolId: number | null;
+  /** Decided by the caller (a visit kind, core/direction.ts): then givingSchoolId is taken as is. */
+  receiverSchoolIds?: number[];
   communityId: number;
   recorderId: number;
   day: string; // YYYY-MM-DD
@@ -36,8 +38,8 @@ const INSERT_SQL = `
   ), ins AS (
     INSERT INTO "Activity" ("communityId", number, kind, date, "hostSchoolId", "schoolIds", "givingSchoolId", "receiverSchoolIds", people, subject, title, headcount, notes, "recorderId", "sourceMessageKey", "createdAt", "updatedAt")
     SELECT $1, seq.number, $2, $3::date, $4::int, $5::int[], giver.id,
-      ARRAY(SELECT u.s FROM unnest(array_prepend($4::int, $5::int[])) WITH ORDINALITY AS u(s, o)
-            WHERE u.s IS NOT NULL AND u.s IS DISTINCT FROM giver.id GROUP BY u.s ORDER BY min(u.o)),
+      COALESCE($16::int[], ARRAY(SELECT u.s FROM unnest(array_prepend($4::int, $5::int[])) WITH ORDINALITY AS u(s, o)
+            WHERE u.s IS NOT NULL AND u.s IS DISTINCT FROM giver.id GROUP BY u.s ORDER BY min(u.o))),
       $6::text[], $7, $8, $9::int, $10, $11, $12, $13::timestamptz, $13::timestamptz
     FROM seq, giver
     RETURNING id, number, kind, date, "hostSchoolId", "schoolIds", "givingSchoolId", "receiverSchoolIds", people, subject, title, headcount, notes
@@ -67,6 +69,7 @@ export async function insertActivity(sql: Sql, a: NewActivity): Promise<Inserted
     a.at,
     a.givingSchoolId,
     a.recorderSchoolId,
+    a.receiverSchoolIds ?? null,
   ];
   const { rows } = await sql.query<Omit<InsertedActivity, "date"> & { day: string }>({ ...statementName(sql, "insert-activity"), text: INSERT_SQL, values });
   const row = rows[0];

@@ -14,10 +14,10 @@ export const activityFields = {
   headcount: field(z.number().int().min(1, "至少1人").max(100000, "人数太大").optional(), { label: "人数", keys: ["人数", "headcount"], token: "headcount", placeholder: "N人" }),
   giver: field(z.number().int().optional(), {
     label: "派出校",
-    keys: ["主讲校", "执教校", "送教校"],
+    keys: ["主讲校", "执教校", "送教校", "听课校", "来访校", "派出校"],
     token: "school",
     positional: false,
-    hint: "授课、讲座的老师所在学校（命令里写 主讲校=）；不选则按主讲老师或登记人的学校",
+    hint: "授课、讲座的老师所在学校（命令里写 主讲校=）；听评课、参观学习、挂职是去听课、学习的学校（听课校=）；不选则按主讲老师或登记人的学校",
   }),
   // Positional only as "李老师执教" (a bare name would be mistaken for anything else); else 主讲=.
   people: field(z.array(z.string().min(1).max(30)).max(30).optional(), { label: "主讲", keys: ["主讲", "执教", "教师", "人员", "people"], token: "person", multiple: true }),

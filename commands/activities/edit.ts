@@ -1,16 +1,17 @@
 import { z } from "zod";
 import { daysBetween, todayIn } from "../../core/dates.ts";
+import { isVisitKind, visitDirection } from "../../core/direction.ts";
 import { editableActivity } from "./activity-access.ts";
 import { activityFields, confirmField } from "./activity-fields.ts";
 import { activityDetails } from "./activity-view.ts";
 import { AskError, UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
-import { checkDay, CONFIRM_DAYS_AHEAD, farDateQuestion } from "./record.ts";
+import { checkDay, CONFIRM_DAYS_AHEAD, farDateQuestion, schoolsOfPeople } from "./record.ts";
 import { audit, dayToDb, dbToDay } from "../core/support.ts";
 import { boundCommand, type BoundContext } from "../core/types.ts";
 
-type Stored = { hostSchoolId: number | null; schoolIds: number[]; givingSchoolId: number | null };
-type Changes = { host?: number; schools?: number[]; giver?: number; people?: string[] };
+type Stored = { kind: string; hostSchoolId: number | null; schoolIds: number[]; givingSchoolId: number | null; recorderId: number; people: string[] };
+type Changes = { kind?: string; host?: number; schools?: number[]; giver?: number; people?: string[] };
 
 /** The receivers: host and participants other than the giver, in that order. */
 export function receiversOf(host: number | null, schoolIds: readonly number[], giver: number | null): number[] {
@@ -22,6 +23,8 @@ export function receiversOf(host: number | null, schoolIds: readonly number[], g
  * the new giver and receivers; undefined when none of them changed.
  */
 async function newDirection(ctx: BoundContext, before: Stored, changes: Changes) {
+  const kind = changes.kind ?? before.kind;
+  if (isVisitKind(kind)) return newVisitDirection(ctx, before, changes);
   let giver = before.givingSchoolId;
   if (changes.giver !== undefined) giver = changes.giver;
   else if (changes.people) {
@@ -32,6 +35,16 @@ async function newDirection(ctx: BoundContext, before: Stored, changes: Changes)
   if (giver === before.givingSchoolId && changes.host === undefined && !changes.schools) return undefined;
   const host = changes.host ?? before.hostSchoolId;
   return { givingSchoolId: giver, receiverSchoolIds: receiversOf(host, changes.schools ?? before.schoolIds, giver) };
+}
+
+/** A visit's direction worked out again as /记录 does (core/direction.ts), from the recorder's school. */
+async function newVisitDirection(ctx: BoundContext, before: Stored, changes: Changes) {
+  if (changes.giver === undefined && changes.host === undefined && !changes.schools && changes.kind === undefined && !changes.people) return undefined;
+  const recorder = await ctx.db.member.findUnique({ where: { id: before.recorderId }, select: { schoolId: true } });
+  const host = changes.host ?? before.hostSchoolId;
+  const schoolIds = (changes.schools ?? before.schoolIds).filter((id) => id !== host);
+  const peopleSchoolIds = await schoolsOfPeople(ctx, changes.people ?? before.people);
+  return visitDirection({ hostSchoolId: host, schoolIds, peopleSchoolIds, namedGiverId: changes.giver ?? null, recorderSchoolId: recorder?.schoolId ?? null });
 }
 
 export const editCommand = boundCommand({

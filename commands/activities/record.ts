@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { daysBetween, todayIn } from "../../core/dates.ts";
+import { isVisitKind, visitDirection } from "../../core/direction.ts";
 import { insertActivity } from "../../db/insert-activity.ts";
 import { sourceKey } from "../../messages/messages.ts";
 import { activityFields, confirmField } from "./activity-fields.ts";
@@ -8,7 +9,7 @@ import { activityDetails, type ActivityRow } from "./activity-view.ts";
 import type { SchoolInfo } from "../core/recognize.ts";
 import { AskError, UserError } from "../core/errors.ts";
 import { dbToDay } from "../core/support.ts";
-import { boundCommand } from "../core/types.ts";
+import { boundCommand, type BoundContext } from "../core/types.ts";
 
 const MAX_DAYS_AWAY = 366;
 /** Further ahead than this, a date is more likely a typo (a wrong year) than a plan: ask first. */
@@ -50,6 +51,13 @@ export function recordedReplies(activity: ActivityRow, schools: readonly SchoolI
   ];
 }
 
+/** The schools of the named people who are members with a school, in the order named. */
+export async function schoolsOfPeople(ctx: BoundContext, people: readonly string[]): Promise<number[]> {
+  if (people.length === 0) return [];
+  const named = await ctx.db.member.findMany({ where: { communityId: ctx.community.id, displayName: { in: [...people] }, schoolId: { not: null } }, select: { displayName: true, schoolId: true } });
+  return people.flatMap((p) => named.filter((m) => m.displayName === p).map((m) => m.schoolId as number));
+}
+
 export const recordCommand = boundCommand({
   name: "记录",
   aliases: ["record", "登记"],
@@ -69,6 +77,16 @@ export const recordCommand = boundCommand({
     const host = args.host ?? ctx.member.schoolId ?? undefined;
     if (host === undefined && ctx.schools.length > 0) throw new AskError("host", { ...args, confirmFar });
     const schoolIds = (args.schools ?? []).filter((id) => id !== host);
+    // A visit (听评课, 参观学习, 挂职): the visiting school gives, whoever taught the lesson watched.
+    const visit = isVisitKind(kind)
+      ? visitDirection({
+          hostSchoolId: host ?? null,
+          schoolIds,
+          peopleSchoolIds: await schoolsOfPeople(ctx, args.people ?? []),
+          namedGiverId: args.giver ?? null,
+          recorderSchoolId: ctx.member.schoolId,
+        })
+      : null;
 
     const activity = await insertActivity(ctx.sql, {
       communityId: ctx.community.id,
@@ -78,7 +96,8 @@ export const recordCommand = boundCommand({
       day,
       hostSchoolId: host ?? null,
       schoolIds,
-      givingSchoolId: args.giver ?? null,
+      givingSchoolId: visit ? visit.givingSchoolId : (args.giver ?? null),
+      ...(visit && { receiverSchoolIds: visit.receiverSchoolIds }),
       people: args.people ?? [],
       subject: args.subject ?? null,
       title: args.title ?? null,
