@@ -72,8 +72,11 @@ export function activityDetails(a: ActivityRow, schools: readonly SchoolInfo[]):
 }
 
 export function activityLine(a: ActivityRow & { confirmedAt?: Date | null }, schools: readonly SchoolInfo[]): string {
-  const direction = a.receiverSchoolIds.length > 0 ? directionText(a, schools) : undefined;
+  // Giver → receivers only: the direction's words (送教, 不算送教…) are for the record's own reply.
+  const giver = shortName(schools, a.givingSchoolId);
+  const receivers = a.receiverSchoolIds.map((id) => shortName(schools, id)).filter(Boolean);
+  const direction = giver && receivers.length > 0 ? `${giver} → ${receivers.join("、")}` : undefined;
   const host = shortName(schools, a.hostSchoolId) ?? "";
-  const bits = [dbToDay(a.date), direction ? `${a.kind} ${direction.replace(/ [^ ]+$/, "")}` : `${a.kind} ${host}`.trim(), a.subject ?? "", a.title ? `《${a.title}》` : ""].filter(Boolean);
+  const bits = [dbToDay(a.date), direction ? `${a.kind} ${direction}` : `${a.kind} ${host}`.trim(), a.subject ?? "", a.title ? `《${a.title}》` : ""].filter(Boolean);
   return `#${a.number} ${bits.join(" ")}${a.confirmedAt ? " ✔" : ""}`;
 }

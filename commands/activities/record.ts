@@ -58,54 +58,66 @@ export async function schoolsOfPeople(ctx: BoundContext, people: readonly string
   return people.flatMap((p) => named.filter((m) => m.displayName === p).map((m) => m.schoolId as number));
 }
 
+export const recordArgs = z.object({ ...activityFields, confirmFar: confirmField() });
+export type RecordArgs = z.infer<typeof recordArgs>;
+
 export const recordCommand = boundCommand({
   name: "记录",
   aliases: ["record", "登记"],
   summary: "记录一次活动：类型、日期、主办校、参与校、学科、课题、人数、备注；日期在今天之后的是计划",
   examples: ["/记录 示范课 11月20日 二小 语文", "/记录 听评课 昨天 二小 参与=郝家也、双庙 数学 《分数的意义》 35人 备注=效果很好", "/记录 示范课 上周五 二小 李老师执教 语文"],
-  args: z.object({ ...activityFields, confirmFar: confirmField() }),
+  args: recordArgs,
   singleStatement: true,
   webForm: { title: "登记活动" },
-  async run(ctx, { confirmFar, ...args }) {
-    const kind = args.kind;
-    if (!kind) throw new AskError("kind", { ...args, confirmFar });
-    const today = todayIn(ctx.now, ctx.community.timezone);
-    const day = args.date?.date ?? today;
-    checkDay(day, today);
-    if (confirmFar === "no") throw new UserError(`好的，没有记录。请重新发送，例如：/记录 ${kind} ${dayInWords(today).replace(/^\d+年/, "")}`);
-    if (daysBetween(today, day) > CONFIRM_DAYS_AHEAD && confirmFar !== "yes") throw new AskError("confirmFar", { ...args }, farDateQuestion(day));
-    const host = args.host ?? ctx.member.schoolId ?? undefined;
-    if (host === undefined && ctx.schools.length > 0) throw new AskError("host", { ...args, confirmFar });
-    const schoolIds = (args.schools ?? []).filter((id) => id !== host);
-    // A visit (听评课, 参观学习, 挂职): the visiting school gives, whoever taught the lesson watched.
-    const visit = isVisitKind(kind)
-      ? visitDirection({
-          hostSchoolId: host ?? null,
-          schoolIds,
-          peopleSchoolIds: await schoolsOfPeople(ctx, args.people ?? []),
-          namedGiverId: args.giver ?? null,
-          recorderSchoolId: ctx.member.schoolId,
-        })
-      : null;
-
-    const activity = await insertActivity(ctx.sql, {
-      communityId: ctx.community.id,
-      recorderId: ctx.member.id,
-      recorderSchoolId: ctx.member.schoolId,
-      kind,
-      day,
-      hostSchoolId: host ?? null,
-      schoolIds,
-      givingSchoolId: visit ? visit.givingSchoolId : (args.giver ?? null),
-      ...(visit && { receiverSchoolIds: visit.receiverSchoolIds }),
-      people: args.people ?? [],
-      subject: args.subject ?? null,
-      title: args.title ?? null,
-      headcount: args.headcount ?? null,
-      notes: args.notes ?? null,
-      sourceMessageKey: sourceKey(ctx.message),
-      at: ctx.now,
-    });
+  async run(ctx, args) {
+    const { activity, today } = await recordActivity(ctx, args);
     return recordedReplies(activity, ctx.schools, today);
   },
 });
+
+/**
+ * Checks and stores one record under the message's key, or throws AskError/UserError. Shared by
+ * /记录 and by several records in one message (each line its own key).
+ */
+export async function recordActivity(ctx: BoundContext, { confirmFar, ...args }: RecordArgs) {
+  const kind = args.kind;
+  if (!kind) throw new AskError("kind", { ...args, confirmFar });
+  const today = todayIn(ctx.now, ctx.community.timezone);
+  const day = args.date?.date ?? today;
+  checkDay(day, today);
+  if (confirmFar === "no") throw new UserError(`好的，没有记录。请重新发送，例如：/记录 ${kind} ${dayInWords(today).replace(/^\d+年/, "")}`);
+  if (daysBetween(today, day) > CONFIRM_DAYS_AHEAD && confirmFar !== "yes") throw new AskError("confirmFar", { ...args }, farDateQuestion(day));
+  const host = args.host ?? ctx.member.schoolId ?? undefined;
+  if (host === undefined && ctx.schools.length > 0) throw new AskError("host", { ...args, confirmFar });
+  const schoolIds = (args.schools ?? []).filter((id) => id !== host);
+  // A visit (听评课, 参观学习, 挂职): the visiting school gives, whoever taught the lesson watched.
+  const visit = isVisitKind(kind)
+    ? visitDirection({
+        hostSchoolId: host ?? null,
+        schoolIds,
+        peopleSchoolIds: await schoolsOfPeople(ctx, args.people ?? []),
+        namedGiverId: args.giver ?? null,
+        recorderSchoolId: ctx.member.schoolId,
+      })
+    : null;
+
+  const activity = await insertActivity(ctx.sql, {
+    communityId: ctx.community.id,
+    recorderId: ctx.member.id,
+    recorderSchoolId: ctx.member.schoolId,
+    kind,
+    day,
+    hostSchoolId: host ?? null,
+    schoolIds,
+    givingSchoolId: visit ? visit.givingSchoolId : (args.giver ?? null),
+    ...(visit && { receiverSchoolIds: visit.receiverSchoolIds }),
+    people: args.people ?? [],
+    subject: args.subject ?? null,
+    title: args.title ?? null,
+    headcount: args.headcount ?? null,
+    notes: args.notes ?? null,
+    sourceMessageKey: sourceKey(ctx.message),
+    at: ctx.now,
+  });
+  return { activity, today };
+}

@@ -22,6 +22,7 @@ import { DEFAULT_SETTINGS, type AnyCommand, type BoundContext, type CommandConte
 import { usageText } from "./usage.ts";
 import { localizeExamples } from "./examples.ts";
 import { quotaNotice } from "../activities/quota-notice.ts";
+import { batchLines, recordBatch, type BatchLine } from "../activities/batch.ts";
 
 export const MAX_TEXT_LENGTH = 4000;
 const QUESTION_TTL_MS = 10 * 60 * 1000;
@@ -67,6 +68,14 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   const addressed = message.mentioned || message.chatType === "direct";
   const parsed = slashed ?? (addressed && !(pending && text !== "") ? bareCommand(text) : undefined);
 
+  // Several records, one a line: each recorded by itself, answered in one reply.
+  const batch = message.form ? undefined : batchLines(message.text);
+  if (batch && (addressed || batch.some((l) => l.text.startsWith("/")))) {
+    if (!community) return reply(localizeExamples(NOT_BOUND, []));
+    if (pendingRow) await deps.db.pendingQuestion.deleteMany({ where: { id: pendingRow.id } });
+    return runBatch(deps, key, batch, { message, now, community, preloaded: preloadedFor(loaded, community), sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS });
+  }
+
   let intent: Intent;
   if (message.form) {
     // A web form's submission: arguments already structured, checked below by the same schema.
@@ -93,8 +102,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   }
 
   if (intent.command.bound && !community) return reply(localizeExamples(NOT_BOUND, []));
-  const sameCommunity = loaded.community !== null && community?.id === loaded.community.id;
-  const preloaded = { member: sameCommunity ? loaded.member : null, schools: sameCommunity ? loaded.schools : null };
+  const preloaded = preloadedFor(loaded, community);
   const base = { message, now, community, preloaded, sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS };
   const isAdmin = community !== null && preloaded.member?.roles.includes("admin") === true;
   try {
@@ -122,6 +130,26 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     }
     throw e;
   }
+}
+
+/** What the message context already loaded, when it concerns the community the command runs in. */
+function preloadedFor(loaded: MessageContext, community: CommunityInfo | null): Base["preloaded"] {
+  const same = loaded.community !== null && community?.id === loaded.community.id;
+  return { member: same ? loaded.member : null, schools: same ? loaded.schools : null };
+}
+
+/** Several records in one message (commands/activities/batch.ts); the one reply stored under the message's key. */
+async function runBatch(deps: DispatchDeps, key: string, lines: BatchLine[], base: Base & { community: CommunityInfo }): Promise<InboundResult> {
+  const ctx = (await contextFor(deps.db, base)) as BoundContext;
+  const replies = await recordBatch(ctx, lines);
+  try {
+    await deps.db.$transaction((tx) => storeProcessed(tx, key, base.community.id, replies, base.now));
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    const stored = repliesOfProcessed(await loadMessageContext(deps.sql, base.message, key), base.now);
+    if (stored) return { replies: stored, duplicate: true };
+  }
+  return { replies, duplicate: false };
 }
 
 /** The message's replies, stored under its key in the transaction of its effects (see the header). */
@@ -197,12 +225,11 @@ interface Base {
   settings: CommandSettings;
 }
 
-async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply[]> {
-  const { command } = intent;
+async function contextFor(tx: Tx | Db, base: Base): Promise<CommandContext> {
   const communityId = base.community?.id;
   const member = communityId === undefined ? null : (base.preloaded.member ?? (await memberForSender(tx, communityId, base.message)));
   const schools = communityId === undefined ? [] : (base.preloaded.schools ?? (await schoolsOf(tx, communityId)));
-  const ctx: CommandContext = {
+  return {
     db: tx,
     sql: base.sql,
     now: base.now,
@@ -214,6 +241,11 @@ async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply
     settings: base.settings,
     parseEnv: { now: base.now, zone: base.community?.timezone ?? "Asia/Shanghai", schools },
   };
+}
+
+async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply[]> {
+  const { command } = intent;
+  const ctx = await contextFor(tx, base);
 
   let result: ParseResult<typeof command.args>;
   try {
