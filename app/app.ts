@@ -31,6 +31,7 @@ import { startScheduler, type Scheduler } from "../workers/schedule/scheduler.ts
 import { checkRedis, preparePostgres } from "./preflight.ts";
 import { formSettings } from "./forms.ts";
 import { registerFormRoutes } from "../web/forms/routes.ts";
+import { registerImportRoutes } from "../web/imports/routes.ts";
 import { registerDownloadRoutes } from "../web/downloads/routes.ts";
 import { registerChartRoutes } from "../web/charts/routes.ts";
 import { registerWebPages } from "./web-pages.ts";
@@ -180,7 +181,9 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     workers.register("outbound", outboundProcessor(adapters, limiter, quotaFallback({ db, producers, log }), pushBudget), env.OUTBOUND_CONCURRENCY);
     const gw = gateway;
     if (forms) {
-      registerFormRoutes(http, { db, forms, files, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
+      const formDeps = { db, forms, files, now, log, sink: gw.sink, resultOf: (id: string, ms: number) => gw.resultOf(id, ms) };
+      registerFormRoutes(http, formDeps);
+      registerImportRoutes(http, formDeps);
       registerDownloadRoutes(http, { db, forms, now, log });
       registerChartRoutes(http, { db, forms, now, log });
       await registerWebPages(http, { env, forms, db, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });

@@ -15,6 +15,7 @@ import { memberCommand } from "./community/member.ts";
 import { pairCommand } from "./community/pair.ts";
 import { progressCommand } from "./progress/progress.ts";
 import { recordCommand } from "./activities/record.ts";
+import { importCommand } from "./activities/import.ts";
 import { schoolCommand } from "./community/school.ts";
 import { semesterCommand } from "./community/semester.ts";
 import { targetCommand } from "./progress/target.ts";
@@ -29,6 +30,7 @@ import { digestCommand } from "./digest/digest.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
   recordCommand,
+  importCommand,
   formCommand,
   confirmCommand,
   editCommand,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { daysBetween, todayIn } from "../../core/dates.ts";
 import { isVisitKind, visitDirection } from "../../core/direction.ts";
-import { insertActivity } from "../../db/insert-activity.ts";
+import { insertActivity, type NewActivity } from "../../db/insert-activity.ts";
 import { sourceKey } from "../../messages/messages.ts";
 import { activityFields, confirmField } from "./activity-fields.ts";
 import type { Reply } from "../../messages/messages.ts";
@@ -77,9 +77,15 @@ export const recordCommand = boundCommand({
 
 /**
  * Checks and stores one record under the message's key, or throws AskError/UserError. Shared by
- * /记录 and by several records in one message (each line its own key).
+ * /记录, several records in one message (each line its own key) and ledger imports.
  */
-export async function recordActivity(ctx: BoundContext, { confirmFar, ...args }: RecordArgs) {
+export async function recordActivity(ctx: BoundContext, args: RecordArgs, key = sourceKey(ctx.message)) {
+  const { row, today } = await prepareRecord(ctx, args, key);
+  return { activity: await insertActivity(ctx.sql, row), today };
+}
+
+/** The checks of /记录 (throwing as it does) and the row it would store; a ledger import's preview stops here. */
+export async function prepareRecord(ctx: BoundContext, { confirmFar, ...args }: RecordArgs, key: string): Promise<{ row: NewActivity; today: string }> {
   const kind = args.kind;
   if (!kind) throw new AskError("kind", { ...args, confirmFar });
   const today = todayIn(ctx.now, ctx.community.timezone);
@@ -101,7 +107,7 @@ export async function recordActivity(ctx: BoundContext, { confirmFar, ...args }:
       })
     : null;
 
-  const activity = await insertActivity(ctx.sql, {
+  const row: NewActivity = {
     communityId: ctx.community.id,
     recorderId: ctx.member.id,
     recorderSchoolId: ctx.member.schoolId,
@@ -116,8 +122,8 @@ export async function recordActivity(ctx: BoundContext, { confirmFar, ...args }:
     title: args.title ?? null,
     headcount: args.headcount ?? null,
     notes: args.notes ?? null,
-    sourceMessageKey: sourceKey(ctx.message),
+    sourceMessageKey: key,
     at: ctx.now,
-  });
-  return { activity, today };
+  };
+  return { row, today };
 }
