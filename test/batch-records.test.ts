@@ -91,5 +91,8 @@ describe("several records in one message", () => {
     expect(await g.says("/记录 示范课 11月20日 二小 备注=第一节\n第二节在下午")).toMatch(/已记录 #1[\s\S]*备注：第一节 第二节在下午/);
     expect(await g.says("示范课 11月20日 二小\n听评课 11月21日 郝家也")).toBe("");
     expect(await g.activities()).toHaveLength(1);
+    // Another command's numbered items that start with a kind stay that command's text.
+    expect(await g.says("/纪要 本次会议：\n1. 示范课 12月2日 在双庙\n2. 听评课 12月9日 郝家也")).not.toMatch(/已记录 2 条/);
+    expect((await g.activities()).map((a) => a.kind)).not.toContain("听评课");
   });
 });

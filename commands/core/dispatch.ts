@@ -6,7 +6,7 @@
 import type { Db, Sql, Tx } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/client.ts";
 import { loadMessageContext, type MessageContext } from "../../db/message-context.ts";
-import { recordedReplies } from "../activities/record.ts";
+import { recordCommand, recordedReplies } from "../activities/record.ts";
 import { todayIn } from "../../core/dates.ts";
 import { normalizeText, splitCommand, stripLeadingMentions } from "../../core/normalize.ts";
 import { sourceKey, type InboundMessage, type Reply } from "../../messages/messages.ts";
@@ -69,7 +69,9 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   const parsed = slashed ?? (addressed && !(pending && text !== "") ? bareCommand(text) : undefined);
 
   // Several records, one a line: each recorded by itself, answered in one reply.
-  const batch = message.form ? undefined : batchLines(message.text);
+  // Not when the message is another command (/纪要 with numbered items that start with a kind).
+  const otherCommand = parsed !== undefined && findCommand(parsed.name) !== recordCommand;
+  const batch = message.form || otherCommand ? undefined : batchLines(message.text);
   if (batch && (addressed || batch.some((l) => l.text.startsWith("/")))) {
     if (!community) return reply(localizeExamples(NOT_BOUND, []));
     if (pendingRow) await deps.db.pendingQuestion.deleteMany({ where: { id: pendingRow.id } });
