@@ -41,14 +41,31 @@ async function main() {
   const { db, sql } = createDatabase(DATABASE_URL, 4);
   const tag = randomUUID().slice(0, 8);
   const community = await db.community.create({ data: { name: `导入基准${tag}` } });
-  await db.school.createMany({ data: ["安川县实验小学", "杨庄乡中心小学", "青龙沟村小学", "石门乡中心小学"].map((fullName, i) => ({ communityId: community.id, fullName, role: i === 0 ? "core" : "member", shortNames: [SCHOOLS[i] as string] })) });
+  await db.school.createMany({
+    data: ["安川县实验小学", "杨庄乡中心小学", "青龙沟村小学", "石门乡中心小学"].map((fullName, i) => ({
+      communityId: community.id,
+      fullName,
+      role: i === 0 ? "core" : "member",
+      shortNames: [SCHOOLS[i] as string],
+    })),
+  });
   const admin = await db.member.create({ data: { communityId: community.id, displayName: "王主任", roles: ["admin"] } });
   const chats = [`import-${tag}`, `typed-${tag}`];
   for (const chatId of chats) await db.chatGroup.create({ data: { communityId: community.id, platform: "sim", chatId } });
   await db.platformIdentity.create({ data: { communityId: community.id, memberId: admin.id, platform: "sim", userId: `u${tag}` } });
   const deps = { db, sql, now: () => NOW };
   const say = (chatId: string, text: string): Promise<string> =>
-    handleInbound(deps, { platform: "sim", chatId, chatType: "group", senderId: `u${tag}`, senderName: "王主任", text, messageId: randomUUID(), mentioned: true, receivedAt: NOW.toISOString() } satisfies InboundMessage).then((r) => r.replies.map((x) => x.text).join("\n"));
+    handleInbound(deps, {
+      platform: "sim",
+      chatId,
+      chatType: "group",
+      senderId: `u${tag}`,
+      senderName: "王主任",
+      text,
+      messageId: randomUUID(),
+      mentioned: true,
+      receivedAt: NOW.toISOString(),
+    } satisfies InboundMessage).then((r) => r.replies.map((x) => x.text).join("\n"));
 
   const file = await ledger();
   const keep = async () => (await db.ledgerImport.create({ data: { communityId: community.id, memberId: admin.id, fileName: "台账.xlsx", sha256: "bench", data: new Uint8Array(file) } })).id;
@@ -66,7 +83,8 @@ async function main() {
 
   // Baseline: the same rows typed one message each.
   const t0 = performance.now();
-  for (let i = 0; i < ROWS; i++) await say(chats[1] as string, `/记录 ${KINDS[i % KINDS.length]} ${dayOf(i).toISOString().slice(0, 10)} ${SCHOOLS[i % 4]} 参与=${SCHOOLS[(i + 1) % 4]} 语文 《课题${i}》 ${20 + (i % 30)}人`);
+  for (let i = 0; i < ROWS; i++)
+    await say(chats[1] as string, `/记录 ${KINDS[i % KINDS.length]} ${dayOf(i).toISOString().slice(0, 10)} ${SCHOOLS[i % 4]} 参与=${SCHOOLS[(i + 1) % 4]} 语文 《课题${i}》 ${20 + (i % 30)}人`);
   const typedMs = performance.now() - t0;
   const typed = (await db.activity.count({ where: { communityId: community.id } })) - recorded;
   await db.$disconnect();
