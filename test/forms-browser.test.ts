@@ -3,13 +3,13 @@
  * the way a teacher opens it from the group: fill, submit, see it recorded once; errors inline.
  * Screenshots are kept in test/artifacts/ to be looked at.
  */
-import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
+import { ensureTool } from "./support/tools.ts";
 import { boundGroup, get, startTestApp } from "./support/harness.ts";
 
 const ARTIFACTS = join(import.meta.dirname, "artifacts");
@@ -21,15 +21,8 @@ const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000
 let app: App;
 let browser: Browser;
 
-/** Debian's Chromium, installed the way CI does when it is missing (scripts/ensure-tool.mjs); never a silent skip. */
-function chromiumPath(): string {
-  const found = spawnSync(process.execPath, [join(import.meta.dirname, "../scripts/ensure-tool.mjs"), "chromium"], { encoding: "utf8" });
-  if (found.status !== 0) throw new Error(`no browser for this test:\n${found.stderr}`);
-  return found.stdout.trim().split("\n").at(-1) ?? "";
-}
-
 beforeAll(async () => {
-  const executablePath = chromiumPath();
+  const executablePath = ensureTool("chromium");
   await mkdir(ARTIFACTS, { recursive: true });
   app = await startTestApp({ FORM_SECRET: "y".repeat(40), PHOTO_DIR: await mkdtemp(join(tmpdir(), "jl-photos-")) });
   // These machines are offline: no sandbox as root, and nothing that phones home.

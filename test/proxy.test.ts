@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
+import { ensureTool } from "./support/tools.ts";
 import { boundGroup, startTestApp } from "./support/harness.ts";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -22,12 +23,6 @@ let browser: Browser;
 let site = "";
 let cert: Buffer;
 let caddyOutput = "";
-
-function tool(name: string): string {
-  const found = spawnSync(process.execPath, [join(ROOT, "scripts/ensure-tool.mjs"), name], { encoding: "utf8" });
-  if (found.status !== 0) throw new Error(`no ${name} for this test:\n${found.stderr}`);
-  return found.stdout.trim().split("\n").at(-1) ?? "";
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -56,9 +51,9 @@ function viaProxy(path: string, method = "GET"): Promise<{ status: number; body:
 }
 
 beforeAll(async () => {
-  const caddyBin = tool("caddy");
-  const openssl = tool("openssl");
-  const chromiumPath = tool("chromium");
+  const caddyBin = ensureTool("caddy");
+  const openssl = ensureTool("openssl");
+  const chromiumPath = ensureTool("chromium");
   const dir = mkdtempSync(join(tmpdir(), "jl-proxy-"));
   const made = spawnSync(
     openssl,

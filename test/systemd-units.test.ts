@@ -7,17 +7,12 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ensureTool } from "./support/tools.ts";
 import { describe, expect, it } from "vitest";
 
 const UNITS = join(import.meta.dirname, "../deploy/systemd");
 const services = readdirSync(UNITS).filter((f) => f.endsWith(".service"));
 const text = (unit: string) => readFileSync(join(UNITS, unit), "utf8");
-
-function tool(name: string): string {
-  const found = spawnSync(process.execPath, [join(import.meta.dirname, "../scripts/ensure-tool.mjs"), name], { encoding: "utf8" });
-  if (found.status !== 0) throw new Error(`no ${name} for this test:\n${found.stderr}`);
-  return found.stdout.trim().split("\n").at(-1) ?? "";
-}
 
 describe("systemd units", () => {
   it("ships a gateway, a worker template and a migrate-only unit", () => {
@@ -25,7 +20,7 @@ describe("systemd units", () => {
   });
 
   it("pass systemd-analyze verify", () => {
-    const analyze = tool("systemd-analyze");
+    const analyze = ensureTool("systemd-analyze");
     // verify checks that ExecStart= exists: point the units at a release folder of our own.
     const root = mkdtempSync(join(tmpdir(), "jl-units-"));
     const release = join(root, "current");

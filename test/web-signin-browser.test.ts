@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { FakeWebLogin } from "./fakes/web-login.ts";
 import { boundGroup, startTestApp } from "./support/harness.ts";
+import { ensureTool } from "./support/tools.ts";
 import { unique } from "./support/env.ts";
 
 const ARTIFACTS = join(import.meta.dirname, "artifacts");
@@ -43,7 +44,7 @@ beforeAll(async () => {
   // The app's 可信域名: its address is known only once it listens.
   fake.wecomTrustedHost = new URL(app.url).host;
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: ensureTool("chromium"),
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 });
