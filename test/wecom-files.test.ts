@@ -21,7 +21,7 @@ import { waitFor } from "./fakes/http-util.ts";
 import { waitFor as waitUntil } from "./support/process.ts";
 import { FakeWecom, textOf } from "./fakes/wecom.ts";
 import { testPrefix, unique } from "./support/env.ts";
-import { startTestApp } from "./support/harness.ts";
+import { startTestApp, TEST_NOW } from "./support/harness.ts";
 
 const BOT = "jlfiles";
 /** A second bot of the fake, so an adapter built in a test does not take the app's connection over. */
@@ -155,9 +155,11 @@ describe("a file over WeCom's 20 MB limit", () => {
 describe("exports as file messages of the self-built app", { timeout: 60_000 }, () => {
   /** A callback as WeCom sends it for a user's text message to the app (WXBizMsgCrypt, document/path/90968). */
   async function appSays(text: string, from: string) {
-    const inner = `<xml><ToUserName><![CDATA[${APP.corpId}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${text}]]></Content><MsgId>${Date.now()}${Math.floor(Math.random() * 1e6)}</MsgId><AgentID>218</AgentID></xml>`;
+    // Signed at the app's own instant: the callback refuses a timestamp more than five minutes from the bot's clock.
+    const ts = String(Math.floor(TEST_NOW.getTime() / 1000));
+    const inner = `<xml><ToUserName><![CDATA[${APP.corpId}]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${ts}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${text}]]></Content><MsgId>${Date.now()}${Math.floor(Math.random() * 1e6)}</MsgId><AgentID>218</AgentID></xml>`;
     const enc = encrypt(APP.aesKey, inner, APP.corpId);
-    const q = new URLSearchParams({ msg_signature: getSignature(APP.token, "1700000000", "n1", enc), timestamp: "1700000000", nonce: "n1" });
+    const q = new URLSearchParams({ msg_signature: getSignature(APP.token, ts, "n1", enc), timestamp: ts, nonce: "n1" });
     const res = await fetch(`${app.url}/wecom/callback?${q}`, {
       method: "POST",
       headers: { "content-type": "text/xml" },
