@@ -111,7 +111,9 @@ describe("/导出 总结 over a full term", () => {
     expect(subs).toEqual(["（一）管理与联席会议", "（二）送教与示范", "（三）教研与集体备课", "（四）师徒结对", "（五）学生活动与资源援助"]);
     expect(text).toContain("清涧县第二小学到郝家也中心小学开展示范课1次");
     expect(text).toContain("清涧县第二小学到双庙中心小学开展专题讲座1次");
-    expect(text).toContain("郝家也中心小学、双庙中心小学到清涧县第二小学参观学习1次");
+    // A visit's direction is one visiting school (the first named) to the host, as /进度 counts it; the others took part.
+    expect(text).toContain("郝家也中心小学到清涧县第二小学开展参观学习1次");
+    expect(text).toContain("11月12日，郝家也中心小学到清涧县第二小学开展参观学习，双庙中心小学参加，共20人参加。");
     // Records by date with teachers, titles and notes.
     expect(text).toContain("9月15日，清涧县第二小学张老师到郝家也中心小学执教语文示范课《分数的意义》，共35人参加（郝家也全体语文教师参加评课）。");
     expect(text).toContain("11月16日，清涧县第二小学到双庙中心小学开展物资援助（捐赠图书200册）。");
