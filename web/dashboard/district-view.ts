@@ -4,18 +4,12 @@
  * the district workbook.
  */
 import type { StandingStatus } from "../../core/standing-status.ts";
+import type { DistrictStanding } from "../../db/district-standing.ts";
 import { esc } from "../forms/html.ts";
 import { statusMark } from "./layout.ts";
 
-export interface DistrictRow {
-  id: number;
-  name: string;
-  schools: number;
-  activities: number;
-  lastActivity: string | null;
-  met: number;
-  total: number;
-  holdingBack: string | null;
+/** A community's standing as the district workbook and /区县 进度 read it, plus its traffic light. */
+export interface DistrictRow extends Omit<DistrictStanding, "nextMeeting" | "term"> {
   status: StandingStatus;
 }
 
