@@ -7,7 +7,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { request } from "node:https";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
@@ -15,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { ensureTool } from "./support/tools.ts";
 import { boundGroup, startTestApp } from "./support/harness.ts";
+import { freePort } from "./support/free-port.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 let app: App;
@@ -23,17 +23,6 @@ let browser: Browser;
 let site = "";
 let cert: Buffer;
 let caddyOutput = "";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A GET through the proxy that checks the certificate against ours (no verification turned off). */
 function viaProxy(path: string, method = "GET"): Promise<{ status: number; body: string }> {

@@ -6,29 +6,18 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { ownDatabaseUrl } from "../support/own-database-name.ts";
 import { testPrefix } from "../support/env.ts";
+import { freePort } from "../support/free-port.ts";
 
 const ROOT = join(import.meta.dirname, "../..");
 const work = mkdtempSync(join(tmpdir(), "jl-release-"));
 // RELEASE_NODES: colon-separated Node.js binaries to start the unpacked release with (CI: 20 and the LTS line).
 const nodes = (process.env.RELEASE_NODES ?? process.execPath).split(":").filter(Boolean);
 const node = nodes[0]!;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 // npm and npx that only leave a mark: the unpacked release must never call them.
 const poison = join(work, "poison");

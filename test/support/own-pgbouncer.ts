@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { freePort } from "./redis-topology.ts";
+import { freePort } from "./free-port.ts";
 
 const BINARY = "/usr/sbin/pgbouncer";
 

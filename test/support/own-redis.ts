@@ -1,18 +1,7 @@
 /** A redis-server of the test's own on a free port, to stop and start again (never the shared one). */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { Redis } from "ioredis";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from "./free-port.ts";
 
 export class OwnRedis {
   private child: ChildProcess | undefined;
