@@ -35,6 +35,7 @@ import { registerImportRoutes } from "../web/imports/routes.ts";
 import { registerDownloadRoutes } from "../web/downloads/routes.ts";
 import { registerChartRoutes } from "../web/charts/routes.ts";
 import { registerWebPages } from "./web-pages.ts";
+import { registerPrivacyPage } from "../web/privacy/page.ts";
 import { registerMetricsRoute, registerQueueDashboard } from "./admin.ts";
 import { InboundLimits } from "../bot/inbound-limits.ts";
 import { clusterGaugesExporter, processInfo, watchPlatforms, watchQueues } from "../bot/metrics.ts";
@@ -102,7 +103,8 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   let gate: OutageGate | undefined;
   if (isWorker) {
     const afterCommit = env.FAULT_CRASH_AFTER_COMMIT ? () => process.exit(137) : undefined;
-    const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE }, ...(forms ? { forms } : {}) };
+    const privacy = { retention: { messageDays: env.RETENTION_MESSAGE_DAYS, photoTerms: env.RETENTION_PHOTO_TERMS }, photoDir: env.PHOTO_DIR };
+    const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE }, ...(forms ? { forms } : {}), privacy };
     gate = new OutageGate(() => Promise.all([sql.query("SELECT 1"), pipelined.ping()]), log);
     const outage = { gate, maxWaitMs: env.OUTAGE_MAX_WAIT_MS, noticeAfterMs: env.OUTAGE_NOTICE_AFTER_MS, redis: pipelined, prefix: env.QUEUE_PREFIX };
     const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings, outage, limits };
@@ -174,6 +176,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     if (wecom) adapters.set("wecom", wecom);
     const dingtalk = dingtalkAdapter(env, { http, redis: pipelined, log });
     if (dingtalk) adapters.set("dingtalk", dingtalk);
+    registerPrivacyPage(http, { messageDays: env.RETENTION_MESSAGE_DAYS, photoTerms: env.RETENTION_PHOTO_TERMS });
     for (const adapter of adapters.values()) await adapter.start(gateway.sink);
     const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });
     // One-second windows: a longer window would let the whole budget of it go in one burst, over the platform's per-second limit.

@@ -27,6 +27,7 @@ import { meetingCommand } from "./meetings/meeting.ts";
 import { minutesCommand } from "./meetings/minutes.ts";
 import { settingsCommand } from "./meetings/settings.ts";
 import { digestCommand } from "./digest/digest.ts";
+import { privacyCommand } from "./privacy/privacy.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
   recordCommand,
@@ -58,6 +59,8 @@ export const COMMANDS: readonly AnyCommand[] = [
   settingsCommand,
   // Weekly digest (issue 11)
   digestCommand,
+  // Personal data (issue 21)
+  privacyCommand,
 ];
 
 const byName = new Map<string, AnyCommand>();

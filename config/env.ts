@@ -124,6 +124,10 @@ export const envSchema = z
       .default(24),
     /** Where uploaded photos are kept (served back only through signed links). */
     PHOTO_DIR: z.string().default("data/photos"),
+    /** Processed messages (with the bot's replies) and delivery logs are deleted after this many days; a community may set its own (/设置 隐私). */
+    RETENTION_MESSAGE_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
+    /** Photos are kept for the term of their record plus this many terms; a community may set its own. */
+    RETENTION_PHOTO_TERMS: z.coerce.number().int().min(0).max(20).default(1),
 
     /** Group robot webhooks (both platforms): at most this many messages per window per robot. */
     /** Platform sends per second (per platform, all gateways) that scheduled pushes may use; replies are not counted. */

@@ -22,6 +22,8 @@ export interface ContextMember {
   displayName: string;
   roles: Role[];
   schoolId: number | null;
+  /** Whether this account was shown the privacy notice; absent where a member is loaded otherwise. */
+  noticed?: boolean;
 }
 
 export interface ContextPending {
@@ -71,7 +73,7 @@ const CONTEXT_SQL = `
       SELECT id, command, field, partial, "expiresAt" FROM "PendingQuestion"
       WHERE platform = $1 AND "chatId" = $2 AND "userId" = $3) q) AS pending,
     (SELECT row_to_json(mm) FROM (
-      SELECT mb.id, mb."displayName", mb.roles, mb."schoolId"
+      SELECT mb.id, mb."displayName", mb.roles, mb."schoolId", i."noticedAt" IS NOT NULL AS noticed
       FROM "PlatformIdentity" i JOIN "Member" mb ON mb.id = i."memberId"
       WHERE i."communityId" = (SELECT id FROM chat) AND i.platform = $1 AND i."userId" = $3) mm) AS member,
     (SELECT coalesce(json_agg(json_build_object('id', s.id, 'fullName', s."fullName", 'shortNames', s."shortNames", 'role', s.role) ORDER BY s.role, s.id), '[]'::json)

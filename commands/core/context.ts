@@ -32,7 +32,8 @@ export async function memberForSender(db: Tx, communityId: number, m: InboundMes
   });
   if (identity) return identity.member;
   const name = m.senderName.trim() || m.senderId;
-  const unlinked = await db.member.findMany({ where: { communityId, displayName: name, identities: { none: {} } }, take: 2 });
+  // A deleted member (已注销成员) is never linked to anyone again.
+  const unlinked = await db.member.findMany({ where: { communityId, displayName: name, identities: { none: {} }, erasedAt: null }, take: 2 });
   const target = unlinked.length === 1 ? unlinked[0] : undefined;
   const link = { communityId, platform: m.platform, userId: m.senderId };
   if (target) {

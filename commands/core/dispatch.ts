@@ -23,6 +23,7 @@ import { usageText } from "./usage.ts";
 import { localizeExamples } from "./examples.ts";
 import { quotaNotice } from "../activities/quota-notice.ts";
 import { batchLines, recordBatch, type BatchLine } from "../activities/batch.ts";
+import { boundCommunityOf, tellOnce } from "../privacy/notice.ts";
 
 export const MAX_TEXT_LENGTH = 4000;
 const QUESTION_TTL_MS = 10 * 60 * 1000;
@@ -107,24 +108,34 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   const preloaded = preloadedFor(loaded, community);
   const base = { message, now, community, preloaded, sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS };
   const isAdmin = community !== null && preloaded.member?.roles.includes("admin") === true;
+  // The privacy notice, once per account: only a sender the context did not know as told can need it.
+  const mayNeedNotice = preloaded.member === null || preloaded.member.noticed === false;
+  const withNotice = async (db: Tx | Db, replies: Reply[]): Promise<Reply[]> => {
+    if (!mayNeedNotice) return replies;
+    const communityId = community?.id ?? (await boundCommunityOf(db, message));
+    const notice = communityId === null ? null : await tellOnce(db, communityId, message, base.settings, now);
+    // /隐私 has just shown the whole statement: the one-line notice would repeat it.
+    return notice && intent.command.name !== "隐私" ? [...replies, notice] : replies;
+  };
   try {
     if (intent.command.singleStatement && intent.type === "command") {
       // Atomic and idempotent by itself (see Command.singleStatement): no transaction needed.
       // (An answer to a question also deletes the question, so it takes the transactional path.)
-      const ran = await runIntent(deps.db, intent, base);
-      return { replies: isAdmin ? await withQuotaNotice(deps.db, key, community, ran, now) : ran, duplicate: false };
+      const ran = await withNotice(deps.db, await runIntent(deps.db, intent, base));
+      return { replies: isAdmin ? await withQuotaNotice(deps.db, key, community, ran, now, message) : ran, duplicate: false };
     }
     const replies = await deps.db.$transaction(async (tx) => {
-      const ran = await runIntent(tx, intent, base);
+      const ran = await withNotice(tx, await runIntent(tx, intent, base));
       // An admin hears here about scheduled pushes the platform refused for quota (told once).
       const notice = isAdmin ? await quotaNotice(tx, community.id, community.timezone) : null;
       const out = notice ? [...ran, notice] : ran;
-      await storeProcessed(tx, key, community?.id ?? null, out, now);
+      await storeProcessed(tx, key, community?.id ?? null, out, now, message);
       return out;
     });
     return { replies, duplicate: false };
   } catch (e) {
-    if (isUserError(e)) return { replies: [userErrorReply(e, intent)], duplicate: false };
+    // A refusal after the sender was kept anyway (the single-statement path enrols before it parses) still tells.
+    if (isUserError(e)) return { replies: await withNotice(deps.db, [userErrorReply(e, intent)]), duplicate: false };
     if (isUniqueViolation(e)) {
       // The same message committed meanwhile (a second gateway or a retried job): answer as before.
       const stored = repliesOfProcessed(await loadMessageContext(deps.sql, message, key), now);
@@ -143,9 +154,15 @@ function preloadedFor(loaded: MessageContext, community: CommunityInfo | null): 
 /** Several records in one message (commands/activities/batch.ts); the one reply stored under the message's key. */
 async function runBatch(deps: DispatchDeps, key: string, lines: BatchLine[], base: Base & { community: CommunityInfo }): Promise<InboundResult> {
   const ctx = (await contextFor(deps.db, base)) as BoundContext;
-  const replies = await recordBatch(ctx, lines);
+  const recorded = await recordBatch(ctx, lines);
+  let replies = recorded;
   try {
-    await deps.db.$transaction((tx) => storeProcessed(tx, key, base.community.id, replies, base.now));
+    await deps.db.$transaction(async (tx) => {
+      // The batch kept its sender like any /记录: the privacy notice rides on its one reply.
+      const notice = await tellOnce(tx, base.community.id, base.message, base.settings, base.now);
+      replies = notice ? [...recorded, notice] : recorded;
+      await storeProcessed(tx, key, base.community.id, replies, base.now, base.message);
+    });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
     const stored = repliesOfProcessed(await loadMessageContext(deps.sql, base.message, key), base.now);
@@ -154,9 +171,13 @@ async function runBatch(deps: DispatchDeps, key: string, lines: BatchLine[], bas
   return { replies, duplicate: false };
 }
 
-/** The message's replies, stored under its key in the transaction of its effects (see the header). */
-async function storeProcessed(tx: Tx, key: string, communityId: number | null, replies: Reply[], now: Date): Promise<void> {
-  await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", replies, "createdAt") VALUES (${key}, ${communityId}, ${JSON.stringify(replies)}::jsonb, ${now})`;
+/**
+ * The message's replies, stored under its key in the transaction of its effects (see the header),
+ * with its sender as a member when they are one: their messages go with them on deletion (/注销).
+ */
+async function storeProcessed(tx: Tx, key: string, communityId: number | null, replies: Reply[], now: Date, m: InboundMessage): Promise<void> {
+  await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", "memberId", replies, "createdAt")
+    VALUES (${key}, ${communityId}, (SELECT "memberId" FROM "PlatformIdentity" WHERE "communityId" = ${communityId} AND platform = ${m.platform} AND "userId" = ${m.senderId}), ${JSON.stringify(replies)}::jsonb, ${now})`;
 }
 
 /**
@@ -166,13 +187,13 @@ async function storeProcessed(tx: Tx, key: string, communityId: number | null, r
  * there is nothing to tell and this is one indexed query. If the message was stored meanwhile
  * (a concurrent redelivery), the notice stays untold for the next reply.
  */
-async function withQuotaNotice(db: Db, key: string, community: CommunityInfo, ran: Reply[], now: Date): Promise<Reply[]> {
+async function withQuotaNotice(db: Db, key: string, community: CommunityInfo, ran: Reply[], now: Date, m: InboundMessage): Promise<Reply[]> {
   try {
     return await db.$transaction(async (tx) => {
       const notice = await quotaNotice(tx, community.id, community.timezone);
       if (!notice) return ran;
       const out = [...ran, notice];
-      await storeProcessed(tx, key, community.id, out, now);
+      await storeProcessed(tx, key, community.id, out, now, m);
       return out;
     });
   } catch (e) {

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Sql, Tx } from "../../db/client.ts";
 import type { ContextCommunity, ContextMember } from "../../db/message-context.ts";
 import type { InboundMessage, Reply } from "../../messages/messages.ts";
+import type { RetentionPolicy } from "../../core/privacy/policy.ts";
 import type { ArgsSchema } from "./fields.ts";
 import type { ParseEnv, SchoolInfo } from "./recognize.ts";
 
@@ -18,6 +19,8 @@ export interface CommandSettings {
   webhookOrigins: { wecom: string; dingtalk: string };
   /** Web forms: where links point and how they are signed. Absent: forms are off. */
   forms?: FormSettings;
+  /** Personal data: the deployment's retention defaults and where files live (deleted with a community). Absent: defaults, no files. */
+  privacy?: { retention: RetentionPolicy; photoDir: string };
 }
 
 export interface FormSettings {

@@ -11,6 +11,7 @@ import { audit, requireRole } from "../core/support.ts";
 import { boundCommand, type BoundContext } from "../core/types.ts";
 import { dayArg } from "./shared.ts";
 import { SETTINGS_USAGE } from "./usage.ts";
+import { PRIVACY_SETTINGS_USAGE, privacySettings, privacySummary } from "../privacy/privacy-settings.ts";
 
 async function reminders(ctx: BoundContext, words: string[]): Promise<string> {
   if (words.length === 0) {
@@ -57,14 +58,14 @@ async function holidays(ctx: BoundContext, words: string[]): Promise<string> {
 export const settingsCommand = boundCommand({
   name: "设置",
   aliases: ["settings", "设定"],
-  summary: "设置会前提醒时间、本共同体的假日和补班日、周报发送时间（管理员）",
-  examples: ["/设置 提醒 3天 2小时", "/设置 假期 2027-01-01", "/设置 假期 2027-02-20 补班", "/设置 周报 周一 8:00"],
+  summary: "设置会前提醒时间、本共同体的假日和补班日、周报发送时间、个人信息联系人和保存期限（管理员）",
+  examples: ["/设置 提醒 3天 2小时", "/设置 假期 2027-01-01", "/设置 假期 2027-02-20 补班", "/设置 周报 周一 8:00", "/设置 隐私 联系人 王主任 13800000000"],
   args: z.object({
     text: field(z.string().max(300, "不超过300个字").optional(), { label: "内容", keys: [], token: "rest" }),
   }),
   async run(ctx, { text }) {
     const [what, ...words] = (text ?? "").split(/\s+/).filter(Boolean);
-    if (what === undefined) return SETTINGS_USAGE;
+    if (what === undefined) return `${SETTINGS_USAGE}\n${PRIVACY_SETTINGS_USAGE}\n\n${await privacySummary(ctx)}`;
     if (what === "提醒") {
       if (words.length > 0) requireRole(ctx, ["admin"], "修改提醒时间");
       return reminders(ctx, words);
@@ -74,6 +75,7 @@ export const settingsCommand = boundCommand({
       return holidays(ctx, words);
     }
     if (what === "周报") return digestSettings(ctx, words);
-    throw new UserError(`没看懂「${what}」。\n${SETTINGS_USAGE}`);
+    if (what === "隐私") return privacySettings(ctx, words);
+    throw new UserError(`没看懂「${what}」。\n${SETTINGS_USAGE}\n${PRIVACY_SETTINGS_USAGE}`);
   },
 });
