@@ -155,7 +155,7 @@ describe("malformed commands get a Chinese answer with usage and an example", ()
 
   it("a near miss is offered as a choice, without the whole usage text", async () => {
     const g = await boundGroup(app);
-    expect(await g.says("/记录 示范课 11月20日 二校")).toBe("「二校」是「二小」吗？\n点选项，或直接发送：/记录 示范课 11月20日 二小");
+    expect(await g.says("/记录 示范课 11月20日 二校")).toBe("「二校」是「二小」吗？\n点选项或回复「是」，也可直接发送：/记录 示范课 11月20日 二小");
     expect(await g.activities()).toHaveLength(0);
   });
 

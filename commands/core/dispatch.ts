@@ -13,6 +13,7 @@ import { sourceKey, type InboundMessage, type Reply } from "../../messages/messa
 import type { InboundResult } from "../../messages/queues.ts";
 import { memberForSender, soleCommunityOfSender, schoolsOf } from "./context.ts";
 import { AskError, isUserError, UserError } from "./errors.ts";
+import { isNo, isYes, readSuggestion, SUGGESTION_FIELD, storeSuggestion, type StoredSuggestion } from "./suggestion.ts";
 import { fieldsOf } from "./fields.ts";
 import { formLinkReply } from "../links/form-link.ts";
 import { answerField, finish, parseArgs, type ParseResult } from "./parse.ts";
@@ -58,12 +59,30 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   const earlier = repliesOfProcessed(loaded, now);
   if (earlier) return { replies: earlier, duplicate: true };
 
-  const { text, mentioned } = stripLeadingMentions(normalizeText(message.text));
-  const slashed = splitCommand(text);
+  const { text: typed, mentioned } = stripLeadingMentions(normalizeText(message.text));
   // A 1:1 chat that is not bound acts for the sender's only community (rare: the slow path).
   const community = loaded.community ?? (message.chatType === "direct" ? await soleCommunityOfSender(deps.db, message) : null);
   const pendingRow = loaded.pending;
-  const pending = pendingRow && new Date(pendingRow.expiresAt) > now ? pendingRow : null;
+  const live = pendingRow && new Date(pendingRow.expiresAt) > now ? pendingRow : null;
+  const suggestion = live?.field === SUGGESTION_FIELD ? readSuggestion(live.partial) : null;
+  let pending = live && live.field !== SUGGESTION_FIELD ? live : null;
+  // A typed 「是」 to the bot's suggestion is the suggested message itself, as a click would send.
+  let text = typed;
+  if (live && suggestion && typed !== "" && !typed.startsWith("/")) {
+    if (isYes(typed)) {
+      if (suggestion.resends.length !== 1) return { replies: [pickOneReply(suggestion)], duplicate: false };
+      text = suggestion.resends[0]!;
+    } else if (isNo(typed)) {
+      await deps.db.pendingQuestion.deleteMany({ where: { id: live.id } });
+      return reply(`好的，没有改成「${suggestion.options.join("」「")}」。请改正后重新发送。`);
+    } else if (!suggestion.question) {
+      // Anything else moves on: a later 「是」 (perhaps said to someone else) accepts nothing.
+      await deps.db.pendingQuestion.deleteMany({ where: { id: live.id } });
+    }
+    // A suggestion about an answer leaves its question waiting for this (or the accepted) answer.
+    if (suggestion.question) pending = { ...live, ...suggestion.question };
+  }
+  const slashed = splitCommand(text);
   // "@机器人 记录 …" without the slash, where the platform says the robot was addressed, is a
   // command too (unless it answers the question the bot is waiting on: "确认" is also a command).
   const addressed = message.mentioned || message.chatType === "direct";
@@ -135,7 +154,11 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     return { replies, duplicate: false };
   } catch (e) {
     // A refusal after the sender was kept anyway (the single-statement path enrols before it parses) still tells.
-    if (isUserError(e)) return { replies: await withNotice(deps.db, [userErrorReply(e, intent)]), duplicate: false };
+    if (isUserError(e)) {
+      const refused = userErrorReply(e, intent);
+      if (refused.suggestion && community) await storeSuggestion(deps.db, message, community.id, intent.command.name, refused.suggestion, now);
+      return { replies: await withNotice(deps.db, [refused.reply]), duplicate: false };
+    }
     if (isUniqueViolation(e)) {
       // The same message committed meanwhile (a second gateway or a retried job): answer as before.
       const stored = repliesOfProcessed(await loadMessageContext(deps.sql, message, key), now);
@@ -206,13 +229,26 @@ async function withQuotaNotice(db: Db, key: string, community: CommunityInfo, ra
  * A refusal; for an ambiguous word, each meaning is offered as a ready-made message (the same
  * command with the word replaced, or the bare answer to a question) that a choice card can send.
  */
-function userErrorReply(e: UserError, intent: Intent): Reply {
-  if (!e.ambiguity || intent.type === "form") return { text: e.userText };
-  const { word, options } = e.ambiguity;
-  const resend = (option: string) => (intent.type === "answer" ? option : `/${intent.command.name} ${replaceWord(intent.rest, word, option)}`);
-  // Where no card shows (or a button cannot be pressed), the ready-made message can be typed.
-  const typed = intent.type === "answer" ? `直接回复「${options[0]}」` : `直接发送：${resend(options[0] ?? word)}`;
-  return { text: `${e.userText}\n点选项，或${typed}`, choices: options.map((o) => ({ label: o, command: resend(o) })) };
+function userErrorReply(e: UserError, intent: Intent): { reply: Reply; suggestion?: StoredSuggestion } {
+  if (!e.ambiguity || intent.type === "form") return { reply: { text: e.userText } };
+  const { word, options, within } = e.ambiguity;
+  const piece = within ?? word;
+  const fixed = (option: string) => (within ? within.replace(word, option) : option);
+  const resend = (option: string) => (intent.type === "answer" ? fixed(option) : `/${intent.command.name} ${replaceWord(intent.rest, piece, fixed(option))}`);
+  // Where no card shows (or a button cannot be pressed), the ready-made message can be typed, or
+  // a single suggestion accepted with 「是」.
+  const how = options.length === 1 ? "点选项或回复「是」，也可" : "点选项，或";
+  const typed = intent.type === "answer" ? `直接回复「${resend(options[0] ?? word)}」` : `直接发送：${resend(options[0] ?? word)}`;
+  const resends = options.map(resend);
+  return {
+    reply: { text: `${e.userText}\n${how}${typed}`, choices: options.map((o, i) => ({ label: o, command: resends[i]! })) },
+    suggestion: { options: [...options], resends, ...(intent.type === "answer" ? { question: intent.pending } : {}) },
+  };
+}
+
+/** 「是」 to a suggestion of several words: which one is still the person's to say. */
+function pickOneReply(s: StoredSuggestion): Reply {
+  return { text: `有几个可能：${s.options.map((o) => `「${o}」`).join("")}。请点选项，或直接发送：${s.resends[0]}`, choices: s.options.map((o, i) => ({ label: o, command: s.resends[i]! })) };
 }
 
 /** Replaces the whole word (a positional word, or a key=value's value), not a part of another. */

@@ -4,10 +4,13 @@
  */
 export class UserError extends Error {
   override readonly name = "UserError";
-  /** When the input was ambiguous: the word, and what it could mean (offered as a choice card). */
+  /**
+   * When the input was ambiguous: the word, and what it could mean (offered as a choice card);
+   * `within` is the whole typed piece when the word was only part of it (柳河乡 in 县一小到柳河乡).
+   */
   constructor(
     readonly userText: string,
-    readonly ambiguity?: { word: string; options: readonly string[] },
+    readonly ambiguity?: { word: string; options: readonly string[]; within?: string },
   ) {
     super(userText);
   }

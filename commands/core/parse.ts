@@ -70,6 +70,22 @@ function placeRoute(word: string, fields: readonly FieldSpec[], partial: Partial
   return true;
 }
 
+/**
+ * A route whose side names no school ("县一小到柳河乡" for 柳合乡中心小学) gets the same nearest
+ * words as that side typed alone, instead of "没看懂" for the whole piece.
+ */
+function routeTypo(word: string, fields: readonly FieldSpec[], env: ParseEnv): UserError | undefined {
+  const m = ROUTE.exec(word);
+  if (!m || !fields.some((f) => f.keys.includes("主讲校")) || !fields.some((f) => f.keys.includes("主办"))) return undefined;
+  const schoolFields = fields.filter((f) => f.token === "school");
+  for (const side of [m[1]!, m[2]!]) {
+    if (findSchools(side, env.schools).length > 0) continue;
+    const near = nearestWords(side, schoolFields, env);
+    if (near.length > 0) return new UserError(candidatesQuestion(side, near), { word: side, options: near, within: word });
+  }
+  return undefined;
+}
+
 function describe(word: string, fields: readonly FieldSpec[]): string {
   const wanted = fields.filter((f) => f.token !== "rest" && f.positional !== false).map((f) => f.label);
   return `没看懂「${word}」：它不是本命令能用的${wanted.join("、")}。`;
@@ -111,6 +127,8 @@ export function collect(schema: ArgsSchema, text: string, env: ParseEnv, partial
     // Words inside a rest value (e.g. 备注=… spanning several words) were taken with it.
     if (restStarts.some((r) => r.start < p.start && !kvPieces.some((q) => q.start > r.start && q.start < p.start))) continue;
     if (placeRoute(p.text, fields, partial, env) || placeWord(p.text, fields, partial, env)) continue;
+    const typo = routeTypo(p.text, fields, env);
+    if (typo) throw typo;
     const near = nearestWords(p.text, fields, env);
     if (near.length > 0) throw new UserError(candidatesQuestion(p.text, near), { word: p.text, options: near });
     throw new UserError(describe(p.text, fields));

@@ -27,6 +27,16 @@ function closeEnough(word: string, candidate: string): number | undefined {
   return undefined;
 }
 
+/**
+ * The start of a full name as long as the word ("柳合乡" of 柳合乡中心小学 for a typed 柳河乡):
+ * people name a school by its place, and the parser knows a school by any part of its name.
+ */
+function leadingPart(fullName: string, word: string): string[] {
+  const n = [...word].length;
+  const chars = [...fullName];
+  return n >= 2 && n < chars.length ? [chars.slice(0, n).join("")] : [];
+}
+
 /** Up to three candidates for the fields of this command, nearest first. */
 export function nearestWords(word: string, fields: readonly FieldSpec[], env: ParseEnv): string[] {
   // typed form → the word offered (a kind's canonical name; a school's own name)
@@ -37,7 +47,7 @@ export function nearestWords(word: string, fields: readonly FieldSpec[], env: Pa
       f.token === "kind"
         ? [...KIND_WORDS]
         : f.token === "school"
-          ? env.schools.flatMap((s) => [s.fullName, ...s.shortNames].map((n): [string, string] => [n, n]))
+          ? env.schools.flatMap((s) => [s.fullName, ...s.shortNames, ...leadingPart(s.fullName, word)].map((n): [string, string] => [n, n]))
           : f.token === "subject"
             ? SUBJECT_WORDS.map((w): [string, string] => [w, w])
             : f.token === "choice"

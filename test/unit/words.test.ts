@@ -97,9 +97,10 @@ describe("a school's everyday name", () => {
 });
 
 describe("a refused word gets its nearest candidates, not the usage", () => {
-  function refusal(typed: string): UserError {
+  const refusal = (typed: string) => refusalIn(typed, COUNTY);
+  function refusalIn(typed: string, env: ParseEnv): UserError {
     try {
-      understand(typed, COUNTY);
+      understand(typed, env);
     } catch (e) {
       if (isUserError(e)) return e;
       throw e;
@@ -117,6 +118,16 @@ describe("a refused word gets its nearest candidates, not the usage", () => {
     const e = refusal("/记录 集体被课 11月20日 杨庄");
     expect(e.ambiguity?.options).toContain("集体备课");
     expect(e.userText).not.toMatch(/用法/);
+  });
+
+  it("offers the place a school is named by, alone or inside 「X到Y」", () => {
+    const env: ParseEnv = { ...COUNTY, schools: [...COUNTY.schools, { id: 15, fullName: "柳合乡中心小学", shortNames: [], role: "member" }] };
+    const alone = refusalIn("/记录 示范课 11月20日 柳河乡", env);
+    expect(alone.userText).toBe("「柳河乡」是「柳合乡」吗？");
+    const route = refusalIn("/记录 示范课 11月20日 县实小到柳河乡", env);
+    expect(route.userText).toBe("「柳河乡」是「柳合乡」吗？");
+    expect(route.ambiguity).toEqual({ word: "柳河乡", options: ["柳合乡"], within: "县实小到柳河乡" });
+    expect(refusalIn("/记录 示范课 11月20日 县食小到柳合乡", env).ambiguity?.options).toEqual(["县实小"]);
   });
 
   it("still explains a word that is near nothing", () => {
