@@ -36,6 +36,7 @@ import { registerDownloadRoutes } from "../web/downloads/routes.ts";
 import { registerChartRoutes } from "../web/charts/routes.ts";
 import { registerWebPages } from "./web-pages.ts";
 import { registerPrivacyPage } from "../web/privacy/page.ts";
+import { registerMyDataRoute } from "../web/privacy/my-data-route.ts";
 import { registerMetricsRoute, registerQueueDashboard } from "./admin.ts";
 import { InboundLimits } from "../bot/inbound-limits.ts";
 import { clusterGaugesExporter, processInfo, watchPlatforms, watchQueues } from "../bot/metrics.ts";
@@ -190,6 +191,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       registerDownloadRoutes(http, { db, forms, now, log });
       registerChartRoutes(http, { db, forms, now, log });
       await registerWebPages(http, { env, forms, db, now, log, sink: gw.sink, resultOf: (id, ms) => gw.resultOf(id, ms) });
+      registerMyDataRoute(http, { db, forms, now });
     }
   }
 

@@ -28,6 +28,10 @@ import { minutesCommand } from "./meetings/minutes.ts";
 import { settingsCommand } from "./meetings/settings.ts";
 import { digestCommand } from "./digest/digest.ts";
 import { privacyCommand } from "./privacy/privacy.ts";
+import { eraseSelfCommand } from "./privacy/erase-self.ts";
+import { deleteMemberCommand } from "./privacy/delete-member.ts";
+import { deleteCommunityCommand } from "./privacy/delete-community.ts";
+import { myDataCommand } from "./privacy/my-data.ts";
 
 export const COMMANDS: readonly AnyCommand[] = [
   recordCommand,
@@ -61,6 +65,10 @@ export const COMMANDS: readonly AnyCommand[] = [
   digestCommand,
   // Personal data (issue 21)
   privacyCommand,
+  myDataCommand,
+  eraseSelfCommand,
+  deleteMemberCommand,
+  deleteCommunityCommand,
 ];
 
 const byName = new Map<string, AnyCommand>();

@@ -148,7 +148,8 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
       // An admin hears here about scheduled pushes the platform refused for quota (told once).
       const notice = isAdmin ? await quotaNotice(tx, community.id, community.timezone) : null;
       const out = notice ? [...ran, notice] : ran;
-      await storeProcessed(tx, key, community?.id ?? null, out, now, message);
+      // A /绑定 that just bound the chat files its message under the new community (deleted with it).
+      if (!intent.command.keepsNoMessage) await storeProcessed(tx, key, community?.id ?? (await boundCommunityOf(tx, message)), out, now, message);
       return out;
     });
     return { replies, duplicate: false };
@@ -197,10 +198,11 @@ async function runBatch(deps: DispatchDeps, key: string, lines: BatchLine[], bas
 /**
  * The message's replies, stored under its key in the transaction of its effects (see the header),
  * with its sender as a member when they are one: their messages go with them on deletion (/注销).
+ * The community is looked up, not assumed: /删除共同体 deletes it within this very transaction.
  */
 async function storeProcessed(tx: Tx, key: string, communityId: number | null, replies: Reply[], now: Date, m: InboundMessage): Promise<void> {
   await tx.$executeRaw`INSERT INTO "ProcessedMessage" (key, "communityId", "memberId", replies, "createdAt")
-    VALUES (${key}, ${communityId}, (SELECT "memberId" FROM "PlatformIdentity" WHERE "communityId" = ${communityId} AND platform = ${m.platform} AND "userId" = ${m.senderId}), ${JSON.stringify(replies)}::jsonb, ${now})`;
+    VALUES (${key}, (SELECT id FROM "Community" WHERE id = ${communityId}), (SELECT "memberId" FROM "PlatformIdentity" WHERE "communityId" = ${communityId} AND platform = ${m.platform} AND "userId" = ${m.senderId}), ${JSON.stringify(replies)}::jsonb, ${now})`;
 }
 
 /**

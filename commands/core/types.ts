@@ -78,6 +78,12 @@ export interface Command<S extends ArgsSchema, C extends CommandContext = Comman
    * with a link to that form instead of asking field by field.
    */
   webForm?: { title: string };
+  /**
+   * The message is not stored as processed: it deleted its sender's (or its community's) data,
+   * and the stored row would keep some (a 1:1 chat's key is the sender's user id). A redelivery
+   * runs it again and finds nothing left to delete.
+   */
+  keepsNoMessage?: boolean;
   run(ctx: C, args: z.infer<S>): Promise<CommandResult>;
 }
 
