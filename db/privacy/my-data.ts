@@ -2,7 +2,8 @@
  * Everything the bot keeps about one platform account (PIPL 第45条), as one JSON document with
  * Chinese keys: per community the member row, its identities, the records it made or confirmed
  * or is named in, pairs, attendance, action items, its audit entries, stored messages, pending
- * questions, link codes and the pushes addressed to it; and district-admin roles.
+ * questions, link codes, the pushes addressed to it and the ledgers it uploaded; district-admin
+ * roles and wrong /关联 codes.
  */
 import type { Db } from "../client.ts";
 
@@ -18,7 +19,7 @@ export async function personData(db: Db, platform: string, userId: string, now: 
   const communities = [];
   for (const m of members) {
     const cid = m.communityId;
-    const [recorded, named, pairs, attended, items, audits, processed, pending, codes, deliveries] = await Promise.all([
+    const [recorded, named, pairs, attended, items, audits, processed, pending, codes, deliveries, imports] = await Promise.all([
       db.activity.findMany({ where: { communityId: cid, OR: [{ recorderId: m.id }, { confirmedById: m.id }] }, orderBy: { number: "asc" } }),
       db.activity.findMany({ where: { communityId: cid, people: { has: m.displayName }, recorderId: { not: m.id } }, select: { number: true, kind: true, date: true }, orderBy: { number: "asc" } }),
       db.mentorPair.findMany({
@@ -32,6 +33,7 @@ export async function personData(db: Db, platform: string, userId: string, now: 
       db.pendingQuestion.findMany({ where: { communityId: cid, platform, userId } }),
       db.linkCode.findMany({ where: { memberId: m.id }, select: { expiresAt: true, createdAt: true } }),
       db.delivery.findMany({ where: { recipient: `user:${platform}:${userId}`, communityId: cid }, orderBy: { createdAt: "asc" } }),
+      db.ledgerImport.findMany({ where: { communityId: cid, memberId: m.id }, select: { id: true, fileName: true, createdAt: true, confirmedAt: true, revokedAt: true }, orderBy: { id: "asc" } }),
     ]);
     const photos = await db.activityPhoto.findMany({
       where: { communityId: cid, sourceMessageKey: { in: recorded.filter((a) => a.recorderId === m.id).map((a) => a.sourceMessageKey) } },
@@ -67,14 +69,17 @@ export async function personData(db: Db, platform: string, userId: string, now: 
       待回答的问题: pending.map((p) => ({ 命令: p.command, 字段: p.field, 已填: p.partial, 过期: at(p.expiresAt) })),
       关联码: codes.map((c) => ({ 生成: at(c.createdAt), 过期: at(c.expiresAt) })),
       推送给你的消息: deliveries.map((d) => ({ 类型: d.kind, 时间: at(d.dueAt), 状态: d.status, 内容: d.payload })),
+      你上传的台账: imports.map((f) => ({ 编号: f.id, 文件名: f.fileName, 上传时间: at(f.createdAt), 确认: at(f.confirmedAt), 撤销: at(f.revokedAt) })),
     });
   }
   const district = await db.districtAdmin.findMany({ where: { platform, userId }, include: { district: { select: { name: true } } } });
+  const wrongCodes = await db.linkCodeFailure.findMany({ where: { platform, userId }, select: { at: true }, orderBy: { at: "asc" } });
   return {
     说明: "教联体助手保存的关于你的全部信息（个人信息保护法第45条）。发送 /隐私 查看保存什么、为什么、保存多久；在单聊中发送 /注销 删除。",
     导出时间: now.toISOString(),
     平台账号: { 平台: platform, 用户ID: userId },
     共同体: communities,
+    发错的关联码: wrongCodes.map((w) => at(w.at)),
     区县管理员: district.map((d) => ({ 区县: d.district.name, 姓名: d.displayName, 设置时间: at(d.createdAt) })),
   };
 }
