@@ -23,6 +23,7 @@ import { PostgresFileStore } from "../db/file-store.ts";
 import { migrateDiskPhotos } from "../web/forms/photo-migration.ts";
 import type { Platform } from "../messages/messages.ts";
 import { processInbound } from "../workers/inbound.ts";
+import { registry } from "../commands/index.ts";
 import { outboundProcessor } from "../workers/outbound.ts";
 import { quotaFallback } from "../workers/schedule/quota-fallback.ts";
 import { createProducers, type Producers } from "../messages/producers.ts";
@@ -108,7 +109,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE }, ...(forms ? { forms } : {}), privacy };
     gate = new OutageGate(() => Promise.all([sql.query("SELECT 1"), pipelined.ping()]), log);
     const outage = { gate, maxWaitMs: env.OUTAGE_MAX_WAIT_MS, noticeAfterMs: env.OUTAGE_NOTICE_AFTER_MS, redis: pipelined, prefix: env.QUEUE_PREFIX };
-    const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings, outage, limits };
+    const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings, outage, limits, registry };
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
   }
   let scheduler: Scheduler | undefined;

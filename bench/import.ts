@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import ExcelJS from "exceljs";
-import { handleInbound } from "../commands/core/dispatch.ts";
+import { handleInbound } from "../commands/index.ts";
 import { createDatabase } from "../db/client.ts";
 import { ensureDatabase, migrate } from "../db/migrate.ts";
 import type { InboundMessage } from "../messages/messages.ts";

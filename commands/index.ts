@@ -1,5 +1,4 @@
-/** Every command, in the order /帮助 lists them, and lookup by name or alias. */
-import { closest } from "fastest-levenshtein";
+/** Every command, in the order /帮助 lists them, and the registry built from them at boot. */
 import { bindCommand } from "./community/bind.ts";
 import { confirmCommand } from "./activities/confirm.ts";
 import { linkCodeCommand, linkCommand } from "./community/link.ts";
@@ -20,6 +19,13 @@ import { schoolCommand } from "./community/school.ts";
 import { semesterCommand } from "./community/semester.ts";
 import { targetCommand } from "./progress/target.ts";
 import type { AnyCommand } from "./core/types.ts";
+import { createRegistry, type Registry } from "./core/registry.ts";
+import { type DispatchDeps, handleInbound as dispatch } from "./core/dispatch.ts";
+import type { InboundMessage } from "../messages/messages.ts";
+import type { InboundResult } from "../messages/queues.ts";
+import { quotaNotice } from "./activities/quota-notice.ts";
+import { privacyNotice } from "./privacy/notice.ts";
+import { batchLines, recordBatch } from "./activities/batch.ts";
 import { undoCommand } from "./activities/undo.ts";
 import { checkInCommand } from "./meetings/checkin.ts";
 import { doneCommand } from "./meetings/done.ts";
@@ -71,15 +77,16 @@ export const COMMANDS: readonly AnyCommand[] = [
   deleteCommunityCommand,
 ];
 
-const byName = new Map<string, AnyCommand>();
-for (const c of COMMANDS) for (const n of [c.name, ...c.aliases]) byName.set(n.toLowerCase(), c);
+/** Throws at boot (module load) when two commands claim one name or alias. */
+export const registry: Registry = createRegistry(COMMANDS, {
+  adminNotice: quotaNotice,
+  senderNotice: privacyNotice,
+  batch: { command: recordCommand, lines: batchLines, record: recordBatch },
+});
 
-export function findCommand(name: string): AnyCommand | undefined {
-  return byName.get(name.toLowerCase());
-}
+export const findCommand = (name: string): AnyCommand | undefined => registry.find(name);
 
-/** The command name closest to what was typed, for "did you mean". */
-export function suggestCommand(name: string): AnyCommand | undefined {
-  const guess = closest(name.toLowerCase(), [...byName.keys()]);
-  return guess ? byName.get(guess) : undefined;
+/** Dispatch with this command list handed to it (see DispatchDeps.registry). */
+export function handleInbound(deps: Omit<DispatchDeps, "registry">, message: InboundMessage): Promise<InboundResult> {
+  return dispatch({ ...deps, registry }, message);
 }

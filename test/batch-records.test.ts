@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
-import { handleInbound } from "../commands/core/dispatch.ts";
+import { handleInbound } from "../commands/index.ts";
 import { createDatabase, type Database } from "../db/client.ts";
 import { sourceKey } from "../messages/messages.ts";
 import { boundGroup, startTestApp, TEST_NOW } from "./support/harness.ts";

@@ -8,7 +8,7 @@ import type { Job } from "bullmq";
 import type { RedisClient } from "../config/redis.ts";
 import type { Logger } from "../config/logger.ts";
 import { handleInbound, type DispatchDeps } from "../commands/core/dispatch.ts";
-import { findCommand } from "../commands/index.ts";
+import type { Registry } from "../commands/core/registry.ts";
 import { normalizeText, splitCommand, stripLeadingMentions } from "../core/normalize.ts";
 import { messageKey, type InboundMessage } from "../messages/messages.ts";
 import type { InboundResult } from "../messages/queues.ts";
@@ -54,15 +54,15 @@ function communityMap(deps: InboundDeps, limits: InboundLimits): CommunityMap {
 }
 
 /** The command a message names, as a metrics label from a closed set. Only the start is read: a 1 MB text is refused later, unnormalised. */
-function commandLabel(text: string): string {
+function commandLabel(registry: Registry, text: string): string {
   const parsed = splitCommand(stripLeadingMentions(normalizeText(text.slice(0, 256))).text);
-  return parsed ? (findCommand(parsed.name)?.name ?? "unknown") : "none";
+  return parsed ? (registry.find(parsed.name)?.name ?? "unknown") : "none";
 }
 
 export async function processInbound(deps: InboundDeps, message: InboundMessage, job: Job): Promise<InboundResult> {
   const started = Date.now();
   if (job.attemptsMade === 0) queueDelaySeconds.observe({ queue: "inbound" }, Math.max(0, started - job.timestamp) / 1000);
-  const command = commandLabel(message.text);
+  const command = commandLabel(deps.registry, message.text);
   // Past maxWaitMs the sender is better served by an apology (retype later) than by silence.
   const result = await untilReachable(deps, message, job, () => compute(deps, message, job)).catch((e: unknown) => {
     if (isConnectionError(e)) return apology(deps, message, job, e);
@@ -95,7 +95,7 @@ async function compute(deps: InboundDeps, message: InboundMessage, job: Job): Pr
 function apology(deps: InboundDeps, message: InboundMessage, job: Job, e: unknown): InboundResult {
   const ref = randomUUID().slice(0, 8);
   deps.log.error({ ref, jobId: job.id, chatId: message.chatId, err: e instanceof Error ? e.stack : String(e) }, "inbound message failed");
-  messagesProcessed.inc({ platform: message.platform, command: commandLabel(message.text), outcome: "failed" });
+  messagesProcessed.inc({ platform: message.platform, command: commandLabel(deps.registry, message.text), outcome: "failed" });
   return { replies: [{ text: `抱歉，处理这条消息时出错了（参考编号 ${ref}），请稍后再试。` }], duplicate: false };
 }
 

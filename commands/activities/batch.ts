@@ -11,16 +11,11 @@ import { sourceKey, type Reply } from "../../messages/messages.ts";
 import { AskError, isUserError } from "../core/errors.ts";
 import { fieldsOf } from "../core/fields.ts";
 import { parseArgs } from "../core/parse.ts";
-import type { BoundContext } from "../core/types.ts";
+import type { BatchLine, BoundContext } from "../core/types.ts";
 import { activityLine } from "./activity-view.ts";
 import { recordActivity, recordArgs } from "./record.ts";
 
-/** One line of the message: its number (1-based) and the record's argument text, or null when it is not a record. */
-export interface BatchLine {
-  line: number;
-  text: string;
-  rest: string | null;
-}
+export type { BatchLine } from "../core/types.ts";
 
 export const MAX_BATCH_LINES = 50;
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { field } from "../core/fields.ts";
-import { formLinkReply } from "../links/form-link.ts";
+import { formLinkReply } from "../core/form-link.ts";
 import { recordCommand } from "./record.ts";
 import { boundCommand } from "../core/types.ts";
 

@@ -68,6 +68,7 @@ export const recordCommand = boundCommand({
   examples: ["/记录 示范课 11月20日 二小 语文", "/记录 听评课 昨天 二小 参与=郝家也、双庙 数学 《分数的意义》 35人 备注=效果很好", "/记录 示范课 上周五 二小 李老师执教 语文"],
   args: recordArgs,
   singleStatement: true,
+  replay: (recorded, schools, today) => recordedReplies({ ...recorded, date: new Date(`${recorded.date}T00:00:00Z`) }, schools, today),
   webForm: { title: "登记活动" },
   async run(ctx, args) {
     const { activity, today } = await recordActivity(ctx, args);

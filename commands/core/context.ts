@@ -7,6 +7,12 @@ import type { CommunityInfo, MemberInfo } from "./types.ts";
 
 type Reader = Pick<Tx, "platformIdentity">;
 
+/** The community a chat is bound to now (after /绑定 bound it within this very message). */
+export async function boundCommunityOf(db: Pick<Tx, "chatGroup">, m: InboundMessage): Promise<number | null> {
+  const chat = await db.chatGroup.findUnique({ where: { platform_chatId: { platform: m.platform, chatId: m.chatId } }, select: { communityId: true } });
+  return chat?.communityId ?? null;
+}
+
 function toCommunityInfo(c: { id: number; name: string; timezone: string; termName: string | null; termStart: Date | null; termEnd: Date | null }): CommunityInfo {
   return { id: c.id, name: c.name, timezone: c.timezone, termName: c.termName, termStart: c.termStart && dbToDay(c.termStart), termEnd: c.termEnd && dbToDay(c.termEnd) };
 }

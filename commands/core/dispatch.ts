@@ -6,25 +6,32 @@
 import type { Db, Sql, Tx } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/client.ts";
 import { loadMessageContext, type MessageContext } from "../../db/message-context.ts";
-import { recordCommand, recordedReplies } from "../activities/record.ts";
 import { todayIn } from "../../core/dates.ts";
 import { normalizeText, splitCommand, stripLeadingMentions } from "../../core/normalize.ts";
 import { sourceKey, type InboundMessage, type Reply } from "../../messages/messages.ts";
 import type { InboundResult } from "../../messages/queues.ts";
-import { memberForSender, soleCommunityOfSender, schoolsOf } from "./context.ts";
+import { boundCommunityOf, memberForSender, soleCommunityOfSender, schoolsOf } from "./context.ts";
 import { AskError, isUserError, UserError } from "./errors.ts";
 import { isNo, isYes, readSuggestion, SUGGESTION_FIELD, storeSuggestion, type StoredSuggestion } from "./suggestion.ts";
 import { fieldsOf } from "./fields.ts";
-import { formLinkReply } from "../links/form-link.ts";
+import { formLinkReply } from "./form-link.ts";
 import { answerField, finish, parseArgs, type ParseResult } from "./parse.ts";
-import { COMMANDS, findCommand, suggestCommand } from "../index.ts";
+import type { Registry } from "./registry.ts";
 import type { SchoolInfo } from "./recognize.ts";
-import { DEFAULT_SETTINGS, type AnyCommand, type BoundContext, type CommandContext, type CommandResult, type CommandSettings, type CommunityInfo, type MemberInfo } from "./types.ts";
+import {
+  DEFAULT_SETTINGS,
+  type AnyCommand,
+  type BatchHook,
+  type BatchLine,
+  type BoundContext,
+  type CommandContext,
+  type CommandResult,
+  type CommandSettings,
+  type CommunityInfo,
+  type MemberInfo,
+} from "./types.ts";
 import { usageText } from "./usage.ts";
 import { localizeExamples } from "./examples.ts";
-import { quotaNotice } from "../activities/quota-notice.ts";
-import { batchLines, recordBatch, type BatchLine } from "../activities/batch.ts";
-import { boundCommunityOf, tellOnce } from "../privacy/notice.ts";
 
 export const MAX_TEXT_LENGTH = 4000;
 const QUESTION_TTL_MS = 10 * 60 * 1000;
@@ -34,6 +41,8 @@ export interface DispatchDeps {
   sql: Sql;
   now: () => Date;
   settings?: CommandSettings;
+  /** The commands (commands/index.ts), handed in so the framework imports no feature. */
+  registry: Registry;
 }
 
 const NOT_BOUND = "本群还没有绑定共同体。请先发送：/绑定 共同体名称\n例如：/绑定 清涧县第二小学教育共同体";
@@ -56,7 +65,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);
   const loaded = await loadMessageContext(deps.sql, message, key);
   const now = deps.now();
-  const earlier = repliesOfProcessed(loaded, now);
+  const earlier = repliesOfProcessed(deps.registry, loaded, now);
   if (earlier) return { replies: earlier, duplicate: true };
 
   const { text: typed, mentioned } = stripLeadingMentions(normalizeText(message.text));
@@ -86,35 +95,38 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   // "@机器人 记录 …" without the slash, where the platform says the robot was addressed, is a
   // command too (unless it answers the question the bot is waiting on: "确认" is also a command).
   const addressed = message.mentioned || message.chatType === "direct";
-  const parsed = slashed ?? (addressed && !(pending && text !== "") ? bareCommand(text) : undefined);
+  const parsed = slashed ?? (addressed && !(pending && text !== "") ? bareCommand(deps.registry, text) : undefined);
 
   // Several records, one a line: each recorded by itself, answered in one reply.
   // Not when the message is another command (/纪要 with numbered items that start with a kind).
-  const otherCommand = parsed !== undefined && findCommand(parsed.name) !== recordCommand;
-  const batch = message.form || otherCommand ? undefined : batchLines(message.text);
-  if (batch && (addressed || batch.some((l) => l.text.startsWith("/")))) {
+  // (See RegistryHooks.batch: the feature says which lines are records.)
+  const batcher = deps.registry.batch;
+  const otherCommand = parsed !== undefined && deps.registry.find(parsed.name) !== batcher?.command;
+  const batch = !batcher || message.form || otherCommand ? undefined : batcher.lines(message.text);
+  if (batcher && batch && (addressed || batch.some((l) => l.text.startsWith("/")))) {
     if (!community) return reply(localizeExamples(NOT_BOUND, []));
     if (pendingRow) await deps.db.pendingQuestion.deleteMany({ where: { id: pendingRow.id } });
-    return runBatch(deps, key, batch, { message, now, community, preloaded: preloadedFor(loaded, community), sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS });
+    const base = { message, now, community, preloaded: preloadedFor(loaded, community), sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS, registry: deps.registry };
+    return runBatch(deps, key, batch, base, batcher.record);
   }
 
   let intent: Intent;
   if (message.form) {
     // A web form's submission: arguments already structured, checked below by the same schema.
-    const command = findCommand(message.form.command);
+    const command = deps.registry.find(message.form.command);
     if (!command) return reply(NOT_UNDERSTOOD);
     intent = { type: "form", command, args: message.form.args };
   } else if (parsed) {
     // A new command cancels any question still waiting for this person.
     if (pendingRow) await deps.db.pendingQuestion.deleteMany({ where: { id: pendingRow.id } });
-    const command = findCommand(parsed.name);
+    const command = deps.registry.find(parsed.name);
     if (!command) {
-      const guess = suggestCommand(parsed.name);
+      const guess = deps.registry.suggest(parsed.name);
       return reply(`没有「/${parsed.name}」这个命令。${guess ? `你是不是想用 /${guess.name}？\n${usageText(guess, loaded.schools)}` : "发送 /帮助 查看全部命令。"}`);
     }
     intent = { type: "command", command, rest: parsed.rest };
   } else if (pending && text !== "") {
-    const command = findCommand(pending.command);
+    const command = deps.registry.find(pending.command);
     if (!command) return reply(localizeExamples(NOT_UNDERSTOOD, loaded.schools));
     intent = { type: "answer", command, pending: { command: pending.command, field: pending.field, partial: pending.partial }, answer: text };
   } else if (message.chatType === "group" && !mentioned && !message.mentioned && !text.startsWith("/")) {
@@ -125,28 +137,29 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
 
   if (intent.command.bound && !community) return reply(localizeExamples(NOT_BOUND, []));
   const preloaded = preloadedFor(loaded, community);
-  const base = { message, now, community, preloaded, sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS };
+  const base = { message, now, community, preloaded, sql: deps.sql, settings: deps.settings ?? DEFAULT_SETTINGS, registry: deps.registry };
   const isAdmin = community !== null && preloaded.member?.roles.includes("admin") === true;
   // The privacy notice, once per account: only a sender the context did not know as told can need it.
   const mayNeedNotice = preloaded.member === null || preloaded.member.noticed === false;
   const withNotice = async (db: Tx | Db, replies: Reply[]): Promise<Reply[]> => {
     if (!mayNeedNotice) return replies;
+    const tell = deps.registry.senderNotice;
+    if (!tell) return replies;
     const communityId = community?.id ?? (await boundCommunityOf(db, message));
-    const notice = communityId === null ? null : await tellOnce(db, communityId, message, base.settings, now);
-    // /隐私 has just shown the whole statement: the one-line notice would repeat it.
-    return notice && intent.command.name !== "隐私" ? [...replies, notice] : replies;
+    const notice = communityId === null ? null : await tell(db, communityId, message, base.settings, now, intent.command.name);
+    return notice ? [...replies, notice] : replies;
   };
   try {
     if (intent.command.singleStatement && intent.type === "command") {
       // Atomic and idempotent by itself (see Command.singleStatement): no transaction needed.
       // (An answer to a question also deletes the question, so it takes the transactional path.)
       const ran = await withNotice(deps.db, await runIntent(deps.db, intent, base));
-      return { replies: isAdmin ? await withQuotaNotice(deps.db, key, community, ran, now, message) : ran, duplicate: false };
+      return { replies: isAdmin ? await withAdminNotice(deps, key, community, ran, now, message) : ran, duplicate: false };
     }
     const replies = await deps.db.$transaction(async (tx) => {
       const ran = await withNotice(tx, await runIntent(tx, intent, base));
-      // An admin hears here about scheduled pushes the platform refused for quota (told once).
-      const notice = isAdmin ? await quotaNotice(tx, community.id, community.timezone) : null;
+      // An admin hears here about scheduled pushes the platform refused for quota (told once); see RegistryHooks.adminNotice.
+      const notice = isAdmin && deps.registry.adminNotice ? await deps.registry.adminNotice(tx, community.id, community.timezone) : null;
       const out = notice ? [...ran, notice] : ran;
       // A /绑定 that just bound the chat files its message under the new community (deleted with it).
       if (!intent.command.keepsNoMessage) await storeProcessed(tx, key, community?.id ?? (await boundCommunityOf(tx, message)), out, now, message);
@@ -162,7 +175,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     }
     if (isUniqueViolation(e)) {
       // The same message committed meanwhile (a second gateway or a retried job): answer as before.
-      const stored = repliesOfProcessed(await loadMessageContext(deps.sql, message, key), now);
+      const stored = repliesOfProcessed(deps.registry, await loadMessageContext(deps.sql, message, key), now);
       if (stored) return { replies: stored, duplicate: true };
     }
     throw e;
@@ -175,21 +188,21 @@ function preloadedFor(loaded: MessageContext, community: CommunityInfo | null): 
   return { member: same ? loaded.member : null, schools: same ? loaded.schools : null };
 }
 
-/** Several records in one message (commands/activities/batch.ts); the one reply stored under the message's key. */
-async function runBatch(deps: DispatchDeps, key: string, lines: BatchLine[], base: Base & { community: CommunityInfo }): Promise<InboundResult> {
+/** Several records in one message (RegistryHooks.batch); the one reply stored under the message's key. */
+async function runBatch(deps: DispatchDeps, key: string, lines: BatchLine[], base: Base & { community: CommunityInfo }, record: BatchHook["record"]): Promise<InboundResult> {
   const ctx = (await contextFor(deps.db, base)) as BoundContext;
-  const recorded = await recordBatch(ctx, lines);
+  const recorded = await record(ctx, lines);
   let replies = recorded;
   try {
     await deps.db.$transaction(async (tx) => {
       // The batch kept its sender like any /记录: the privacy notice rides on its one reply.
-      const notice = await tellOnce(tx, base.community.id, base.message, base.settings, base.now);
+      const notice = deps.registry.senderNotice ? await deps.registry.senderNotice(tx, base.community.id, base.message, base.settings, base.now, deps.registry.batch?.command.name ?? "") : null;
       replies = notice ? [...recorded, notice] : recorded;
       await storeProcessed(tx, key, base.community.id, replies, base.now, base.message);
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
-    const stored = repliesOfProcessed(await loadMessageContext(deps.sql, base.message, key), base.now);
+    const stored = repliesOfProcessed(deps.registry, await loadMessageContext(deps.sql, base.message, key), base.now);
     if (stored) return { replies: stored, duplicate: true };
   }
   return { replies, duplicate: false };
@@ -206,16 +219,18 @@ async function storeProcessed(tx: Tx, key: string, communityId: number | null, r
 }
 
 /**
- * After a single-statement command (/记录) by an admin: the quota notice, if any, is appended and
+ * After a single-statement command (/记录) by an admin: the admin notice (quota), if any, is appended and
  * the whole answer stored as the message's processed replies in the same transaction that marks
  * the notice told, so a redelivery repeats the notice instead of losing it. Most of the time
  * there is nothing to tell and this is one indexed query. If the message was stored meanwhile
  * (a concurrent redelivery), the notice stays untold for the next reply.
  */
-async function withQuotaNotice(db: Db, key: string, community: CommunityInfo, ran: Reply[], now: Date, m: InboundMessage): Promise<Reply[]> {
+async function withAdminNotice(deps: DispatchDeps, key: string, community: CommunityInfo, ran: Reply[], now: Date, m: InboundMessage): Promise<Reply[]> {
+  const adminNotice = deps.registry.adminNotice;
+  if (!adminNotice) return ran;
   try {
-    return await db.$transaction(async (tx) => {
-      const notice = await quotaNotice(tx, community.id, community.timezone);
+    return await deps.db.$transaction(async (tx) => {
+      const notice = await adminNotice(tx, community.id, community.timezone);
       if (!notice) return ran;
       const out = [...ran, notice];
       await storeProcessed(tx, key, community.id, out, now, m);
@@ -262,17 +277,17 @@ function replaceWord(rest: string, word: string, by: string): string {
 }
 
 /** "记录 示范课 …" (no slash) as a command, when its first word names one. */
-function bareCommand(text: string): { name: string; rest: string } | undefined {
+function bareCommand(registry: Registry, text: string): { name: string; rest: string } | undefined {
   const m = /^([^\s/]+)\s*([\s\S]*)$/.exec(text);
-  if (!m?.[1] || !findCommand(m[1])) return undefined;
+  if (!m?.[1] || !registry.find(m[1])) return undefined;
   return { name: m[1].toLowerCase(), rest: (m[2] ?? "").trim() };
 }
 
 /** The replies a message produced when it was processed before, if it was. */
-function repliesOfProcessed(loaded: MessageContext, now: Date): Reply[] | undefined {
+function repliesOfProcessed(registry: Registry, loaded: MessageContext, now: Date): Reply[] | undefined {
   if (loaded.processed) return loaded.processed as Reply[];
   const today = loaded.community ? todayIn(now, loaded.community.timezone) : undefined;
-  if (loaded.recorded) return recordedReplies({ ...loaded.recorded, date: new Date(`${loaded.recorded.date}T00:00:00Z`) }, loaded.schools, today);
+  if (loaded.recorded && registry.replayRecorded) return registry.replayRecorded(loaded.recorded, loaded.schools, today);
   return undefined;
 }
 
@@ -284,6 +299,7 @@ interface Base {
   preloaded: { member: MemberInfo | null; schools: SchoolInfo[] | null };
   sql: Sql;
   settings: CommandSettings;
+  registry: Registry;
 }
 
 async function contextFor(tx: Tx | Db, base: Base): Promise<CommandContext> {
@@ -298,7 +314,7 @@ async function contextFor(tx: Tx | Db, base: Base): Promise<CommandContext> {
     community: base.community,
     member,
     schools,
-    commands: COMMANDS,
+    commands: base.registry,
     settings: base.settings,
     parseEnv: { now: base.now, zone: base.community?.timezone ?? "Asia/Shanghai", schools },
   };

@@ -1,7 +1,8 @@
 /** What a command is, and the small context its handler receives. */
 import type { z } from "zod";
+import type { LinkSigning } from "../../core/links/index.ts";
 import type { Sql, Tx } from "../../db/client.ts";
-import type { ContextCommunity, ContextMember } from "../../db/message-context.ts";
+import type { ContextActivity, ContextCommunity, ContextMember } from "../../db/message-context.ts";
 import type { InboundMessage, Reply } from "../../messages/messages.ts";
 import type { RetentionPolicy } from "../../core/privacy/policy.ts";
 import type { ArgsSchema } from "./fields.ts";
@@ -23,10 +24,8 @@ export interface CommandSettings {
   privacy?: { retention: RetentionPolicy; photoDir: string };
 }
 
-export interface FormSettings {
-  /** e.g. https://bot.example.edu.cn (no trailing slash) */
-  baseUrl: string;
-  secret: string;
+export interface FormSettings extends LinkSigning {
+  /** How long a link handed out in a chat stays valid. */
   ttlMs: number;
 }
 
@@ -45,8 +44,8 @@ export interface CommandContext {
   member: MemberInfo | null;
   schools: SchoolInfo[];
   parseEnv: ParseEnv;
-  /** Every registered command, for /帮助. */
-  commands: readonly AnyCommand[];
+  /** Every registered command and the one lookup by name or alias, for /帮助. */
+  commands: Registry;
   settings: CommandSettings;
 }
 
@@ -74,6 +73,11 @@ export interface Command<S extends ArgsSchema, C extends CommandContext = Comman
    */
   singleStatement?: boolean;
   /**
+   * A redelivered message that this command already recorded (an activity under the message's
+   * key, found with the message context) is answered again from that record. One command at most.
+   */
+  replay?: (recorded: ContextActivity, schools: readonly SchoolInfo[], today?: string) => Reply[];
+  /**
    * The command has a web form built from `args` (web/forms/): sent with no arguments, it answers
    * with a link to that form instead of asking field by field.
    */
@@ -98,4 +102,44 @@ export function boundCommand<S extends ArgsSchema>(c: Omit<Command<S, BoundConte
 /** A command that also runs where no community is bound yet (/帮助, /绑定). */
 export function openCommand<S extends ArgsSchema>(c: Omit<Command<S, CommandContext>, "bound">): Command<S, CommandContext> {
   return { ...c, bound: false };
+}
+
+/** What dispatch asks of the features besides their commands. */
+export interface RegistryHooks {
+  /** Appended once to an admin's reply (e.g. pushes the platform refused); null when nothing is due. */
+  adminNotice?: (tx: Tx, communityId: number, timezone: string) => Promise<Reply | null>;
+  /**
+   * Appended once to a reply whose sender the bot keeps something about (the privacy notice);
+   * null when already told. `command` is the command that ran.
+   */
+  senderNotice?: (db: Pick<Tx, "platformIdentity">, communityId: number, message: InboundMessage, settings: CommandSettings, now: Date, command: string) => Promise<Reply | null>;
+  /** Several statements of one command in one message, one a line (several /记录), answered in one reply. */
+  batch?: BatchHook;
+}
+
+/** One line of a message of several statements: its number (1-based) and its argument text, or null when it is not one. */
+export interface BatchLine {
+  line: number;
+  text: string;
+  rest: string | null;
+}
+
+export interface BatchHook {
+  /** The command the lines are statements of: a message naming another command is never a batch. */
+  command: AnyCommand;
+  /** The lines of a message holding two statements or more; undefined for any other message. */
+  lines(raw: string): BatchLine[] | undefined;
+  /** Runs every line; one reply for all. */
+  record(ctx: BoundContext, lines: readonly BatchLine[]): Promise<Reply[]>;
+}
+
+export interface Registry extends RegistryHooks {
+  /** In the order /帮助 lists them. */
+  readonly all: readonly AnyCommand[];
+  /** By name or alias, case-insensitive: the one lookup for dispatch, /帮助 and web forms. */
+  find(name: string): AnyCommand | undefined;
+  /** The command whose name or alias is closest to what was typed, for "did you mean". */
+  suggest(name: string): AnyCommand | undefined;
+  /** How a redelivered message that a single-statement command already recorded is answered again. */
+  replayRecorded?: (recorded: ContextActivity, schools: readonly SchoolInfo[], today?: string) => Reply[];
 }

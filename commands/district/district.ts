@@ -12,7 +12,7 @@ import { loadDistrictDigestInput } from "../../db/district-digest-input.ts";
 import { defaultTermFor } from "../../core/terms.ts";
 import { districtsAdministeredBy } from "../../db/districts.ts";
 import { districtStandings, type DistrictStanding } from "../../db/district-standing.ts";
-import { downloadLink } from "../links/download-link.ts";
+import { downloadLink } from "../links/index.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { audit } from "../core/support.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DateTime } from "luxon";
 import { defaultTermFor, type Term } from "../../core/terms.ts";
-import { downloadLink } from "../links/download-link.ts";
+import { downloadLink } from "../links/index.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { schoolName } from "../core/support.ts";

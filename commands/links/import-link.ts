@@ -1,17 +1,18 @@
 /**
- * The link to the ledger upload page: a form link (signed, bound to the admin, chat and
- * community, expiring) for the /导入 command, served at /i/ instead of /f/. The form routes
- * refuse it (/导入 has no web form) and the upload route accepts nothing else.
+ * The link to the ledger upload page (/i): signed, bound to the admin, chat and community like a
+ * form link, expiring; its own kind in core/links, so the form routes refuse it and the upload
+ * route accepts nothing else.
  */
+import { signLink } from "../../core/links/index.ts";
 import type { Reply } from "../../messages/messages.ts";
+import { askedInChat } from "../core/form-link.ts";
 import type { BoundContext } from "../core/types.ts";
-import { formLink } from "./form-link.ts";
 
 export const IMPORT_COMMAND = "导入";
 
 export function importLinkReply(ctx: BoundContext): Reply {
-  const { url, expiresAt } = formLink(ctx, IMPORT_COMMAND);
-  const link = url.replace(/\/f\/([^/]+)$/, "/i/$1");
+  const { forms, expiresAt, asked } = askedInChat(ctx);
+  const link = signLink(forms, { l: "i", ...asked });
   const hours = Math.round((expiresAt.getTime() - ctx.now.getTime()) / 3_600_000);
   const text = [
     `📥 点开链接上传已有的活动台账（Excel .xlsx 或 CSV，${hours}小时内有效）：`,

@@ -9,7 +9,7 @@ import { noticeLine, PRIVACY_PATH } from "../../core/privacy/statement.ts";
 import type { InboundMessage, Reply } from "../../messages/messages.ts";
 import type { CommandSettings } from "../core/types.ts";
 
-type Writer = Pick<Tx, "platformIdentity" | "chatGroup">;
+type Writer = Pick<Tx, "platformIdentity">;
 
 export const privacyPageUrl = (settings: CommandSettings): string | undefined => (settings.forms ? `${settings.forms.baseUrl}${PRIVACY_PATH}` : undefined);
 
@@ -19,8 +19,12 @@ export async function tellOnce(db: Writer, communityId: number, m: InboundMessag
   return told.count > 0 ? { text: noticeLine(privacyPageUrl(settings)) } : null;
 }
 
-/** The community a chat is bound to now (after /绑定 bound it within this very message). */
-export async function boundCommunityOf(db: Writer, m: InboundMessage): Promise<number | null> {
-  const chat = await db.chatGroup.findUnique({ where: { platform_chatId: { platform: m.platform, chatId: m.chatId } }, select: { communityId: true } });
-  return chat?.communityId ?? null;
+/** The notice after a command's replies (RegistryHooks.senderNotice); not after /隐私, which has just shown the whole statement. */
+export async function privacyNotice(db: Writer, communityId: number, m: InboundMessage, settings: CommandSettings, now: Date, command: string): Promise<Reply | null> {
+  if (command === "隐私") {
+    // Told all the same: the statement shown is the notice.
+    await tellOnce(db, communityId, m, settings, now);
+    return null;
+  }
+  return tellOnce(db, communityId, m, settings, now);
 }

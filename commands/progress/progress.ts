@@ -6,7 +6,7 @@ import { localizeExamples } from "../core/examples.ts";
 import { field } from "../core/fields.ts";
 import { compactProgress, detailedProgress } from "./progress-view.ts";
 import { termOf } from "../core/term.ts";
-import { chartLink } from "../links/chart-link.ts";
+import { chartLink } from "../../core/links/index.ts";
 import { UserError } from "../core/errors.ts";
 import { boundCommand } from "../core/types.ts";
 

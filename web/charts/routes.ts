@@ -8,8 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { chartRows } from "../../core/digest/chart-rows.ts";
 import { todayIn } from "../../core/dates.ts";
 import { computeProgress } from "../../core/progress.ts";
-import type { ChartPayload } from "../../commands/links/chart-link.ts";
-import { verifyToken } from "../../core/signed-token.ts";
+import { verifyLink } from "../../core/links/index.ts";
 import { termFor } from "../../core/terms.ts";
 import { toDay } from "../../db/meetings.ts";
 import { loadProgressInput } from "../../db/progress-input.ts";
@@ -25,9 +24,9 @@ const CACHE_MAX = 200;
 export function registerChartRoutes(app: FastifyInstance, deps: DownloadDeps): void {
   const cache = new Map<string, { png: Buffer; at: number }>();
   app.get<{ Params: { token: string } }>("/c/:token", async (req, reply) => {
-    const check = verifyToken<ChartPayload>(deps.forms.secret, req.params.token, deps.now());
-    if (!check.ok || check.payload.w !== "chart") {
-      const expired = check.ok ? false : check.reason === "expired";
+    const check = verifyLink(deps.forms.secret, req.params.token, deps.now(), "c");
+    if (!check.ok) {
+      const expired = check.reason === "expired";
       return reply
         .code(expired ? 410 : 403)
         .type("text/plain; charset=utf-8")

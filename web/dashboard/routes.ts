@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { FormSettings } from "../../commands/core/types.ts";
-import { downloadLink } from "../../commands/links/download-link.ts";
+import { downloadLink } from "../../commands/links/index.ts";
 import type { Logger } from "../../config/logger.ts";
 import type { Db } from "../../db/client.ts";
 import { communityAccess, districtsOf, isDistrictAdmin, membershipsOf } from "../../db/dashboard.ts";

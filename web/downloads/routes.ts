@@ -5,8 +5,7 @@
  */
 import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { type DownloadPayload, downloadPayloadSchema } from "../../commands/links/download-link.ts";
-import { verifyToken } from "../../core/signed-token.ts";
+import { verifyLink } from "../../core/links/index.ts";
 import { districtStandings } from "../../db/district-standing.ts";
 import { loadLedger } from "../../db/ledger.ts";
 import { progressForSchool, progressReportOf } from "../../db/progress-report.ts";
@@ -34,11 +33,9 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
   const photoLink: PhotoLink = (communityId, files) => (files.length ? photoUrl(deps.forms, communityId, files, deps.now().getTime() + LEDGER_PHOTO_LINK_MS) : undefined);
 
   app.get<{ Params: { token: string } }>("/d/:token", async (req, reply) => {
-    const check = verifyToken<DownloadPayload>(deps.forms.secret, req.params.token, deps.now());
+    const check = verifyLink(deps.forms.secret, req.params.token, deps.now(), "d");
     if (!check.ok) return refuse(reply, check.reason === "expired" ? 410 : 403, check.reason === "expired" ? ["链接已过期，请重新发送 /导出。"] : ["链接无效，请重新发送 /导出。"]);
-    const parsed = downloadPayloadSchema.safeParse(check.payload);
-    if (!parsed.success) return refuse(reply, 403, ["链接无效，请重新发送 /导出。"]);
-    const t = parsed.data;
+    const t = check.payload;
     const range = { from: t.f, to: t.t };
 
     if (t.w === "district") {

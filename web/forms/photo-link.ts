@@ -3,25 +3,11 @@
  * a ledger row): a page that shows them all, each image behind its own signed link with the same
  * expiry. The token names the community and the files, so it opens nothing else.
  */
-import { signToken } from "../../core/signed-token.ts";
+import { type LinkSigning, signLink } from "../../core/links/index.ts";
 
-export type PhotoToken = {
-  c: number;
-  /** One file: the image. */
-  f?: string;
-  /** Several files: a page showing them. */
-  fs?: string[];
-  exp: number;
-};
-
-export interface PhotoSigning {
-  baseUrl: string;
-  secret: string;
-}
-
-export function photoUrl(signing: PhotoSigning, communityId: number, files: readonly string[], exp: number): string {
-  const payload: PhotoToken = files.length === 1 ? { c: communityId, f: files[0], exp } : { c: communityId, fs: [...files], exp };
-  return `${signing.baseUrl}/p/${signToken(signing.secret, payload)}`;
+export function photoUrl(signing: LinkSigning, communityId: number, files: readonly string[], exp: number): string {
+  const [only] = files;
+  return signLink(signing, files.length === 1 && only !== undefined ? { l: "p", c: communityId, f: only, exp } : { l: "p", c: communityId, fs: [...files], exp });
 }
 
 /**

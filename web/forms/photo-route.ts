@@ -3,14 +3,11 @@
  * (web/forms/photo-link.ts): one file is the image; several are a page of them.
  */
 import type { FastifyReply } from "fastify";
-import { verifyToken } from "../../core/signed-token.ts";
+import { verifyLink } from "../../core/links/index.ts";
 import { esc, messagePage, page } from "./html.ts";
-import { photoUrl, type PhotoToken } from "./photo-link.ts";
+import { photoUrl } from "./photo-link.ts";
 import { mimeOfName, openPhoto } from "./photos.ts";
 import type { FormDeps } from "./deps.ts";
-
-const MAX_FILES = 5;
-const isFiles = (fs: unknown): fs is string[] => Array.isArray(fs) && fs.length > 0 && fs.length <= MAX_FILES && fs.every((f) => typeof f === "string");
 
 const refuse = (reply: FastifyReply, status: number) =>
   reply
@@ -19,13 +16,12 @@ const refuse = (reply: FastifyReply, status: number) =>
     .send(messagePage("看不到这张照片", ["链接无效、已过期，或照片已不存在。"]));
 
 export async function servePhoto(deps: FormDeps, token: string, reply: FastifyReply): Promise<FastifyReply> {
-  const check = verifyToken<PhotoToken>(deps.forms.secret, token, deps.now());
+  const check = verifyLink(deps.forms.secret, token, deps.now(), "p");
   if (!check.ok) return refuse(reply, check.reason === "expired" ? 410 : 403);
   const { c, f, fs, exp } = check.payload;
-  if (typeof c !== "number") return refuse(reply, 403);
-  if (isFiles(fs)) return gallery(deps, reply, c, fs, exp);
-  const file = typeof f === "string" ? await openPhoto(deps.files, c, f) : undefined;
-  if (!file || typeof f !== "string") return refuse(reply, 404);
+  if (fs) return gallery(deps, reply, c, fs, exp);
+  const file = f === undefined ? undefined : await openPhoto(deps.files, c, f);
+  if (!file || f === undefined) return refuse(reply, 404);
   return reply
     .type(mimeOfName(f))
     .header("content-length", String(file.size))

@@ -1,13 +1,12 @@
 /** One form link's state: who it belongs to, and whether it was already used. */
 import type { Db } from "../../db/client.ts";
-import type { FormTokenPayload } from "../../commands/links/form-link.ts";
-import { findCommand } from "../../commands/index.ts";
+import { registry } from "../../commands/index.ts";
 import type { AnyCommand } from "../../commands/core/types.ts";
-import { verifyToken } from "../../core/signed-token.ts";
+import { type FormLinkPayload, verifyLink } from "../../core/links/index.ts";
 import { sourceKey } from "../../messages/messages.ts";
 
 export interface FormContext {
-  token: FormTokenPayload;
+  token: FormLinkPayload;
   /** The command the form submits (it has `webForm`). */
   command: AnyCommand & { webForm: { title: string } };
   messageId: string;
@@ -19,10 +18,10 @@ export interface FormContext {
 export type FormLoad = { ok: true; ctx: FormContext } | { ok: false; reason: "tampered" | "expired" | "gone" };
 
 export async function loadForm(db: Db, secret: string, rawToken: string, now: Date): Promise<FormLoad> {
-  const check = verifyToken<FormTokenPayload>(secret, rawToken, now);
-  if (!check.ok) return check;
+  const check = verifyLink(secret, rawToken, now, "f");
+  if (!check.ok) return { ok: false, reason: check.reason === "expired" ? "expired" : "tampered" };
   const token = check.payload;
-  const command = typeof token.cmd === "string" ? findCommand(token.cmd) : undefined;
+  const command = registry.find(token.cmd);
   if (!command?.webForm) return { ok: false, reason: "tampered" };
   const [community, member] = await Promise.all([
     db.community.findUnique({ where: { id: token.c }, include: { schools: { orderBy: [{ role: "asc" }, { id: "asc" }] } } }),

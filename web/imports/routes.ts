@@ -7,10 +7,9 @@
 import { createHash } from "node:crypto";
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import type { FormTokenPayload } from "../../commands/links/form-link.ts";
 import { IMPORT_COMMAND } from "../../commands/links/import-link.ts";
+import { type UploadLinkPayload, verifyLink } from "../../core/links/index.ts";
 import { readLedger } from "../../core/ledger/read.ts";
-import { verifyToken } from "../../core/signed-token.ts";
 import type { FormDeps } from "../forms/deps.ts";
 import { esc, messagePage, page } from "../forms/html.ts";
 
@@ -35,12 +34,11 @@ export function registerImportRoutes(app: FastifyInstance, deps: FormDeps): void
   void app.register(async (scope) => {
     await scope.register(multipart, { limits: { fileSize: MAX_LEDGER_BYTES, files: 1, fields: 5, parts: 6 } });
     const load = (token: string) => {
-      const check = verifyToken<FormTokenPayload>(deps.forms.secret, token, deps.now());
-      if (check.ok && check.payload.cmd !== IMPORT_COMMAND) return { ok: false as const, reason: "tampered" as const };
-      return check;
+      const check = verifyLink(deps.forms.secret, token, deps.now(), "i");
+      return check.ok ? check : { ok: false as const, reason: check.reason === "expired" ? ("expired" as const) : ("tampered" as const) };
     };
     /** Runs a command as the admin who asked for the link, in the chat they asked in. */
-    const send = async (t: FormTokenPayload, text: string, messageId: string) => {
+    const send = async (t: UploadLinkPayload, text: string, messageId: string) => {
       const { jobId } = await deps.sink({ platform: t.p, chatId: t.ch, chatType: t.t, senderId: t.u, senderName: t.n, text, messageId, mentioned: true, receivedAt: deps.now().toISOString() });
       const result = await deps.resultOf(jobId, RESULT_WAIT_MS);
       return result ? result.replies.map((r) => r.text) : ["已收到，正在处理，结果会发到你和机器人的对话里。"];

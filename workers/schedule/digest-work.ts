@@ -21,7 +21,7 @@ import { CATCH_UP_MS, classifyPlanned, latest } from "../../core/meetings/due.ts
 import { termFor as breakAwareTerm } from "../../core/meetings/term.ts";
 import { todayIn } from "../../core/dates.ts";
 import { mapLimit } from "../../core/map-limit.ts";
-import { chartLink } from "../../commands/links/chart-link.ts";
+import { chartLink } from "../../core/links/index.ts";
 import { claim, markedOccurrences } from "../../db/delivery-ledger.ts";
 import { digestReaders, type DigestReader } from "../../db/digest-audience.ts";
 import { loadDigestInput } from "../../db/digest-input.ts";

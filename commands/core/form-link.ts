@@ -1,0 +1,37 @@
+/**
+ * Links to a command's web form (Command.webForm): signed, bound to the member, chat and
+ * community, expiring, and usable for one submission (the token's id becomes the submission's
+ * message id). The payload's shape is core/links (FormLinkPayload).
+ */
+import { randomUUID } from "node:crypto";
+import { type FormLinkPayload, signLink } from "../../core/links/index.ts";
+import type { Reply } from "../../messages/messages.ts";
+import { UserError } from "./errors.ts";
+import type { AnyCommand, BoundContext, FormSettings } from "./types.ts";
+
+export function formLink(ctx: BoundContext, command: string, kind?: string): { url: string; expiresAt: Date } {
+  const { forms, expiresAt, asked } = askedInChat(ctx);
+  return { url: signLink(forms, { l: "f", ...asked, cmd: command, ...(kind ? { k: kind } : {}) }), expiresAt };
+}
+
+/** What a page that acts in the chat as the member who asked carries (form and upload links), and when it expires. */
+export function askedInChat(ctx: BoundContext): { forms: FormSettings; expiresAt: Date; asked: Omit<FormLinkPayload, "l" | "cmd" | "k"> } {
+  const forms = ctx.settings.forms;
+  if (!forms) throw new UserError("表单功能未开启，请联系管理员设置 PUBLIC_BASE_URL。现在也可以直接发送命令，例如：/记录 示范课 今天 语文");
+  const { message: m } = ctx;
+  const expiresAt = new Date(ctx.now.getTime() + forms.ttlMs);
+  const asked = { c: ctx.community.id, m: ctx.member.id, p: m.platform, ch: m.chatId, t: m.chatType, u: m.senderId, n: m.senderName, j: randomUUID(), exp: expiresAt.getTime() };
+  return { forms, expiresAt, asked };
+}
+
+export function formLinkReply(ctx: BoundContext, command: AnyCommand, kind?: string): Reply {
+  const title = command.webForm?.title ?? command.summary;
+  const { url, expiresAt } = formLink(ctx, command.name, kind);
+  const hours = Math.round((expiresAt.getTime() - ctx.now.getTime()) / 3_600_000);
+  const text = [
+    `📝 ${ctx.member.displayName}，点开链接${title}${kind ? `（${kind}）` : ""}（${hours}小时内有效，提交一次）：`,
+    url,
+    `也可以直接发送 /${command.name} 命令，发送 /帮助 ${command.name} 查看写法。`,
+  ].join("\n");
+  return { text, link: { label: title, url } };
+}
