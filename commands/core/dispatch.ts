@@ -348,12 +348,21 @@ async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply
     if (intent.type === "answer") await tx.pendingQuestion.deleteMany({ where: { chatId: base.message.chatId, platform: base.message.platform, userId: base.message.senderId } });
     return out;
   } catch (e) {
-    if (e instanceof AskError) return ask(tx, ctx, command, e.field, e.partial, e.question, e.communityId);
+    if (e instanceof AskError) return ask(tx, ctx, command, e.field, e.partial, e.question, e.communityId, e.choices);
     throw e;
   }
 }
 
-async function ask(tx: Tx | Db, ctx: CommandContext, command: AnyCommand, fieldName: string, partial: Record<string, unknown>, question?: string, communityId?: number): Promise<Reply[]> {
+async function ask(
+  tx: Tx | Db,
+  ctx: CommandContext,
+  command: AnyCommand,
+  fieldName: string,
+  partial: Record<string, unknown>,
+  question?: string,
+  communityId?: number,
+  choices?: AskError["choices"],
+): Promise<Reply[]> {
   const f = fieldsOf(command.args).find((x) => x.name === fieldName);
   const text = question ?? (f?.ask && localizeExamples(f.ask, ctx.schools));
   const filedUnder = communityId ?? ctx.community?.id;
@@ -365,5 +374,5 @@ async function ask(tx: Tx | Db, ctx: CommandContext, command: AnyCommand, fieldN
     create: { ...data, platform: m.platform, chatId: m.chatId, userId: m.senderId },
     update: data,
   });
-  return [{ text: `${text}\n（10分钟内直接回复即可；发送其他命令则取消）` }];
+  return [{ text: `${text}\n（10分钟内直接回复即可；发送其他命令则取消）`, ...(choices?.length ? { choices: [...choices] } : {}) }];
 }

@@ -32,6 +32,8 @@ export class AskError extends Error {
     readonly partial: Record<string, unknown>,
     readonly question?: string,
     readonly communityId?: number,
+    /** Buttons for the answers (each a message the person could type); a card where the platform has one. */
+    readonly choices?: readonly { label: string; command: string }[],
   ) {
     super(`ask ${field}`);
   }

@@ -2,11 +2,13 @@
 import { parseClock } from "../../core/meetings/clock.ts";
 import { zonedInstant } from "../../core/meetings/occurrences.ts";
 import { DateTime } from "luxon";
-import { UserError } from "../core/errors.ts";
 import { audit } from "../core/support.ts";
 import type { BoundContext } from "../core/types.ts";
 import { MEETING_USAGE } from "./usage.ts";
-import { dayArg, meetingOn, occurrenceOn, when } from "./shared.ts";
+import type { Occurrence } from "../../core/meetings/schedule.ts";
+import { storeOccurrence } from "../../db/meetings.ts";
+import { AskError, UserError } from "../core/errors.ts";
+import { dayArg, meetingOn, occurrencesOn, when } from "./shared.ts";
 
 function timeArg(word: string | undefined, example: string): string {
   const clock = word === undefined ? undefined : parseClock(word);
@@ -19,25 +21,94 @@ function notPast(ctx: BoundContext, at: Date, example: string): void {
   if (at.getTime() - ctx.now.getTime() > 400 * 86_400_000) throw new UserError(`${when(ctx, at)} 离现在超过一年，请检查日期。例如：${example}`);
 }
 
-/** /会议 安排 <日期> <时间> [地点] [议题]: adds a meeting, or changes the one on that day. */
-export async function arrange(ctx: BoundContext, words: string[]): Promise<string> {
+/** How an admin answers "that day already has a meeting": move it, or add another (some communities meet twice a day). */
+export const SAME_DAY_CHOICES: Readonly<Record<string, "move" | "add" | "no">> = {
+  改时间: "move",
+  改期: "move",
+  改: "move",
+  调整: "move",
+  移: "move",
+  另加: "add",
+  另加一场: "add",
+  再加: "add",
+  再加一场: "add",
+  新增: "add",
+  加一场: "add",
+  取消: "no",
+  不: "no",
+  否: "no",
+};
+/** The last word of the ready-made messages behind the two buttons. */
+const MOVE_WORD = "改时间";
+const ADD_WORD = "另加一场";
+
+/**
+ * /会议 安排 <日期> <时间> [地点] [议题]: adds a meeting. When the day already has one at another
+ * time, asks whether to move that one or add another; never silently both. A meeting that has
+ * minutes, attendance or to-dos was held (or is being prepared): it is not moved, so what belongs
+ * to it never ends up under another time.
+ */
+export async function arrange(ctx: BoundContext, words: string[], sameDay?: "move" | "add" | "no"): Promise<string> {
   const example = "/会议 安排 12月12日 14:00 二小 送课安排";
-  const day = dayArg(ctx, words[0], "会议日期", example);
-  const time = timeArg(words[1], example);
+  const marker = words.length > 2 ? SAME_DAY_CHOICES[words.at(-1)!] : undefined;
+  const how = sameDay ?? (marker === "move" || marker === "add" ? marker : undefined);
+  const typed = marker === "move" || marker === "add" ? words.slice(0, -1) : words;
+  if (how === "no") return "好的，没有安排新的会议，当天原有的会议不变。";
+  const day = dayArg(ctx, typed[0], "会议日期", example);
+  const time = timeArg(typed[1], example);
   const startsAt = zonedInstant(day, time, ctx.community.timezone);
   notPast(ctx, startsAt, example);
-  const place = words[2]?.slice(0, 100) ?? null;
-  const agenda = words.slice(3).join(" ").slice(0, 500) || null;
-  const existing = await occurrenceOn(ctx, day);
-  if (existing) {
-    const { id } = await meetingOn(ctx, day);
-    await ctx.db.meeting.update({ where: { id }, data: { startsAt, plannedAt: ctx.now, cancelled: false, ...(place ? { place } : {}), ...(agenda ? { agenda } : {}) } });
-    await audit(ctx, "update", "meeting", id, { startsAt: existing.startsAt.toISOString() }, { startsAt: startsAt.toISOString(), place, agenda });
-    return `✅ 已调整会议：${when(ctx, startsAt)} ${place ?? existing.place ?? "地点待定"}`;
+  const place = typed[2]?.slice(0, 100) ?? null;
+  const agenda = typed.slice(3).join(" ").slice(0, 500) || null;
+  const live = (await occurrencesOn(ctx, day)).filter((o) => !o.cancelled);
+  const same = live.find((o) => o.startsAt.getTime() === startsAt.getTime());
+  if (same) {
+    // The very meeting named again: its place or agenda changes, nothing else.
+    const id = await storeOccurrence(ctx.db, ctx.community.id, same, ctx.now);
+    await ctx.db.meeting.update({ where: { id }, data: { ...(place ? { place } : {}), ...(agenda ? { agenda } : {}) } });
+    await audit(ctx, "update", "meeting", id, null, { place, agenda });
+    return `✅ 已更新会议：${when(ctx, startsAt)} ${place ?? same.place ?? "地点待定"}`;
+  }
+  if (live.length > 0 && how !== "add") {
+    const movable = live.length === 1 ? await withoutRecords(ctx, live[0]!) : undefined;
+    if (how === "move" && movable) return moveTo(ctx, movable, startsAt, place, agenda);
+    throw askSameDay(ctx, typed, live, movable, startsAt, how === "move");
   }
   const row = await ctx.db.meeting.create({ data: { communityId: ctx.community.id, startsAt, place, agenda, organizerId: ctx.member.id, createdAt: ctx.now, plannedAt: ctx.now } });
   await audit(ctx, "create", "meeting", row.id, null, { startsAt: startsAt.toISOString(), place, agenda });
-  return `✅ 已安排会议：${when(ctx, startsAt)} ${place ?? "地点待定"}${agenda ? `\n议题：${agenda}` : ""}\n会前会按设置提醒各群和校长。`;
+  const also = live.length > 0 ? `\n当天原有的会议（${live.map((o) => timeOf(ctx, o.startsAt)).join("、")}）不变。` : "";
+  return `✅ 已安排会议：${when(ctx, startsAt)} ${place ?? "地点待定"}${agenda ? `\n议题：${agenda}` : ""}${also}\n会前会按设置提醒各群和校长。`;
+}
+
+/** The meeting, if nothing is recorded under it yet (no minutes, attendance or to-dos): only then may it move. */
+async function withoutRecords(ctx: BoundContext, o: Occurrence): Promise<Occurrence | undefined> {
+  if (o.minutes) return undefined;
+  if (o.meetingId === null) return o;
+  const [attended, items] = await Promise.all([ctx.db.attendance.count({ where: { meetingId: o.meetingId } }), ctx.db.actionItem.count({ where: { meetingId: o.meetingId } })]);
+  return attended + items === 0 ? o : undefined;
+}
+
+async function moveTo(ctx: BoundContext, o: Occurrence, startsAt: Date, place: string | null, agenda: string | null): Promise<string> {
+  const id = await storeOccurrence(ctx.db, ctx.community.id, o, ctx.now);
+  await ctx.db.meeting.update({ where: { id }, data: { startsAt, plannedAt: ctx.now, ...(place ? { place } : {}), ...(agenda ? { agenda } : {}) } });
+  await audit(ctx, "move", "meeting", id, { startsAt: o.startsAt.toISOString() }, { startsAt: startsAt.toISOString(), place, agenda });
+  return `✅ 已把 ${when(ctx, o.startsAt)} 的会议改到 ${when(ctx, startsAt)} ${place ?? o.place ?? "地点待定"}。提醒会按新时间发送。`;
+}
+
+function askSameDay(ctx: BoundContext, typed: string[], live: Occurrence[], movable: Occurrence | undefined, startsAt: Date, triedMove: boolean): AskError {
+  const resend = (word: string) => `/会议 安排 ${[...typed, word].join(" ")}`;
+  const at = timeOf(ctx, startsAt);
+  const listed = live.map((o) => `${timeOf(ctx, o.startsAt)} ${o.place ?? "地点待定"}`).join("、");
+  const head = `${when(ctx, live[0]!.startsAt).replace(/\s*\d{1,2}:\d{2}$/, "")} 已有会议：${listed}。`;
+  const add = { label: `另加一场（${at}）`, command: resend(ADD_WORD) };
+  if (!movable) {
+    const why = live.length > 1 ? "当天已有不止一场，请用 /会议 改期 调整其中一场" : "它已有纪要、签到或待办，不能改时间（这些只属于那一场）";
+    const refused = triedMove ? "没有改时间：" : "";
+    const question = `${head}${refused}${why}。\n要在 ${at} 另加一场吗？回复「另加」确认，回复「取消」不安排。`;
+    return new AskError("sameDay", { text: `安排 ${typed.join(" ")}` }, question, undefined, [add]);
+  }
+  const question = `${head}\n· 改时间：把 ${timeOf(ctx, movable.startsAt)} 的会议改到 ${at}\n· 另加：${at} 再开一场，原来的不变\n回复「改时间」或「另加」（回复「取消」不安排）。`;
+  return new AskError("sameDay", { text: `安排 ${typed.join(" ")}` }, question, undefined, [{ label: `改到 ${at}`, command: resend(MOVE_WORD) }, add]);
 }
 
 /** /会议 改期 <原日期> <新日期> [时间]: also how an admin accepts a holiday proposal. */

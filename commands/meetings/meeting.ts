@@ -4,7 +4,7 @@ import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { requireRole } from "../core/support.ts";
 import { boundCommand } from "../core/types.ts";
-import { arrange, cancel, move, setAgenda } from "./edits.ts";
+import { arrange, cancel, move, SAME_DAY_CHOICES, setAgenda } from "./edits.ts";
 import { nextMeetings, setRule } from "./rule.ts";
 import { MEETING_USAGE } from "./usage.ts";
 
@@ -15,8 +15,10 @@ export const meetingCommand = boundCommand({
   examples: ["/会议 规则 每月第一个周六 9:00 二小会议室", "/会议 下次", "/会议 安排 12月12日 14:00 二小 送课安排", "/会议 议程 12月5日 期末联考安排"],
   args: z.object({
     text: field(z.string().max(600, "不超过600个字").optional(), { label: "内容", keys: [], token: "rest" }),
+    // The answer to "that day already has a meeting: move it or add another?" (asked by /会议 安排).
+    sameDay: field(z.enum(["move", "add", "no"]).optional(), { label: "当天已有会议", keys: [], token: "choice", choices: SAME_DAY_CHOICES, positional: false, hidden: true }),
   }),
-  async run(ctx, { text }) {
+  async run(ctx, { text, sameDay }) {
     const [action, ...words] = (text ?? "").split(/\s+/).filter(Boolean);
     if (action === undefined) return `${await nextMeetings(ctx)}\n\n${MEETING_USAGE}`;
     if (action === "下次" || action === "列表") return nextMeetings(ctx);
@@ -27,7 +29,7 @@ export const meetingCommand = boundCommand({
         return setRule(ctx, words.join(" "));
       case "安排":
         admin("安排会议");
-        return arrange(ctx, words);
+        return arrange(ctx, words, sameDay);
       case "改期":
         admin("给会议改期");
         return move(ctx, words);

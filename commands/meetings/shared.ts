@@ -21,10 +21,16 @@ export function dayBounds(day: string, zone: string): { from: Date; to: Date } {
   return { from: start.toJSDate(), to: start.endOf("day").toJSDate() };
 }
 
-/** The meeting on a day (stored or from the rule), cancelled ones included. */
-export async function occurrenceOn(ctx: BoundContext, day: string): Promise<Occurrence | undefined> {
+/** The meetings on a day (stored or from the rule), cancelled ones included, earliest first. */
+export async function occurrencesOn(ctx: BoundContext, day: string): Promise<Occurrence[]> {
   const { from, to } = dayBounds(day, ctx.community.timezone);
   const found = await scheduleBetween(ctx.db, ctx.community, from, to);
+  return [...found].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+}
+
+/** The meeting on a day (stored or from the rule), cancelled ones included. */
+export async function occurrenceOn(ctx: BoundContext, day: string): Promise<Occurrence | undefined> {
+  const found = await occurrencesOn(ctx, day);
   return found.find((o) => !o.cancelled) ?? found[0];
 }
 
