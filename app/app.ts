@@ -105,7 +105,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   let gate: OutageGate | undefined;
   if (isWorker) {
     const afterCommit = env.FAULT_CRASH_AFTER_COMMIT ? () => process.exit(137) : undefined;
-    const privacy = { retention: { messageDays: env.RETENTION_MESSAGE_DAYS, photoTerms: env.RETENTION_PHOTO_TERMS }, photoDir: env.PHOTO_DIR };
+    const privacy = { retention: { messageDays: env.RETENTION_MESSAGE_DAYS, photoTerms: env.RETENTION_PHOTO_TERMS } };
     const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE }, ...(forms ? { forms } : {}), privacy };
     gate = new OutageGate(() => Promise.all([sql.query("SELECT 1"), pipelined.ping()]), log);
     const outage = { gate, maxWaitMs: env.OUTAGE_MAX_WAIT_MS, noticeAfterMs: env.OUTAGE_NOTICE_AFTER_MS, redis: pipelined, prefix: env.QUEUE_PREFIX };
@@ -114,7 +114,8 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   }
   let scheduler: Scheduler | undefined;
   if (isWorker && env.SCHEDULER_ENABLED && !env.ECHO_MODE) {
-    scheduler = await startScheduler({ db, producers, log, now, ...(forms ? { forms } : {}) }, { connection: shared, prefix: env.QUEUE_PREFIX, everyMs: env.SCHEDULER_EVERY_MS });
+    const privacy = { retention: { messageDays: env.RETENTION_MESSAGE_DAYS, photoTerms: env.RETENTION_PHOTO_TERMS } };
+    scheduler = await startScheduler({ db, producers, log, now, privacy, ...(forms ? { forms } : {}) }, { connection: shared, prefix: env.QUEUE_PREFIX, everyMs: env.SCHEDULER_EVERY_MS });
   }
 
   const health = async (verbose: boolean) => {

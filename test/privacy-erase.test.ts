@@ -109,7 +109,7 @@ describe("/删除成员", () => {
     expect(await app.db.linkCodeFailure.count({ where: { platform: "sim", userId: teacher.userId } })).toBe(0);
     expect((await app.db.ledgerImport.findUniqueOrThrow({ where: { id: naming.id } })).data.length).toBe(0);
     expect((await app.db.ledgerImport.findUniqueOrThrow({ where: { id: other.id } })).data.length).toBeGreaterThan(0);
-    expect(await admin.says(`/导入 确认 ${naming.id}`)).toMatch(/因个人信息删除请求已清除.*重新发送 \/导入/);
+    expect(await admin.says(`/导入 确认 ${naming.id}`)).toMatch(/已清除（过了保存期限，或有人申请删除个人信息）.*重新发送 \/导入/);
   });
 
   it("refuses bad input and the wrong people, deleting nothing", async () => {

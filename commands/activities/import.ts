@@ -27,8 +27,8 @@ async function ownImport(ctx: BoundContext, id: number | undefined) {
 }
 
 async function checkedOf(ctx: BoundContext, file: { id: number; fileName: string; data: Uint8Array }): Promise<CheckedRow[]> {
-  // Emptied when a person it named asked for deletion (db/privacy/erase.ts).
-  if (file.data.length === 0) throw new UserError(`导入 ${file.id} 的文件因个人信息删除请求已清除。要再导入，请重新发送 /导入 上传文件。`);
+  // Emptied past the message period (db/privacy/retention.ts) or when a person it named asked for deletion (db/privacy/erase.ts).
+  if (file.data.length === 0) throw new UserError(`导入 ${file.id} 的文件已清除（过了保存期限，或有人申请删除个人信息）。要再导入，请重新发送 /导入 上传文件。`);
   const read = await readLedger(Buffer.from(file.data), file.fileName);
   if (!read.ok) throw new UserError(read.reason);
   return checkRows(ctx, read.rows);

@@ -21,7 +21,7 @@ export interface CommandSettings {
   /** Web forms: where links point and how they are signed. Absent: forms are off. */
   forms?: FormSettings;
   /** Personal data: the deployment's retention defaults and where files live (deleted with a community). Absent: defaults, no files. */
-  privacy?: { retention: RetentionPolicy; photoDir: string };
+  privacy?: { retention: RetentionPolicy };
 }
 
 export interface FormSettings extends LinkSigning {

@@ -45,7 +45,7 @@ export const deleteCommunityCommand = boundCommand({
     if (typed === name) return `第二次确认：今天内发送 /删除共同体 ${name} ${code}\n（发送后立即删除，不能恢复。）`;
     if (!typed.startsWith(name)) throw new UserError(`共同体名称不对，什么也没有删除。请完整写上本共同体的名称，例如：/删除共同体 ${name}`);
     if (typed.slice(name.length).trim() !== code) throw new UserError(`确认码不对或已过期，什么也没有删除。请重新发送 /删除共同体 ${name} 获取确认码。`);
-    await eraseCommunity(ctx.db, ctx.community.id, ctx.settings.privacy?.photoDir);
+    await eraseCommunity(ctx.db, ctx.community.id);
     return `✅ 已删除共同体「${name}」的全部数据，本群已解除绑定。`;
   },
 });

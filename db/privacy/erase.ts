@@ -6,8 +6,6 @@
  * pushes addressed to them. Chat keys of their 1:1 chats (which are their user id) are rewritten
  * to a placeholder. The audit log keeps that a deletion happened, not who it was.
  */
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import { readLedger } from "../../core/ledger/read.ts";
 import { ERASED_NAME } from "../../core/privacy/statement.ts";
 import type { Tx } from "../client.ts";
@@ -82,17 +80,17 @@ export async function eraseDistrictRoles(tx: Tx, platform: string, userId: strin
 
 /**
  * Everything of a community, files included. Activities go first: their recorder is a member
- * (ON DELETE RESTRICT), and the rest cascades from the community row. The files go last, in the
- * same handler: if the transaction failed after that, its photos would be gone with their rows
- * still there (shown as 已不存在), never the other way round.
+ * (ON DELETE RESTRICT), and the rest cascades from the community row; its photo files go in the
+ * same transaction.
  */
-export async function eraseCommunity(tx: Tx, communityId: number, photoDir: string | undefined): Promise<void> {
+export async function eraseCommunity(tx: Tx, communityId: number): Promise<void> {
   const community = await tx.community.findUniqueOrThrow({ where: { id: communityId }, select: { name: true } });
   // A district's own pushes name its communities.
   await scrubDistrictPayloads(tx, community.name);
   await tx.activity.deleteMany({ where: { communityId } });
   await tx.community.delete({ where: { id: communityId } });
-  if (photoDir) await rm(join(photoDir, String(communityId)), { recursive: true, force: true });
+  // The photo files live in the shared file store under photos/<community>/ (web/forms/photos.ts photoKey): gone in the same transaction.
+  await tx.$executeRaw`DELETE FROM "StoredFile" WHERE key LIKE ${`photos/${communityId}/%`}`;
 }
 
 async function scrubDistrictPayloads(tx: Tx, name: string): Promise<void> {

@@ -4,6 +4,7 @@
  * the same row is a no-op in BullMQ too).
  */
 import type { Logger } from "../../config/logger.ts";
+import type { RetentionPolicy } from "../../core/privacy/policy.ts";
 import type { Db } from "../../db/client.ts";
 import { claim, claimMany, markQueued, markQueuedMany, unqueued } from "../../db/delivery-ledger.ts";
 import { outboundMessageSchema, type Reply } from "../../messages/messages.ts";
@@ -18,6 +19,8 @@ export interface ScheduleDeps {
   now: () => Date;
   /** Signed links (the digest's progress chart); absent: digests go as text only. */
   forms?: { baseUrl: string; secret: string; ttlMs: number };
+  /** Retention periods and the photo folder (the daily retention run); absent: defaults, no files. */
+  privacy?: { retention: RetentionPolicy };
 }
 
 export interface Push {

@@ -8,6 +8,7 @@ import type { RedisClient } from "../../config/redis.ts";
 import { runDigestWork } from "./digest-work.ts";
 import { runDistrictDigestWork } from "./district-digest-work.ts";
 import { runDueWork } from "./due-work.ts";
+import { runRetentionWork } from "./retention-work.ts";
 import type { ScheduleDeps } from "./push.ts";
 
 export const SCHEDULE_QUEUE = "schedule";
@@ -28,7 +29,7 @@ export async function startScheduler(deps: ScheduleDeps, opts: { connection: Red
     async () => {
       const now = deps.now();
       const meetings = await runDueWork(deps, now);
-      return { ...meetings, digest: await runDigestWork(deps, now), districtDigest: await runDistrictDigestWork(deps, now) };
+      return { ...meetings, digest: await runDigestWork(deps, now), districtDigest: await runDistrictDigestWork(deps, now), retention: await runRetentionWork(deps, now) };
     },
     { connection: opts.connection, prefix: opts.prefix, concurrency: 1 },
   );

@@ -1,0 +1,18 @@
+/**
+ * The retention step of the scheduler's tick: the first tick of each day (Beijing's calendar,
+ * where the schools are) prunes what is past its period (db/privacy/retention.ts); every other
+ * tick that day costs one INSERT that finds the day's row.
+ */
+import { todayIn } from "../../core/dates.ts";
+import { DEFAULT_RETENTION } from "../../core/privacy/policy.ts";
+import { type RetentionCounts, runRetention } from "../../db/privacy/retention.ts";
+import type { ScheduleDeps } from "./push.ts";
+
+const ZONE = "Asia/Shanghai";
+
+export async function runRetentionWork(deps: ScheduleDeps, now: Date): Promise<RetentionCounts | null> {
+  const day = todayIn(now, ZONE);
+  const counts = await runRetention(deps.db, { now, day, defaults: deps.privacy?.retention ?? DEFAULT_RETENTION });
+  if (counts) deps.log.info({ day, ...counts }, "retention: expired personal data deleted");
+  return counts;
+}
