@@ -6,8 +6,8 @@
 import { z } from "zod";
 import { platformSchema } from "../../messages/messages.ts";
 
-/** The route letter of each kind: /f form, /d download, /c chart, /p photo, /i ledger upload. */
-export const LINK_KINDS = ["f", "d", "c", "p", "i"] as const;
+/** The route of each kind: /f form, /d download, /c chart, /p photo, /i ledger upload, /my a person's own data. */
+export const LINK_KINDS = ["f", "d", "c", "p", "i", "my"] as const;
 export type LinkKind = (typeof LINK_KINDS)[number];
 
 const id = z.number().int().positive();
@@ -91,7 +91,18 @@ export const photoLinkSchema = z
   })
   .refine((p) => (p.f === undefined) !== (p.fs === undefined), "one file or several, not both");
 
-export const linkPayloadSchema = z.discriminatedUnion("l", [formLinkSchema, downloadLinkSchema, chartLinkSchema, photoLinkSchema, uploadLinkSchema]);
+/** /我的数据 (/my): everything kept about one platform account, as a file built when opened. */
+export const myDataLinkSchema = z.strictObject({
+  l: z.literal("my"),
+  /** Tokens made before links carried `l` said their kind this way. */
+  w: z.literal("mydata"),
+  /** platform and user id of the account */
+  pl: z.string().min(1).max(20),
+  u: z.string().min(1).max(256),
+  exp: z.number(),
+});
+
+export const linkPayloadSchema = z.discriminatedUnion("l", [formLinkSchema, downloadLinkSchema, chartLinkSchema, photoLinkSchema, uploadLinkSchema, myDataLinkSchema]);
 
 export type LinkPayload = z.infer<typeof linkPayloadSchema>;
 /** The payload of one kind: a route typed with it cannot be handed another kind's. */
@@ -101,6 +112,7 @@ export type DownloadLinkPayload = LinkOf<"d">;
 export type ChartLinkPayload = LinkOf<"c">;
 export type PhotoLinkPayload = LinkOf<"p">;
 export type UploadLinkPayload = LinkOf<"i">;
+export type MyDataLinkPayload = LinkOf<"my">;
 
 /**
  * A token signed before payloads carried `l`, given its kind from its shape alone (never from
@@ -119,6 +131,7 @@ export function upgradeLegacy(raw: Record<string, unknown>): Record<string, unkn
 
 function legacyKind(raw: Record<string, unknown>): LinkKind | undefined {
   if (raw.w === "chart") return "c";
+  if (raw.w === "mydata") return "my";
   if (typeof raw.w === "string") return "d";
   if (typeof raw.cmd === "string") return "f";
   if (raw.f !== undefined || raw.fs !== undefined) return "p";

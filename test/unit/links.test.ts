@@ -16,6 +16,7 @@ const samples: { [K in LinkKind]: Extract<LinkPayload, { l: K }> } = {
   c: { l: "c", w: "chart", c: 1, m: 2, exp },
   p: { l: "p", c: 1, fs: ["a.jpg", "b.jpg"], exp },
   i: { l: "i", c: 1, m: 2, p: "dingtalk", ch: "cid1", t: "direct", u: "u1", n: "李四", j: "c7d1", exp },
+  my: { l: "my", w: "mydata", pl: "wecom", u: "zhangsan", exp },
 };
 
 const tokenOf = (url: string, kind: LinkKind) => {
@@ -42,6 +43,7 @@ describe("tokens signed before links carried their kind", () => {
     c: { w: "chart", c: 1, exp },
     p: { c: 1, f: "a.jpg", exp },
     i: { c: 1, m: 2, p: "wecom", ch: "chat-1", t: "direct", u: "zhangsan", n: "张三", cmd: "导入", j: "y2", exp },
+    my: { w: "mydata", pl: "dingtalk", u: "u1", exp },
   };
   for (const signed of LINK_KINDS)
     for (const route of LINK_KINDS) {
