@@ -2,6 +2,7 @@
 import { bindCommand } from "./community/bind.ts";
 import { confirmCommand } from "./activities/confirm.ts";
 import { linkCodeCommand, linkCommand } from "./community/link.ts";
+import { claimCodeCommand, claimCommand } from "./community/claim.ts";
 import { notifyCommand } from "./community/notify.ts";
 import { pushTargetCommand } from "./community/push-targets.ts";
 import { editCommand } from "./activities/edit.ts";
@@ -23,7 +24,7 @@ import { createRegistry, type Registry } from "./core/registry.ts";
 import { type DispatchDeps, handleInbound as dispatch } from "./core/dispatch.ts";
 import type { InboundMessage } from "../messages/messages.ts";
 import type { InboundResult } from "../messages/queues.ts";
-import { quotaNotice } from "./activities/quota-notice.ts";
+import { adminNotices } from "./community/admin-notices.ts";
 import { privacyNotice } from "./privacy/notice.ts";
 import { batchLines, recordBatch } from "./activities/batch.ts";
 import { undoCommand } from "./activities/undo.ts";
@@ -53,6 +54,8 @@ export const COMMANDS: readonly AnyCommand[] = [
   memberCommand,
   linkCodeCommand,
   linkCommand,
+  claimCodeCommand,
+  claimCommand,
   notifyCommand,
   pushTargetCommand,
   exportCommand,
@@ -79,7 +82,7 @@ export const COMMANDS: readonly AnyCommand[] = [
 
 /** Throws at boot (module load) when two commands claim one name or alias. */
 export const registry: Registry = createRegistry(COMMANDS, {
-  adminNotice: quotaNotice,
+  adminNotice: adminNotices,
   senderNotice: privacyNotice,
   batch: { command: recordCommand, lines: batchLines, record: recordBatch },
 });

@@ -17,6 +17,14 @@ export const inboundMessageSchema = z.object({
   messageId: z.string().min(1).max(256),
   /** True when the platform says the bot was @-mentioned (platforms that only deliver mentions set it). */
   mentioned: z.boolean().default(false),
+  /**
+   * Other people the message @-mentions, by platform account (DingTalk's atUsers staffId; the
+   * simulator's mentions). The bot itself is never listed. WeCom's 智能机器人 gives none.
+   */
+  mentions: z
+    .array(z.object({ userId: z.string().min(1).max(256), name: z.string().max(128).optional() }))
+    .max(50)
+    .optional(),
   /** ISO time the gateway received the message. */
   receivedAt: z.string().datetime(),
   /** Opaque, adapter-specific data needed to answer this message (e.g. a session webhook). */

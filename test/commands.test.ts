@@ -48,12 +48,14 @@ describe("/学校 and /成员", () => {
     expect(await g.says("/学校 添加 寨沟中心小学 成员 二小")).toMatch(/已经是 清涧县第二小学 的简称/);
   });
 
-  it("sets a member's school and role, and links them when they first speak", async () => {
+  it("sets a member's school and role; a teacher entry is taken over by its name when its person first speaks", async () => {
     const g = await boundGroup(app);
-    expect(await g.says("/成员 张校长 郝家也 校长")).toMatch(/已添加成员：张校长，郝家也中心小学，校长/);
-    const zhang = g.as(unique("u"), "张校长");
-    // Linked to the pre-registered member: a record without a host school uses their school.
+    expect(await g.says("/成员 张老师 郝家也 教师")).toMatch(/已添加成员：张老师，郝家也中心小学，教师$/);
+    const zhang = g.as(unique("u"), "张老师");
+    // Linked to the pre-registered teacher (a teacher entry grants nothing): a record without a host school uses their school.
     expect(await zhang.says("/记录 听课 昨天")).toContain("主办：郝家也中心小学");
+    // A principal entry is not: roles beyond 教师 belong to an account (test/security/identity.test.ts).
+    expect(await g.says("/成员 张校长 郝家也 校长")).toMatch(/认领前不生效/);
   });
 
   it("keeps at least one admin", async () => {

@@ -42,7 +42,6 @@ async function county(opts: { activities?: boolean; prefix?: string } = {}): Pro
     `/学校 添加 ${p}青龙沟村小学 成员 ${p}青龙沟`,
     `/成员 王主任 ${p}县实小 管理员`,
     `/成员 王芳 ${p}县实小 教师`,
-    `/成员 张校长 ${p}杨庄 校长`,
     `/成员 李娜 ${p}杨庄 教师`,
     `/目标 设置 示范课 核心校→成员校 2`,
   ])
@@ -50,7 +49,7 @@ async function county(opts: { activities?: boolean; prefix?: string } = {}): Pro
   // A hand-checkable target set: only this one (/目标 设置 starts from the default template).
   await started.app.db.target.deleteMany({ where: { community: { name }, NOT: { kind: "示范课", scope: "pair" } } });
   expect(await started.app.db.target.count({ where: { community: { name } } })).toBe(1);
-  const principal = g.as(unique("p"), "张校长");
+  const principal = await g.member("张校长", `${p}杨庄 校长`);
   const teacher = g.as(unique("t"), "李娜");
   await principal.says("/进度"); // gives the principal an account; principals need no subscription
   await teacher.says("/周报 订阅");

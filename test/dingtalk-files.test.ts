@@ -51,15 +51,15 @@ async function groupWithPrincipal() {
   const admin = unique("staff");
   await bindDingtalkGroup(fake, conversationId, admin);
   const before = fake.sent.length;
-  await fake.userSays({ conversationId, userId: admin, text: "/成员 李校长 二小 校长" });
-  await waitFor(() => fake.sent.slice(before).find((s) => /李校长/.test(JSON.stringify(s.body))), 10_000, "principal added");
-  return { conversationId, admin };
+  const principal = unique("staff");
+  await fake.userSays({ conversationId, userId: admin, text: "/成员 @李校长 二小 校长", atStaffIds: [principal] });
+  await waitFor(() => fake.sent.slice(before).find((s) => /已添加成员：李校长/.test(JSON.stringify(s.body))), 10_000, "principal added");
+  return { conversationId, admin, principal };
 }
 
 describe("exports as DingTalk file messages", () => {
   it("a principal's /导出 台账 in a group: the text with the link, then a sampleFile whose upload opens as the workbook under its Chinese name", async () => {
-    const { conversationId } = await groupWithPrincipal();
-    const principal = unique("staff");
+    const { conversationId, principal } = await groupWithPrincipal();
     const { before, reply, link } = await exportFrom({ conversationId, userId: principal, nick: "李校长" }, "/导出 台账");
     const file = await waitFor(() => fake.sent.slice(before).find(isFile), 20_000, "sampleFile");
     expect(file.via).toBe("group");

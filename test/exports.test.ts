@@ -36,7 +36,7 @@ const rowsOf = (sheet: ExcelJS.Worksheet) =>
 /** A community with a term's worth of records, one edited and one revoked. */
 async function community() {
   const g = await boundGroup(app);
-  await g.says("/成员 李校长 郝家也 校长");
+  const principal = await g.member("李校长", "郝家也 校长");
   await g.says("/记录 示范课 11月20日 二小 参与=郝家也 语文 《分数的意义》 35人 主讲=张老师");
   await g.says("/记录 听评课 11月18日 郝家也 数学 12人");
   await g.says("/记录 集体备课 11月10日 二小 参与=双庙 备注=第一次");
@@ -45,7 +45,7 @@ async function community() {
   await g.says("/撤销 4");
   await g.says("/结对 王老师 李老师 语文");
   await g.says("/记录 示范课 12月10日 二小 参与=双庙 《计划中的课》"); // #5, after today (11-22): planned
-  return g;
+  return Object.assign(g, { principal });
 }
 
 describe("/导出 台账", () => {
@@ -104,8 +104,7 @@ describe("/导出 台账", () => {
   it("lists progress per directed pair as the seeds judge it, and the joint meetings with their action items", async () => {
     const g = await boundGroup(app);
     await g.says("/成员 王主任 二小 管理员");
-    await g.says("/成员 李校长 郝家也 校长");
-    const li = g.as(unique("u"), "李校长");
+    const li = await g.member("李校长", "郝家也 校长");
     clock = new Date("2026-11-10T04:00:00Z");
     try {
       await g.says("/会议 安排 11月14日 9:00 二小会议室 送课安排");
@@ -136,7 +135,7 @@ describe("/导出 台账", () => {
 
   it("a principal gets their own school by default, no audit sheet; a teacher gets nothing", async () => {
     const g = await community();
-    const principal = g.as(unique("u"), "李校长");
+    const { principal } = g;
     const wb = await workbook(linkIn(await principal.says("/导出 台账")));
     expect(wb.worksheets.map((s) => s.name)).toEqual(["活动台账", "目标进度", "师徒结对", "联席会议", "待办事项"]);
     // Only the targets 郝家也 is accountable for.
@@ -147,7 +146,7 @@ describe("/导出 台账", () => {
 
   it("refuses a tampered, an expired and a no-longer-allowed link", async () => {
     const g = await community();
-    const principal = g.as(unique("u"), "李校长");
+    const { principal } = g;
     const url = linkIn(await principal.says("/导出 台账"));
     const [base, token] = url.split("/d/") as [string, string];
     const [body, sig] = token.split(".") as [string, string];
@@ -206,7 +205,7 @@ describe("/导出 总结", () => {
 
   it("a principal's summary is their own school's: its activities only, and no other school called inactive", async () => {
     const g = await community();
-    const principal = g.as(unique("u"), "李校长");
+    const { principal } = g;
     const res = await fetch(linkIn(await principal.says("/导出 总结")));
     const zip = await JSZip.loadAsync(Buffer.from(await res.arrayBuffer()));
     const text = ((await zip.file("word/document.xml")?.async("string")) ?? "").replace(/<[^>]+>/g, "");

@@ -103,8 +103,7 @@ describe("/签到, /纪要, /完成", () => {
   it("/签到 from a 1:1 chat (the button on a principal's reminder) checks in the sender's school", async () => {
     const g = await boundGroup(app);
     await g.says("/会议 规则 每月第一个周六 9:00");
-    await g.says("/成员 张校长 双庙 校长");
-    const p = g.as(`p-direct-${g.chatId}`, "张校长");
+    const p = await g.member("张校长", "双庙 校长", `p-direct-${g.chatId}`);
     await p.says("/会议 下次");
     const direct = new Chat(app, p.userId, p.userId, "张校长");
     expect(await direct.says("/签到", { chatType: "direct" })).toMatch(/双庙中心小学 已签到：12月5日（周六）09:00/);

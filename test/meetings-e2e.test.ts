@@ -50,8 +50,7 @@ describe("meeting reminders end to end", () => {
     const [a, b] = [await start(prefix), await start(prefix)];
     const g = await boundGroup(a);
     expect(await g.says("/会议 规则 每月第一个周六 9:00 二小会议室")).toMatch(/会议规则/);
-    await g.says("/成员 张校长 二小 校长");
-    const p = g.as(unique("p"), "张校长");
+    const p = await g.member("张校长", "二小 校长");
     await p.says("/会议 下次");
 
     // Feb 6 is in 2027, whose holidays are not published yet: the admin hears so (a week ahead is now).

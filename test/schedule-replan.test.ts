@@ -27,8 +27,7 @@ const digestsTo = async (chatId: string) => (await started.ticker.texts([chatId]
 async function community(when: Date): Promise<{ g: Chat; p: Chat }> {
   clock = when;
   const g = await boundGroup(started.app);
-  await g.says("/成员 张校长 二小 校长");
-  const p = g.as(unique("p"), "张校长");
+  const p = await g.member("张校长", "二小 校长");
   await p.says("/进度");
   return { g, p };
 }

@@ -21,6 +21,14 @@ const robotMessage = z.object({
   sessionWebhook: z.string().url().optional().catch(undefined),
   sessionWebhookExpiredTime: z.number().optional().catch(undefined),
   isInAtList: z.boolean().optional().catch(undefined),
+  /** The robot's own dingtalkId: it is in atUsers too (dingtalk_stream/chatbot.py, ChatbotMessage). */
+  chatbotUserId: z.string().optional().catch(undefined),
+  /** Everyone the message @-mentions: dingtalkId, and staffId for members of the organisation (chatbot.py, AtUser). */
+  atUsers: z
+    .array(z.object({ dingtalkId: z.string().optional(), staffId: z.string().max(256).optional() }).catch({}))
+    .max(100)
+    .optional()
+    .catch(undefined),
 });
 
 export interface DingtalkReplyHandle {
@@ -51,6 +59,8 @@ export function messageFromRobot(data: unknown, receivedAt: Date): InboundMessag
     ...(m.sessionWebhookExpiredTime ? { sessionExpiresAt: m.sessionWebhookExpiredTime } : {}),
     ...(m.senderStaffId ? { staffId: m.senderStaffId } : {}),
   };
+  // Only organisation members (a staffId) can hold a role; the robot's own entry is not a person.
+  const mentions = (m.atUsers ?? []).filter((u) => u.staffId && u.dingtalkId !== m.chatbotUserId).map((u) => ({ userId: u.staffId! }));
   return {
     platform: "dingtalk",
     chatId: m.conversationId,
@@ -61,6 +71,7 @@ export function messageFromRobot(data: unknown, receivedAt: Date): InboundMessag
     messageId: m.msgId,
     // DingTalk only delivers group messages that @-mention the robot.
     mentioned: true,
+    ...(mentions.length ? { mentions } : {}),
     receivedAt: receivedAt.toISOString(),
     replyHandle: { ...handle },
   };

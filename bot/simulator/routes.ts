@@ -28,6 +28,11 @@ const postSchema = z.object({
   messageId: z.string().trim().min(1).max(256).optional(),
   chatType: z.enum(["group", "direct"]).optional(),
   mentioned: z.boolean().optional(),
+  /** Other people @-mentioned, by account, as DingTalk's atUsers gives them. */
+  mentions: z
+    .array(z.object({ userId: z.string().trim().min(1).max(256), name: z.string().max(128).optional() }))
+    .max(50)
+    .optional(),
 });
 const chatQuery = z.object({ chatId: z.string().trim().min(1).max(256) });
 
@@ -88,6 +93,7 @@ function simulatorRoutes(app: FastifyInstance, sim: SimulatorAdapter, gateway: G
       text: b.text,
       messageId,
       mentioned: b.mentioned ?? false,
+      ...(b.mentions?.length ? { mentions: b.mentions } : {}),
       receivedAt: new Date().toISOString(),
     });
     if (existed) {

@@ -4,6 +4,7 @@
  * records, confirmations, pairs and audit entries move over; roles are united.
  */
 import { randomInt } from "node:crypto";
+import type { Member } from "../../generated/prisma/client.ts";
 import { z } from "zod";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
@@ -61,20 +62,7 @@ async function mergeMembers(ctx: BoundContext, text: string): Promise<string> {
   if (targets.length !== 1) throw new UserError(targets.length === 0 ? `没有找到还未关联${platformWord}账号的成员「${targetName}」。` : `有多位「${targetName}」，请先用 /成员 改名区分。`);
   const [source, target] = [sources[0]!, targets[0]!];
 
-  const { db } = ctx;
-  await db.platformIdentity.updateMany({ where: { memberId: source.id }, data: { memberId: target.id } });
-  await db.activity.updateMany({ where: { recorderId: source.id }, data: { recorderId: target.id } });
-  await db.activity.updateMany({ where: { confirmedById: source.id }, data: { confirmedById: target.id } });
-  try {
-    await db.mentorPair.updateMany({ where: { mentorId: source.id }, data: { mentorId: target.id } });
-    await db.mentorPair.updateMany({ where: { menteeId: source.id }, data: { menteeId: target.id } });
-  } catch {
-    throw new UserError(`「${sourceName}」和「${targetName}」有相同的师徒结对，请先处理重复的结对再关联。`);
-  }
-  await db.auditLog.updateMany({ where: { communityId: ctx.community.id, actorId: source.id }, data: { actorId: target.id } });
-  const roles = [...new Set([...target.roles, ...source.roles.filter((r) => r !== "teacher" || target.roles.length === 0)])];
-  await db.member.update({ where: { id: target.id }, data: { roles, schoolId: target.schoolId ?? source.schoolId } });
-  await db.member.delete({ where: { id: source.id } });
+  await mergeMemberInto(ctx.db, ctx.community.id, source, target, `「${sourceName}」和「${targetName}」有相同的师徒结对，请先处理重复的结对再关联。`);
   await audit(ctx, "link", "member", target.id, { merged: source.id, name: sourceName }, { platform });
   return `已把${platformWord}上的「${sourceName}」关联到成员「${targetName}」。以后他在两个平台上的记录都算同一个人。`;
 }
@@ -88,6 +76,25 @@ async function checkAttempts(ctx: CommandContext): Promise<void> {
   ]);
   if (mine >= MAX_WRONG_CODES_PER_SENDER) throw new UserError("关联码输错次数太多，请一小时后再试；或请管理员发送 /关联 成员姓名 平台 直接合并。");
   if (all >= MAX_WRONG_CODES_ALL) throw new UserError("最近输错的关联码太多，为防止猜码，暂停使用关联码，请10分钟后再试。");
+}
+
+type MergeableMember = { id: number; roles: Member["roles"]; schoolId: number | null };
+
+/** Moves everything of `source` (accounts, records, confirmations, pairs, audit entries) to `target`, unites their roles, and deletes `source`. */
+export async function mergeMemberInto(db: CommandContext["db"], communityId: number, source: MergeableMember, target: MergeableMember, pairClash: string): Promise<void> {
+  await db.platformIdentity.updateMany({ where: { memberId: source.id }, data: { memberId: target.id } });
+  await db.activity.updateMany({ where: { recorderId: source.id }, data: { recorderId: target.id } });
+  await db.activity.updateMany({ where: { confirmedById: source.id }, data: { confirmedById: target.id } });
+  try {
+    await db.mentorPair.updateMany({ where: { mentorId: source.id }, data: { mentorId: target.id } });
+    await db.mentorPair.updateMany({ where: { menteeId: source.id }, data: { menteeId: target.id } });
+  } catch {
+    throw new UserError(pairClash);
+  }
+  await db.auditLog.updateMany({ where: { communityId, actorId: source.id }, data: { actorId: target.id } });
+  const roles = [...new Set([...target.roles, ...source.roles.filter((r) => r !== "teacher" || target.roles.length === 0)])];
+  await db.member.update({ where: { id: target.id }, data: { roles, schoolId: target.schoolId ?? source.schoolId } });
+  await db.member.delete({ where: { id: source.id } });
 }
 
 /** The person's own way: a code from their existing account, used from the new one. */

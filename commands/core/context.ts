@@ -28,8 +28,13 @@ export async function soleCommunityOfSender(db: Reader, m: InboundMessage): Prom
 }
 
 /**
- * The sender as a member of the community. A first-time sender is linked to a member an admin
- * registered under the same name (with no platform account yet), or registered as a teacher.
+ * The sender as a member of the community: the member their platform account (platform + user id)
+ * belongs to. A first-time sender takes over a teacher entry an admin made under the same name
+ * (so the teacher's school is known), because a teacher entry grants nothing any member does not
+ * have. Never an entry with a role beyond 教师: anyone can call themselves 王芳, so a principal,
+ * coordinator or admin named before its person spoke stays a placeholder until an admin points
+ * at the account (@-mention, 账号=, or /成员 again once the person has spoken) or the person
+ * claims it with a code (/认领).
  */
 export async function memberForSender(db: Tx, communityId: number, m: InboundMessage): Promise<MemberInfo> {
   const identity = await db.platformIdentity.findUnique({
@@ -38,13 +43,13 @@ export async function memberForSender(db: Tx, communityId: number, m: InboundMes
   });
   if (identity) return identity.member;
   const name = m.senderName.trim() || m.senderId;
+  const link = { communityId, platform: m.platform, userId: m.senderId };
   // A deleted member (已注销成员) is never linked to anyone again.
   const unlinked = await db.member.findMany({ where: { communityId, displayName: name, identities: { none: {} }, erasedAt: null }, take: 2 });
-  const target = unlinked.length === 1 ? unlinked[0] : undefined;
-  const link = { communityId, platform: m.platform, userId: m.senderId };
-  if (target) {
-    await db.platformIdentity.create({ data: { ...link, memberId: target.id } });
-    return target;
+  const teacherEntry = unlinked.length === 1 && unlinked[0]!.roles.every((r) => r === "teacher") && unlinked[0]!.unconfirmedRoles.length === 0 ? unlinked[0] : undefined;
+  if (teacherEntry) {
+    await db.platformIdentity.create({ data: { ...link, memberId: teacherEntry.id } });
+    return teacherEntry;
   }
   return db.member.create({ data: { communityId, displayName: name, roles: ["teacher"], identities: { create: link } } });
 }

@@ -191,6 +191,8 @@ export class FakeDingtalk {
     sessionLifeMs?: number;
     to?: Conn;
     session?: string;
+    /** Staff ids of other members the message @-mentions. */
+    atStaffIds?: string[];
   }): Promise<{ msgId: string; session: string; streamMessageId: string }> {
     const group = o.group !== false;
     // DingTalk pushes on a live connection: a requested one that has closed meanwhile is replaced by a live one.
@@ -209,6 +211,10 @@ export class FakeDingtalk {
       chatbotUserId: "robot",
       robotCode: this.app.clientId,
       isInAtList: true,
+      // Everyone @-mentioned, the robot included (dingtalk_stream/chatbot.py AtUser: dingtalkId,
+      // and staffId for members of the organisation; the robot has only its dingtalkId). The
+      // text keeps the other members' @names where they were typed.
+      atUsers: [...(group ? [{ dingtalkId: "robot" }] : []), ...(o.atStaffIds ?? []).map((id) => ({ dingtalkId: `$:LWCP_v1:$${id}`, staffId: id }))],
       sessionWebhook: `${this.base}/robot/sendBySession?session=${session}`,
       sessionWebhookExpiredTime: this.sessions.get(session),
       createAt: Date.now(),

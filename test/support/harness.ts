@@ -53,6 +53,17 @@ export class Chat {
     return this.last;
   }
 
+  /**
+   * This chat's admin gives `name` a school and role (`rest`, e.g. "郝家也 校长") by @-mentioning
+   * their account, as DingTalk's atUsers name it (roles belong to accounts, never to names), and
+   * returns that person's chat.
+   */
+  async member(name: string, rest: string, userId: string = unique("u")): Promise<Chat> {
+    const reply = await this.says(`/成员 @${name} ${rest}`, { mentions: [{ userId }] });
+    if (!/已(添加|设置)成员/.test(reply)) throw new Error(`/成员 @${name} ${rest} answered: ${reply}`);
+    return this.as(userId, name);
+  }
+
   async activities(): Promise<Record<string, unknown>[]> {
     return (await get<{ activities: Record<string, unknown>[] }>(this.app, `/sim/activities?chatId=${encodeURIComponent(this.chatId)}`)).body.activities;
   }
