@@ -26,7 +26,7 @@ const SENDER_WINDOW_MS = 60 * 60_000;
 
 async function membersNamed(ctx: BoundContext, name: string, platform: string, onPlatform: boolean) {
   return ctx.db.member.findMany({
-    where: { communityId: ctx.community.id, displayName: name, identities: onPlatform ? { some: { platform } } : { none: { platform } } },
+    where: { communityId: ctx.community.id, displayName: name, erasedAt: null, identities: onPlatform ? { some: { platform } } : { none: { platform } } },
     include: { identities: true },
   });
 }
