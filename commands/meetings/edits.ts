@@ -2,6 +2,8 @@
 import { parseClock } from "../../core/meetings/clock.ts";
 import { zonedInstant } from "../../core/meetings/occurrences.ts";
 import { DateTime } from "luxon";
+import { todayIn } from "../../core/dates.ts";
+import { formatDay } from "../../core/meetings/compose.ts";
 import { audit } from "../core/support.ts";
 import type { BoundContext } from "../core/types.ts";
 import { MEETING_USAGE } from "./usage.ts";
@@ -17,7 +19,10 @@ function timeArg(word: string | undefined, example: string): string {
 }
 
 function notPast(ctx: BoundContext, at: Date, example: string): void {
-  if (at <= ctx.now) throw new UserError(`${when(ctx, at)} 已经过去了，请选以后的时间。例如：${example}`);
+  if (at <= ctx.now)
+    throw new UserError(
+      `${when(ctx, at)} 已经过去了，请选以后的时间。例如：${example}\n补记已经开过的会议，直接发纪要并写上日期：/纪要 ${formatDay(todayIn(at, ctx.community.timezone))} ${timeOf(ctx, at)} 纪要内容`,
+    );
   if (at.getTime() - ctx.now.getTime() > 400 * 86_400_000) throw new UserError(`${when(ctx, at)} 离现在超过一年，请检查日期。例如：${example}`);
 }
 

@@ -1,9 +1,10 @@
 /** /会议: the community's joint meetings (联席会议): rule, one-off meetings, agenda, next three. */
 import { z } from "zod";
-import { UserError } from "../core/errors.ts";
+import { isUserError, UserError } from "../core/errors.ts";
+import { localizeExamples } from "../core/examples.ts";
 import { field } from "../core/fields.ts";
 import { requireRole } from "../core/support.ts";
-import { boundCommand } from "../core/types.ts";
+import { boundCommand, type BoundContext } from "../core/types.ts";
 import { arrange, cancel, move, SAME_DAY_CHOICES, setAgenda } from "./edits.ts";
 import { nextMeetings, setRule } from "./rule.ts";
 import { MEETING_USAGE } from "./usage.ts";
@@ -19,29 +20,39 @@ export const meetingCommand = boundCommand({
     sameDay: field(z.enum(["move", "add", "no"]).optional(), { label: "当天已有会议", keys: [], token: "choice", choices: SAME_DAY_CHOICES, positional: false, hidden: true }),
   }),
   async run(ctx, { text, sameDay }) {
-    const [action, ...words] = (text ?? "").split(/\s+/).filter(Boolean);
-    if (action === undefined) return `${await nextMeetings(ctx)}\n\n${MEETING_USAGE}`;
-    if (action === "下次" || action === "列表") return nextMeetings(ctx);
-    const admin = (what: string) => requireRole(ctx, ["admin"], what);
-    switch (action) {
-      case "规则":
-        admin("设置会议规则");
-        return setRule(ctx, words.join(" "));
-      case "安排":
-        admin("安排会议");
-        return arrange(ctx, words, sameDay);
-      case "改期":
-        admin("给会议改期");
-        return move(ctx, words);
-      case "取消":
-        admin("取消会议");
-        return cancel(ctx, words);
-      case "议程":
-      case "议题":
-        admin("设置会议议题");
-        return setAgenda(ctx, words);
-      default:
-        throw new UserError(`没看懂「${action}」。\n${MEETING_USAGE}`);
+    try {
+      return await route(ctx, text, sameDay);
+    } catch (e) {
+      // Examples in refusals name the community's own schools, not the demo's 二小.
+      if (isUserError(e)) throw new UserError(localizeExamples(e.userText, ctx.schools), e.ambiguity);
+      throw e;
     }
   },
 });
+
+async function route(ctx: BoundContext, text: string | undefined, sameDay: "move" | "add" | "no" | undefined): Promise<string> {
+  const [action, ...words] = (text ?? "").split(/\s+/).filter(Boolean);
+  if (action === undefined) return `${await nextMeetings(ctx)}\n\n${MEETING_USAGE}`;
+  if (action === "下次" || action === "列表") return nextMeetings(ctx);
+  const admin = (what: string) => requireRole(ctx, ["admin"], what);
+  switch (action) {
+    case "规则":
+      admin("设置会议规则");
+      return setRule(ctx, words.join(" "));
+    case "安排":
+      admin("安排会议");
+      return arrange(ctx, words, sameDay);
+    case "改期":
+      admin("给会议改期");
+      return move(ctx, words);
+    case "取消":
+      admin("取消会议");
+      return cancel(ctx, words);
+    case "议程":
+    case "议题":
+      admin("设置会议议题");
+      return setAgenda(ctx, words);
+    default:
+      throw new UserError(`没看懂「${action}」。\n${MEETING_USAGE}`);
+  }
+}
