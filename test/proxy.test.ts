@@ -151,5 +151,8 @@ describe("behind the Caddy recipe, over HTTPS", () => {
     const bad = await viaProxy("/f/not-a-token");
     expect(bad.status).toBe(403);
     expect(bad.body).toContain("链接无效");
+    // The privacy statement and a person's own data (/我的数据) are public too.
+    expect((await viaProxy("/privacy")).body).toContain("隐私说明");
+    expect((await viaProxy("/my/not-a-token")).status).toBe(403);
   });
 });
