@@ -112,6 +112,20 @@ describe("/删除成员", () => {
     expect(await admin.says(`/导入 确认 ${naming.id}`)).toMatch(/已清除（过了保存期限，或有人申请删除个人信息）.*重新发送 \/导入/);
   });
 
+  it("a placeholder member's outstanding claim code dies with it (nobody can claim 已注销成员)", async () => {
+    const admin = await boundGroup(app);
+    const name = `韩${unique("").slice(0, 6)}`;
+    await admin.says(`/成员 ${name} 二小 校长`);
+    const adminDm = new Chat(app, admin.userId, admin.userId, admin.userName);
+    const code = /认领码：(\S+?)（/.exec(await adminDm.says(`/认领码 ${name}`, { chatType: "direct" }))?.[1] ?? "";
+    expect(code).not.toBe("");
+    expect(await admin.says(`/删除成员 ${name} 确认`)).toMatch(/✅ 已删除该成员的个人信息/);
+    expect(await app.db.memberClaim.count({ where: { code } })).toBe(0);
+    const stranger = new Chat(app, unique("u"), unique("u"), "路人");
+    expect(await stranger.says(`/认领 ${code}`, { chatType: "direct" })).toMatch(/认领码不对或已过期/);
+    expect(await tablesContaining(app.db, name)).toEqual([]);
+  });
+
   it("refuses bad input and the wrong people, deleting nothing", async () => {
     const admin = await boundGroup(app);
     const teacher = admin.as(unique("u"), "吴老师");

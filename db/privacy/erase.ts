@@ -29,6 +29,8 @@ export async function eraseMember(tx: Tx, target: ErasedMember, actorId: number 
   // Their own messages, questions, codes and pushes first: nothing to scrub in what is deleted.
   await tx.processedMessage.deleteMany({ where: { memberId } });
   await tx.linkCode.deleteMany({ where: { memberId } });
+  // An outstanding /认领码 would hand the emptied member (and its records) to whoever holds it.
+  await tx.memberClaim.deleteMany({ where: { memberId } });
   for (const a of accounts) {
     await tx.processedMessage.deleteMany({ where: { communityId, key: { startsWith: `${a.platform}:${a.userId}:` } } });
     await tx.pendingQuestion.deleteMany({ where: { communityId, platform: a.platform, userId: a.userId } });
@@ -48,7 +50,7 @@ export async function eraseMember(tx: Tx, target: ErasedMember, actorId: number 
   else await tx.$executeRaw`UPDATE "Activity" SET people = array_replace(people, ${member.displayName}, ${ERASED_NAME}) WHERE "communityId" = ${communityId} AND ${member.displayName} = ANY(people)`;
   await tx.platformIdentity.deleteMany({ where: { memberId } });
   await scrubCommunityText(tx, communityId, replacements);
-  await tx.member.update({ where: { id: memberId }, data: { displayName: ERASED_NAME, erasedAt: now, roles: ["teacher"], digest: false } });
+  await tx.member.update({ where: { id: memberId }, data: { displayName: ERASED_NAME, erasedAt: now, roles: ["teacher"], unconfirmedRoles: [], digest: false } });
   await tx.auditLog.create({ data: { communityId, actorId: actorId === memberId ? null : actorId, action: "erase", entity: "member", entityId: memberId, at: now } });
 }
 
