@@ -20,10 +20,24 @@ export class FileTooLarge extends Error {
   }
 }
 
-export async function fetchOwnFile(url: string, opts: { maxBytes: number; fallbackName: string; timeoutMs?: number }): Promise<FetchedFile> {
+export interface FetchOptions {
+  maxBytes: number;
+  fallbackName: string;
+  timeoutMs?: number;
+  /** Refuse any other content type, e.g. "image/" for a picture the platform shows inline. */
+  typePrefix?: string;
+}
+
+export async function fetchOwnFile(url: string, opts: FetchOptions): Promise<FetchedFile> {
   const res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000) });
   // Only the path's first letters go to the log: the rest is a bearer token.
-  if (!res.ok) throw new Error(`own file ${res.status} at ${new URL(url).pathname.slice(0, 3)}…`);
+  const where = `at ${new URL(url).pathname.slice(0, 3)}…`;
+  if (!res.ok) throw new Error(`own file ${res.status} ${where}`);
+  const contentType = res.headers.get("content-type") ?? "application/octet-stream";
+  if (opts.typePrefix !== undefined && !contentType.startsWith(opts.typePrefix)) {
+    await res.body?.cancel();
+    throw new Error(`own file of type ${contentType.slice(0, 40)}, not ${opts.typePrefix}…, ${where}`);
+  }
   const declared = Number(res.headers.get("content-length") ?? Number.NaN);
   if (declared > opts.maxBytes) {
     await res.body?.cancel();
@@ -34,7 +48,7 @@ export async function fetchOwnFile(url: string, opts: { maxBytes: number; fallba
   return {
     bytes,
     name: fileNameOf(res.headers.get("content-disposition")) ?? opts.fallbackName,
-    contentType: res.headers.get("content-type") ?? "application/octet-stream",
+    contentType,
   };
 }
 

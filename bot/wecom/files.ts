@@ -8,14 +8,18 @@
  * (aibot_respond_msg, SDK `replyMedia`) or, for pushes or when the req_id is no longer answerable,
  * a proactive file message (aibot_send_msg, quota-aware). Self-built app: media/upload then a file
  * message to the user (message/send) or to the app's group chat (appchat/send).
+ *
+ * Pictures (Reply.image, the progress chart) go the same way as image messages on the bot
+ * connection, after a proactive text.
  */
 import type { Logger } from "../../config/logger.ts";
 import type { OutboundMessage } from "../../messages/messages.ts";
-import { ThrottledError, type Delivery } from "../delivery.ts";
+import { ThrottledError, UndeliverableError, type Delivery } from "../delivery.ts";
 import { fetchOwnFile, FileTooLarge } from "../fetch-file.ts";
 import { platformFiles } from "../metrics.ts";
 import type { WecomAppApi } from "./app-api.ts";
 import { WecomAckError, type BotConnection } from "./bot-connection.ts";
+import type { QuotaGuard } from "./quota.ts";
 
 /**
  * 普通文件 up to 20 MB, and more than 5 bytes (上传临时素材,
@@ -74,6 +78,30 @@ export function fileDeliveries(message: OutboundMessage, routes: FileRoutes): De
           platformFiles.inc({ platform: "wecom", outcome: e instanceof FileTooLarge ? "too_large" : "error" });
           routes.log.warn({ err: (e as Error).message, file: file.label, chatId }, "export not sent as a WeCom file message (the reply's link stands); not retried");
         }
+      },
+    }));
+}
+
+/**
+ * Temporary media: images up to 10 MB, JPG/PNG, more than 5 bytes (上传临时素材,
+ * developer.work.weixin.qq.com/document/path/96484); our charts are ~50 KB.
+ */
+const MAX_PICTURE_BYTES = 10 * 1024 * 1024;
+
+/** Pictures after a proactive text, uploaded and sent as image messages; the text already names their URL. */
+export function pictureDeliveries(message: OutboundMessage, conn: BotConnection, quota: QuotaGuard): Delivery[] {
+  return message.replies
+    .flatMap((r) => (r.image ? [r.image] : []))
+    .map((img) => ({
+      send: async () => {
+        if (await quota.exhaustedUntil(message.chatId)) return; // the text, sent or refused already, names the chart's link
+        const picture = await fetchOwnFile(img.url, { maxBytes: MAX_PICTURE_BYTES, fallbackName: "progress.png", timeoutMs: 15_000, typePrefix: "image/" });
+        const mediaId = await conn.upload(picture.bytes, "image", "progress.png");
+        await quota
+          .send(message.chatId, message.chatType === "direct", () => conn.sendMedia(message.chatId, "image", mediaId))
+          .catch((e: Error) => {
+            if (!(e instanceof UndeliverableError)) throw e;
+          });
       },
     }));
 }

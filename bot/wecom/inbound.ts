@@ -55,6 +55,8 @@ export interface WecomReplyHandle {
   kind: "message" | "card";
   taskId?: string;
   cardType?: string;
+  /** A click: the one who clicked, the only one the updated card is shown to. */
+  userId?: string;
 }
 
 const reqIdOf = (frame: Frame) => (typeof frame.headers?.req_id === "string" && frame.headers.req_id !== "" ? frame.headers.req_id : undefined);
