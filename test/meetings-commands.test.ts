@@ -24,7 +24,12 @@ describe("/会议", () => {
     const rule = await app.db.meetingRule.findFirstOrThrow({ where: { community: { name: g.community } } });
     expect(rule.rrule).toMatch(/FREQ=MONTHLY;BYDAY=\+1SA/);
     expect(await g.says("/会议 下次")).toBe(
-      ["接下来的会议：", "· 12月5日（周六）09:00 二小会议室", "· 1月2日（周六）09:00 二小会议室（2027年放假安排未公布）", "· 2月6日（周六）09:00 二小会议室（2027年放假安排未公布）"].join("\n"),
+      [
+        "接下来的会议：",
+        "· 12月5日（周六）09:00 二小会议室",
+        "· 1月2日（周六）09:00 二小会议室（2027年调休安排未公布）",
+        "· 2月6日（周六）09:00 二小会议室⚠️春节假期，建议改到2月4日（2027年调休安排未公布）：/会议 改期 2027-02-06 2027-02-04",
+      ].join("\n"),
     );
   });
 
@@ -36,9 +41,7 @@ describe("/会议", () => {
     expect(await g.says("/会议 改期 12月25日 12月24日")).toMatch(/12月25日（周五）15:30 → 12月24日（周四）15:30/);
     expect(await g.says("/会议 安排 12月10日 下午2点 郝家也 送课安排")).toMatch(/已安排会议：12月10日（周四）14:00 郝家也/);
     const next = await g.says("/会议 下次");
-    expect(next).toBe(
-      ["接下来的会议：", "· 12月10日（周四）14:00 郝家也 议题：送课安排", "· 12月24日（周四）15:30 地点待定 议题：期末联考安排", "· 2月26日（周五）15:30 地点待定（2027年放假安排未公布）"].join("\n"),
-    );
+    expect(next).toBe(["接下来的会议：", "· 12月10日（周四）14:00 郝家也 议题：送课安排", "· 12月24日（周四）15:30 地点待定 议题：期末联考安排", "· 2月26日（周五）15:30 地点待定"].join("\n"));
   });
 
   it("a new rule re-plans: the old rule's future meetings are gone", async () => {
@@ -72,9 +75,9 @@ describe("/会议", () => {
   it("says when the holiday calendar has not been published for a year", async () => {
     const g = await boundGroup(app);
     await g.says("/会议 规则 每月第一个周六 9:00");
-    expect(await g.says("/会议 下次")).toMatch(/1月2日（周六）09:00 地点待定（2027年放假安排未公布）/);
+    expect(await g.says("/会议 下次")).toMatch(/1月2日（周六）09:00 地点待定（2027年调休安排未公布）/);
     await g.says("/设置 假期 2027-01-02 补班");
-    expect(await g.says("/会议 下次")).not.toMatch(/2027年放假安排未公布）\n· 2月/);
+    expect(await g.says("/会议 下次")).toMatch(/1月2日（周六）09:00 地点待定\n· 2月6日/);
     expect(await g.says("/设置 假期")).toMatch(/2027-01-02 补班/);
   });
 });

@@ -155,7 +155,7 @@ describe("holiday proposal", () => {
   it("in a year the library does not cover, the proposal says so; an admin's holiday then brings a proposal", async () => {
     const { g } = await community("每月第一个周六 9:00", at("2026-12-20T02:00:00Z"));
     await started.ticker.tick(at("2026-12-26T01:00:00Z"));
-    expect(await started.ticker.texts([g.userId])).toEqual([expect.stringMatching(/国务院还没有公布2027年的放假安排（日历库暂未收录），无法判断这天是否放假/)]);
+    expect(await started.ticker.texts([g.userId])).toEqual([expect.stringMatching(/这天靠近法定节假日，国务院还没有公布2027年的调休安排（日历库暂未收录），无法判断这天是否因调休放假或上班/)]);
     clock = at("2026-12-26T02:00:00Z");
     await g.says("/设置 假期 2027-01-02");
     await started.ticker.tick(at("2026-12-26T02:01:00Z"));

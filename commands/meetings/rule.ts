@@ -1,5 +1,5 @@
 /** /会议 规则: sets (or replaces) the community's recurring meeting; /会议 下次: the next three. */
-import { checkMeetingDay } from "../../core/meetings/calendar.ts";
+import { adjustmentsUnpublished, checkMeetingDay } from "../../core/meetings/calendar.ts";
 import { formatDay } from "../../core/meetings/compose.ts";
 import { parseRule } from "../../core/meetings/rule.ts";
 import { termFor } from "../../core/meetings/term.ts";
@@ -22,8 +22,10 @@ export async function nextMeetings(ctx: BoundContext, count = 3): Promise<string
     const day = todayIn(o.startsAt, ctx.community.timezone);
     const check = checkMeetingDay(day, today, days);
     const notes = [
-      check.kind === "holiday" ? `⚠️${check.name}假期${check.suggestion ? `，建议改到${formatDay(check.suggestion)}：/会议 改期 ${day} ${check.suggestion}` : ""}` : "",
-      check.kind === "unknown" ? `（${check.year}年放假安排未公布）` : "",
+      check.kind === "holiday"
+        ? `⚠️${check.name}假期${check.suggestion ? `，建议改到${formatDay(check.suggestion)}${adjustmentsUnpublished(check.suggestion) ? `（${check.suggestion.slice(0, 4)}年调休安排未公布）` : ""}：/会议 改期 ${day} ${check.suggestion}` : ""}`
+        : "",
+      check.kind === "unknown" ? `（${check.year}年调休安排未公布）` : "",
       termFor(ctx.community, day) === null ? "（假期中，不发提醒）" : "",
     ].join("");
     return `· ${when(ctx, o.startsAt)} ${o.place ?? "地点待定"}${o.agenda ? ` 议题：${o.agenda}` : ""}${notes}`;

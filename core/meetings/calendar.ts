@@ -1,9 +1,12 @@
 /**
  * Mainland China's statutory holidays and make-up workdays, from the maintained `chinese-days`
  * data (the State Council's notices, one year at a time), with a community's own overrides on
- * top. A year the data does not cover yet is "unknown", never silently a working day.
+ * top. A year the data does not cover yet still has the holidays the law fixes (statutory.ts);
+ * only the days its unpublished 调休 could move are "unknown", never silently a working day.
  */
 import { createRequire } from "node:module";
+
+import { LAW_FROM_YEAR, nearAdjustableHoliday, statutoryHolidays } from "./statutory.ts";
 
 const require = createRequire(import.meta.url);
 const data = require("chinese-days/dist/chinese-days.json") as { holidays: Record<string, string>; workdays: Record<string, string> };
@@ -27,6 +30,16 @@ export function dayStatus(day: string, overrides: Overrides = new Map()): DaySta
   if (own === "holiday") return { kind: "holiday", name: "自定假日" };
   if (own === "workday") return { kind: "workday", makeUp: true };
   const year = Number(day.slice(0, 4));
+  if (year > COVERED_YEARS.last && year >= LAW_FROM_YEAR) {
+    // Beyond the published notices: the law's own days are known; only days a 调休 could move are not.
+    const law = statutoryHolidays(year);
+    const holiday = law.get(day);
+    if (holiday) return { kind: "holiday", name: holiday };
+    // 春节 of the next year can reach back into this one (a late-January 除夕's make-up days).
+    if (nearAdjustableHoliday(day, law) || nearAdjustableHoliday(day, statutoryHolidays(year + 1))) return { kind: "unknown", year };
+    const wd = weekdayOf(day);
+    return wd === 0 || wd === 6 ? { kind: "weekend" } : { kind: "workday", makeUp: false };
+  }
   if (year < COVERED_YEARS.first || year > COVERED_YEARS.last) return { kind: "unknown", year };
   const holiday = data.holidays[day];
   if (holiday) return { kind: "holiday", name: chineseName(holiday) };
@@ -39,17 +52,22 @@ const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00
 
 /**
  * The working day nearest to `day`, not before `earliest`, within two weeks: a weekday that is
- * not a holiday, or a make-up workday. Ties go to the later day (time to prepare).
+ * not a holiday, or a make-up workday. Ties go to the later day (time to prepare). In a year whose
+ * 调休 is not published, a weekday the law does not make a holiday counts (the proposal says so).
  */
 export function nearestWorkingDay(day: string, earliest: string, overrides: Overrides = new Map()): string | null {
   for (let d = 1; d <= 14; d++) {
     for (const candidate of [addDays(day, d), addDays(day, -d)]) {
       if (candidate < earliest) continue;
-      if (dayStatus(candidate, overrides).kind === "workday") return candidate;
+      const status = dayStatus(candidate, overrides);
+      if (status.kind === "workday" || (status.kind === "unknown" && weekdayOf(candidate) % 6 !== 0 && status.year >= LAW_FROM_YEAR)) return candidate;
     }
   }
   return null;
 }
+
+/** True when the day's year has no published 调休 yet (its statutory days are still known). */
+export const adjustmentsUnpublished = (day: string) => Number(day.slice(0, 4)) > COVERED_YEARS.last;
 
 export type HolidayCheck = { kind: "ok" } | { kind: "holiday"; name: string; suggestion: string | null } | { kind: "unknown"; year: number };
 

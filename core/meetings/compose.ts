@@ -1,7 +1,7 @@
 /** The texts of every scheduled push: pure functions of what is due (Simplified Chinese). */
 import { DateTime } from "luxon";
 import { offsetLabel } from "./clock.ts";
-import type { HolidayCheck } from "./calendar.ts";
+import { adjustmentsUnpublished, type HolidayCheck } from "./calendar.ts";
 
 const WEEKDAY = ["", "一", "二", "三", "四", "五", "六", "日"];
 
@@ -72,8 +72,9 @@ export function nothingThisMonthText(community: string, month: string): string {
 export function holidayProposalText(community: string, day: string, check: Exclude<HolidayCheck, { kind: "ok" }>): string {
   const when = formatDay(day);
   if (check.kind === "unknown") {
-    return `🗓 ${community} ${check.year}年${when}的联席会议：国务院还没有公布${check.year}年的放假安排（日历库暂未收录），无法判断这天是否放假。\n如果这天放假，请发送：/设置 假期 ${day}；需要改期可发：/会议 改期 ${day} 新日期`;
+    return `🗓 ${community} ${check.year}年${when}的联席会议：这天靠近法定节假日，国务院还没有公布${check.year}年的调休安排（日历库暂未收录），无法判断这天是否因调休放假或上班。\n如果这天放假，请发送：/设置 假期 ${day}；需要改期可发：/会议 改期 ${day} 新日期`;
   }
   if (!check.suggestion) return `🗓 ${community} ${when}的联席会议在${check.name}假期中，两周内没有找到工作日，请用 /会议 改期 ${day} 新日期 调整。`;
-  return `🗓 ${community} ${when}的联席会议在${check.name}假期中。建议改到最近的工作日 ${formatDay(check.suggestion)}。\n同意请点「改期」或发送：/会议 改期 ${day} ${check.suggestion}`;
+  const caveat = adjustmentsUnpublished(check.suggestion) ? `（${check.suggestion.slice(0, 4)}年的调休安排还没公布，改期前请确认那天不放假）` : "";
+  return `🗓 ${community} ${when}的联席会议在${check.name}假期中。建议改到最近的工作日 ${formatDay(check.suggestion)}${caveat}。\n同意请点「改期」或发送：/会议 改期 ${day} ${check.suggestion}`;
 }

@@ -97,9 +97,9 @@ describe("holiday calendar", () => {
     expect(nearestWorkingDay("2026-10-03", "2026-10-01")).toBe("2026-10-08");
   });
 
-  it("a year the library does not cover is unknown, not a working day; an override decides", () => {
+  it("in a year the library does not cover, a day a 调休 could move is unknown, not a working day; an override decides", () => {
     const year = COVERED_YEARS.last + 1;
-    expect(checkMeetingDay(`${year}-01-01`, `${year - 1}-12-25`)).toEqual({ kind: "unknown", year });
+    expect(checkMeetingDay(`${year}-01-02`, `${year - 1}-12-25`)).toEqual({ kind: "unknown", year });
     const overrides = new Map([
       [`${year}-01-01`, "holiday" as const],
       [`${year}-01-04`, "workday" as const],
