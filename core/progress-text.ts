@@ -30,3 +30,23 @@ export const targetLabel = (i: ProgressItem) => i.target.label ?? i.target.kind;
 export function holdingBackText(h: HoldingBack): string {
   return `${h.schools.map((s) => s.name).join("、")}（${h.schools.length > 1 ? "各 " : ""}${h.of} 项目标中还差 ${h.behind} 项）`;
 }
+
+/**
+ * Items with the same target on one line, so a school with a target per partner school reads in
+ * a phone screen ("师徒结对：—郝家也 0/3、—双庙 1/3"); a target with one item reads as before
+ * ("听评课 导师王老师（徒弟李老师） 1/2"). Order: as given (behind first), by each target's first item.
+ */
+export function groupedItemLines(report: ProgressReport, items: readonly ProgressItem[], self?: number): string[] {
+  const groups = new Map<string, ProgressItem[]>();
+  for (const i of items) groups.set(targetLabel(i), [...(groups.get(targetLabel(i)) ?? []), i]);
+  const count = (i: ProgressItem) => `${i.done}/${i.min}${i.planned > 0 ? `（另有${i.planned}项计划）` : ""}`;
+  return [...groups].map(([label, list]) => {
+    const wheres = list.map((i) => scopeWhere(report, i.scope, self));
+    if (list.length === 1) {
+      const w = wheres[0] ?? "";
+      const joined = w === "" || /^[→—]/.test(w) ? `${label}${w}` : `${label} ${w}`;
+      return `${joined} ${count(list[0]!)}`;
+    }
+    return `${label}：${list.map((i, n) => (wheres[n] ? `${wheres[n]} ${count(i)}` : count(i))).join("、")}`;
+  });
+}

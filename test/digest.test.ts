@@ -96,10 +96,15 @@ describe("the weekly digest", { timeout: 90_000 }, () => {
     expect(group).toContain("示范课 县实小→青龙沟 ░░░░ 0/2");
     expect(group).toContain("/周报 订阅");
     expect(group).not.toContain("【县实小】");
-    // /周报 now, for the admin: the same text as the scheduled full one without own school.
-    const now = await c.g.says("/周报");
+    // /周报 全部 now, for the admin: the same text as the scheduled full one without own school.
+    const now = await c.g.says("/周报 全部");
     expect(now).toContain("还差 3 次");
     expect(now).not.toMatch(/本校/);
+    // /周报: one phone screen, the full one a tap away.
+    const phone = await c.g.says("/周报");
+    expect(phone).toContain("还差 3 次");
+    expect(phone.split("\n").length).toBeLessThan(now.split("\n").length);
+    expect(phone).toContain("完整周报：/周报 全部");
   });
 
   it("is sent once: re-run, two workers at the same instant, later ticks", async () => {

@@ -41,7 +41,7 @@ describe("who gave it and to whom", () => {
     const g = await county();
     expect(await g.says("/记录 示范课 11.19 县实小 参与=杨庄")).toContain("方向：县实小 → 杨庄（在县实小举行，不算送教）");
     expect(await g.says("/记录 示范课 11.20 杨庄")).toContain("方向：县实小 → 杨庄 送教");
-    expect(await g.says("/进度 详细")).toMatch(/示范课→杨庄 1\/2/);
+    expect(await g.says("/进度 详细")).toMatch(/⚠️示范课：.*→杨庄 1\/2/);
   });
 
   it("takes the giver from 主讲= naming a member, else the recorder's school, and shows the direction", async () => {
@@ -94,11 +94,11 @@ describe("planned versus done", () => {
     try {
       const reply = await g.says("/记录 集体备课 11月28日 杨庄 主讲=王芳");
       expect(reply).toMatch(/📅 计划：2026年11月28日，到那天才计入完成/);
-      expect(await g.says("/进度 县实小")).toContain("⚠️集体备课→杨庄 0/2（另有1项计划）");
+      expect(await g.says("/进度 县实小")).toContain("⚠️集体备课：→杨庄 0/2（另有1项计划）");
       expect(await g.says("/列表")).toMatch(/共 0 条记录。\n📅 近期安排 1 条（不计入完成）：\n#1 2026-11-28 集体备课/);
       expect(await g.says("/列表 计划")).toMatch(/近期安排共 1 条/);
       clock = new Date("2026-11-27T16:30:00Z"); // 00:30 Saturday in Beijing, still Friday in UTC
-      expect(await g.says("/进度 县实小")).toContain("⚠️集体备课→杨庄 1/2");
+      expect(await g.says("/进度 县实小")).toMatch(/⚠️集体备课：.*→杨庄 1\/2/);
       expect(await g.says("/列表 计划")).toMatch(/还没有今天之后的安排/);
     } finally {
       clock = START;
@@ -136,7 +136,7 @@ describe("terms and targets the community sets", () => {
     expect(await g.says("/目标 设置 示范课 核心校→成员校 2")).toMatch(/已添加目标：示范课 核心校→成员校（在对方校） 每学期 ≥ 2/);
     expect(await g.says("/目標 設置 示範課 核心校→成員校 3")).toMatch(/已修改目标：.*≥ 3（原为 ≥ 2）/);
     expect(await g.says("/目标 列表")).toMatch(/目标（4 项）[\s\S]*4\. 示范课 核心校→成员校（在对方校） 每学期 ≥ 3/);
-    expect(await g.says("/进度 县实小")).toMatch(/⚠️示范课→杨庄 0\/3/);
+    expect(await g.says("/进度 县实小")).toMatch(/⚠️示范课：→杨庄 0\/3/);
     expect(await g.says("/目标 删除 1")).toMatch(/已删除目标：教研活动（联合调研） 共同体 每月 ≥ 1/);
     expect(await g.says("/目标 删除 示范课 核心校→成员校")).toMatch(/已删除目标：示范课/);
     expect(await g.as(unique("u"), "路人").says("/目标 模板 对口协作")).toMatch(/只有管理员可以设置目标/);

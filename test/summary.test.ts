@@ -50,7 +50,7 @@ const LIVE = {
 
 describe("/导出 总结 over a full term", () => {
   it("states every figure as /进度 and the ledger do, in the seeds' shape, inventing nothing", async () => {
-    const progress = await patiently(g, "/进度 详细");
+    const progress = await patiently(g, "/进度 全部");
     const doc = await docxParagraphs(await download(linkIn(await patiently(g, "/导出 总结"))));
     const text = doc.join("\n");
     const wb = new ExcelJS.Workbook();

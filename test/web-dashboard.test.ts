@@ -59,7 +59,7 @@ describe("signed-in pages", () => {
 
   it("a member's community page states the same figures as /进度 for the same data", async () => {
     const g = await communityWithRecords();
-    const progress = await g.says("/进度 详细");
+    const progress = await g.says("/进度 全部");
     const web = new WebClient(app);
     await web.signInAsSim(g.userId);
     const home = await web.get("/");
@@ -69,14 +69,14 @@ describe("signed-in pages", () => {
     expect(page.status).toBe(200);
     const standing = /共同体：(\d+) 项目标达成 (\d+) 项/.exec(progress)!;
     expect(page.text).toContain(`<div class="big">${standing[2]} / ${standing[1]}</div>`);
-    // Each school's line in /进度 详细 ("还差 b 项，已达标 m 项") against the page's "m / (m+b)".
+    // Each school's line in /进度 全部 ("还差 b 项，已达标 m 项") against the page's "m / (m+b)".
     for (const [, name, behind, met] of progress.matchAll(/【([^】]+)】还差 (\d+) 项，已达标 (\d+) 项/g)) {
       const row = new RegExp(`${name}</a>(?:（我校）)?</td>\\s*<td class="num">(\\d+) / (\\d+)</td>`).exec(page.text);
       expect(row, name).not.toBeNull();
       expect(`${row![1]}/${row![2]}`).toBe(`${met}/${Number(met) + Number(behind)}`);
     }
     expect(page.text).toContain("另有 1 项计划中的活动");
-    // Every item's done/target in /进度 详细 appears on the page.
+    // Every item's done/target in /进度 全部 appears on the page.
     for (const f of fractions(progress.split("\n").slice(2).join("\n"))) expect(fractions(page.text)).toContain(f);
   });
 

@@ -31,11 +31,17 @@ export function farDateQuestion(day: string): string {
   return `是 ${dayInWords(day)} 吗？回复「是」确认，回复「否」取消后重新发送。`;
 }
 
+/** Which follow-up buttons this deployment can offer under a record's reply. */
+export interface NextActions {
+  /** Web forms are on: "再记一条" opens the form with the same kind. */
+  forms?: boolean;
+}
+
 /**
  * The reply to a new record; also rebuilt from the stored record when its message comes again.
  * `today` marks a record dated later as planned (计划), not done.
  */
-export function recordedReplies(activity: ActivityRow, schools: readonly SchoolInfo[], today?: string): Reply[] {
+export function recordedReplies(activity: ActivityRow, schools: readonly SchoolInfo[], today?: string, next: NextActions = {}): Reply[] {
   const { number } = activity;
   const day = dbToDay(activity.date);
   const planned = today !== undefined && day > today ? [`📅 计划：${dayInWords(day)}，到那天才计入完成`] : [];
@@ -46,6 +52,8 @@ export function recordedReplies(activity: ActivityRow, schools: readonly SchoolI
       actions: [
         { label: "确认", command: `/确认 ${number}` },
         { label: "撤销", command: `/撤销 ${number}` },
+        // The next likely action (issue 25): another of the same kind, on the form with the kind chosen.
+        ...(next.forms ? [{ label: "再记一条", command: `/表单 ${activity.kind}` }] : []),
       ],
     },
   ];
@@ -68,11 +76,11 @@ export const recordCommand = boundCommand({
   examples: ["/记录 示范课 11月20日 二小 语文", "/记录 听评课 昨天 二小 参与=郝家也、双庙 数学 《分数的意义》 35人 备注=效果很好", "/记录 示范课 上周五 二小 李老师执教 语文"],
   args: recordArgs,
   singleStatement: true,
-  replay: (recorded, schools, today) => recordedReplies({ ...recorded, date: new Date(`${recorded.date}T00:00:00Z`) }, schools, today),
+  replay: (recorded, schools, today, settings) => recordedReplies({ ...recorded, date: new Date(`${recorded.date}T00:00:00Z`) }, schools, today, { forms: settings.forms !== undefined }),
   webForm: { title: "登记活动" },
   async run(ctx, args) {
     const { activity, today } = await recordActivity(ctx, args);
-    return recordedReplies(activity, ctx.schools, today);
+    return recordedReplies(activity, ctx.schools, today, { forms: ctx.settings.forms !== undefined });
   },
 });
 

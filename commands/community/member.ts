@@ -14,6 +14,7 @@ import { audit, requireRole, ROLE_CHOICES, ROLE_NAMES, schoolName } from "../cor
 import { boundCommand, type BoundContext } from "../core/types.ts";
 import { placeholderNote } from "./claim.ts";
 import { type Account, memberOfAccount, memberOfName } from "./members.ts";
+import { expandFirstWord, linesOf } from "./several-parts.ts";
 
 const PLATFORM_NAMES: Record<string, string> = { wecom: "企业微信", dingtalk: "钉钉", sim: "模拟" };
 
@@ -29,11 +30,35 @@ function accountOf(ctx: BoundContext, typedName: string | undefined, account: st
   return undefined;
 }
 
+/** Named in full per school; teachers beyond this many are counted, so a big school stays one line. */
+const TEACHERS_SHOWN = 5;
+const LIST_WORDS = ["列表", "查看", "全部", "list"] as const;
+
+/** Who is in the community, one line per school: leaders by role, teachers by name then counted. */
+async function listMembers(ctx: BoundContext): Promise<string> {
+  const members = await ctx.db.member.findMany({ where: { communityId: ctx.community.id }, orderBy: { id: "asc" }, select: { displayName: true, schoolId: true, roles: true } });
+  const bySchool = [...ctx.schools.map((s) => s.id), null].map((id) => ({ id, list: members.filter((m) => m.schoolId === id) })).filter((g) => g.list.length > 0);
+  const lines = bySchool.map(({ id, list }) => {
+    const lead = (["admin", "principal", "coordinator"] as const)
+      .map((r) => ({ r, names: list.filter((m) => m.roles.includes(r)).map((m) => m.displayName) }))
+      .filter((x) => x.names.length > 0)
+      .map((x) => `${ROLE_NAMES[x.r]} ${x.names.join("、")}`);
+    const teachers = list.filter((m) => m.roles.every((r) => r === "teacher")).map((m) => m.displayName);
+    if (teachers.length > 0) lead.push(`教师 ${teachers.length} 位：${teachers.slice(0, TEACHERS_SHOWN).join("、")}${teachers.length > TEACHERS_SHOWN ? " 等" : ""}`);
+    const school = ctx.schools.find((s) => s.id === id);
+    return `【${school ? (school.shortNames[0] ?? school.fullName) : "未设学校"}】${lead.join("；")}`;
+  });
+  return localizeExamples(`「${ctx.community.name}」共 ${members.length} 位成员：\n${lines.join("\n")}\n设置：/成员 @张三 二小 校长（一行一位，可一次发几行）`, ctx.schools);
+}
+
 export const memberCommand = boundCommand({
   name: "成员",
   aliases: ["member"],
-  summary: "设置成员的学校和角色（管理员）：管理员、校长、联络员、教师。@ 本人，或写 账号=",
-  examples: ["/成员 @张三 二小 校长", "/成员 李四 郝家也 联络员 账号=lisi"],
+  summary: "设置成员的学校和角色（管理员，一行一位可一次设几位）：管理员、校长、联络员、教师。@ 本人，或写 账号=；/成员 列表 查看",
+  examples: ["/成员 @张三 二小 校长", "/成员 李四 郝家也 联络员 账号=lisi", "/成员 李四、王五 郝家也 教师", "/成员 列表"],
+  // One member a line (each its own @-mention or 账号=), or 李四、王五 sharing the school and role that follow.
+  several: (rest) => linesOf(rest).flatMap(expandFirstWord),
+  words: Object.fromEntries(LIST_WORDS.map((w) => [w, listMembers])),
   args: z.object({
     name: field(z.string().min(1).max(31, "姓名不超过30个字").optional(), { label: "姓名", keys: ["姓名"], token: "text", required: true, ask: "请问是哪位成员？回复姓名（或 @ 本人）" }),
     school: field(z.number().int().optional(), { label: "学校", keys: ["学校"], token: "school" }),

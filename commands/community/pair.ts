@@ -4,13 +4,37 @@ import { field } from "../core/fields.ts";
 import { findOrCreateMember } from "./members.ts";
 import { audit, requireRole } from "../core/support.ts";
 import { termOf } from "../core/term.ts";
-import { boundCommand } from "../core/types.ts";
+import { boundCommand, type BoundContext } from "../core/types.ts";
+import { linesOf } from "./several-parts.ts";
+
+const SHOWN = 20;
+
+/** This term's pairs, one a line: mentor (school) → mentee (school) subject. */
+async function listPairs(ctx: BoundContext): Promise<string> {
+  const { term } = termOf(ctx);
+  const where = { communityId: ctx.community.id, term: term.name };
+  const person = { select: { displayName: true, schoolId: true } };
+  const [total, pairs] = await Promise.all([
+    ctx.db.mentorPair.count({ where }),
+    ctx.db.mentorPair.findMany({ where, orderBy: { id: "asc" }, take: SHOWN, include: { mentor: person, mentee: person } }),
+  ]);
+  if (total === 0) return `本学期（${term.name}）还没有登记师徒结对。登记：/结对 王老师 李老师 语文`;
+  const school = (id: number | null) => {
+    const s = ctx.schools.find((x) => x.id === id);
+    return s ? `（${s.shortNames[0] ?? s.fullName}）` : "";
+  };
+  const lines = pairs.map((p, i) => `${i + 1}. ${p.mentor.displayName}${school(p.mentor.schoolId)} → ${p.mentee.displayName}${school(p.mentee.schoolId)}${p.subject ? ` ${p.subject}` : ""}`);
+  const more = total > pairs.length ? [`……另有 ${total - pairs.length} 对`] : [];
+  return [`本学期（${term.name}）师徒结对 ${total} 对（导师 → 徒弟）：`, ...lines, ...more].join("\n");
+}
 
 export const pairCommand = boundCommand({
   name: "结对",
   aliases: ["pair", "师徒结对", "拜师"],
-  summary: "登记师徒结对：导师、徒弟、学科（管理员或联络员）",
-  examples: ["/结对 王老师 李老师 语文"],
+  summary: "登记师徒结对：导师、徒弟、学科（管理员或联络员，一行一对可一次登记几对）；/结对 列表 查看",
+  examples: ["/结对 王老师 李老师 语文", "/结对 列表"],
+  several: linesOf,
+  words: { 列表: listPairs, 查看: listPairs, list: listPairs },
   args: z.object({
     mentor: field(z.string().min(1).max(30).optional(), { label: "导师", keys: ["导师", "师傅"], token: "text", required: true, ask: "请问导师是谁？" }),
     mentee: field(z.string().min(1).max(30).optional(), { label: "徒弟", keys: ["徒弟"], token: "text", required: true, ask: "请问徒弟是谁？" }),

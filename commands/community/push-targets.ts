@@ -16,6 +16,8 @@ const USAGE = [
   "/推送群 删除 名称",
   "例如：/推送群 添加 成员校教师群 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
 ].join("\n");
+/** Refusals are one line plus this one example (the whole usage is for an empty list and /帮助). */
+const EXAMPLE = "例如：/推送群 添加 成员校教师群 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…";
 
 type Platform = "wecom" | "dingtalk";
 
@@ -38,10 +40,10 @@ const masked = (url: string) => url.replace(/(key|access_token)=([^&]{4})[^&]*/,
 
 async function add(ctx: BoundContext, words: string[]): Promise<string> {
   const [name, url, secret] = words;
-  if (!name || !url) throw new UserError(`请写上名称和 Webhook 地址。\n${USAGE}`);
+  if (!name || !url) throw new UserError(`请写上名称和 Webhook 地址。\n${EXAMPLE}`);
   if (name.length > 30) throw new UserError("名称不超过30个字。");
   const platform = webhookPlatform(url, ctx.settings.webhookOrigins);
-  if (!platform) throw new UserError(`「${masked(url)}」不是企业微信群机器人或钉钉自定义机器人的 Webhook 地址。\n${USAGE}`);
+  if (!platform) throw new UserError(`「${masked(url)}」不是企业微信群机器人或钉钉自定义机器人的 Webhook 地址。\n${EXAMPLE}`);
   if (secret !== undefined && (platform !== "dingtalk" || !/^SEC[0-9a-f]{20,}$/i.test(secret))) {
     throw new UserError("加签密钥只用于钉钉机器人，以 SEC 开头（在机器人安全设置里复制）。");
   }
@@ -77,13 +79,13 @@ export const pushTargetCommand = boundCommand({
     }
     if (action === "删除") {
       const name = words[0];
-      if (!name) throw new UserError(`请写上要删除的推送群名称。\n${USAGE}`);
+      if (!name) throw new UserError("请写上要删除的推送群名称。例如：/推送群 删除 成员校教师群");
       const row = await ctx.db.pushTarget.findUnique({ where: { communityId_name: { communityId: ctx.community.id, name } } });
       if (!row) throw new UserError(`没有名为「${name}」的推送群。发送 /推送群 列表 查看。`);
       await ctx.db.pushTarget.delete({ where: { id: row.id } });
       await audit(ctx, "delete", "pushTarget", row.id, { name }, null);
       return `已删除推送群「${name}」。`;
     }
-    throw new UserError(`没看懂「${action}」。\n${USAGE}`);
+    throw new UserError(`没看懂「${action}」：可以添加、列表、删除。\n${EXAMPLE}`);
   },
 });

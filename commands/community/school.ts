@@ -5,14 +5,33 @@ import { field } from "../core/fields.ts";
 import { findSchools } from "../core/recognize.ts";
 import { audit, requireRole } from "../core/support.ts";
 import { boundCommand } from "../core/types.ts";
+import { expandFirstWord, linesOf } from "./several-parts.ts";
 
 const ACTIONS = { 添加: "add", 新增: "add", add: "add", 列表: "list", list: "list", 查看: "list" } as const;
+const ADD_WORDS = new Set(["添加", "新增", "add"]);
+
+/**
+ * "/学校 添加 甲校、乙校、丙校" (the same role for each) or one school a line after 添加: one
+ * argument text per school. A line of its own may start with 添加 again.
+ */
+function severalSchools(rest: string): string[] | undefined {
+  const lines = linesOf(rest);
+  const [action = "", ...firstLine] = (lines[0] ?? "").split(/\s+/);
+  if (!ADD_WORDS.has(action.toLowerCase())) return undefined;
+  const specs = [firstLine.join(" "), ...lines.slice(1)].filter((l) => l !== "");
+  return specs.flatMap((l) => {
+    const [word = ""] = l.split(/\s+/);
+    const spec = ADD_WORDS.has(word.toLowerCase()) ? l.slice(word.length).trim() : l;
+    return expandFirstWord(spec).map((one) => `${action} ${one}`);
+  });
+}
 
 export const schoolCommand = boundCommand({
   name: "学校",
   aliases: ["school"],
-  summary: "添加学校（管理员）或查看本共同体的学校",
-  examples: ["/学校 添加 清涧县第二小学 核心 二小 第二小学", "/学校 列表"],
+  summary: "添加学校（管理员，可一次添加几所）或查看本共同体的学校",
+  examples: ["/学校 添加 清涧县第二小学 核心 二小 第二小学", "/学校 添加 郝家也中心小学、双庙中心小学、寨沟中心小学", "/学校 列表"],
+  several: severalSchools,
   args: z.object({
     action: field(z.enum(["add", "list"]).default("list"), { label: "添加|列表", keys: [], token: "choice", choices: ACTIONS, placeholder: "添加|列表" }),
     fullName: field(z.string().min(2, "至少两个字").max(60, "不超过60个字").optional(), { label: "全称", keys: ["全称", "名称"], token: "text" }),

@@ -30,7 +30,8 @@ import {
   type CommunityInfo,
   type MemberInfo,
 } from "./types.ts";
-import { usageText } from "./usage.ts";
+import { exampleLine } from "./usage.ts";
+import { argumentLines, runSeveral } from "./several.ts";
 import { localizeExamples } from "./examples.ts";
 
 export const MAX_TEXT_LENGTH = 4000;
@@ -65,7 +66,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);
   const loaded = await loadMessageContext(deps.sql, message, key);
   const now = deps.now();
-  const earlier = repliesOfProcessed(deps.registry, loaded, now);
+  const earlier = repliesOfProcessed(deps, loaded, now);
   if (earlier) return { replies: earlier, duplicate: true };
 
   const { text: typed, mentioned } = stripLeadingMentions(normalizeText(message.text));
@@ -122,7 +123,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     const command = deps.registry.find(parsed.name);
     if (!command) {
       const guess = deps.registry.suggest(parsed.name);
-      return reply(`没有「/${parsed.name}」这个命令。${guess ? `你是不是想用 /${guess.name}？\n${usageText(guess, loaded.schools)}` : "发送 /帮助 查看全部命令。"}`);
+      return reply(`没有「/${parsed.name}」这个命令。${guess ? `你是不是想用 /${guess.name}？\n${exampleLine(guess, loaded.schools)}` : "发送 /帮助 查看全部命令。"}`);
     }
     intent = { type: "command", command, rest: parsed.rest };
   } else if (pending && text !== "") {
@@ -175,7 +176,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     }
     if (isUniqueViolation(e)) {
       // The same message committed meanwhile (a second gateway or a retried job): answer as before.
-      const stored = repliesOfProcessed(deps.registry, await loadMessageContext(deps.sql, message, key), now);
+      const stored = repliesOfProcessed(deps, await loadMessageContext(deps.sql, message, key), now);
       if (stored) return { replies: stored, duplicate: true };
     }
     throw e;
@@ -202,7 +203,7 @@ async function runBatch(deps: DispatchDeps, key: string, lines: BatchLine[], bas
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
-    const stored = repliesOfProcessed(deps.registry, await loadMessageContext(deps.sql, base.message, key), base.now);
+    const stored = repliesOfProcessed(deps, await loadMessageContext(deps.sql, base.message, key), base.now);
     if (stored) return { replies: stored, duplicate: true };
   }
   return { replies, duplicate: false };
@@ -284,10 +285,10 @@ function bareCommand(registry: Registry, text: string): { name: string; rest: st
 }
 
 /** The replies a message produced when it was processed before, if it was. */
-function repliesOfProcessed(registry: Registry, loaded: MessageContext, now: Date): Reply[] | undefined {
+function repliesOfProcessed({ registry, settings }: Pick<DispatchDeps, "registry" | "settings">, loaded: MessageContext, now: Date): Reply[] | undefined {
   if (loaded.processed) return loaded.processed as Reply[];
   const today = loaded.community ? todayIn(now, loaded.community.timezone) : undefined;
-  if (loaded.recorded && registry.replayRecorded) return registry.replayRecorded(loaded.recorded, loaded.schools, today);
+  if (loaded.recorded && registry.replayRecorded) return registry.replayRecorded(loaded.recorded, loaded.schools, today, settings ?? DEFAULT_SETTINGS);
   return undefined;
 }
 
@@ -334,11 +335,15 @@ async function runIntent(tx: Tx | Db, intent: Intent, base: Base): Promise<Reply
       result = finish(command.args, { ...intent.args });
     } else {
       if (command.webForm && intent.rest.trim() === "" && ctx.settings.forms && ctx.community && ctx.member) return [formLinkReply(ctx as BoundContext, command)];
+      const word = command.words?.[intent.rest.trim().toLowerCase()];
+      if (word) return toReplies(await word(ctx));
+      const parts = command.singleStatement ? undefined : command.several?.(argumentLines(base.message.text));
+      if (parts && parts.length > 1) return runSeveral(tx as Tx, ctx, command, parts);
       result = parseArgs(command.args, intent.rest, ctx.parseEnv);
     }
   } catch (e) {
     // A word with near candidates is asked about as a choice; only other refusals repeat the usage.
-    if (isUserError(e)) throw new UserError(e.ambiguity ? e.userText : `${e.userText}\n${usageText(command, ctx.schools)}`, e.ambiguity);
+    if (isUserError(e)) throw new UserError(e.ambiguity ? e.userText : `${e.userText}\n${exampleLine(command, ctx.schools)}`, e.ambiguity);
     throw e;
   }
 
@@ -366,7 +371,7 @@ async function ask(
   const f = fieldsOf(command.args).find((x) => x.name === fieldName);
   const text = question ?? (f?.ask && localizeExamples(f.ask, ctx.schools));
   const filedUnder = communityId ?? ctx.community?.id;
-  if (!text || filedUnder === undefined) throw new UserError(`缺少「${f?.label ?? fieldName}」。\n${usageText(command, ctx.schools)}`);
+  if (!text || filedUnder === undefined) throw new UserError(`缺少「${f?.label ?? fieldName}」。\n${exampleLine(command, ctx.schools)}`);
   const m = ctx.message;
   const data = { communityId: filedUnder, command: command.name, field: fieldName, partial: JSON.parse(JSON.stringify(partial)), expiresAt: new Date(ctx.now.getTime() + QUESTION_TTL_MS) };
   await tx.pendingQuestion.upsert({

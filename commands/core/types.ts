@@ -76,7 +76,7 @@ export interface Command<S extends ArgsSchema, C extends CommandContext = Comman
    * A redelivered message that this command already recorded (an activity under the message's
    * key, found with the message context) is answered again from that record. One command at most.
    */
-  replay?: (recorded: ContextActivity, schools: readonly SchoolInfo[], today?: string) => Reply[];
+  replay?: (recorded: ContextActivity, schools: readonly SchoolInfo[], today: string | undefined, settings: CommandSettings) => Reply[];
   /**
    * The command has a web form built from `args` (web/forms/): sent with no arguments, it answers
    * with a link to that form instead of asking field by field.
@@ -88,6 +88,15 @@ export interface Command<S extends ArgsSchema, C extends CommandContext = Comman
    * runs it again and finds nothing left to delete.
    */
   keepsNoMessage?: boolean;
+  /**
+   * Several at once (issue 25: setting up a community took 13–16 messages): splits the argument
+   * text into one argument text per item (one a line, or 甲校、乙校、丙校); each is parsed and run
+   * by itself (commands/core/several.ts) and all are answered in one reply. Undefined or a single
+   * part: the message runs as usual.
+   */
+  several?: (rest: string) => string[] | undefined;
+  /** Words that, as the whole argument text, answer without parsing (e.g. /成员 列表). */
+  words?: Readonly<Record<string, (ctx: C) => Promise<CommandResult>>>;
   run(ctx: C, args: z.infer<S>): Promise<CommandResult>;
 }
 
@@ -141,5 +150,5 @@ export interface Registry extends RegistryHooks {
   /** The command whose name or alias is closest to what was typed, for "did you mean". */
   suggest(name: string): AnyCommand | undefined;
   /** How a redelivered message that a single-statement command already recorded is answered again. */
-  replayRecorded?: (recorded: ContextActivity, schools: readonly SchoolInfo[], today?: string) => Reply[];
+  replayRecorded?: (recorded: ContextActivity, schools: readonly SchoolInfo[], today: string | undefined, settings: CommandSettings) => Reply[];
 }

@@ -16,20 +16,12 @@ export function usageLine(c: AnyCommand): string {
   return `/${c.name} ${parts.join(" ")}`.trim();
 }
 
-export function keyedForms(c: AnyCommand): string {
-  return fieldsOf(c.args)
-    .filter((f) => f.keys.length > 0 && !f.hidden)
-    .map((f) => `${f.keys[0]}=`)
-    .join(" ");
-}
-
-/** Usage plus one example: what every error for this command ends with. */
-export function usageText(c: AnyCommand, schools: readonly SchoolInfo[] = []): string {
-  const keyed = keyedForms(c);
-  const lines = [`用法：${usageLine(c)}`];
-  if (keyed) lines.push(`也可写成：${keyed}`);
-  if (c.examples[0]) lines.push(`例如：${c.examples[0]}`);
-  return localizeExamples(lines.join("\n"), schools);
+/**
+ * What every refusal for this command ends with: one example (issue 25: a refusal is one line plus
+ * one example, not the whole usage; /帮助 <命令> has the rest).
+ */
+export function exampleLine(c: AnyCommand, schools: readonly SchoolInfo[] = []): string {
+  return localizeExamples(`例如：${c.examples[0] ?? usageLine(c)}`, schools);
 }
 
 export function helpFor(c: AnyCommand, schools: readonly SchoolInfo[] = []): string {

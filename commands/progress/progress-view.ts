@@ -1,6 +1,6 @@
 /** /进度 as text: a phone screen first (what is behind), everything on request. */
 import type { ProgressItem, ProgressReport, ProgressSchool, SchoolStanding } from "../../core/progress.ts";
-import { holdingBackText, scopeWhere as where } from "../../core/progress-text.ts";
+import { groupedItemLines, holdingBackText, scopeWhere as where } from "../../core/progress-text.ts";
 
 const SHOWN_PER_SCHOOL = 3;
 
@@ -52,18 +52,49 @@ export function compactProgress(report: ProgressReport, title: string, templateN
   return lines.join("\n");
 }
 
-/** Everything for one school (or, without one, for every school and the community). */
+/** One school in full: its header (the shape the web page's figures are checked against), then its items grouped by target, behind first. */
+function schoolDetail(report: ProgressReport, s: SchoolStanding, own: boolean, name = s.school.fullName): string[] {
+  return [`【${own ? "本校 " : ""}${name}】还差 ${s.behind} 项，已达标 ${s.met} 项`, ...markedLines(report, s.items, s.school.id)];
+}
+
+/** Items marked ⚠️ (behind) then ✅ (met), grouped by target. */
+const markedLines = (report: ProgressReport, items: readonly ProgressItem[], self?: number) => [
+  ...groupedItemLines(
+    report,
+    items.filter((i) => !i.met),
+    self,
+  ).map((l) => `⚠️${l}`),
+  ...groupedItemLines(
+    report,
+    items.filter((i) => i.met),
+    self,
+  ).map((l) => `✅${l}`),
+];
+
+const communityLines = (report: ProgressReport) => {
+  const items = report.items.filter((i) => i.scope.type === "community");
+  return items.length === 0 ? [] : ["【全体】", ...markedLines(report, items)];
+};
+
+/**
+ * /进度 详细 on a phone: the reader's own school (or, for someone without one, the school holding
+ * the community back) in full, every other school in one line, each one tap away (/进度 学校名).
+ */
+export function phoneDetail(report: ProgressReport, title: string, focusId: number | null): { text: string; others: ProgressSchool[] } {
+  const lines = [`📊 ${title} ${report.term.name}，剩 ${report.weeksLeft} 周`, standingLine(report)];
+  const focus = report.schools.find((s) => s.school.id === focusId) ?? report.schools.find((s) => report.community.holdingBack?.schools.some((h) => h.id === s.school.id)) ?? report.schools[0];
+  if (focus) lines.push(...schoolDetail(report, focus, focus.school.id === focusId));
+  const others = report.schools.filter((s) => s !== focus);
+  for (const s of others) lines.push(s.items.length === 0 ? `【${s.school.name}】无目标` : `【${s.school.name}】还差 ${s.behind} 项，已达标 ${s.met} 项`);
+  const example = others[0] ? `/进度 ${others[0].school.name}` : "/进度 学校名";
+  lines.push(`某校明细：${example}；全部：/进度 全部`);
+  return { text: lines.join("\n"), others: others.map((s) => s.school) };
+}
+
+/** Everything for one school (or, without one, for every school and the community), grouped by target. */
 export function detailedProgress(report: ProgressReport, title: string, only?: ProgressSchool): string {
   const lines = [`📊 ${title} ${report.term.name}，剩 ${report.weeksLeft} 周`, standingLine(report)];
-  const mark = (i: ProgressItem) => (i.met ? "✅" : "⚠️");
-  if (!only) {
-    const community = report.items.filter((i) => i.scope.type === "community");
-    if (community.length > 0) lines.push("【全体】", ...community.map((i) => `${mark(i)}${itemText(report, i)}`));
-  }
-  for (const s of report.schools) {
-    if (only && s.school.id !== only.id) continue;
-    lines.push(`【${s.school.fullName}】还差 ${s.behind} 项，已达标 ${s.met} 项`);
-    lines.push(...s.items.map((i) => `${mark(i)}${itemText(report, i, s.school.id)}`));
-  }
+  if (!only) lines.push(...communityLines(report));
+  for (const s of report.schools) if (!only || s.school.id === only.id) lines.push(...schoolDetail(report, s, false));
   return lines.join("\n");
 }

@@ -28,7 +28,7 @@ export function barLine(report: ProgressReport, i: ProgressItem): string {
   return `${targetLabel(i)} ${scopeWhere(report, i.scope)} ${bar(i.done, i.min)} ${i.done}/${i.min}`;
 }
 
-function counts(list: readonly DigestActivity[], keys: (a: DigestActivity) => readonly string[]): string {
+export function counts(list: readonly DigestActivity[], keys: (a: DigestActivity) => readonly string[]): string {
   const m = new Map<string, number>();
   for (const a of list) for (const k of new Set(keys(a))) m.set(k, (m.get(k) ?? 0) + 1);
   return [...m]
@@ -37,7 +37,7 @@ function counts(list: readonly DigestActivity[], keys: (a: DigestActivity) => re
     .join("、");
 }
 
-function activityLine(report: ProgressReport, a: DigestActivity): string {
+export function activityLine(report: ProgressReport, a: DigestActivity): string {
   const name = (id: number | null) => schoolNameIn(report, id);
   const route =
     a.givingSchoolId !== null && a.receiverSchoolIds.length > 0 ? ` ${name(a.givingSchoolId)}→${a.receiverSchoolIds.map(name).join("、")}` : a.hostSchoolId !== null ? ` ${name(a.hostSchoolId)}` : "";
