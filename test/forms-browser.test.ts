@@ -61,6 +61,7 @@ describe("the form on a phone", () => {
     await page.getByLabel("人数").fill("32");
     await page.getByLabel("主讲").fill("张老师、李老师");
     await page.setInputFiles("#f-photos", { name: "课堂.png", mimeType: "image/png", buffer: PNG });
+    await page.getByLabel("照片中如有学生，已取得监护人同意").check();
     await page.screenshot({ path: join(ARTIFACTS, "form.png"), fullPage: true });
     // A double tap sends the form twice: still one record.
     await page.getByRole("button", { name: "提交" }).dblclick();

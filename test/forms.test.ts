@@ -24,6 +24,8 @@ const linkIn = (text: string) => /https?:\/\/\S+\/f\/[A-Za-z0-9_.-]+/.exec(text)
 
 function formData(fields: Record<string, string | string[]>, files: { name: string; data: Buffer; type?: string }[] = []): FormData {
   const fd = new FormData();
+  // Photos are kept only with the guardians' consent ticked (test/privacy-photos.test.ts refuses them without it).
+  if (files.length > 0 && fields.photoConsent === undefined) fd.append("photoConsent", "1");
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) fd.append(k, one);
   for (const f of files) fd.append("photos", new Blob([f.data], { type: f.type ?? "image/jpeg" }), f.name);
   return fd;

@@ -8,6 +8,7 @@ import { SUBJECT_NAMES } from "../../core/subjects.ts";
 import { esc, page } from "./html.ts";
 import { MAX_PHOTOS } from "./photos.ts";
 import type { FormValues } from "./validate.ts";
+import { consentBox, PHOTO_HINT } from "../privacy/photo-consent.ts";
 
 export interface FormView {
   heading: string;
@@ -75,8 +76,9 @@ ${Object.keys(view.errors).length ? '<div class="error" role="alert">有几处�
 <form method="post" action="${esc(view.action)}" enctype="multipart/form-data" novalidate>
 ${view.fields.map((f) => fieldBlock(f, view)).join("\n")}
 <div class="field${photoError ? " bad" : ""}" data-field="photos"><label for="f-photos">照片（最多${MAX_PHOTOS}张，每张不超过10MB）</label>
-<input id="f-photos" type="file" name="photos" accept="image/*" multiple>${photoError ? `<div class="error" role="alert">${esc(photoError)}</div>` : ""}
-${photoError ? "" : '<div class="hint">作为检查的佐证材料；重新提交时请重新选择照片</div>'}</div>
+<input id="f-photos" type="file" name="photos" accept="image/*" multiple>
+${consentBox(view.values)}${photoError ? `<div class="error" role="alert">${esc(photoError)}</div>` : ""}
+${photoError ? "" : `<div class="hint">${esc(PHOTO_HINT)}</div>`}</div>
 <button type="submit">提交</button></form>`;
   return page(view.heading, body);
 }

@@ -9,6 +9,8 @@ import { MAX_PHOTOS, photoName, sniffImage, storePhoto, type ImageType } from ".
 import { recordOfForm, type FormContext } from "./submission.ts";
 import { checkForm, type FormValues } from "./validate.ts";
 import { requiredFields } from "./views.ts";
+import { cleanPhoto } from "../privacy/clean-photo.ts";
+import { CONSENT_FIELD, NO_CONSENT } from "../privacy/photo-consent.ts";
 
 export interface Upload {
   values: FormValues;
@@ -44,9 +46,16 @@ export async function readUpload(req: FastifyRequest): Promise<Upload> {
 
 export type SubmitOutcome = { type: "invalid"; errors: Record<string, string> } | { type: "done"; lines: string[]; photoUrls: string[] };
 
-function photoErrors(upload: Upload): Record<string, string> {
+async function photoErrors(upload: Upload): Promise<Record<string, string>> {
   if (upload.photoError) return { photos: upload.photoError };
   if (upload.photos.some((p) => !p.type)) return { photos: "只能上传照片（JPG、PNG、GIF、WebP、HEIC），其他文件不收。" };
+  if (upload.photos.length > 0 && upload.values[CONSENT_FIELD] !== "1") return { photos: NO_CONSENT };
+  // Position, device and time come off before anything is stored; a photo they cannot come off is refused.
+  for (const p of upload.photos) {
+    const clean = await cleanPhoto(p.data);
+    if (!clean.ok) return { photos: clean.reason };
+    p.data = clean.data;
+  }
   return {};
 }
 
@@ -68,7 +77,7 @@ export async function submitForm(deps: FormDeps, ctx: FormContext, upload: Uploa
       throw e;
     }
   });
-  const errors = { ...(check.ok ? {} : check.errors), ...photoErrors(upload) };
+  const errors = { ...(check.ok ? {} : check.errors), ...(await photoErrors(upload)) };
   if (!check.ok || Object.keys(errors).length > 0) return { type: "invalid", errors };
 
   const earlier = await recordOfForm(deps.db, ctx);
@@ -101,7 +110,8 @@ async function keepPhotos(deps: FormDeps, ctx: FormContext, upload: Upload): Pro
   });
   for (const r of rows) await storePhoto(deps.files, ctx.community.id, r.fileName, r.data);
   await deps.db.activityPhoto.createMany({
-    data: rows.map((r) => ({ communityId: ctx.community.id, sourceMessageKey: ctx.sourceKey, position: r.position, fileName: r.fileName, mimeType: r.type.mime, size: r.data.length })),
+    // Stored with the photo: the uploader confirmed the guardians' consent (checked above).
+    data: rows.map((r) => ({ communityId: ctx.community.id, sourceMessageKey: ctx.sourceKey, position: r.position, fileName: r.fileName, mimeType: r.type.mime, size: r.data.length, consentAt: deps.now() })),
     skipDuplicates: true,
   });
   const exp = deps.now().getTime() + deps.forms.ttlMs;
