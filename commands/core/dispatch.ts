@@ -148,7 +148,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
     if (!tell) return replies;
     const communityId = community?.id ?? (await boundCommunityOf(db, message));
     const notice = communityId === null ? null : await tell(db, communityId, message, base.settings, now, intent.command.name);
-    return notice ? [...replies, notice] : replies;
+    return withSenderNotice(replies, notice);
   };
   try {
     if (intent.command.singleStatement && intent.type === "command") {
@@ -189,6 +189,13 @@ function preloadedFor(loaded: MessageContext, community: CommunityInfo | null): 
   return { member: same ? loaded.member : null, schools: same ? loaded.schools : null };
 }
 
+/** The sender notice rides on the last reply rather than as one more: platforms and people see the same number of messages. */
+function withSenderNotice(replies: Reply[], notice: Reply | null): Reply[] {
+  if (!notice) return replies;
+  const last = replies.at(-1);
+  return last ? [...replies.slice(0, -1), { ...last, text: `${last.text}\n\n${notice.text}` }] : [notice];
+}
+
 /** Several records in one message (RegistryHooks.batch); the one reply stored under the message's key. */
 async function runBatch(deps: DispatchDeps, key: string, lines: BatchLine[], base: Base & { community: CommunityInfo }, record: BatchHook["record"]): Promise<InboundResult> {
   const ctx = (await contextFor(deps.db, base)) as BoundContext;
@@ -198,7 +205,7 @@ async function runBatch(deps: DispatchDeps, key: string, lines: BatchLine[], bas
     await deps.db.$transaction(async (tx) => {
       // The batch kept its sender like any /记录: the privacy notice rides on its one reply.
       const notice = deps.registry.senderNotice ? await deps.registry.senderNotice(tx, base.community.id, base.message, base.settings, base.now, deps.registry.batch?.command.name ?? "") : null;
-      replies = notice ? [...recorded, notice] : recorded;
+      replies = withSenderNotice(recorded, notice);
       await storeProcessed(tx, key, base.community.id, replies, base.now, base.message);
     });
   } catch (e) {

@@ -34,6 +34,8 @@ export async function get<T = Record<string, unknown>>(app: App, path: string): 
 
 export class Chat {
   last = "";
+  /** How many replies the last message got (the text of all of them is `last`). */
+  lastCount = 0;
   constructor(
     readonly app: App,
     readonly chatId: string,
@@ -50,6 +52,7 @@ export class Chat {
     const res = await post(this.app, "/sim/messages", { chatId: this.chatId, userId: this.userId, userName: this.userName, text, ...extra });
     if (res.status !== 200) throw new Error(`sim answered ${res.status}: ${JSON.stringify(res.body)}`);
     this.last = (res.body.replies ?? []).map((r) => r.text).join("\n");
+    this.lastCount = (res.body.replies ?? []).length;
     return this.last;
   }
 

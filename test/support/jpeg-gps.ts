@@ -27,7 +27,13 @@ function xmpSegment(): Buffer {
 
 /** The picture's own segments (JFIF APP0, a quantisation table, frame, scan, end), kept by stripping. */
 export const PICTURE = Buffer.from(
-  "ffe000104a46494600010100000100010000" + "ffdb004300" + "01".repeat(64) + "ffc0000b080001000101011100" + "ffc4001f0000010501010101010100000000000000000102030405060708090a0b" + "ffda0008010100003f00d2cf20" + "ffd9",
+  "ffe000104a46494600010100000100010000" +
+    "ffdb004300" +
+    "01".repeat(64) +
+    "ffc0000b080001000101011100" +
+    "ffc4001f0000010501010101010100000000000000000102030405060708090a0b" +
+    "ffda0008010100003f00d2cf20" +
+    "ffd9",
   "hex",
 );
 

@@ -111,7 +111,15 @@ async function keepPhotos(deps: FormDeps, ctx: FormContext, upload: Upload): Pro
   for (const r of rows) await storePhoto(deps.files, ctx.community.id, r.fileName, r.data);
   await deps.db.activityPhoto.createMany({
     // Stored with the photo: the uploader confirmed the guardians' consent (checked above).
-    data: rows.map((r) => ({ communityId: ctx.community.id, sourceMessageKey: ctx.sourceKey, position: r.position, fileName: r.fileName, mimeType: r.type.mime, size: r.data.length, consentAt: deps.now() })),
+    data: rows.map((r) => ({
+      communityId: ctx.community.id,
+      sourceMessageKey: ctx.sourceKey,
+      position: r.position,
+      fileName: r.fileName,
+      mimeType: r.type.mime,
+      size: r.data.length,
+      consentAt: deps.now(),
+    })),
     skipDuplicates: true,
   });
   const exp = deps.now().getTime() + deps.forms.ttlMs;
