@@ -5,11 +5,12 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ExcelJS from "exceljs";
 import exifr from "exifr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { photoUrl } from "../web/forms/photo-link.ts";
-import { boundGroup, startTestApp } from "./support/harness.ts";
+import { boundGroup, Chat, startTestApp } from "./support/harness.ts";
 import { jpegWithGps, PICTURE } from "./support/jpeg-gps.ts";
 
 let app: App;
@@ -81,6 +82,28 @@ describe("photos", () => {
     expect(await g.says("/撤销 1")).toMatch(/已撤销 #1/);
     expect((await fetch(link)).status).toBe(404);
     expect((await fetch(gallery)).status).toBe(404);
+  });
+
+  it("the ledger's photo link (half a year) dies with the record, and with the photo's retention", async () => {
+    const g = await boundGroup(app);
+    await fetch(linkIn(await g.says("/表单")), { method: "POST", body: formData(true) });
+    await fetch(linkIn(await g.says("/表单")), { method: "POST", body: formData(true) });
+    const dm = new Chat(app, g.userId, g.userId, g.userName);
+    const ledgerUrl = /https?:\/\/\S+\/d\/[A-Za-z0-9_.-]+/.exec(await dm.says("/导出 台账", { chatType: "direct" }))?.[0] ?? "";
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await (await fetch(ledgerUrl)).arrayBuffer()) as ArrayBuffer);
+    const links: string[] = [];
+    wb.getWorksheet("活动台账")?.eachRow((row) => row.eachCell((cell) => void (cell.hyperlink?.includes("/p/") && links.push(cell.hyperlink))));
+    expect(links).toHaveLength(2);
+    for (const l of links) expect((await fetch(l)).status).toBe(200);
+    const [first, second] = links as [string, string];
+    expect(await g.says("/撤销 1")).toMatch(/已撤销 #1/);
+    // Which record each link belongs to is not in the sheet's order for sure: one of the two is dead now.
+    const statuses = [(await fetch(first)).status, (await fetch(second)).status].sort();
+    expect(statuses).toEqual([200, 404]);
+    // Retention removed the other photo's row: its link dies too, though signed for half a year.
+    await app.db.activityPhoto.deleteMany({ where: { communityId: await communityId(g.community) } });
+    expect([(await fetch(first)).status, (await fetch(second)).status]).toEqual([404, 404]);
   });
 
   it("a photo stored before uploads were cleaned goes out without its position", async () => {
