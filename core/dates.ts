@@ -132,6 +132,30 @@ export function parseChineseDate(token: string, now: Date, zone: string): DatePa
   return parsed;
 }
 
+/**
+ * The date at the start of a list of words, as a person may type it apart ("12月 9日",
+ * "2026 年 12 月 9 日"): the first word alone, else it joined with up to five words after it.
+ * `used` is how many words the date took (0 when they do not start with a date).
+ */
+export function parseLeadingDate(words: readonly string[], now: Date, zone: string): { parse: DateParse; used: number } {
+  const first = words[0];
+  if (first === undefined) return { parse: { ok: false, reason: "not-a-date" }, used: 0 };
+  const alone = parseChineseDate(first, now, zone);
+  if (alone.ok || alone.reason === "invalid") return { parse: alone, used: 1 };
+  // Only pieces of a date (a number, a number with 年/月/日/号, or the word alone) are joined,
+  // never a following time, place or text.
+  const piece = /^(\d{1,4}[年月日号]?|[年月日号])$/u;
+  if (!piece.test(first)) return { parse: alone, used: 1 };
+  // The longest run that reads as a date: "12 月 4 日" is not 12月4 followed by a stray 日.
+  let best: { parse: DateParse; used: number } = { parse: alone, used: 1 };
+  for (let n = 2; n <= Math.min(6, words.length); n++) {
+    if (!piece.test(words[n - 1]!)) break;
+    const joined = parseChineseDate(words.slice(0, n).join(""), now, zone);
+    if (joined.ok || joined.reason === "invalid") best = { parse: joined, used: n };
+  }
+  return best;
+}
+
 /** Today's date (YYYY-MM-DD) in a timezone. */
 export function todayIn(now: Date, zone: string): string {
   return DateTime.fromJSDate(now, { zone }).toISODate() ?? "";

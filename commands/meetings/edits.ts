@@ -10,7 +10,7 @@ import { MEETING_USAGE } from "./usage.ts";
 import type { Occurrence } from "../../core/meetings/schedule.ts";
 import { storeOccurrence } from "../../db/meetings.ts";
 import { AskError, UserError } from "../core/errors.ts";
-import { dayArg, meetingOn, occurrencesOn, when } from "./shared.ts";
+import { meetingOn, occurrencesOn, takeDay, when } from "./shared.ts";
 
 function timeArg(word: string | undefined, example: string): string {
   const clock = word === undefined ? undefined : parseClock(word);
@@ -59,12 +59,13 @@ export async function arrange(ctx: BoundContext, words: string[], sameDay?: "mov
   const how = sameDay ?? (marker === "move" || marker === "add" ? marker : undefined);
   const typed = marker === "move" || marker === "add" ? words.slice(0, -1) : words;
   if (how === "no") return "好的，没有安排新的会议，当天原有的会议不变。";
-  const day = dayArg(ctx, typed[0], "会议日期", example);
-  const time = timeArg(typed[1], example);
+  const left = [...typed];
+  const { day, time: typedWithDay } = takeDay(ctx, left, "会议日期", example);
+  const time = typedWithDay ?? timeArg(left.shift(), example);
   const startsAt = zonedInstant(day, time, ctx.community.timezone);
   notPast(ctx, startsAt, example);
-  const place = typed[2]?.slice(0, 100) ?? null;
-  const agenda = typed.slice(3).join(" ").slice(0, 500) || null;
+  const place = left[0]?.slice(0, 100) ?? null;
+  const agenda = left.slice(1).join(" ").slice(0, 500) || null;
   const live = (await occurrencesOn(ctx, day)).filter((o) => !o.cancelled);
   const same = live.find((o) => o.startsAt.getTime() === startsAt.getTime());
   if (same) {
@@ -119,11 +120,12 @@ function askSameDay(ctx: BoundContext, typed: string[], live: Occurrence[], mova
 /** /会议 改期 <原日期> <新日期> [时间]: also how an admin accepts a holiday proposal. */
 export async function move(ctx: BoundContext, words: string[]): Promise<string> {
   const example = "/会议 改期 12月5日 12月12日";
-  const from = dayArg(ctx, words[0], "原来的日期", example);
-  const to = dayArg(ctx, words[1], "新的日期", example);
+  const left = [...words];
+  const from = takeDay(ctx, left, "原来的日期", example).day;
+  const to = takeDay(ctx, left, "新的日期", example);
   const { id, occurrence } = await meetingOn(ctx, from);
-  const time = words[2] ? timeArg(words[2], example) : timeOf(ctx, occurrence.startsAt);
-  const startsAt = zonedInstant(to, time, ctx.community.timezone);
+  const time = to.time ?? (left[0] ? timeArg(left[0], example) : timeOf(ctx, occurrence.startsAt));
+  const startsAt = zonedInstant(to.day, time, ctx.community.timezone);
   notPast(ctx, startsAt, example);
   await ctx.db.meeting.update({ where: { id }, data: { startsAt, plannedAt: ctx.now, cancelled: false } });
   await audit(ctx, "move", "meeting", id, { startsAt: occurrence.startsAt.toISOString() }, { startsAt: startsAt.toISOString() });
@@ -133,7 +135,7 @@ export async function move(ctx: BoundContext, words: string[]): Promise<string> 
 const timeOf = (ctx: BoundContext, at: Date) => DateTime.fromJSDate(at, { zone: ctx.community.timezone }).toFormat("HH:mm");
 
 export async function cancel(ctx: BoundContext, words: string[]): Promise<string> {
-  const day = dayArg(ctx, words[0], "要取消的会议日期", "/会议 取消 12月5日");
+  const day = takeDay(ctx, [...words], "要取消的会议日期", "/会议 取消 12月5日").day;
   const { id, occurrence } = await meetingOn(ctx, day);
   if (occurrence.cancelled) return `${when(ctx, occurrence.startsAt)} 的会议已经取消过了。`;
   await ctx.db.meeting.update({ where: { id }, data: { cancelled: true } });
@@ -142,8 +144,9 @@ export async function cancel(ctx: BoundContext, words: string[]): Promise<string
 }
 
 export async function setAgenda(ctx: BoundContext, words: string[]): Promise<string> {
-  const day = dayArg(ctx, words[0], "会议日期", "/会议 议程 12月5日 期末联考安排");
-  const agenda = words.slice(1).join(" ").trim();
+  const left = [...words];
+  const day = takeDay(ctx, left, "会议日期", "/会议 议程 12月5日 期末联考安排").day;
+  const agenda = left.join(" ").trim();
   if (agenda === "") throw new UserError(`请写上议题内容。\n${MEETING_USAGE}`);
   if (agenda.length > 500) throw new UserError("议题不超过500个字。");
   const { id, occurrence } = await meetingOn(ctx, day);

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { extractActionItems } from "../../core/meetings/action-items.ts";
 import { itemLine } from "../../core/meetings/compose.ts";
 import { DateTime } from "luxon";
-import { daysBetween, parseChineseDate, todayIn } from "../../core/dates.ts";
+import { daysBetween, parseLeadingDate, todayIn } from "../../core/dates.ts";
 import { parseClock } from "../../core/meetings/clock.ts";
 import { formatDay } from "../../core/meetings/compose.ts";
 import { zonedInstant } from "../../core/meetings/occurrences.ts";
@@ -64,14 +64,15 @@ interface DatedMinutes {
  * recogniser as /记录 (and a time as /会议 takes it). Only a first word that is a date counts.
  */
 function leadingDay(ctx: BoundContext, text: string): DatedMinutes | undefined {
-  const m = /^(\S+)(?:[ \t]+|$)([\s\S]*)$/.exec(text);
-  if (!m) return undefined;
-  const parsed = parseChineseDate(m[1]!, ctx.now, ctx.community.timezone);
+  // The first line's first words (a date may be typed apart: "11月 20日"); the rest keeps its line breaks.
+  const head = /^([^\n]*)([\s\S]*)$/.exec(text)!;
+  const words = (head[1] ?? "").split(/[ \t]+/).filter(Boolean);
+  const { parse: parsed, used } = parseLeadingDate(words, ctx.now, ctx.community.timezone);
   if (!parsed.ok) {
-    if (parsed.reason === "invalid") throw new UserError(`日期「${m[1]}」不存在，请检查月份和日子。${pastExample(ctx)}`);
+    if (parsed.reason === "invalid") throw new UserError(`日期「${words.slice(0, used).join(" ")}」不存在，请检查月份和日子。${pastExample(ctx)}`);
     return undefined;
   }
-  let rest = m[2] ?? "";
+  let rest = `${words.slice(used).join(" ")}${head[2] ?? ""}`;
   let time = parsed.value.time;
   const clock = time ? undefined : /^(\S+)(?:[ \t]+|$)([\s\S]*)$/.exec(rest);
   const read = clock ? parseClock(clock[1]!) : undefined;
