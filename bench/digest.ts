@@ -15,7 +15,7 @@ import { preparePostgres } from "../app/preflight.ts";
 import type { Logger } from "../config/logger.ts";
 import { composeDigest } from "../core/digest/compose.ts";
 import { DIGEST_LIMIT } from "../core/digest/pack.ts";
-import { termFor } from "../core/terms.ts";
+import { countingTermFor } from "../core/terms.ts";
 import { createDatabase } from "../db/client.ts";
 import { loadDigestInput } from "../db/digest-input.ts";
 import { renderProgressChart } from "../reports/progress-chart.ts";
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       for (let c = todo.shift(); c; c = todo.shift()) {
-        const input = await loadDigestInput(db, c, termFor({ termName: null, termStart: null, termEnd: null }, TODAY), TODAY, MONDAY);
+        const input = await loadDigestInput(db, c, countingTermFor({ termName: null, termStart: null, termEnd: null }, TODAY), TODAY, MONDAY);
         bytes += composeDigest(input, { ownSchoolId: null, short: false }).sections.flat().join("\n").length;
       }
     }),

@@ -160,3 +160,8 @@ export function parseLeadingDate(words: readonly string[], now: Date, zone: stri
 export function todayIn(now: Date, zone: string): string {
   return DateTime.fromJSDate(now, { zone }).toISODate() ?? "";
 }
+
+/** A DATE column (read as UTC midnight) → its day "YYYY-MM-DD". The one conversion, with fromDay. */
+export const toDay = (d: Date): string => d.toISOString().slice(0, 10);
+/** A day "YYYY-MM-DD" → the value a DATE column stores (UTC midnight). */
+export const fromDay = (day: string): Date => new Date(`${day}T00:00:00Z`);

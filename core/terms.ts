@@ -4,7 +4,7 @@
  * record typed in the holiday still lands in a term).
  */
 import { DateTime } from "luxon";
-import { daysBetween } from "./dates.ts";
+import { daysBetween, toDay } from "./dates.ts";
 
 export interface Term {
   name: string;
@@ -20,14 +20,6 @@ export function defaultTermFor(day: string): Term {
   }
   const end = DateTime.fromObject({ year: d.year, month: 8, day: 31 });
   return { name: `${d.year}年春季学期`, start: `${d.year}-02-01`, end: end.toISODate() ?? "" };
-}
-
-/** The community's configured term when today falls inside it, else the calendar's. */
-export function currentTerm(today: string, configured?: { name: string | null; start: string | null; end: string | null }): Term {
-  if (configured?.start && configured.end && configured.start <= today && today <= configured.end) {
-    return { name: configured.name ?? `${configured.start}至${configured.end}`, start: configured.start, end: configured.end };
-  }
-  return defaultTermFor(today);
 }
 
 export type Period = "本周" | "本月" | "本学期";
@@ -46,12 +38,33 @@ export interface TermSetting {
   termEnd: string | null;
 }
 
+/** The Community row's term columns (DATE) as a TermSetting: the one conversion. */
+export function termSettingOf(c: { termName: string | null; termStart: Date | null; termEnd: Date | null }): TermSetting {
+  return { termName: c.termName, termStart: c.termStart && toDay(c.termStart), termEnd: c.termEnd && toDay(c.termEnd) };
+}
+
 /**
- * The term a day belongs to for a community: its own term when it set one and the day falls in
- * it, else the usual calendar. The one function progress, lists, meetings and digests call.
+ * The term a day belongs to for a community, or null in a break: its own term when it set one
+ * and the day falls in it, else the usual calendar. The calendar's default terms have no breaks
+ * (the summer is counted with spring); a configured term makes the days between its end and the
+ * next calendar term (and between the previous calendar term and its start) a break, so
+ * reminders and digests stay out of holidays. The one function progress, lists, meetings and
+ * digests call.
  */
-export function termFor(community: TermSetting, day: string): Term {
-  return currentTerm(day, { name: community.termName, start: community.termStart, end: community.termEnd });
+export function termFor(community: TermSetting, day: string): Term | null {
+  const { termStart: start, termEnd: end } = community;
+  if (!start || !end) return defaultTermFor(day);
+  if (start <= day && day <= end) return { name: community.termName ?? `${start}至${end}`, start, end };
+  const calendar = defaultTermFor(day);
+  // After the term but still in its calendar term (winter or summer break), or before its start.
+  if (day > end && calendar.start === defaultTermFor(end).start) return null;
+  if (day < start && calendar.start === defaultTermFor(start).start) return null;
+  return calendar;
+}
+
+/** The term records of a day count in: in a break, the calendar's (a record typed in the holiday still lands in a term). */
+export function countingTermFor(community: TermSetting, day: string): Term {
+  return termFor(community, day) ?? defaultTermFor(day);
 }
 
 /** "2026年秋季学期" for a term starting in autumn (Aug–Jan), else "…春季学期". */

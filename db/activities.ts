@@ -1,5 +1,6 @@
 /** Activities of the community a chat is bound to, as plain JSON (for /sim/activities, later exports). */
 import type { Db } from "./client.ts";
+import { toDay } from "../core/dates.ts";
 
 export interface ActivityJson {
   id: number;
@@ -36,7 +37,7 @@ export async function activitiesForChat(db: Db, platform: string, chatId: string
     id: a.number,
     number: a.number,
     kind: a.kind,
-    date: a.date.toISOString().slice(0, 10),
+    date: toDay(a.date),
     hostSchool: a.hostSchoolId === null ? null : (name.get(a.hostSchoolId) ?? null),
     schools: a.schoolIds.map((id) => name.get(id)).filter((n): n is string => n !== undefined),
     givingSchool: a.givingSchoolId === null ? null : (name.get(a.givingSchoolId) ?? null),

@@ -5,6 +5,7 @@
  */
 import type { Tx } from "./client.ts";
 import { districtsAdministeredBy } from "./districts.ts";
+import { fromDay, toDay } from "../core/dates.ts";
 
 export interface Account {
   platform: string;
@@ -80,7 +81,7 @@ export async function schoolRecords(db: Tx, communityId: number, schoolId: numbe
     where: {
       communityId,
       revokedAt: null,
-      date: { gte: new Date(`${range.from}T00:00:00Z`), lte: new Date(`${range.to}T00:00:00Z`) },
+      date: { gte: fromDay(range.from), lte: fromDay(range.to) },
       OR: [{ hostSchoolId: schoolId }, { givingSchoolId: schoolId }, { receiverSchoolIds: { has: schoolId } }, { schoolIds: { has: schoolId } }],
     },
     orderBy: [{ date: "desc" }, { number: "desc" }],
@@ -90,7 +91,7 @@ export async function schoolRecords(db: Tx, communityId: number, schoolId: numbe
   return rows.map((a) => ({
     number: a.number,
     kind: a.kind,
-    date: a.date.toISOString().slice(0, 10),
+    date: toDay(a.date),
     title: a.title,
     subject: a.subject,
     people: a.people,
@@ -114,8 +115,8 @@ export async function openActionItems(db: Tx, communityId: number) {
 export async function districtActivityDays(db: Tx, districtId: number, range: { from: string; to: string }): Promise<{ date: string; count: number }[]> {
   const rows = await db.activity.groupBy({
     by: ["date"],
-    where: { community: { districtId }, revokedAt: null, date: { gte: new Date(`${range.from}T00:00:00Z`), lte: new Date(`${range.to}T00:00:00Z`) } },
+    where: { community: { districtId }, revokedAt: null, date: { gte: fromDay(range.from), lte: fromDay(range.to) } },
     _count: { _all: true },
   });
-  return rows.map((r) => ({ date: r.date.toISOString().slice(0, 10), count: r._count._all }));
+  return rows.map((r) => ({ date: toDay(r.date), count: r._count._all }));
 }

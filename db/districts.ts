@@ -1,5 +1,6 @@
 /** District (区县) data: admins by platform account, and each member community's figures. */
 import type { Tx } from "./client.ts";
+import { fromDay, toDay } from "../core/dates.ts";
 
 export async function districtsAdministeredBy(db: Tx, platform: string, userId: string) {
   return db.districtAdmin.findMany({ where: { platform, userId }, include: { district: true }, orderBy: { id: "asc" } });
@@ -22,13 +23,13 @@ export async function districtOverview(db: Tx, districtId: number, range: { from
   const stats = ids.length
     ? await db.activity.groupBy({
         by: ["communityId"],
-        where: { communityId: { in: ids }, revokedAt: null, date: { gte: new Date(`${range.from}T00:00:00Z`), lte: new Date(`${to}T00:00:00Z`) } },
+        where: { communityId: { in: ids }, revokedAt: null, date: { gte: fromDay(range.from), lte: fromDay(to) } },
         _count: { _all: true },
         _max: { date: true },
       })
     : [];
   return communities.map((c) => {
     const s = stats.find((x) => x.communityId === c.id);
-    return { id: c.id, name: c.name, schools: c._count.schools, activities: s?._count._all ?? 0, lastActivity: s?._max.date?.toISOString().slice(0, 10) ?? null };
+    return { id: c.id, name: c.name, schools: c._count.schools, activities: s?._count._all ?? 0, lastActivity: s?._max.date ? toDay(s._max.date) : null };
   });
 }

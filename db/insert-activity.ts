@@ -4,6 +4,7 @@
  */
 import type { ActivityRow, ActivityValues } from "./activity-values.ts";
 import { statementName, type Sql } from "./client.ts";
+import { fromDay } from "../core/dates.ts";
 
 export interface NewActivity extends Omit<ActivityValues, "givingSchoolId" | "receiverSchoolIds"> {
   /** Named with 主讲校=: wins over everything. */
@@ -76,5 +77,5 @@ export async function insertActivity(sql: Sql, a: NewActivity): Promise<Inserted
   if (!row) throw new Error(`community ${a.communityId} not found while recording`);
   // DATE travels as text: pg would build a Date at the server process's local midnight.
   const { day, ...rest } = row;
-  return { ...rest, date: new Date(`${day}T00:00:00Z`) };
+  return { ...rest, date: fromDay(day) };
 }

@@ -3,7 +3,7 @@
  * whatever its size: activities (current values; revoked ones left out), schools, the people
  * behind them, photos, mentor pairs, and (for admins) the audit log.
  */
-import { todayIn } from "../core/dates.ts";
+import { todayIn, fromDay, toDay } from "../core/dates.ts";
 import { pairActivity } from "../core/progress.ts";
 import type { Db } from "./client.ts";
 
@@ -87,17 +87,14 @@ export interface Ledger {
   focusSchool: string | null;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
-const asDate = (s: string) => new Date(`${s}T00:00:00Z`);
-
 export async function loadLedger(db: Db, communityId: number, range: LedgerRange, opts: { schoolId?: number; withAudit?: boolean; now?: Date } = {}): Promise<Ledger> {
-  const dateWhere = { gte: asDate(range.from), lte: asDate(range.to) };
+  const dateWhere = { gte: fromDay(range.from), lte: fromDay(range.to) };
   // A school took part when it hosted, joined, gave (主讲校) or received.
   const schoolWhere =
     opts.schoolId === undefined
       ? {}
       : { OR: [{ hostSchoolId: opts.schoolId }, { schoolIds: { has: opts.schoolId } }, { givingSchoolId: opts.schoolId }, { receiverSchoolIds: { has: opts.schoolId } }] };
-  const rangeAt = { gte: asDate(range.from), lt: new Date(asDate(range.to).getTime() + 86_400_000) };
+  const rangeAt = { gte: fromDay(range.from), lt: new Date(fromDay(range.to).getTime() + 86_400_000) };
   const [community, schools, rows, pairs, audit, meetings, together] = await Promise.all([
     db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, name: true, timezone: true } }),
     db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }], select: { id: true, fullName: true, role: true } }),
@@ -113,7 +110,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
       include: { mentor: { include: { school: true } }, mentee: { include: { school: true } } },
     }),
     opts.withAudit
-      ? db.auditLog.findMany({ where: { communityId, at: { gte: asDate(range.from), lt: new Date(asDate(range.to).getTime() + 86_400_000) } }, orderBy: { id: "asc" } })
+      ? db.auditLog.findMany({ where: { communityId, at: { gte: fromDay(range.from), lt: new Date(fromDay(range.to).getTime() + 86_400_000) } }, orderBy: { id: "asc" } })
       : Promise.resolve(null),
     db.meeting.findMany({
       where: { communityId, startsAt: rangeAt },
@@ -136,8 +133,8 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
     focusSchool: opts.schoolId === undefined ? null : (schools.find((s) => s.id === opts.schoolId)?.fullName ?? null),
     activities: rows.map((a) => ({
       number: a.number,
-      date: day(a.date),
-      planned: today !== null && day(a.date) > today,
+      date: toDay(a.date),
+      planned: today !== null && toDay(a.date) > today,
       kind: a.kind,
       title: a.title,
       hostSchool: schoolName(a.hostSchoolId),
@@ -154,7 +151,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
     })),
     pairs: pairs.map((p) => {
       const mine = together.filter((a) => pairActivity(a, { id: p.id, mentor: { name: p.mentor.displayName }, mentee: { name: p.mentee.displayName } }));
-      const planned = mine.filter((a) => today !== null && day(a.date) > today).length;
+      const planned = mine.filter((a) => today !== null && toDay(a.date) > today).length;
       return {
         id: p.id,
         mentor: p.mentor.displayName,
@@ -174,7 +171,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
         meetingAt: m.startsAt,
         owner: i.owner?.displayName ?? i.ownerName,
         task: i.task,
-        due: i.due ? day(i.due) : null,
+        due: i.due ? toDay(i.due) : null,
         doneAt: i.doneAt,
       })),
     ),

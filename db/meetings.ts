@@ -6,9 +6,7 @@ import type { Overrides } from "../core/meetings/calendar.ts";
 import { ruleOccurrences } from "../core/meetings/occurrences.ts";
 import { mergeSchedule, type MeetingRow, type Occurrence } from "../core/meetings/schedule.ts";
 import type { Tx } from "./client.ts";
-
-const toDay = (d: Date) => d.toISOString().slice(0, 10);
-const fromDay = (day: string) => new Date(`${day}T00:00:00.000Z`);
+import { fromDay, toDay } from "../core/dates.ts";
 
 export interface StoredRule {
   id: number;

@@ -7,8 +7,7 @@ import type { ProgressActivity, ProgressInput, ProgressMentorPair, ProgressSchoo
 import type { Term } from "../core/terms.ts";
 import type { Tx } from "./client.ts";
 import { rowToSpec, storedTargets } from "./targets.ts";
-
-const day = (d: Date) => d.toISOString().slice(0, 10);
+import { fromDay, toDay } from "../core/dates.ts";
 
 /** The school year (Sep 1 – Aug 31) a term lies in: yearly targets count over it. */
 function yearStart(term: Term): string {
@@ -41,7 +40,7 @@ function assemble(rows: { schools: SchoolRow[]; pairs: PairRow[]; activities: Ac
     mentor: { name: p.mentor.displayName, schoolId: p.mentor.schoolId },
     mentee: { name: p.mentee.displayName, schoolId: p.mentee.schoolId },
   }));
-  const activities: ProgressActivity[] = rows.activities.map(({ communityId: _, ...a }) => ({ ...a, date: day(a.date) }));
+  const activities: ProgressActivity[] = rows.activities.map(({ communityId: _, ...a }) => ({ ...a, date: toDay(a.date) }));
   const targets: TargetSpec[] = rows.stored.length > 0 ? rows.stored : [...DEFAULT_TARGETS];
   return { targets, targetsSet: rows.stored.length > 0, schools, pairs, activities, term, today };
 }
@@ -54,7 +53,7 @@ export async function loadProgressInput(db: Tx, communityId: number, term: Term,
     db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }] }),
     db.mentorPair.findMany({ where: { communityId, OR: [{ term: term.name }, { term: null }] }, include: PAIR_PEOPLE, orderBy: { id: "asc" } }),
     db.activity.findMany({
-      where: { communityId, revokedAt: null, date: { gte: new Date(`${yearStart(term)}T00:00:00Z`), lte: new Date(`${term.end}T00:00:00Z`) } },
+      where: { communityId, revokedAt: null, date: { gte: fromDay(yearStart(term)), lte: fromDay(term.end) } },
       select: ACTIVITY_FIELDS,
     }),
     storedTargets(db, communityId, term.name),
@@ -79,7 +78,7 @@ export async function loadProgressInputs(db: Tx, wanted: readonly { communityId:
   const [schools, pairs, activities, targets] = await Promise.all([
     db.school.findMany({ where: { communityId: { in: ids } }, orderBy: [{ role: "asc" }, { id: "asc" }] }),
     db.mentorPair.findMany({ where: { communityId: { in: ids } }, include: PAIR_PEOPLE, orderBy: { id: "asc" } }),
-    db.activity.findMany({ where: { communityId: { in: ids }, revokedAt: null, date: { gte: new Date(`${from}T00:00:00Z`), lte: new Date(`${to}T00:00:00Z`) } }, select: ACTIVITY_FIELDS }),
+    db.activity.findMany({ where: { communityId: { in: ids }, revokedAt: null, date: { gte: fromDay(from), lte: fromDay(to) } }, select: ACTIVITY_FIELDS }),
     db.target.findMany({ where: { communityId: { in: ids } }, orderBy: { id: "asc" } }),
   ]);
   const by = <T extends { communityId: number }>(rows: readonly T[]) => {
@@ -97,7 +96,7 @@ export async function loadProgressInputs(db: Tx, wanted: readonly { communityId:
     const rows = {
       schools: schoolsOf(communityId),
       pairs: pairsOf(communityId).filter((p) => p.term === term.name || p.term === null),
-      activities: activitiesOf(communityId).filter((a) => day(a.date) >= start && day(a.date) <= end),
+      activities: activitiesOf(communityId).filter((a) => toDay(a.date) >= start && toDay(a.date) <= end),
       stored: targetsOf(communityId)
         .filter((t) => t.term === term.name)
         .map(rowToSpec),

@@ -4,17 +4,15 @@
  */
 import { todayIn } from "../core/dates.ts";
 import { computeProgress, type ProgressReport } from "../core/progress.ts";
-import { termFor } from "../core/terms.ts";
+import { countingTermFor, termSettingOf } from "../core/terms.ts";
 import type { Tx } from "./client.ts";
 import { loadProgressInput, loadProgressInputs } from "./progress-input.ts";
-
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
 
 /** Progress for the term that holds `upTo` (or today, if earlier), judged as of today. */
 export async function progressReportOf(db: Tx, communityId: number, now: Date, upTo?: string): Promise<ProgressReport> {
   const c = await db.community.findUniqueOrThrow({ where: { id: communityId }, select: { timezone: true, termName: true, termStart: true, termEnd: true } });
   const today = todayIn(now, c.timezone);
-  const term = termFor({ termName: c.termName, termStart: day(c.termStart), termEnd: day(c.termEnd) }, upTo && upTo < today ? upTo : today);
+  const term = countingTermFor(termSettingOf(c), upTo && upTo < today ? upTo : today);
   return computeProgress(await loadProgressInput(db, communityId, term, today));
 }
 
@@ -23,7 +21,7 @@ export async function progressReportsOf(db: Tx, communityIds: readonly number[],
   const rows = await db.community.findMany({ where: { id: { in: [...communityIds] } }, select: { id: true, timezone: true, termName: true, termStart: true, termEnd: true } });
   const wanted = rows.map((c) => {
     const today = todayIn(now, c.timezone);
-    return { communityId: c.id, timezone: c.timezone, today, term: termFor({ termName: c.termName, termStart: day(c.termStart), termEnd: day(c.termEnd) }, today) };
+    return { communityId: c.id, timezone: c.timezone, today, term: countingTermFor(termSettingOf(c), today) };
   });
   const out = new Map<number, { report: ProgressReport; timezone: string }>();
   // Communities in one timezone share "today": one batch each (nearly always just one).

@@ -9,6 +9,8 @@ const KEEP = { age: 24 * 3600, count: 200_000 };
 export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
   [QUEUE.inbound]: { attempts: 3, backoff: { type: "exponential", delay: 500 }, removeOnComplete: KEEP, removeOnFail: KEEP },
   [QUEUE.outbound]: { attempts: 10, backoff: { type: "exponential", delay: 1000 }, removeOnComplete: KEEP, removeOnFail: KEEP },
+  // Ticks are added by BullMQ's job scheduler (workers/schedule/scheduler.ts), a few kept to look at.
+  [QUEUE.schedule]: { removeOnComplete: 100, removeOnFail: 100 },
 };
 
 export class Producer<Q extends QueueName> {

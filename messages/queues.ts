@@ -5,11 +5,13 @@
 import { z } from "zod";
 import { inboundMessageSchema, outboundMessageSchema, replySchema } from "./messages.ts";
 
-export const QUEUE = { inbound: "inbound", outbound: "outbound" } as const;
+export const QUEUE = { inbound: "inbound", outbound: "outbound", schedule: "schedule" } as const;
 
 export const jobSchemas = {
   [QUEUE.inbound]: inboundMessageSchema,
   [QUEUE.outbound]: outboundMessageSchema,
+  /** The due-work tick (workers/schedule/scheduler.ts): it carries nothing, the clock says what is due. */
+  [QUEUE.schedule]: z.object({}),
 } as const;
 
 export type QueueName = keyof typeof jobSchemas;

@@ -10,17 +10,17 @@ import { DISTRICT_TIMEZONE } from "../core/digest/district.ts";
 import { scopeWhere } from "../core/progress-text.ts";
 import type { Ledger, LedgerActionItem, LedgerActivity, LedgerAudit, LedgerMeeting, LedgerPair } from "../db/ledger.ts";
 import { addTable, sheetName, type Column } from "./xlsx-table.ts";
+import { fromDay } from "../core/dates.ts";
 
 /** Turns an activity's stored photos into one link that shows them (signed, expiring); none when photos cannot be linked. */
 export type PhotoLink = (communityId: number, fileNames: readonly string[]) => string | undefined;
 
-const asDate = (day: string) => new Date(`${day}T00:00:00Z`);
 const list = (xs: readonly string[]) => xs.join("、");
 
 export function activityColumns(communityId: number, photoLink: PhotoLink): Column<LedgerActivity>[] {
   return [
     { header: "序号", value: (a) => a.number },
-    { header: "日期", value: (a) => asDate(a.date), type: "date" },
+    { header: "日期", value: (a) => fromDay(a.date), type: "date" },
     { header: "状态", value: (a) => (a.planned ? "计划" : "已开展") },
     { header: "类型", value: (a) => a.kind },
     { header: "课题/主题", value: (a) => a.title },
@@ -88,7 +88,7 @@ const itemColumns = (zone: string): Column<LedgerActionItem>[] => [
   { header: "会议时间", value: (i) => wallClock(i.meetingAt, zone), type: "datetime" },
   { header: "负责人", value: (i) => i.owner },
   { header: "事项", value: (i) => i.task },
-  { header: "截止", value: (i) => (i.due ? asDate(i.due) : null), type: "date" },
+  { header: "截止", value: (i) => (i.due ? fromDay(i.due) : null), type: "date" },
   { header: "完成", value: (i) => (i.doneAt ? wallClock(i.doneAt, zone) : null), type: "datetime" },
 ];
 
@@ -182,7 +182,7 @@ const SUMMARY_COLUMNS: Column<DistrictRow>[] = [
   { header: "共同体", value: (r) => r.community },
   { header: "学校数", value: (r) => r.schools },
   { header: "活动数", value: (r) => r.activities },
-  { header: "最近活动", value: (r) => (r.lastActivity ? asDate(r.lastActivity) : null), type: "date" },
+  { header: "最近活动", value: (r) => (r.lastActivity ? fromDay(r.lastActivity) : null), type: "date" },
   { header: "目标达成", value: (r) => `${r.met}/${r.total}` },
   { header: "拖后腿的学校", value: (r) => r.holdingBack },
   // Beijing wall clock: a 07:30 meeting is still the 12th in the sheet (as a UTC date it read the 11th).

@@ -1,8 +1,9 @@
 /** How an activity reads in replies and lists. */
 import type { ActivityRow } from "../../db/activity-values.ts";
 import type { SchoolInfo } from "../core/recognize.ts";
-import { dbToDay, schoolName } from "../core/support.ts";
+import { schoolName } from "../core/support.ts";
 import { VISIT_KINDS } from "../../core/direction.ts";
+import { toDay } from "../../core/dates.ts";
 
 export type { ActivityRow };
 
@@ -54,7 +55,7 @@ function reverseHint(a: ActivityRow, schools: readonly SchoolInfo[]): string | u
 }
 
 export function activityDetails(a: ActivityRow, schools: readonly SchoolInfo[]): string[] {
-  const lines = [`类型：${a.kind}`, `日期：${dbToDay(a.date)}`];
+  const lines = [`类型：${a.kind}`, `日期：${toDay(a.date)}`];
   const direction = directionText(a, schools);
   if (direction) lines.push(`方向：${direction}`);
   const host = schoolName(schools, a.hostSchoolId);
@@ -77,6 +78,6 @@ export function activityLine(a: ActivityRow & { confirmedAt?: Date | null }, sch
   const receivers = a.receiverSchoolIds.map((id) => shortName(schools, id)).filter(Boolean);
   const direction = giver && receivers.length > 0 ? `${giver} → ${receivers.join("、")}` : undefined;
   const host = shortName(schools, a.hostSchoolId) ?? "";
-  const bits = [dbToDay(a.date), direction ? `${a.kind} ${direction}` : `${a.kind} ${host}`.trim(), a.subject ?? "", a.title ? `《${a.title}》` : ""].filter(Boolean);
+  const bits = [toDay(a.date), direction ? `${a.kind} ${direction}` : `${a.kind} ${host}`.trim(), a.subject ?? "", a.title ? `《${a.title}》` : ""].filter(Boolean);
   return `#${a.number} ${bits.join(" ")}${a.confirmedAt ? " ✔" : ""}`;
 }

@@ -2,8 +2,9 @@ import { z } from "zod";
 import { liveActivity } from "./activity-access.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
-import { audit, dbToDay } from "../core/support.ts";
+import { audit } from "../core/support.ts";
 import { boundCommand } from "../core/types.ts";
+import { toDay } from "../../core/dates.ts";
 
 export const confirmCommand = boundCommand({
   name: "确认",
@@ -16,9 +17,9 @@ export const confirmCommand = boundCommand({
   async run(ctx, { number }) {
     if (number === undefined) throw new UserError("请写上记录编号。");
     const activity = await liveActivity(ctx, number, "已撤销，不能确认。");
-    if (activity.confirmedAt) return `记录 #${number} 已确认过（${dbToDay(activity.confirmedAt)}）。`;
+    if (activity.confirmedAt) return `记录 #${number} 已确认过（${toDay(activity.confirmedAt)}）。`;
     await ctx.db.activity.update({ where: { id: activity.id }, data: { confirmedAt: ctx.now, confirmedById: ctx.member.id, updatedAt: ctx.now } });
     await audit(ctx, "confirm", "activity", activity.id, null, { confirmedAt: ctx.now.toISOString() });
-    return `✔ 已确认 #${number}（${activity.kind} ${dbToDay(activity.date)}）。`;
+    return `✔ 已确认 #${number}（${activity.kind} ${toDay(activity.date)}）。`;
   },
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { daysBetween, todayIn } from "../../core/dates.ts";
+import { daysBetween, todayIn, fromDay, toDay } from "../../core/dates.ts";
 import { isVisitKind, visitDirection } from "../../core/direction.ts";
 import { editableActivity } from "./activity-access.ts";
 import { activityFields, confirmField } from "./activity-fields.ts";
@@ -7,7 +7,7 @@ import { activityDetails } from "./activity-view.ts";
 import { AskError, UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { checkDay, CONFIRM_DAYS_AHEAD, farDateQuestion, schoolsOfPeople } from "./record.ts";
-import { audit, dayToDb, dbToDay } from "../core/support.ts";
+import { audit } from "../core/support.ts";
 import { boundCommand, type BoundContext } from "../core/types.ts";
 
 type Stored = { kind: string; hostSchoolId: number | null; schoolIds: number[]; givingSchoolId: number | null; recorderId: number; people: string[] };
@@ -70,7 +70,7 @@ export const editCommand = boundCommand({
     const data: Record<string, unknown> = {};
     if (changes.kind) data.kind = changes.kind;
     if (changes.date) {
-      data.date = dayToDb(changes.date.date);
+      data.date = fromDay(changes.date.date);
     }
     if (changes.host !== undefined) data.hostSchoolId = changes.host;
     if (changes.schools) data.schoolIds = changes.schools;
@@ -84,7 +84,7 @@ export const editCommand = boundCommand({
     if (Object.keys(data).length === 0) throw new UserError("没有要修改的内容。请写成 字段=值，例如：/修改 12 日期=11月21日");
 
     const after = await ctx.db.activity.update({ where: { id: before.id }, data: { ...data, updatedAt: ctx.now } });
-    const snapshot = (a: typeof before) => ({ ...a, date: dbToDay(a.date), createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString(), revokedAt: null });
+    const snapshot = (a: typeof before) => ({ ...a, date: toDay(a.date), createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString(), revokedAt: null });
     await audit(ctx, "update", "activity", before.id, snapshot(before), snapshot(after));
     return [`✏️ 已修改 #${number}`, ...activityDetails(after, ctx.schools)].join("\n");
   },

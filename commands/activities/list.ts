@@ -3,9 +3,9 @@ import { periodRange, type Period } from "../../core/terms.ts";
 import { activityLine } from "./activity-view.ts";
 import { localizeExamples } from "../core/examples.ts";
 import { field } from "../core/fields.ts";
-import { dayToDb } from "../core/support.ts";
 import { termOf } from "../core/term.ts";
 import { boundCommand } from "../core/types.ts";
+import { fromDay } from "../../core/dates.ts";
 
 const SHOWN = 20;
 const SHOWN_PLANNED = 5;
@@ -33,8 +33,8 @@ export const listCommand = boundCommand({
     // Done: dated today or before (inside the period); planned: after today (近期安排).
     // biome-ignore lint/complexity/useMathMinMax: YYYY-MM-DD strings compare as dates; Math.min would make them NaN.
     const doneUntil = range.end < today ? range.end : today;
-    const doneWhere = { ...base, date: { gte: dayToDb(range.start), lte: dayToDb(doneUntil) } };
-    const plannedWhere = { ...base, date: { gt: dayToDb(today), lte: dayToDb(range.end) } };
+    const doneWhere = { ...base, date: { gte: fromDay(range.start), lte: fromDay(doneUntil) } };
+    const plannedWhere = { ...base, date: { gt: fromDay(today), lte: fromDay(range.end) } };
     const [total, rows, plannedTotal, planned] = await Promise.all([
       chosen === "计划" ? 0 : ctx.db.activity.count({ where: doneWhere }),
       chosen === "计划" ? [] : ctx.db.activity.findMany({ where: doneWhere, orderBy: [{ date: "desc" }, { number: "desc" }], take: SHOWN }),

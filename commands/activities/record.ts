@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { daysBetween, todayIn } from "../../core/dates.ts";
+import { daysBetween, todayIn, fromDay, toDay } from "../../core/dates.ts";
 import { isVisitKind, visitDirection } from "../../core/direction.ts";
 import { insertActivity, type NewActivity } from "../../db/insert-activity.ts";
 import { sourceKey } from "../../messages/messages.ts";
@@ -8,7 +8,6 @@ import type { Reply } from "../../messages/messages.ts";
 import { activityDetails, type ActivityRow } from "./activity-view.ts";
 import type { SchoolInfo } from "../core/recognize.ts";
 import { AskError, UserError } from "../core/errors.ts";
-import { dbToDay } from "../core/support.ts";
 import { boundCommand, type BoundContext } from "../core/types.ts";
 
 const MAX_DAYS_AWAY = 366;
@@ -43,7 +42,7 @@ export interface NextActions {
  */
 export function recordedReplies(activity: ActivityRow, schools: readonly SchoolInfo[], today?: string, next: NextActions = {}): Reply[] {
   const { number } = activity;
-  const day = dbToDay(activity.date);
+  const day = toDay(activity.date);
   const planned = today !== undefined && day > today ? [`📅 计划：${dayInWords(day)}，到那天才计入完成`] : [];
   const text = [`✅ 已记录 #${number}`, ...activityDetails(activity, schools), ...planned, `有误可发 /修改 ${number} 字段=值，或 /撤销 ${number}`].join("\n");
   return [
@@ -76,7 +75,7 @@ export const recordCommand = boundCommand({
   examples: ["/记录 示范课 11月20日 二小 语文", "/记录 听评课 昨天 二小 参与=郝家也、双庙 数学 《分数的意义》 35人 备注=效果很好", "/记录 示范课 上周五 二小 李老师执教 语文"],
   args: recordArgs,
   singleStatement: true,
-  replay: (recorded, schools, today, settings) => recordedReplies({ ...recorded, date: new Date(`${recorded.date}T00:00:00Z`) }, schools, today, { forms: settings.forms !== undefined }),
+  replay: (recorded, schools, today, settings) => recordedReplies({ ...recorded, date: fromDay(recorded.date) }, schools, today, { forms: settings.forms !== undefined }),
   webForm: { title: "登记活动" },
   async run(ctx, args) {
     const { activity, today } = await recordActivity(ctx, args);

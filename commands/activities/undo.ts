@@ -2,8 +2,9 @@ import { z } from "zod";
 import { editableActivity } from "./activity-access.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
-import { audit, dbToDay } from "../core/support.ts";
+import { audit } from "../core/support.ts";
 import { boundCommand } from "../core/types.ts";
+import { toDay } from "../../core/dates.ts";
 
 export const undoCommand = boundCommand({
   name: "撤销",
@@ -17,7 +18,7 @@ export const undoCommand = boundCommand({
     if (number === undefined) throw new UserError("请写上记录编号。");
     const activity = await editableActivity(ctx, number, "撤销");
     await ctx.db.activity.update({ where: { id: activity.id }, data: { revokedAt: ctx.now, updatedAt: ctx.now } });
-    await audit(ctx, "revoke", "activity", activity.id, { number, kind: activity.kind, date: dbToDay(activity.date) }, { revokedAt: ctx.now.toISOString() });
-    return `🗑️ 已撤销 #${number}（${activity.kind} ${dbToDay(activity.date)}）。`;
+    await audit(ctx, "revoke", "activity", activity.id, { number, kind: activity.kind, date: toDay(activity.date) }, { revokedAt: ctx.now.toISOString() });
+    return `🗑️ 已撤销 #${number}（${activity.kind} ${toDay(activity.date)}）。`;
   },
 });

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { daysBetween } from "../../core/dates.ts";
+import { daysBetween, fromDay } from "../../core/dates.ts";
 import { defaultTermName, termWeeks, type Term } from "../../core/terms.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
-import { audit, dayToDb, requireRole } from "../core/support.ts";
+import { audit, requireRole } from "../core/support.ts";
 import { termOf } from "../core/term.ts";
 import { boundCommand } from "../core/types.ts";
 
@@ -43,7 +43,7 @@ export const semesterCommand = boundCommand({
     if (Math.abs(daysBetween(today, start)) > 366) throw new UserError(`开始日期 ${start} 离今天超过一年，请检查。`);
     const name = args.name ? (/^\d{4}/.test(args.name) ? args.name : `${start.slice(0, 4)}年${args.name}`) : defaultTermName(start);
     const before = { termName: ctx.community.termName, termStart: ctx.community.termStart, termEnd: ctx.community.termEnd };
-    await ctx.db.community.update({ where: { id: ctx.community.id }, data: { termName: name, termStart: dayToDb(start), termEnd: dayToDb(end) } });
+    await ctx.db.community.update({ where: { id: ctx.community.id }, data: { termName: name, termStart: fromDay(start), termEnd: fromDay(end) } });
     await audit(ctx, "update", "term", ctx.community.id, before, { termName: name, termStart: start, termEnd: end });
     return `✅ 已设置学期。\n📅 ${termText({ name, start, end }, today)}`;
   },

@@ -2,8 +2,8 @@
 import type { Tx } from "../../db/client.ts";
 import type { InboundMessage } from "../../messages/messages.ts";
 import type { SchoolInfo } from "./recognize.ts";
-import { dbToDay } from "./support.ts";
 import type { CommunityInfo, MemberInfo } from "./types.ts";
+import { termSettingOf } from "../../core/terms.ts";
 
 type Reader = Pick<Tx, "platformIdentity">;
 
@@ -14,7 +14,7 @@ export async function boundCommunityOf(db: Pick<Tx, "chatGroup">, m: InboundMess
 }
 
 function toCommunityInfo(c: { id: number; name: string; timezone: string; termName: string | null; termStart: Date | null; termEnd: Date | null }): CommunityInfo {
-  return { id: c.id, name: c.name, timezone: c.timezone, termName: c.termName, termStart: c.termStart && dbToDay(c.termStart), termEnd: c.termEnd && dbToDay(c.termEnd) };
+  return { id: c.id, name: c.name, timezone: c.timezone, ...termSettingOf(c) };
 }
 
 /**

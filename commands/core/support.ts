@@ -42,10 +42,6 @@ export async function audit(ctx: BoundContext, action: string, entity: string, e
   });
 }
 
-/** DATE columns travel as UTC midnight. */
-export const dayToDb = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
-export const dbToDay = (d: Date): string => d.toISOString().slice(0, 10);
-
 export function schoolName(schools: readonly SchoolInfo[], id: number | null | undefined): string | undefined {
   return schools.find((s) => s.id === id)?.fullName;
 }

@@ -1,11 +1,11 @@
 /** /完成 <编号>: marks an action item from the minutes done (it leaves the reminders). */
 import { z } from "zod";
 import { itemLine } from "../../core/meetings/compose.ts";
-import { toDay } from "../../db/meetings.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { audit } from "../core/support.ts";
 import { boundCommand } from "../core/types.ts";
+import { toDay } from "../../core/dates.ts";
 
 export const doneCommand = boundCommand({
   name: "完成",

@@ -2,9 +2,9 @@
 import { adjustmentsUnpublished, checkMeetingDay } from "../../core/meetings/calendar.ts";
 import { formatDay } from "../../core/meetings/compose.ts";
 import { parseRule } from "../../core/meetings/rule.ts";
-import { termFor } from "../../core/meetings/term.ts";
-import { todayIn } from "../../core/dates.ts";
-import { fromDay, holidayOverrides, scheduleBetween } from "../../db/meetings.ts";
+import { termFor } from "../../core/terms.ts";
+import { todayIn, fromDay } from "../../core/dates.ts";
+import { holidayOverrides, scheduleBetween } from "../../db/meetings.ts";
 import { UserError } from "../core/errors.ts";
 import { audit } from "../core/support.ts";
 import type { BoundContext } from "../core/types.ts";

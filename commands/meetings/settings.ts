@@ -3,7 +3,6 @@ import { z } from "zod";
 import { offsetLabel, parseOffsets } from "../../core/meetings/clock.ts";
 import { COVERED_YEARS } from "../../core/meetings/calendar.ts";
 import { DEFAULT_OFFSETS } from "../../core/meetings/due.ts";
-import { fromDay, toDay } from "../../db/meetings.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { digestSettings } from "../digest/digest-settings.ts";
@@ -12,6 +11,7 @@ import { boundCommand, type BoundContext } from "../core/types.ts";
 import { dayArg } from "./shared.ts";
 import { SETTINGS_USAGE } from "./usage.ts";
 import { PRIVACY_SETTINGS_USAGE, privacySettings, privacySummary } from "../privacy/privacy-settings.ts";
+import { fromDay, toDay } from "../../core/dates.ts";
 
 async function reminders(ctx: BoundContext, words: string[]): Promise<string> {
   if (words.length === 0) {

@@ -5,6 +5,7 @@
  * only the days its unpublished 调休 could move are "unknown", never silently a working day.
  */
 import { createRequire } from "node:module";
+import { fromDay } from "../dates.ts";
 
 import { LAW_FROM_YEAR, nearAdjustableHoliday, statutoryHolidays } from "./statutory.ts";
 
@@ -23,7 +24,7 @@ export type DayStatus = { kind: "holiday"; name: string } | { kind: "workday"; m
 
 /** "National Day,国庆节,3" → "国庆节". */
 const chineseName = (raw: string) => raw.split(",")[1] ?? raw;
-const weekdayOf = (day: string) => new Date(`${day}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+const weekdayOf = (day: string) => fromDay(day).getUTCDay(); // 0 = Sunday
 
 export function dayStatus(day: string, overrides: Overrides = new Map()): DayStatus {
   const own = overrides.get(day);

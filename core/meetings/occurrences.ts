@@ -5,6 +5,7 @@
  */
 import { DateTime } from "luxon";
 import { RRule, type RuleSpec } from "./rule.ts";
+import { toDay } from "../dates.ts";
 
 export interface RuleOccurrence {
   /** The day in the community's timezone (YYYY-MM-DD). */
@@ -34,7 +35,7 @@ export function ruleOccurrences(rule: Pick<RuleSpec, "rrule" | "time" | "anchor"
   const walls = recurrence.between(new Date(floating(from, zone).getTime() - DAY_MS), new Date(floating(to, zone).getTime() + DAY_MS), true);
   return walls
     .map((w) => {
-      const day = w.toISOString().slice(0, 10);
+      const day = toDay(w);
       return { day, startsAt: zonedInstant(day, rule.time, zone) };
     })
     .filter((o) => o.startsAt >= from && o.startsAt <= to);

@@ -3,7 +3,7 @@
  * retention job and /设置 both read these.
  */
 import { DateTime } from "luxon";
-import { type TermSetting, termFor } from "../terms.ts";
+import { countingTermFor, type TermSetting } from "../terms.ts";
 
 export interface RetentionPolicy {
   /** Processed messages (the bot's stored replies, kept for redelivery dedup) and delivery logs. */
@@ -21,8 +21,8 @@ export function effectiveRetention(defaults: RetentionPolicy, own: { messageDays
 
 /** The last day (inclusive, YYYY-MM-DD) a photo of a record dated `recordDay` is kept. */
 export function photoKeptUntil(community: TermSetting, recordDay: string, photoTerms: number): string {
-  let term = termFor(community, recordDay);
-  for (let i = 0; i < photoTerms; i++) term = termFor(community, DateTime.fromISO(term.end).plus({ days: 1 }).toISODate() ?? term.end);
+  let term = countingTermFor(community, recordDay);
+  for (let i = 0; i < photoTerms; i++) term = countingTermFor(community, DateTime.fromISO(term.end).plus({ days: 1 }).toISODate() ?? term.end);
   return term.end;
 }
 

@@ -8,7 +8,8 @@
  */
 import { photoKeptUntil, type RetentionPolicy } from "../../core/privacy/policy.ts";
 import type { Db, Tx } from "../client.ts";
-import { dbToDay } from "../../commands/core/support.ts";
+import { toDay } from "../../core/dates.ts";
+import { termSettingOf } from "../../core/terms.ts";
 
 export interface RetentionCounts {
   processedMessages: number;
@@ -112,8 +113,8 @@ async function prunePhotos(tx: Tx, now: Date, defaultTerms: number): Promise<Pho
     LEFT JOIN "CommunityPrivacy" p ON p."communityId" = ph."communityId"`;
   const gone = rows.filter((r) => {
     if (!r.date) return now.getTime() - r.createdAt.getTime() > ORPHAN_MS;
-    const terms = { termName: r.termName, termStart: r.termStart && dbToDay(r.termStart), termEnd: r.termEnd && dbToDay(r.termEnd) };
-    const until = photoKeptUntil(terms, dbToDay(r.date), r.photoTerms ?? defaultTerms);
+    const terms = termSettingOf(r);
+    const until = photoKeptUntil(terms, toDay(r.date), r.photoTerms ?? defaultTerms);
     return until < now.toISOString().slice(0, 10);
   });
   if (gone.length > 0) await tx.activityPhoto.deleteMany({ where: { id: { in: gone.map((r) => r.id) } } });

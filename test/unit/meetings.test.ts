@@ -6,7 +6,7 @@ import { offsetLabel, parseClock, parseOffsets } from "../../core/meetings/clock
 import { classifyDue } from "../../core/meetings/due.ts";
 import { ruleOccurrences } from "../../core/meetings/occurrences.ts";
 import { parseRule, toRfc5545, type RuleSpec } from "../../core/meetings/rule.ts";
-import { termFor } from "../../core/meetings/term.ts";
+import { termFor } from "../../core/terms.ts";
 
 const ZONE = "Asia/Shanghai";
 const rule = (text: string, today = "2026-11-28"): RuleSpec => {

@@ -9,8 +9,7 @@ import { chartRows } from "../../core/digest/chart-rows.ts";
 import { todayIn } from "../../core/dates.ts";
 import { computeProgress } from "../../core/progress.ts";
 import { verifyLink } from "../../core/links/index.ts";
-import { termFor } from "../../core/terms.ts";
-import { toDay } from "../../db/meetings.ts";
+import { countingTermFor, termSettingOf } from "../../core/terms.ts";
 import { loadProgressInput } from "../../db/progress-input.ts";
 import type { DownloadDeps } from "../downloads/routes.ts";
 
@@ -39,7 +38,7 @@ export function registerChartRoutes(app: FastifyInstance, deps: DownloadDeps): v
     const c = await deps.db.community.findUnique({ where: { id: t.c } });
     if (!c) return reply.code(403).type("text/plain; charset=utf-8").send("这个共同体已不存在。");
     const today = todayIn(deps.now(), c.timezone);
-    const term = termFor({ termName: c.termName, termStart: c.termStart && toDay(c.termStart), termEnd: c.termEnd && toDay(c.termEnd) }, today);
+    const term = countingTermFor(termSettingOf(c), today);
     const key = `${c.id}@${today}`;
     const nowMs = deps.now().getTime();
     const cached = cache.get(key);

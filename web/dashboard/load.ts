@@ -2,7 +2,7 @@
 import { DateTime } from "luxon";
 import { chartRows } from "../../core/digest/chart-rows.ts";
 import { DISTRICT_TIMEZONE } from "../../core/digest/district.ts";
-import { todayIn } from "../../core/dates.ts";
+import { todayIn, fromDay, toDay } from "../../core/dates.ts";
 import { standingStatus } from "../../core/standing-status.ts";
 import { defaultTermFor, termWeeks, type Term } from "../../core/terms.ts";
 import type { Db } from "../../db/client.ts";
@@ -28,7 +28,7 @@ export async function loadCommunityPage(db: Db, communityId: number, ownSchoolId
   const [meetings, actions, last] = await Promise.all([
     scheduleBetween(db, c, now, new Date(now.getTime() + MEETINGS_AHEAD_MS)),
     openActionItems(db, c.id),
-    db.activity.findFirst({ where: { communityId: c.id, revokedAt: null, date: { lte: new Date(`${report.today}T00:00:00Z`) } }, orderBy: { date: "desc" }, select: { date: true } }),
+    db.activity.findFirst({ where: { communityId: c.id, revokedAt: null, date: { lte: fromDay(report.today) } }, orderBy: { date: "desc" }, select: { date: true } }),
   ]);
   const { MAX_CHART_ROWS, progressChartSvg } = await charts();
   const rows = chartRows(report, MAX_CHART_ROWS);
@@ -38,14 +38,14 @@ export async function loadCommunityPage(db: Db, communityId: number, ownSchoolId
     id: c.id,
     name: c.name,
     report,
-    status: standingStatus({ met: report.community.met, total: report.community.total, lastActivity: last ? last.date.toISOString().slice(0, 10) : null }, report.term, report.today),
+    status: standingStatus({ met: report.community.met, total: report.community.total, lastActivity: last ? toDay(last.date) : null }, report.term, report.today),
     ownSchoolId,
     chartSvg,
     meetings: meetings
       .filter((m) => !m.cancelled)
       .slice(0, 5)
       .map((m) => ({ startsAt: wall(m.startsAt), place: m.place ?? null, agenda: m.agenda ?? null })),
-    actionItems: actions.map((a) => ({ number: a.number, task: a.task, ownerName: a.ownerName, due: a.due ? a.due.toISOString().slice(0, 10) : null })),
+    actionItems: actions.map((a) => ({ number: a.number, task: a.task, ownerName: a.ownerName, due: a.due ? toDay(a.due) : null })),
   };
 }
 

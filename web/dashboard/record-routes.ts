@@ -16,6 +16,7 @@ import { communityAccess } from "../../db/dashboard.ts";
 import type { InboundResult } from "../../messages/queues.ts";
 import { checkForm, type FormValues } from "../forms/validate.ts";
 import { EDIT_FIELDS, recordBody, type RecordPageData } from "./record-view.ts";
+import { toDay } from "../../core/dates.ts";
 
 export interface RecordRouteDeps {
   db: Db;
@@ -50,7 +51,7 @@ export function registerRecordRoutes(scope: FastifyInstance, deps: RecordRouteDe
 
   function page(l: NonNullable<Awaited<ReturnType<typeof load>>>, reply: FastifyReply, values: Record<string, string>, errors: Record<string, string>, outcome?: string[]): RecordPageData {
     const a = l.activity;
-    const summary = [a.date.toISOString().slice(0, 10), a.kind, a.subject, a.title && `《${a.title}》`, a.people.join("、") || null, a.headcount && `${a.headcount}人`, a.notes && `备注：${a.notes}`]
+    const summary = [toDay(a.date), a.kind, a.subject, a.title && `《${a.title}》`, a.people.join("、") || null, a.headcount && `${a.headcount}人`, a.notes && `备注：${a.notes}`]
       .filter(Boolean)
       .join(" · ");
     return {

@@ -2,7 +2,8 @@
 import type { OpenItem } from "../../core/meetings/compose.ts";
 import { DEFAULT_OFFSETS } from "../../core/meetings/due.ts";
 import type { Db } from "../../db/client.ts";
-import { toDay } from "../../db/meetings.ts";
+import { toDay } from "../../core/dates.ts";
+import { termSettingOf } from "../../core/terms.ts";
 
 export interface DueCommunity {
   id: number;
@@ -28,9 +29,7 @@ export async function dueCommunities(db: Db, now: Date): Promise<DueCommunity[]>
     timezone: c.timezone,
     reminderOffsets: c.reminderOffsets.length > 0 ? c.reminderOffsets : DEFAULT_OFFSETS,
     remindersChangedAt: c.remindersChangedAt,
-    termName: c.termName,
-    termStart: c.termStart && toDay(c.termStart),
-    termEnd: c.termEnd && toDay(c.termEnd),
+    ...termSettingOf(c),
   }));
 }
 

@@ -18,14 +18,13 @@ import { DIGEST_LIMIT, packSections } from "../../core/digest/pack.ts";
 import { digestWeek, lastDigestDue } from "../../core/digest/when.ts";
 import { DateTime } from "luxon";
 import { CATCH_UP_MS, classifyPlanned, latest } from "../../core/meetings/due.ts";
-import { termFor as breakAwareTerm } from "../../core/meetings/term.ts";
+import { termFor, termSettingOf } from "../../core/terms.ts";
 import { todayIn } from "../../core/dates.ts";
 import { mapLimit } from "../../core/map-limit.ts";
 import { chartLink } from "../../core/links/index.ts";
 import { claim, markedOccurrences } from "../../db/delivery-ledger.ts";
 import { digestReaders, type DigestReader } from "../../db/digest-audience.ts";
 import { loadDigestInput } from "../../db/digest-input.ts";
-import { toDay } from "../../db/meetings.ts";
 import { platformSchema, type Reply } from "../../messages/messages.ts";
 import { pushAll, pushTo, skip, type Push, type ScheduleDeps } from "./push.ts";
 import { Audience, groupsOf, type Recipient } from "./recipients.ts";
@@ -54,7 +53,7 @@ async function digestCommunities(deps: ScheduleDeps): Promise<DigestCommunity[]>
     select: { id: true, name: true, timezone: true, termName: true, termStart: true, termEnd: true, digestWeekday: true, digestTime: true, digestGroups: true, createdAt: true, digestChangedAt: true },
     orderBy: { id: "asc" },
   });
-  return rows.map((c) => ({ ...c, termStart: c.termStart && toDay(c.termStart), termEnd: c.termEnd && toDay(c.termEnd) }));
+  return rows.map((c) => ({ ...c, ...termSettingOf(c) }));
 }
 
 /**
@@ -132,7 +131,7 @@ async function runOne(deps: ScheduleDeps, now: Date, d: { c: DigestCommunity; du
 
 async function fanOut(deps: ScheduleDeps, now: Date, c: DigestCommunity, dueAt: Date, key: string, late: boolean): Promise<number> {
   const today = todayIn(now, c.timezone);
-  const term = breakAwareTerm(c, today);
+  const term = termFor(c, today);
   const push = { communityId: c.id, kind: DIGEST_KIND, occurrenceKey: key, dueAt, late };
   let queued = 0;
   if (term !== null) {

@@ -7,7 +7,7 @@ import { checkMeetingDay, type Overrides } from "../../core/meetings/calendar.ts
 import { holidayProposalText, minutesNudgeText, reminderText, type OpenItem } from "../../core/meetings/compose.ts";
 import { CATCH_UP_MS, classifyPlanned, latest } from "../../core/meetings/due.ts";
 import type { Occurrence } from "../../core/meetings/schedule.ts";
-import { termFor } from "../../core/meetings/term.ts";
+import { termFor } from "../../core/terms.ts";
 import { todayIn } from "../../core/dates.ts";
 import type { DueCommunity } from "./community.ts";
 import { pushTo, skip, type ScheduleDeps } from "./push.ts";
