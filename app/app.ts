@@ -35,7 +35,7 @@ import { registerFormRoutes } from "../web/forms/routes.ts";
 import { registerImportRoutes } from "../web/imports/routes.ts";
 import { registerDownloadRoutes } from "../web/downloads/routes.ts";
 import { registerChartRoutes } from "../web/charts/routes.ts";
-import { registerWebPages } from "./web-pages.ts";
+import { registerWebPages, webLogins } from "./web-pages.ts";
 import { registerPrivacyPage } from "../web/privacy/page.ts";
 import { registerMyDataRoute } from "../web/privacy/my-data-route.ts";
 import { registerMetricsRoute, registerQueueDashboard } from "./admin.ts";
@@ -106,7 +106,8 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   if (isWorker) {
     const afterCommit = env.FAULT_CRASH_AFTER_COMMIT ? () => process.exit(137) : undefined;
     const privacy = { retention: { messageDays: env.RETENTION_MESSAGE_DAYS, photoTerms: env.RETENTION_PHOTO_TERMS } };
-    const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE }, ...(forms ? { forms } : {}), privacy };
+    const signIn = webLogins(env).map((l) => l.platform);
+    const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE }, ...(forms ? { forms } : {}), privacy, signIn };
     gate = new OutageGate(() => Promise.all([sql.query("SELECT 1"), pipelined.ping()]), log);
     const outage = { gate, maxWaitMs: env.OUTAGE_MAX_WAIT_MS, noticeAfterMs: env.OUTAGE_NOTICE_AFTER_MS, redis: pipelined, prefix: env.QUEUE_PREFIX };
     const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings, outage, limits, registry };

@@ -285,14 +285,17 @@ describe("DingTalk HTTP callback mode", () => {
 });
 
 describe("links to web pages", () => {
-  it("/表单 in a group is an ActionCard whose one button opens the form (an https link needs no @)", async () => {
+  it("/表单 in a group is an ActionCard whose one button opens the form (an https link needs no @), for the asker signed in through DingTalk", async () => {
     const { conversationId, admin } = await boundDingGroup();
     const { reply } = await says(conversationId, admin, "/表单");
     const card = reply.body.msgtype === "actionCard" ? (reply.body.actionCard as { btns: { title: string; actionURL: string }[] }).btns[0] : undefined;
     const url = card?.actionURL ?? (JSON.parse(String(reply.body.msgParam ?? "{}")) as { singleURL?: string }).singleURL ?? "";
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/f\//);
     expect(url).not.toMatch(/^dtmd:/);
-    expect((await fetch(url)).status).toBe(200);
+    // DingTalk apps always have 免登 (the same app credentials): the page first signs the browser in.
+    const opened = await fetch(url, { redirect: "manual" });
+    expect(opened.status).toBe(302);
+    expect(opened.headers.get("location")).toMatch(/^\/login\/dingtalk\?next=%2Ff%2F/);
   });
 });
 

@@ -63,9 +63,12 @@ describe("WeCom 智能机器人 through the long connection", () => {
     expect(await recordsIn(chatId)).toHaveLength(1);
   });
 
-  it("answers /表单 with a card that opens the form (text_notice: card_action and jump_list to the link)", async () => {
+  it("answers /表单 with a card that opens the form (text_notice: card_action and jump_list to the link), 1:1 only without web sign-in", async () => {
     const { chatId, admin } = await boundWecomGroup();
-    const { reply } = await says(chatId, admin, "/表单");
+    // Without web sign-in a link in the group would work for anyone there, as the asker.
+    const inGroup = await says(chatId, admin, "/表单");
+    expect(textOf(inGroup.reply)).toMatch(/群里不发这个链接[\s\S]*请与我单聊发送同一条命令/);
+    const { reply } = await says(undefined, admin, "/表单");
     const card = reply.body.template_card as { card_type: string; card_action: { type: number; url: string }; jump_list: { type: number; title: string; url: string }[] };
     expect(card.card_type).toBe("text_notice");
     expect(card.card_action).toEqual({ type: 1, url: expect.stringMatching(/\/f\//) });

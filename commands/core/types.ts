@@ -20,6 +20,12 @@ export interface CommandSettings {
   webhookOrigins: { wecom: string; dingtalk: string };
   /** Web forms: where links point and how they are signed. Absent: forms are off. */
   forms?: FormSettings;
+  /**
+   * Platforms whose web sign-in is configured (WeCom OAuth, DingTalk 免登). A form or download link
+   * asked for in a group on one of them opens only after the right account signs in; on the others
+   * a form link is not posted in a group at all (anyone there could open it).
+   */
+  signIn?: readonly ("wecom" | "dingtalk")[];
   /** Personal data: the deployment's retention defaults and where files live (deleted with a community). Absent: defaults, no files. */
   privacy?: { retention: RetentionPolicy };
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { DateTime } from "luxon";
 import { defaultTermFor, type Term } from "../../core/terms.ts";
-import { downloadLink } from "../links/index.ts";
+import { groupLinkBinding } from "../core/form-link.ts";
+import { downloadLink, FILE_FETCH_LINK_MS } from "../links/index.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { schoolName } from "../core/support.ts";
@@ -45,23 +46,27 @@ export const exportCommand = boundCommand({
     const range = rangeOf(ctx, args.period, args.from?.date, args.to?.date);
     // A principal's export is their own school's unless they name another.
     const school = args.school ?? (roles.includes("admin") ? undefined : (ctx.member.schoolId ?? undefined));
-    const { url, hours } = downloadLink(
-      ctx.settings.forms,
-      {
-        w: args.what,
-        c: ctx.community.id,
-        m: ctx.member.id,
-        n: range.name,
-        f: range.start,
-        t: range.end,
-        ...(school !== undefined ? { s: school } : {}),
-        ...(ctx.message.chatType === "direct" ? { p: 1 as const } : {}),
-      },
-      ctx.now,
-    );
+    const payload = {
+      w: args.what,
+      c: ctx.community.id,
+      m: ctx.member.id,
+      n: range.name,
+      f: range.start,
+      t: range.end,
+      ...(school !== undefined ? { s: school } : {}),
+      ...(ctx.message.chatType === "direct" ? { p: 1 as const } : {}),
+    };
+    // In a group on a platform with web sign-in, the link shown opens only for a signed-in admin or
+    // principal of the community; the platform's file message is fetched through a bearer link
+    // that lives minutes and is never shown. Without sign-in every member of the group gets the
+    // file message anyway, so its link gives nobody there more than they already have.
+    const signedInOnly = groupLinkBinding(ctx) === "signed-in";
+    const { url, hours } = downloadLink(ctx.settings.forms, { ...payload, ...(signedInOnly && ctx.message.platform !== "sim" ? { si: 1 as const, sp: ctx.message.platform } : {}) }, ctx.now);
+    const fileUrl = signedInOnly ? downloadLink(ctx.settings.forms, payload, ctx.now, FILE_FETCH_LINK_MS).url : url;
     const what = args.what === "ledger" ? "活动台账（Excel）" : "工作总结（Word）";
     const scope = school !== undefined ? `${schoolName(ctx.schools, school) ?? "本校"}` : "全共同体";
-    const text = [`📎 ${range.name} ${scope}${what}：`, url, `链接${hours}小时内有效，打开即可下载，请勿转发。`].join("\n");
-    return [{ text, link: { label: `下载${what}`, url }, file: { url, label: what } }];
+    const opens = signedInOnly ? "只有本共同体的管理员和校长登录后能打开" : "打开即可下载";
+    const text = [`📎 ${range.name} ${scope}${what}：`, url, `链接${hours}小时内有效，${opens}，请勿转发。`].join("\n");
+    return [{ text, link: { label: `下载${what}`, url }, file: { url: fileUrl, label: what } }];
   },
 });

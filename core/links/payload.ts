@@ -29,6 +29,8 @@ const askedInChat = {
   n: z.string(),
   /** one submission: the form's message id is `form-<j>` */
   j: z.string().min(1),
+  /** posted in a group: opens only for the asker's account, signed in on the bot's pages */
+  si: z.literal(1).optional(),
   exp: z.number(),
 };
 
@@ -67,6 +69,10 @@ export const downloadLinkSchema = z.strictObject({
   s: id.optional(),
   /** asked in a 1:1 chat: only then may an admin's file carry the audit log (a group's members would all see it) */
   p: z.literal(1).optional(),
+  /** posted in a group: opens only for a signed-in account that may have the file (checked as for the asker) */
+  si: z.literal(1).optional(),
+  /** the platform of that group: where a browser is sent to sign in */
+  sp: z.enum(["wecom", "dingtalk"]).optional(),
   exp: z.number(),
 });
 

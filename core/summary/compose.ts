@@ -43,8 +43,12 @@ const ruleWhen = (rule: { text: string; place: string | null }) => (rule.place ?
 
 function basics(input: SummaryInput, done: readonly SummaryActivity[]): SummaryBlock[] {
   const blocks: SummaryBlock[] = [];
-  const roleOf = (school: string | null) => input.schools.find((s) => s.fullName === school)?.role;
-  const principals = input.leaders.filter((l) => l.roles.includes("principal")).sort((a, b) => Number(roleOf(a.school) !== "core") - Number(roleOf(b.school) !== "core"));
+  // In the schools' own order (the core school first), as a summary lists its leadership group.
+  const rank = (school: string | null) => {
+    const i = input.schools.findIndex((s) => s.fullName === school);
+    return i < 0 ? input.schools.length : i;
+  };
+  const principals = input.leaders.filter((l) => l.roles.includes("principal")).sort((a, b) => rank(a.school) - rank(b.school));
   const admins = input.leaders.filter((l) => l.roles.includes("admin") && !l.roles.includes("principal"));
   const named = (l: { name: string; school: string | null }) => `${l.name}${l.school ? `（${l.school}）` : ""}`;
   blocks.push({

@@ -46,8 +46,17 @@ export function endSession(reply: FastifyReply, keys: SessionKeys): void {
   void reply.clearCookie(SESSION_COOKIE, cookieOptions(keys, 0));
 }
 
+/** A cookie from the request's header: for routes registered in scopes the cookie plugin does not reach. */
+function cookieFromHeader(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? "").split(";")) {
+    const i = part.indexOf("=");
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
 export function signedIn(req: FastifyRequest, keys: SessionKeys, now: Date): SignedIn | undefined {
-  const raw = req.cookies[SESSION_COOKIE];
+  const raw = req.cookies?.[SESSION_COOKIE] ?? cookieFromHeader(req.headers.cookie, SESSION_COOKIE);
   if (!raw) return undefined;
   const check = verifyToken<{ exp: number }>(keys.key, raw, now);
   if (!check.ok) return undefined;
@@ -57,7 +66,7 @@ export function signedIn(req: FastifyRequest, keys: SessionKeys, now: Date): Sig
 
 /** Only a path on this site: an absolute or protocol-relative `next` would make sign-in an open redirect. */
 export function safeNext(next: unknown): string {
-  return typeof next === "string" && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 512 ? next : "/";
+  return typeof next === "string" && /^\/(?![/\\])[^\s]*$/.test(next) && next.length < 2048 ? next : "/";
 }
 
 /** A fresh login attempt: the state goes to the platform and, signed, into a cookie to compare on return. */

@@ -3,6 +3,7 @@
  * again that whoever asked may still have it (an admin or principal of that community, or an
  * admin of that district). Workbooks are streamed; nothing is kept on disk.
  */
+import { sendToSignIn, viewerOf } from "../auth/bound-link.ts";
 import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { verifyLink } from "../../core/links/index.ts";
@@ -63,7 +64,19 @@ export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps)
         .send(out);
     }
 
-    const member = t.m === undefined ? null : await deps.db.member.findUnique({ where: { id: t.m } });
+    // Posted in a group (si): whoever opens it signs in and must hold the role themselves; otherwise the asker must still hold it.
+    let member: { id: number; communityId: number; roles: string[] } | null;
+    if (t.si === 1) {
+      const viewer = viewerOf(req, deps.forms, deps.now());
+      if (!viewer) return sendToSignIn(req, reply, t.sp ?? "", "本共同体的管理员和校长");
+      const identity =
+        t.c === undefined
+          ? null
+          : await deps.db.platformIdentity.findUnique({ where: { communityId_platform_userId: { communityId: t.c, platform: viewer.platform, userId: viewer.userId } }, include: { member: true } });
+      member = identity?.member ?? null;
+    } else {
+      member = t.m === undefined ? null : await deps.db.member.findUnique({ where: { id: t.m } });
+    }
     if (!member || member.communityId !== t.c || !member.roles.some((r) => r === "admin" || r === "principal")) {
       return refuse(reply, 403, ["只有该共同体的管理员和校长可以下载。"]);
     }

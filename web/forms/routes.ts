@@ -3,6 +3,7 @@
  * to the pipeline as one inbound message (id `form-<link id>`), so the same job records it with
  * the same idempotency as a typed command, and the confirmation is posted in the group.
  */
+import { checkAsker } from "../auth/bound-link.ts";
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { FormDeps } from "./deps.ts";
@@ -35,6 +36,8 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormDeps): void {
     scope.get<{ Params: { token: string } }>("/f/:token", async (req, reply) => {
       const load = await loadForm(deps.db, deps.forms.secret, req.params.token, deps.now());
       if (!load.ok) return html(reply, load.reason === "expired" ? 410 : 403, refusalPage(load.reason));
+      const notYours = checkAsker(req, reply, deps.forms, deps.now(), load.ctx.token);
+      if (notYours) return notYours;
       const done = await recordOfForm(deps.db, load.ctx);
       if (done) return html(reply, 200, donePage(load.ctx, [`这张表已经提交过了：记录 #${done.number}（${done.kind}）${done.revokedAt ? "，已撤销" : ""}。`], []));
       return html(reply, 200, formPage(formView(load.ctx, deps.now(), {}, {})));
@@ -48,6 +51,8 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormDeps): void {
     const admit = async (req: FastifyRequest<{ Params: { token: string } }>, reply: FastifyReply) => {
       const load = await loadForm(deps.db, deps.forms.secret, req.params.token, deps.now());
       if (!load.ok) return html(reply.header("connection", "close"), load.reason === "expired" ? 410 : 403, refusalPage(load.reason));
+      const notYours = checkAsker(req, reply, deps.forms, deps.now(), load.ctx.token);
+      if (notYours) return notYours;
       const done = await recordOfForm(deps.db, load.ctx);
       if (done) return html(reply.header("connection", "close"), 409, donePage(load.ctx, [`这张表已经提交过了：记录 #${done.number}（${done.kind}）${done.revokedAt ? "，已撤销" : ""}。`], []));
       if (inFlight >= MAX_UPLOADS_IN_FLIGHT)

@@ -4,6 +4,7 @@
  * role check and replies apply), showing the preview with a button that sends `/导入 确认`.
  * The file is only read here to refuse what is not a ledger before anything is kept.
  */
+import { checkAsker } from "../auth/bound-link.ts";
 import { createHash } from "node:crypto";
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply } from "fastify";
@@ -47,12 +48,16 @@ export function registerImportRoutes(app: FastifyInstance, deps: FormDeps): void
     scope.get<{ Params: { token: string } }>("/i/:token", async (req, reply) => {
       const check = load(req.params.token);
       if (!check.ok) return html(reply, check.reason === "expired" ? 410 : 403, refusal(check.reason));
+      const notYours = checkAsker(req, reply, deps.forms, deps.now(), check.payload);
+      if (notYours) return notYours;
       return html(reply, 200, uploadPage());
     });
 
     scope.post<{ Params: { token: string } }>("/i/:token", async (req, reply) => {
       const check = load(req.params.token);
       if (!check.ok) return html(reply, check.reason === "expired" ? 410 : 403, refusal(check.reason));
+      const notYours = checkAsker(req, reply, deps.forms, deps.now(), check.payload);
+      if (notYours) return notYours;
       const t = check.payload;
       let file: { name: string; data: Buffer } | undefined;
       try {
@@ -75,6 +80,8 @@ export function registerImportRoutes(app: FastifyInstance, deps: FormDeps): void
     scope.post<{ Params: { token: string; id: string } }>("/i/:token/confirm/:id", async (req, reply) => {
       const check = load(req.params.token);
       if (!check.ok) return html(reply, check.reason === "expired" ? 410 : 403, refusal(check.reason));
+      const notYours = checkAsker(req, reply, deps.forms, deps.now(), check.payload);
+      if (notYours) return notYours;
       const id = Number(req.params.id);
       if (!Number.isInteger(id) || id <= 0) return html(reply, 400, messagePage("没有导入", ["导入编号不对，请重新上传。"]));
       const lines = await send(check.payload, `/${IMPORT_COMMAND} 确认 ${id}`, `import-${check.payload.j}-${id}-confirm`);
