@@ -3,53 +3,16 @@
  * gave it (主讲 naming a member with a school, else the recorder's school, else the host) and
  * whom it was given to (host and participants other than the giver). Runs on a database of its own.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_DATABASE_URL } from "./support/env.ts";
-import { unique } from "./support/env.ts";
+import { describe, expect, it } from "vitest";
+import { databaseBefore } from "./support/migration-db.ts";
 
 const MIGRATION = "20261128000000_activity_direction_targets_terms";
-const dir = join(import.meta.dirname, "..", "prisma", "migrations");
-const name = unique("jiaolian_mig_");
-const url = new URL(TEST_DATABASE_URL);
-url.pathname = `/${name}`;
-const admin = new URL(TEST_DATABASE_URL);
-admin.pathname = "/postgres";
-let db: pg.Client;
-
-async function apply(migration: string) {
-  await db.query("BEGIN");
-  await db.query(await readFile(join(dir, migration, "migration.sql"), "utf8"));
-  await db.query("COMMIT");
-}
-
-beforeAll(async () => {
-  const a = new pg.Client({ connectionString: admin.toString() });
-  await a.connect();
-  await a.query(`CREATE DATABASE "${name}"`);
-  await a.end();
-  db = new pg.Client({ connectionString: url.toString() });
-  await db.connect();
-  const all = (await readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
-  for (const m of all.filter((m) => m < MIGRATION)) await apply(m);
-});
-
-afterAll(async () => {
-  await db?.end();
-  const a = new pg.Client({ connectionString: admin.toString() });
-  await a.connect();
-  await a.query(`DROP DATABASE IF EXISTS "${name}"`);
-  await a.end();
-});
+const db = databaseBefore(MIGRATION);
+const apply = db.apply;
 
 describe(`migration ${MIGRATION}`, () => {
   it("backfills the giver and receivers of existing records, and the targets' new columns", async () => {
-    const q = async (sql: string, values: unknown[] = []) => (await db.query(sql, values)).rows;
+    const q = db.q;
     const [c] = await q(`INSERT INTO "Community" (name) VALUES ('旧共同体') RETURNING id`);
     const school = async (n: string, role: string) =>
       (await q(`INSERT INTO "School" ("communityId", "fullName", role, "shortNames") VALUES ($1, $2, $3, '{}') RETURNING id`, [c.id, n, role]))[0].id as number;

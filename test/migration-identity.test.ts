@@ -4,52 +4,16 @@
  * member whose account came with it (its own first message), or was vouched for by /关联, keeps
  * its roles; a community's last admin keeps the admin role. Runs on a database of its own.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_DATABASE_URL, unique } from "./support/env.ts";
+import { describe, expect, it } from "vitest";
+import { databaseBefore } from "./support/migration-db.ts";
 
 const MIGRATION = "20261202013000_member_identity";
-const dir = join(import.meta.dirname, "..", "prisma", "migrations");
-const name = unique("jiaolian_mig_");
-const url = new URL(TEST_DATABASE_URL);
-url.pathname = `/${name}`;
-const admin = new URL(TEST_DATABASE_URL);
-admin.pathname = "/postgres";
-let db: pg.Client;
-
-async function apply(migration: string) {
-  await db.query("BEGIN");
-  await db.query(await readFile(join(dir, migration, "migration.sql"), "utf8"));
-  await db.query("COMMIT");
-}
-
-beforeAll(async () => {
-  const a = new pg.Client({ connectionString: admin.toString() });
-  await a.connect();
-  await a.query(`CREATE DATABASE "${name}"`);
-  await a.end();
-  db = new pg.Client({ connectionString: url.toString() });
-  await db.connect();
-  const all = (await readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
-  for (const m of all.filter((m) => m < MIGRATION)) await apply(m);
-});
-
-afterAll(async () => {
-  await db?.end();
-  const a = new pg.Client({ connectionString: admin.toString() });
-  await a.connect();
-  await a.query(`DROP DATABASE IF EXISTS "${name}"`);
-  await a.end();
-});
+const db = databaseBefore(MIGRATION);
+const apply = db.apply;
 
 describe(`migration ${MIGRATION}`, () => {
   it("suspends roles given by display name, keeps roles that came with the account, and never locks a community out", async () => {
-    const q = async (sql: string, values: unknown[] = []) => (await db.query(sql, values)).rows;
+    const q = db.q;
     const community = async (n: string) => (await q(`INSERT INTO "Community" (name) VALUES ($1) RETURNING id`, [n]))[0].id as number;
     const t0 = new Date("2026-10-01T00:00:00Z");
     const later = new Date("2026-10-03T00:00:00Z");

@@ -3,49 +3,16 @@
  * becomes the 派出校 where the stored reading cannot be meant (the host's own lesson although the
  * recorder came from elsewhere; the host as the one who went). Runs on a database of its own.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_DATABASE_URL, unique } from "./support/env.ts";
+import { describe, expect, it } from "vitest";
+import { databaseBefore } from "./support/migration-db.ts";
 
 const MIGRATION = "20261201221500_visit_direction";
-const dir = join(import.meta.dirname, "..", "prisma", "migrations");
-const name = unique("jiaolian_mig_");
-const url = new URL(TEST_DATABASE_URL);
-url.pathname = `/${name}`;
-const admin = new URL(TEST_DATABASE_URL);
-admin.pathname = "/postgres";
-let db: pg.Client;
-
-const apply = async (migration: string) => {
-  await db.query("BEGIN");
-  await db.query(await readFile(join(dir, migration, "migration.sql"), "utf8"));
-  await db.query("COMMIT");
-};
-
-beforeAll(async () => {
-  const a = new pg.Client({ connectionString: admin.toString() });
-  await a.connect();
-  await a.query(`CREATE DATABASE "${name}"`);
-  await a.end();
-  db = new pg.Client({ connectionString: url.toString() });
-  await db.connect();
-  const all = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-  for (const m of all.filter((m) => m < MIGRATION).sort()) await apply(m);
-});
-
-afterAll(async () => {
-  await db?.end();
-  const a = new pg.Client({ connectionString: admin.toString() });
-  await a.connect();
-  await a.query(`DROP DATABASE IF EXISTS "${name}"`);
-  await a.end();
-});
+const db = databaseBefore(MIGRATION);
+const apply = db.apply;
 
 describe(`migration ${MIGRATION}`, () => {
   it("re-reads the visits that could not be meant as stored, and leaves every other record alone", async () => {
-    const q = async (sql: string, values: unknown[] = []) => (await db.query(sql, values)).rows;
+    const q = db.q;
     const [c] = await q(`INSERT INTO "Community" (name) VALUES ('旧共同体') RETURNING id`);
     const school = async (n: string, role: string) =>
       (await q(`INSERT INTO "School" ("communityId", "fullName", role, "shortNames") VALUES ($1, $2, $3, '{}') RETURNING id`, [c.id, n, role]))[0].id as number;
