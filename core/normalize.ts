@@ -22,6 +22,15 @@ export function normalizeText(raw: string): string {
   return toSimplified(halfWidth).replace(/\s+/g, " ").trim();
 }
 
+/**
+ * Speech input ends a sentence with 「。」 (WeCom and DingTalk voice transcriptions, phone
+ * keyboards' dictation): "/记录 示范课 今天 语文。" must still be read as ending in 语文. Only the
+ * final full stop(s) of the message or line go; one inside (a note's sentences) stays.
+ */
+export function dropSpokenFullStop(text: string): string {
+  return text.replace(/[。．]+\s*$/u, "").trimEnd();
+}
+
 /** Removes leading "@名字" mentions (a platform may leave the bot's own mention in the text). */
 export function stripLeadingMentions(text: string): { text: string; mentioned: boolean } {
   let rest = text;

@@ -25,6 +25,15 @@ export const inboundMessageSchema = z.object({
     .array(z.object({ userId: z.string().min(1).max(256), name: z.string().max(128).optional() }))
     .max(50)
     .optional(),
+  /**
+   * Pictures that came with the text (WeCom 智能机器人 `mixed`, DingTalk `richText`): the text is
+   * the command, the pictures its evidence. Each is what the platform's adapter needs to fetch it
+   * (a URL and key, a download code); opaque to everything else.
+   */
+  pictures: z
+    .array(z.record(z.string(), z.string().max(2048)))
+    .max(20)
+    .optional(),
   /** ISO time the gateway received the message. */
   receivedAt: z.string().datetime(),
   /** Opaque, adapter-specific data needed to answer this message (e.g. a session webhook). */

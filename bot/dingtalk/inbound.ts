@@ -16,8 +16,28 @@ const robotMessage = z.object({
   senderNick: z.string().max(128).optional().catch(undefined),
   msgtype: z.string(),
   text: z.object({ content: z.string() }).optional().catch(undefined),
-  /** Voice arrives as msgtype "audio" with DingTalk's own recognition text. */
-  content: z.object({ recognition: z.string().optional() }).partial().optional().catch(undefined),
+  /**
+   * Voice arrives as msgtype "audio" with DingTalk's own recognition text; a command typed with a
+   * picture as msgtype "richText": content.richText[] of { text } and { type: "picture",
+   * downloadCode, pictureDownloadCode } (open.dingtalk.com/document/orgapp/receive-message,
+   * 富文本; the same shape open-source DingTalk adapters read: text items joined, picture items by
+   * downloadCode).
+   */
+  content: z
+    .object({
+      recognition: z.string(),
+      richText: z
+        .array(
+          z
+            .object({ text: z.string(), type: z.string(), downloadCode: z.string().max(2048), pictureDownloadCode: z.string().max(2048) })
+            .partial()
+            .catch({}),
+        )
+        .max(50),
+    })
+    .partial()
+    .optional()
+    .catch(undefined),
   sessionWebhook: z.string().url().optional().catch(undefined),
   sessionWebhookExpiredTime: z.number().optional().catch(undefined),
   isInAtList: z.boolean().optional().catch(undefined),
@@ -47,7 +67,10 @@ export function messageFromRobot(data: unknown, receivedAt: Date): InboundMessag
   const r = robotMessage.safeParse(data);
   if (!r.success) return undefined;
   const m = r.data;
-  const raw = m.msgtype === "text" ? m.text?.content : m.msgtype === "audio" ? m.content?.recognition : undefined;
+  const rich = m.msgtype === "richText" ? (m.content?.richText ?? []) : [];
+  const richText = rich.flatMap((i) => (i.text !== undefined ? [i.text] : [])).join("\n");
+  const pictures = rich.flatMap((i) => (i.type === "picture" && (i.downloadCode || i.pictureDownloadCode) ? [{ downloadCode: (i.downloadCode || i.pictureDownloadCode)! }] : []));
+  const raw = m.msgtype === "text" ? m.text?.content : m.msgtype === "audio" ? m.content?.recognition : m.msgtype === "richText" && richText.trim() !== "" ? richText : undefined;
   const sender = m.senderStaffId || m.senderId;
   if (raw === undefined || !sender) return undefined;
   const group = m.conversationType === "2";
@@ -72,6 +95,7 @@ export function messageFromRobot(data: unknown, receivedAt: Date): InboundMessag
     // DingTalk only delivers group messages that @-mention the robot.
     mentioned: true,
     ...(mentions.length ? { mentions } : {}),
+    ...(pictures.length ? { pictures } : {}),
     receivedAt: receivedAt.toISOString(),
     replyHandle: { ...handle },
   };

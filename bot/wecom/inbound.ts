@@ -17,6 +17,29 @@ const messageBody = z.object({
   msgtype: z.string(),
   text: z.object({ content: z.string() }).optional().catch(undefined),
   voice: z.object({ content: z.string() }).optional().catch(undefined),
+  /**
+   * Text and pictures in one message (the only non-text kind WeCom delivers in groups):
+   * mixed.msg_item[] of { msgtype: "text", text.content } and { msgtype: "image", image.url,
+   * image.aeskey } — developer.work.weixin.qq.com/document/path/100719 (智能机器人 接收消息,
+   * 图文混排消息) and @wecom/aibot-node-sdk dist/index.d.ts (MixedMessage, MixedMsgItem, ImageContent).
+   */
+  mixed: z
+    .object({
+      msg_item: z
+        .array(
+          z.object({
+            msgtype: z.string(),
+            text: z.object({ content: z.string() }).optional().catch(undefined),
+            image: z
+              .object({ url: z.string().url().max(2048), aeskey: z.string().max(256).optional() })
+              .optional()
+              .catch(undefined),
+          }),
+        )
+        .max(50),
+    })
+    .optional()
+    .catch(undefined),
 });
 
 const selectedItem = z.object({
@@ -66,14 +89,40 @@ function where(body: { chattype: "single" | "group"; chatid?: string | undefined
   return { chatId: group ? body.chatid! : body.from.userid, chatType: group ? ("group" as const) : ("direct" as const) };
 }
 
-/** A text or voice (already transcribed) message; other kinds (images, files) give undefined. */
+/**
+ * The robot's own @name, which WeCom leaves where the person typed it ("@RobotA hello robot" in
+ * the document's sample; also "/记录 … @RobotA" or in the middle). A group message reaches the
+ * robot only when it is @-mentioned, so a lone @name is the robot's, wherever it stands; with
+ * several, the robot's is the leading or the last one (another person's, as in /成员 @王芳 …,
+ * stays for the command). 1:1 messages need no @ and keep theirs.
+ */
+export function withoutRobotMention(raw: string, group: boolean): string {
+  const text = stripLeadingMentions(raw).text;
+  if (!group || text !== raw.trim()) return text;
+  const mentions = [...text.matchAll(/(?<=^|\s)@\S+/gu)];
+  const robot = mentions.length === 1 ? mentions[0] : mentions.length > 1 && /@\S+\s*$/u.test(text) ? mentions[mentions.length - 1] : undefined;
+  if (!robot || robot.index === undefined) return text;
+  return `${text.slice(0, robot.index)} ${text.slice(robot.index + robot[0].length)}`.replace(/\s+/g, " ").trim();
+}
+
+/** The text of a mixed message (its text items in order) and its pictures. */
+function mixedParts(b: z.infer<typeof messageBody>): { text: string; pictures: { url: string; aeskey?: string }[] } | undefined {
+  const items = b.mixed?.msg_item;
+  if (!items) return undefined;
+  const text = items.flatMap((i) => (i.msgtype === "text" && i.text ? [i.text.content] : [])).join("\n");
+  const pictures = items.flatMap((i) => (i.msgtype === "image" && i.image ? [{ url: i.image.url, ...(i.image.aeskey ? { aeskey: i.image.aeskey } : {}) }] : []));
+  return { text, pictures };
+}
+
+/** A text, voice (already transcribed) or mixed (text and pictures) message; other kinds (a picture alone, files) give undefined. */
 export function messageFromFrame(frame: Frame, receivedAt: Date): InboundMessage | undefined {
   const reqId = reqIdOf(frame);
   const parsed = messageBody.safeParse(frame.body);
   if (!reqId || !parsed.success) return undefined;
   const b = parsed.data;
-  const raw = b.msgtype === "text" ? b.text?.content : b.msgtype === "voice" ? b.voice?.content : undefined;
-  if (raw === undefined) return undefined;
+  const mixed = b.msgtype === "mixed" ? mixedParts(b) : undefined;
+  const raw = b.msgtype === "text" ? b.text?.content : b.msgtype === "voice" ? b.voice?.content : mixed?.text;
+  if (raw === undefined || (mixed && raw.trim() === "")) return undefined;
   const handle: WecomReplyHandle = { via: "bot", reqId, kind: "message" };
   return {
     platform: "wecom",
@@ -81,9 +130,10 @@ export function messageFromFrame(frame: Frame, receivedAt: Date): InboundMessage
     senderId: b.from.userid,
     senderName: "",
     // In groups WeCom only delivers messages that @-mention the bot; the mention itself is not part of the command.
-    text: stripLeadingMentions(raw).text,
+    text: withoutRobotMention(raw, where(b).chatType === "group"),
     messageId: b.msgid,
     mentioned: true,
+    ...(mixed?.pictures.length ? { pictures: mixed.pictures.map((p) => ({ ...p })) } : {}),
     receivedAt: receivedAt.toISOString(),
     replyHandle: { ...handle },
   };

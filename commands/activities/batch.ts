@@ -5,7 +5,7 @@
  * refused line loses no other, and a redelivery after a crash half way records nothing twice.
  */
 import { resolveKind } from "../../core/kinds.ts";
-import { normalizeText, stripLeadingMentions } from "../../core/normalize.ts";
+import { dropSpokenFullStop, normalizeText, stripLeadingMentions } from "../../core/normalize.ts";
 import { isUniqueViolation } from "../../db/client.ts";
 import { sourceKey, type Reply } from "../../messages/messages.ts";
 import { AskError, isUserError } from "../core/errors.ts";
@@ -38,7 +38,7 @@ function recordRest(line: string): string | null {
 export function batchLines(raw: string): BatchLine[] | undefined {
   const lines = raw
     .split(/\r?\n/)
-    .map((l, i) => ({ line: i + 1, text: normalizeText(l) }))
+    .map((l, i) => ({ line: i + 1, text: dropSpokenFullStop(normalizeText(l)) }))
     .map((l, i) => (i === 0 ? { ...l, text: stripLeadingMentions(l.text).text } : l))
     .filter((l) => l.text !== "");
   const parsed = lines.map((l) => ({ ...l, rest: recordRest(l.text) }));

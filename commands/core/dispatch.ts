@@ -7,7 +7,7 @@ import type { Db, Sql, Tx } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/client.ts";
 import { loadMessageContext, type MessageContext } from "../../db/message-context.ts";
 import { todayIn } from "../../core/dates.ts";
-import { normalizeText, splitCommand, stripLeadingMentions } from "../../core/normalize.ts";
+import { dropSpokenFullStop, normalizeText, splitCommand, stripLeadingMentions } from "../../core/normalize.ts";
 import { sourceKey, type InboundMessage, type Reply } from "../../messages/messages.ts";
 import type { InboundResult } from "../../messages/queues.ts";
 import { boundCommunityOf, memberForSender, soleCommunityOfSender, schoolsOf } from "./context.ts";
@@ -69,7 +69,7 @@ export async function handleInbound(deps: DispatchDeps, message: InboundMessage)
   const earlier = repliesOfProcessed(deps, loaded, now);
   if (earlier) return { replies: earlier, duplicate: true };
 
-  const { text: typed, mentioned } = stripLeadingMentions(normalizeText(message.text));
+  const { text: typed, mentioned } = stripLeadingMentions(dropSpokenFullStop(normalizeText(message.text)));
   // A 1:1 chat that is not bound acts for the sender's only community (rare: the slow path).
   const community = loaded.community ?? (message.chatType === "direct" ? await soleCommunityOfSender(deps.db, message) : null);
   const pendingRow = loaded.pending;

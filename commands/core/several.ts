@@ -3,7 +3,7 @@
  * its own savepoint, so one refused part loses no other and leaves nothing half-written; the
  * message gets one reply with every result and every refused part with its reason.
  */
-import { normalizeText, splitCommand, stripLeadingMentions } from "../../core/normalize.ts";
+import { dropSpokenFullStop, normalizeText, splitCommand, stripLeadingMentions } from "../../core/normalize.ts";
 import type { Tx } from "../../db/client.ts";
 import type { Reply } from "../../messages/messages.ts";
 import { AskError, isUserError } from "./errors.ts";
@@ -19,7 +19,7 @@ import { exampleLine } from "./usage.ts";
 export function argumentLines(raw: string): string {
   const lines = raw
     .split(/\r?\n/)
-    .map(normalizeText)
+    .map((l) => dropSpokenFullStop(normalizeText(l)))
     .filter((l) => l !== "");
   const first = stripLeadingMentions(lines[0] ?? "").text;
   const rest = splitCommand(first)?.rest ?? first.replace(/^\S+\s*/, "");

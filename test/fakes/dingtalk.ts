@@ -193,6 +193,12 @@ export class FakeDingtalk {
     session?: string;
     /** Staff ids of other members the message @-mentions. */
     atStaffIds?: string[];
+    /**
+     * Send as msgtype "richText" with these pictures after the text (a command typed with a
+     * picture): content.richText[] of { text } and { type: "picture", downloadCode,
+     * pictureDownloadCode } (open.dingtalk.com/document/orgapp/receive-message, 富文本).
+     */
+    pictureCodes?: string[];
   }): Promise<{ msgId: string; session: string; streamMessageId: string }> {
     const group = o.group !== false;
     // DingTalk pushes on a live connection: a requested one that has closed meanwhile is replaced by a live one.
@@ -218,8 +224,12 @@ export class FakeDingtalk {
       sessionWebhook: `${this.base}/robot/sendBySession?session=${session}`,
       sessionWebhookExpiredTime: this.sessions.get(session),
       createAt: Date.now(),
-      msgtype: "text",
-      text: { content: group ? ` ${o.text}` : o.text },
+      ...(o.pictureCodes
+        ? {
+            msgtype: "richText",
+            content: { richText: [{ text: group ? ` ${o.text}` : o.text }, ...o.pictureCodes.map((code) => ({ type: "picture", downloadCode: code, pictureDownloadCode: code }))] },
+          }
+        : { msgtype: "text", text: { content: group ? ` ${o.text}` : o.text } }),
     };
     const streamMessageId = this.push(conn, "/v1.0/im/bot/messages/get", data);
     return { msgId, session, streamMessageId };

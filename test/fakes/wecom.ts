@@ -168,6 +168,32 @@ export class FakeWecom {
     return frame;
   }
 
+  /**
+   * A message of text and pictures, as WeCom pushes it (msgtype "mixed", mixed.msg_item[]: text
+   * items and image items with an encrypted download url and its aeskey) —
+   * developer.work.weixin.qq.com/document/path/100719 (图文混排消息) and @wecom/aibot-node-sdk
+   * dist/index.d.ts (MixedMessage). WeCom keeps the robot's @name where the person typed it
+   * (the document's sample text "@RobotA hello robot"): `text` is sent as given.
+   */
+  async userSendsMixed(o: { items: ({ text: string } | { imageUrl: string })[]; userId: string; chatId?: string; msgid?: string }): Promise<Frame> {
+    const conn = this.live() ?? (await this.waitForLive());
+    const group = o.chatId !== undefined;
+    const msg_item = o.items.map((i) => ("text" in i ? { msgtype: "text", text: { content: i.text } } : { msgtype: "image", image: { url: i.imageUrl, aeskey: randomUUID().replace(/-/g, "") } }));
+    const body: Record<string, unknown> = {
+      msgid: o.msgid ?? randomUUID().replace(/-/g, ""),
+      aibotid: conn.botId,
+      chattype: group ? "group" : "single",
+      ...(group ? { chatid: o.chatId } : {}),
+      from: { userid: o.userId },
+      create_time: Math.floor(Date.now() / 1000),
+      msgtype: "mixed",
+      mixed: { msg_item },
+    };
+    const frame: Frame = { cmd: "aibot_msg_callback", headers: { req_id: randomUUID() }, body };
+    this.push(conn, frame, "msg");
+    return frame;
+  }
+
   /** The same frame again (WeCom may repeat a callback). */
   async redeliver(frame: Frame): Promise<void> {
     this.push(await this.waitForLive(), frame, frame.cmd === "aibot_event_callback" ? "event" : "msg");
