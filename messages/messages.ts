@@ -25,6 +25,8 @@ export const inboundMessageSchema = z.object({
     .array(z.object({ userId: z.string().min(1).max(256), name: z.string().max(128).optional() }))
     .max(50)
     .optional(),
+  /** The text is the platform's transcription of a voice message (WeCom voice.content, DingTalk audio recognition). */
+  spoken: z.boolean().optional(),
   /**
    * Pictures that came with the text (WeCom 智能机器人 `mixed`, DingTalk `richText`): the text is
    * the command, the pictures its evidence. Each is what the platform's adapter needs to fetch it

@@ -3,7 +3,8 @@
  * `mixed` (text plus image, the only non-text kind WeCom delivers in groups) and DingTalk
  * `richText` (a command typed with a picture attached): the text part is the command, the
  * pictures ride along as its evidence. WeCom's robot @name after or inside the command goes like
- * a leading one; a sentence-final 「。」 from speech input hides no command. Shapes: WeCom
+ * a leading one; a sentence-final 「。」 from speech input hides no command. A voice message's
+ * transcription is read like typed text and said back first (deliverable 4). Shapes: WeCom
  * developer.work.weixin.qq.com/document/path/100719 and @wecom/aibot-node-sdk dist/index.d.ts
  * (MixedMessage); DingTalk open.dingtalk.com/document/orgapp/receive-message (richText).
  */
@@ -111,6 +112,11 @@ describe("end to end", () => {
     expect(textOf(reply)).toMatch(/已记录 #1/);
     const [record] = (await activitiesForChat(wecomApp.db, "wecom", chatId, true)) ?? [];
     expect(record).toMatchObject({ kind: "示范课", subject: "语文" });
+    // Voice, 1:1 (WeCom delivers voice only there, transcribed in voice.content): read like
+    // typed text, and what was heard is said back first.
+    const voice = await wecom.userSays({ userId: admin, text: "记录 听评课 11月19日 二小 数学。", voice: true });
+    const heard = textOf(await wecom.waitForReceived((r) => r.reqId === voice.headers.req_id && r.cmd === "aibot_respond_msg", 15_000, "voice"));
+    expect(heard).toMatch(/^🎤 听到：记录 听评课 11月19日 二小 数学\n✅ 已记录 #2/);
   });
 
   it("DingTalk: a richText message (command and picture) in a group is recorded", async () => {

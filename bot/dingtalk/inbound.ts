@@ -96,6 +96,7 @@ export function messageFromRobot(data: unknown, receivedAt: Date): InboundMessag
     mentioned: true,
     ...(mentions.length ? { mentions } : {}),
     ...(pictures.length ? { pictures } : {}),
+    ...(m.msgtype === "audio" ? { spoken: true } : {}),
     receivedAt: receivedAt.toISOString(),
     replyHandle: { ...handle },
   };

@@ -134,6 +134,7 @@ export function messageFromFrame(frame: Frame, receivedAt: Date): InboundMessage
     messageId: b.msgid,
     mentioned: true,
     ...(mixed?.pictures.length ? { pictures: mixed.pictures.map((p) => ({ ...p })) } : {}),
+    ...(b.msgtype === "voice" ? { spoken: true } : {}),
     receivedAt: receivedAt.toISOString(),
     replyHandle: { ...handle },
   };

@@ -61,7 +61,19 @@ type Intent =
   | { type: "answer"; command: AnyCommand; pending: Pending; answer: string }
   | { type: "form"; command: AnyCommand; args: Record<string, unknown> };
 
+/**
+ * One message's replies. A voice message (its platform's transcription, read like typed text) is
+ * answered with what was heard first, so a misheard word is seen before anyone relies on the record.
+ */
 export async function handleInbound(deps: DispatchDeps, message: InboundMessage): Promise<InboundResult> {
+  const result = await handleText(deps, message);
+  const [first, ...rest] = result.replies;
+  if (!message.spoken || !first) return result;
+  const heard = dropSpokenFullStop(normalizeText(message.text));
+  return { ...result, replies: [{ ...first, text: `🎤 听到：${heard}\n${first.text}` }, ...rest] };
+}
+
+async function handleText(deps: DispatchDeps, message: InboundMessage): Promise<InboundResult> {
   const key = sourceKey(message);
   if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);
   const loaded = await loadMessageContext(deps.sql, message, key);
