@@ -165,3 +165,6 @@ export function todayIn(now: Date, zone: string): string {
 export const toDay = (d: Date): string => d.toISOString().slice(0, 10);
 /** A day "YYYY-MM-DD" → the value a DATE column stores (UTC midnight). */
 export const fromDay = (day: string): Date => new Date(`${day}T00:00:00Z`);
+
+/** The day `n` days after (or before, for a negative `n`) a YYYY-MM-DD day. */
+export const addDays = (day: string, n: number): string => toDay(new Date(fromDay(day).getTime() + n * DAY_MS));

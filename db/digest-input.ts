@@ -9,9 +9,8 @@ import type { Term } from "../core/terms.ts";
 import type { Tx } from "./client.ts";
 import { scheduleBetween } from "./meetings.ts";
 import { loadProgressInput } from "./progress-input.ts";
-import { fromDay, toDay } from "../core/dates.ts";
+import { addDays, fromDay, toDay } from "../core/dates.ts";
 
-const plusDays = (day: string, n: number) => DateTime.fromISO(day).plus({ days: n }).toISODate() ?? day;
 /** How far ahead the next joint meeting is looked for. */
 const MEETING_HORIZON_MS = 62 * 86_400_000;
 
@@ -20,7 +19,7 @@ export async function loadDigestInput(db: Tx, community: { id: number; name: str
   const [progress, around, pairs, schedule, items] = await Promise.all([
     loadProgressInput(db, communityId, term, today),
     db.activity.findMany({
-      where: { communityId, revokedAt: null, date: { gte: fromDay(plusDays(today, -7)), lte: fromDay(plusDays(today, 13)) } },
+      where: { communityId, revokedAt: null, date: { gte: fromDay(addDays(today, -7)), lte: fromDay(addDays(today, 13)) } },
       select: { kind: true, date: true, title: true, hostSchoolId: true, givingSchoolId: true, receiverSchoolIds: true, schoolIds: true, people: true, pairId: true },
       orderBy: [{ date: "asc" }, { number: "asc" }],
     }),

@@ -1,6 +1,6 @@
 /** A district's weekly digest input: its communities' standing this term plus last week's counts. */
 import type { DistrictDigestInput } from "../core/digest/district.ts";
-import { shiftDay } from "../core/digest/compose.ts";
+import { addDays } from "../core/dates.ts";
 import type { Tx } from "./client.ts";
 import { districtStandings } from "./district-standing.ts";
 import { districtOverview } from "./districts.ts";
@@ -16,7 +16,7 @@ export async function loadDistrictDigestInput(
   const [standings, week] = await Promise.all([
     districtStandings(db, district.id, { from: term.start, to: term.end }, now),
     // The same seven days as a community's digest: today-7 … yesterday.
-    districtOverview(db, district.id, { from: shiftDay(today, -7), to: shiftDay(today, -1) }, today),
+    districtOverview(db, district.id, { from: addDays(today, -7), to: addDays(today, -1) }, today),
   ]);
   const weekOf = new Map(week.map((w) => [w.id, w.activities]));
   return {

@@ -37,18 +37,10 @@ export async function ruleOf(db: Tx, communityId: number): Promise<StoredRule | 
   return r && toRule(r);
 }
 
-function toRow(m: {
-  id: number;
-  ruleDay: Date | null;
-  startsAt: Date;
-  place: string | null;
-  agenda: string | null;
-  cancelled: boolean;
-  organizerId: number | null;
-  minutes: string | null;
-  createdAt: Date;
-  plannedAt: Date | null;
-}): MeetingRow {
+/** A Meeting row as Prisma reads it: the rule's day a DATE, and when the row was made. */
+type StoredMeeting = Omit<MeetingRow, "ruleDay"> & { ruleDay: Date | null; createdAt: Date };
+
+function toRow(m: StoredMeeting): MeetingRow {
   return {
     id: m.id,
     ruleDay: m.ruleDay && toDay(m.ruleDay),

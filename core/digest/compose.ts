@@ -3,7 +3,7 @@
  * coming two weeks, this term's standing under bundled assessment with text bars, idle mentor
  * pairs, the next joint meeting and open action items. Pure: the same input gives the same text.
  */
-import { DateTime } from "luxon";
+import { addDays } from "../dates.ts";
 import { formatDay, formatWhen, itemLine } from "../meetings/compose.ts";
 import { computeProgress, type ProgressItem, type ProgressReport, type SchoolStanding } from "../progress.ts";
 import { holdingBackText, schoolNameIn, scopeWhere, targetLabel } from "../progress-text.ts";
@@ -14,8 +14,6 @@ import type { Section } from "./pack.ts";
 const NOTABLE = 5;
 const BAR_CELLS = 4;
 const SHORT_ITEMS = 3;
-
-export const shiftDay = (day: string, days: number) => DateTime.fromISO(day).plus({ days }).toISODate() ?? day;
 
 /** ▓▓░░ for 1/2: the share done, in four cells (a started item shows at least one). */
 export function bar(done: number, min: number): string {
@@ -85,10 +83,10 @@ export interface Digest {
 
 export function composeDigest(input: DigestInput, to: DigestAudience, report: ProgressReport = computeProgress(input.progress)): Digest {
   const today = input.progress.today;
-  const weekFrom = shiftDay(today, -7);
+  const weekFrom = addDays(today, -7);
   const lastWeek = input.around.filter((a) => a.date >= weekFrom && a.date < today);
-  const coming = input.around.filter((a) => a.date >= today && a.date <= shiftDay(today, 13));
-  const header = [`📬 ${input.community.name} 周报（${formatDay(weekFrom)}—${formatDay(shiftDay(today, -1))}）`];
+  const coming = input.around.filter((a) => a.date >= today && a.date <= addDays(today, 13));
+  const header = [`📬 ${input.community.name} 周报（${formatDay(weekFrom)}—${formatDay(addDays(today, -1))}）`];
   const meetings = meetingSection(input, today);
   const empty = lastWeek.length === 0 && coming.length === 0;
   const own = to.short ? undefined : report.schools.find((s) => s.school.id === to.ownSchoolId);

@@ -4,8 +4,8 @@
  * today), then where bundled assessment is at risk, who went quiet, and the coming week's joint
  * meetings. Lists are capped: the whole table is one command away (/区县 进度). Pure.
  */
+import { addDays, daysBetween } from "../dates.ts";
 import { formatDay, formatWhen } from "../meetings/compose.ts";
-import { shiftDay } from "./compose.ts";
 import type { Section } from "./pack.ts";
 
 /** One community as the district digest sees it. */
@@ -39,16 +39,14 @@ export const QUIET_DAYS = 14;
 export const LIST_CAP = 10;
 const WEEK_MS = 7 * 86_400_000;
 
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-
 function capped(lines: string[], more: (n: number) => string): string[] {
   return lines.length <= LIST_CAP ? lines : [...lines.slice(0, LIST_CAP), more(lines.length - LIST_CAP)];
 }
 
 export function composeDistrictDigest(input: DistrictDigestInput, now: Date): Section[] {
   const { today, communities: rows } = input;
-  const weekFrom = shiftDay(today, -7);
-  const head = `📬 ${input.district} 区县周报（${formatDay(weekFrom)}—${formatDay(shiftDay(today, -1))}）`;
+  const weekFrom = addDays(today, -7);
+  const head = `📬 ${input.district} 区县周报（${formatDay(weekFrom)}—${formatDay(addDays(today, -1))}）`;
   if (rows.length === 0) return [[head, "还没有共同体加入本区县。请把加入码告诉各共同体管理员（/区县 创建 区县名称 可再次查看）。"]];
 
   const week = rows.reduce((n, r) => n + r.weekActivities, 0);

@@ -6,7 +6,8 @@
 import { formatDay, formatWhen } from "../meetings/compose.ts";
 import type { ProgressReport } from "../progress.ts";
 import { groupedItemLines } from "../progress-text.ts";
-import { activityLine, counts, shiftDay } from "./compose.ts";
+import { activityLine, counts } from "./compose.ts";
+import { addDays } from "../dates.ts";
 import type { DigestInput } from "./input.ts";
 
 /** Targets shown for the focus school (each on one line, all its partner schools together). */
@@ -14,8 +15,8 @@ const SHOWN_TARGETS = 4;
 
 export function phoneDigest(input: DigestInput, report: ProgressReport, ownSchoolId: number | null): string[] {
   const today = input.progress.today;
-  const weekFrom = shiftDay(today, -7);
-  const lines = [`📬 ${input.community.name} 周报（${formatDay(weekFrom)}—${formatDay(shiftDay(today, -1))}）`];
+  const weekFrom = addDays(today, -7);
+  const lines = [`📬 ${input.community.name} 周报（${formatDay(weekFrom)}—${formatDay(addDays(today, -1))}）`];
 
   const holding = report.community.holdingBack?.schools.map((s) => s.id) ?? [];
   const focus = report.schools.find((s) => s.school.id === ownSchoolId) ?? report.schools.find((s) => holding.includes(s.school.id));
@@ -41,7 +42,7 @@ export function phoneDigest(input: DigestInput, report: ProgressReport, ownSchoo
   lines.push(remaining === 0 ? `📊 本学期 ${total} 项目标全部达标 🎉` : `📊 本学期 ${total} 项目标达成 ${met} 项，还差 ${remaining} 次，剩 ${report.weeksLeft} 周`);
 
   const lastWeek = input.around.filter((a) => a.date >= weekFrom && a.date < today);
-  const coming = input.around.filter((a) => a.date >= today && a.date <= shiftDay(today, 13));
+  const coming = input.around.filter((a) => a.date >= today && a.date <= addDays(today, 13));
   lines.push(lastWeek.length === 0 ? "上周没有记录到活动。" : `上周 ${lastWeek.length} 项：${counts(lastWeek, (a) => [a.kind])}`);
   const next = coming[0];
   if (next) lines.push(`接下来两周 ${coming.length} 项，最近：${activityLine(report, next).replace(/^· /, "")}`);

@@ -5,7 +5,7 @@
  * only the days its unpublished 调休 could move are "unknown", never silently a working day.
  */
 import { createRequire } from "node:module";
-import { fromDay } from "../dates.ts";
+import { addDays, fromDay } from "../dates.ts";
 
 import { LAW_FROM_YEAR, nearAdjustableHoliday, statutoryHolidays } from "./statutory.ts";
 
@@ -48,8 +48,6 @@ export function dayStatus(day: string, overrides: Overrides = new Map()): DaySta
   const wd = weekdayOf(day);
   return wd === 0 || wd === 6 ? { kind: "weekend" } : { kind: "workday", makeUp: false };
 }
-
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The working day nearest to `day`, not before `earliest`, within two weeks: a weekday that is

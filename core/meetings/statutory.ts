@@ -9,6 +9,7 @@
  * `chinese-days` library's converters. What the law does not fix is each year's 调休 (bridging days
  * off and make-up workdays), which the State Council publishes about a year ahead.
  */
+import { addDays, daysBetween } from "../dates.ts";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
@@ -20,7 +21,6 @@ const lunar = require("chinese-days") as {
 /** The first year the revised days apply (春节 with 除夕, two days of 劳动节). */
 export const LAW_FROM_YEAR = 2025;
 
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const pad = (n: number) => String(n).padStart(2, "0");
 /** The solar day of a lunar month/day in the lunar year that starts in `year` (never the leap month). */
 const lunarDay = (year: number, month: number, day: number) => lunar.getSolarDateFromLunar(`${year}-${pad(month)}-${pad(day)}`).date;
@@ -48,7 +48,7 @@ export function statutoryHolidays(year: number): Map<string, string> {
 export function nearAdjustableHoliday(day: string, holidays: ReadonlyMap<string, string>): boolean {
   for (const [holiday, name] of holidays) {
     const reach = name === "春节" || name === "国庆节" ? 14 : 7;
-    const apart = Math.abs(Date.parse(`${day}T00:00:00Z`) - Date.parse(`${holiday}T00:00:00Z`)) / 86_400_000;
+    const apart = Math.abs(daysBetween(holiday, day));
     if (apart <= reach) return true;
   }
   return false;

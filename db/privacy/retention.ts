@@ -8,7 +8,7 @@
  */
 import { photoKeptUntil, type RetentionPolicy } from "../../core/privacy/policy.ts";
 import type { Db, Tx } from "../client.ts";
-import { toDay } from "../../core/dates.ts";
+import { fromDay, toDay } from "../../core/dates.ts";
 import { termSettingOf } from "../../core/terms.ts";
 
 export interface RetentionCounts {
@@ -53,7 +53,7 @@ export async function runRetention(db: Db, opts: { now: Date; day: string; defau
         (await tx.$executeRaw`DELETE FROM "StoredFile" f WHERE f.key LIKE 'photos/%' AND f."createdAt" < ${new Date(now.getTime() - ORPHAN_MS)}
           AND NOT EXISTS (SELECT 1 FROM "ActivityPhoto" p WHERE 'photos/' || p."communityId" || '/' || p."fileName" = f.key)`);
       const counts = { processedMessages, deliveries, pendingQuestions, linkCodes, linkCodeFailures, ledgerFiles, photos: photoFiles.length, files };
-      await tx.retentionRun.update({ where: { day: new Date(`${opts.day}T00:00:00Z`) }, data: { counts } });
+      await tx.retentionRun.update({ where: { day: fromDay(opts.day) }, data: { counts } });
       return counts;
     },
     { timeout: 120_000 },
@@ -115,7 +115,7 @@ async function prunePhotos(tx: Tx, now: Date, defaultTerms: number): Promise<Pho
     if (!r.date) return now.getTime() - r.createdAt.getTime() > ORPHAN_MS;
     const terms = termSettingOf(r);
     const until = photoKeptUntil(terms, toDay(r.date), r.photoTerms ?? defaultTerms);
-    return until < now.toISOString().slice(0, 10);
+    return until < toDay(now);
   });
   if (gone.length > 0) await tx.activityPhoto.deleteMany({ where: { id: { in: gone.map((r) => r.id) } } });
   return gone.map((r) => ({ communityId: r.communityId, fileName: r.fileName }));

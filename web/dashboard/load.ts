@@ -2,7 +2,7 @@
 import { DateTime } from "luxon";
 import { chartRows } from "../../core/digest/chart-rows.ts";
 import { DISTRICT_TIMEZONE } from "../../core/digest/district.ts";
-import { todayIn, fromDay, toDay } from "../../core/dates.ts";
+import { daysBetween, todayIn, fromDay, toDay } from "../../core/dates.ts";
 import { standingStatus } from "../../core/standing-status.ts";
 import { defaultTermFor, termWeeks, type Term } from "../../core/terms.ts";
 import type { Db } from "../../db/client.ts";
@@ -73,7 +73,7 @@ function weekBars(term: Term, today: string, days: readonly { date: string; coun
   const counts = Array.from({ length: total }, () => 0);
   for (const d of days) {
     if (d.date > today) continue;
-    const i = Math.floor((Date.parse(`${d.date}T00:00:00Z`) - Date.parse(`${term.start}T00:00:00Z`)) / (7 * 86_400_000));
+    const i = Math.floor(daysBetween(term.start, d.date) / 7);
     if (i >= 0 && i < total) counts[i] = (counts[i] ?? 0) + d.count;
   }
   return counts.map((count, i) => ({ label: `第${i + 1}周`, count }));

@@ -18,7 +18,7 @@ import { DIGEST_LIMIT, packSections } from "../../core/digest/pack.ts";
 import { digestWeek, lastDigestDue } from "../../core/digest/when.ts";
 import { DateTime } from "luxon";
 import { CATCH_UP_MS, classifyPlanned, latest } from "../../core/meetings/due.ts";
-import { termFor, termSettingOf } from "../../core/terms.ts";
+import { type TermSetting, termFor, termSettingOf } from "../../core/terms.ts";
 import { todayIn } from "../../core/dates.ts";
 import { mapLimit } from "../../core/map-limit.ts";
 import { chartLink } from "../../core/links/index.ts";
@@ -32,13 +32,11 @@ import { Audience, groupsOf, type Recipient } from "./recipients.ts";
 export const DIGEST_KIND = "weekly-digest";
 const CONCURRENCY = 4;
 
-interface DigestCommunity {
+/** The community as the digest needs it: its name, zone and term (TermSetting), and its digest settings. */
+interface DigestCommunity extends TermSetting {
   id: number;
   name: string;
   timezone: string;
-  termName: string | null;
-  termStart: string | null;
-  termEnd: string | null;
   digestWeekday: number;
   digestTime: string;
   digestGroups: boolean;
