@@ -107,7 +107,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
       // One school's ledger and summary: only pairs with a mentor or mentee of that school.
       where: { communityId, ...(opts.schoolId === undefined ? {} : { OR: [{ mentor: { schoolId: opts.schoolId } }, { mentee: { schoolId: opts.schoolId } }] }) },
       orderBy: { id: "asc" },
-      include: { mentor: { include: { school: true } }, mentee: { include: { school: true } } },
+      include: { mentor: { include: { school: true } }, mentee: { include: { school: true } }, termRow: { select: { name: true } } },
     }),
     opts.withAudit
       ? db.auditLog.findMany({ where: { communityId, at: { gte: fromDay(range.from), lt: new Date(fromDay(range.to).getTime() + 86_400_000) } }, orderBy: { id: "asc" } })
@@ -159,7 +159,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
         mentee: p.mentee.displayName,
         menteeSchool: p.mentee.school?.fullName ?? null,
         subject: p.subject,
-        term: p.term,
+        term: p.termRow?.name ?? null,
         activities: mine.length - planned,
         planned,
       };

@@ -8,6 +8,7 @@ import type { Term } from "../core/terms.ts";
 import type { Tx } from "./client.ts";
 import { rowToSpec, storedTargets } from "./targets.ts";
 import { fromDay, toDay } from "../core/dates.ts";
+import { overlapping } from "./terms.ts";
 
 /** The school year (Sep 1 – Aug 31) a term lies in: yearly targets count over it. */
 function yearStart(term: Term): string {
@@ -24,7 +25,6 @@ type SchoolRow = { id: number; communityId: number; fullName: string; shortNames
 type PairRow = {
   id: number;
   communityId: number;
-  term: string | null;
   subject: string | null;
   mentor: { displayName: string; schoolId: number | null };
   mentee: { displayName: string; schoolId: number | null };
@@ -46,17 +46,20 @@ function assemble(rows: { schools: SchoolRow[]; pairs: PairRow[]; activities: Ac
 }
 
 const ACTIVITY_FIELDS = { communityId: true, kind: true, date: true, hostSchoolId: true, givingSchoolId: true, receiverSchoolIds: true, schoolIds: true, people: true, pairId: true } as const;
+const TERM_DATES = { select: { start: true, end: true } } as const;
+/** A stored term's dates overlap the term shown: it is that term, whatever either is called. */
+const inTerm = (row: { start: Date; end: Date }, term: Term) => toDay(row.start) <= term.end && toDay(row.end) >= term.start;
 const PAIR_PEOPLE = { mentor: { select: { displayName: true, schoolId: true } }, mentee: { select: { displayName: true, schoolId: true } } } as const;
 
 export async function loadProgressInput(db: Tx, communityId: number, term: Term, today: string): Promise<LoadedProgressInput> {
   const [schools, pairs, activities, stored] = await Promise.all([
     db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }] }),
-    db.mentorPair.findMany({ where: { communityId, OR: [{ term: term.name }, { term: null }] }, include: PAIR_PEOPLE, orderBy: { id: "asc" } }),
+    db.mentorPair.findMany({ where: { communityId, OR: [{ termRow: overlapping(term) }, { termId: null }] }, include: PAIR_PEOPLE, orderBy: { id: "asc" } }),
     db.activity.findMany({
       where: { communityId, revokedAt: null, date: { gte: fromDay(yearStart(term)), lte: fromDay(term.end) } },
       select: ACTIVITY_FIELDS,
     }),
-    storedTargets(db, communityId, term.name),
+    storedTargets(db, communityId, term),
   ]);
   return assemble({ schools, pairs, activities, stored }, term, today);
 }
@@ -77,9 +80,9 @@ export async function loadProgressInputs(db: Tx, wanted: readonly { communityId:
     .at(-1)!;
   const [schools, pairs, activities, targets] = await Promise.all([
     db.school.findMany({ where: { communityId: { in: ids } }, orderBy: [{ role: "asc" }, { id: "asc" }] }),
-    db.mentorPair.findMany({ where: { communityId: { in: ids } }, include: PAIR_PEOPLE, orderBy: { id: "asc" } }),
+    db.mentorPair.findMany({ where: { communityId: { in: ids } }, include: { ...PAIR_PEOPLE, termRow: TERM_DATES }, orderBy: { id: "asc" } }),
     db.activity.findMany({ where: { communityId: { in: ids }, revokedAt: null, date: { gte: fromDay(from), lte: fromDay(to) } }, select: ACTIVITY_FIELDS }),
-    db.target.findMany({ where: { communityId: { in: ids } }, orderBy: { id: "asc" } }),
+    db.target.findMany({ where: { communityId: { in: ids } }, include: { termRow: TERM_DATES }, orderBy: { id: "asc" } }),
   ]);
   const by = <T extends { communityId: number }>(rows: readonly T[]) => {
     const m = new Map<number, T[]>();
@@ -95,10 +98,10 @@ export async function loadProgressInputs(db: Tx, wanted: readonly { communityId:
     const [start, end] = [yearStart(term), term.end];
     const rows = {
       schools: schoolsOf(communityId),
-      pairs: pairsOf(communityId).filter((p) => p.term === term.name || p.term === null),
+      pairs: pairsOf(communityId).filter((p) => p.termRow === null || inTerm(p.termRow, term)),
       activities: activitiesOf(communityId).filter((a) => toDay(a.date) >= start && toDay(a.date) <= end),
       stored: targetsOf(communityId)
-        .filter((t) => t.term === term.name)
+        .filter((t) => inTerm(t.termRow, term))
         .map(rowToSpec),
     };
     out.set(communityId, assemble(rows, term, today));

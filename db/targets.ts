@@ -1,6 +1,8 @@
 /** Targets as stored (the Target table) and as core/targets.ts describes them. */
+import type { Term } from "../core/terms.ts";
 import type { Per, SchoolRole, TargetSpec } from "../core/targets.ts";
 import type { Tx } from "./client.ts";
+import { overlapping, termIdFor } from "./terms.ts";
 
 type TargetRow = {
   id: number;
@@ -49,14 +51,15 @@ export function specToRow(t: TargetSpec) {
   };
 }
 
-/** The targets stored for a community's term, in the order they were set. */
-export async function storedTargets(db: Tx, communityId: number, term: string): Promise<TargetSpec[]> {
-  const rows = await db.target.findMany({ where: { communityId, term }, orderBy: { id: "asc" } });
+/** The targets stored for a community's term (by its dates, whatever it is called now), in the order they were set. */
+export async function storedTargets(db: Tx, communityId: number, term: Term): Promise<TargetSpec[]> {
+  const rows = await db.target.findMany({ where: { communityId, termRow: overlapping(term) }, orderBy: { id: "asc" } });
   return rows.map(rowToSpec);
 }
 
 /** Replaces a term's targets (a template, or the default copied before a first change). */
-export async function replaceTargets(db: Tx, communityId: number, term: string, targets: readonly TargetSpec[], at: Date): Promise<void> {
-  await db.target.deleteMany({ where: { communityId, term } });
-  await db.target.createMany({ data: targets.map((t) => ({ ...specToRow(t), communityId, term, createdAt: at })) });
+export async function replaceTargets(db: Tx, communityId: number, term: Term, targets: readonly TargetSpec[], at: Date): Promise<void> {
+  await db.target.deleteMany({ where: { communityId, termRow: overlapping(term) } });
+  const termId = await termIdFor(db, communityId, term);
+  await db.target.createMany({ data: targets.map((t) => ({ ...specToRow(t), communityId, termId, createdAt: at })) });
 }

@@ -3,6 +3,7 @@ import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { findOrCreateMember } from "./members.ts";
 import { audit, requireRole } from "../core/support.ts";
+import { overlapping, termIdFor } from "../../db/terms.ts";
 import { termOf } from "../core/term.ts";
 import { boundCommand, type BoundContext } from "../core/types.ts";
 import { linesOf } from "./several-parts.ts";
@@ -49,9 +50,11 @@ export const pairCommand = boundCommand({
     const { term } = termOf(ctx);
     const existing = await ctx.db.mentorPair.findFirst({ where: { communityId: ctx.community.id, mentorId: m1.id, menteeId: m2.id, subject: subject ?? null } });
     if (existing) return `${mentor} 与 ${mentee}${subject ? `（${subject}）` : ""} 已结对。`;
-    const pair = await ctx.db.mentorPair.create({ data: { communityId: ctx.community.id, mentorId: m1.id, menteeId: m2.id, subject: subject ?? null, term: term.name } });
+    const pair = await ctx.db.mentorPair.create({
+      data: { communityId: ctx.community.id, mentorId: m1.id, menteeId: m2.id, subject: subject ?? null, termId: await termIdFor(ctx.db, ctx.community.id, term) },
+    });
     await audit(ctx, "create", "pair", pair.id, null, { mentor, mentee, subject: subject ?? null });
-    const count = await ctx.db.mentorPair.count({ where: { communityId: ctx.community.id, term: term.name } });
+    const count = await ctx.db.mentorPair.count({ where: { communityId: ctx.community.id, OR: [{ termId: null }, { termRow: overlapping(term) }] } });
     return `🤝 已登记结对：导师 ${mentor} — 徒弟 ${mentee}${subject ? `（${subject}）` : ""}。本学期共 ${count} 对。`;
   },
 });

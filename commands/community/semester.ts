@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { followTermChange } from "../../db/terms.ts";
 import { daysBetween, fromDay } from "../../core/dates.ts";
 import { defaultTermName, termWeeks, type Term } from "../../core/terms.ts";
 import { UserError } from "../core/errors.ts";
@@ -44,6 +45,8 @@ export const semesterCommand = boundCommand({
     const name = args.name ? (/^\d{4}/.test(args.name) ? args.name : `${start.slice(0, 4)}年${args.name}`) : defaultTermName(start);
     const before = { termName: ctx.community.termName, termStart: ctx.community.termStart, termEnd: ctx.community.termEnd };
     await ctx.db.community.update({ where: { id: ctx.community.id }, data: { termName: name, termStart: fromDay(start), termEnd: fromDay(end) } });
+    // The same term renamed or re-dated: what was set up in it (pairs, targets) stays with it.
+    await followTermChange(ctx.db, ctx.community.id, term, { name, start, end });
     await audit(ctx, "update", "term", ctx.community.id, before, { termName: name, termStart: start, termEnd: end });
     return `✅ 已设置学期。\n📅 ${termText({ name, start, end }, today)}`;
   },

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { DEFAULT_TARGETS, DEFAULT_TEMPLATE, sameRule, TARGET_TEMPLATES, targetText, type TargetSpec } from "../../core/targets.ts";
+import type { Term } from "../../core/terms.ts";
 import { replaceTargets, specToRow, storedTargets } from "../../db/targets.ts";
+import { overlapping, termIdFor } from "../../db/terms.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { audit, requireRole } from "../core/support.ts";
@@ -14,11 +16,11 @@ const TEMPLATE_NAMES = Object.keys(TARGET_TEMPLATES).join("、");
 const numbered = (targets: readonly TargetSpec[]) => targets.map((t, i) => `${i + 1}. ${targetText(t)}`).join("\n");
 
 /** The term's targets; before a first change, the default template is copied so what was shown stays. */
-async function editableTargets(ctx: BoundContext, term: string): Promise<TargetSpec[]> {
+async function editableTargets(ctx: BoundContext, term: Term): Promise<TargetSpec[]> {
   const stored = await storedTargets(ctx.db, ctx.community.id, term);
   if (stored.length > 0) return stored;
   await replaceTargets(ctx.db, ctx.community.id, term, DEFAULT_TARGETS, ctx.now);
-  await audit(ctx, "create", "target", null, null, { term, template: DEFAULT_TEMPLATE });
+  await audit(ctx, "create", "target", null, null, { term: term.name, template: DEFAULT_TEMPLATE });
   return storedTargets(ctx.db, ctx.community.id, term);
 }
 
@@ -35,7 +37,7 @@ export const targetCommand = boundCommand({
     const { term } = termOf(ctx);
     if (action === "list") {
       if (words.length > 0) throw new UserError(`没看懂「${words.join(" ")}」。可发送：/目标 列表、/目标 模板 对口协作、/目标 设置 示范课 核心校→成员校 2、/目标 删除 3`);
-      const stored = await storedTargets(ctx.db, ctx.community.id, term.name);
+      const stored = await storedTargets(ctx.db, ctx.community.id, term);
       if (stored.length === 0) return `${term.name}未设置目标，按默认模板「${DEFAULT_TEMPLATE}」统计：\n${numbered(DEFAULT_TARGETS)}`;
       return `${term.name}目标（${stored.length} 项）：\n${numbered(stored)}`;
     }
@@ -45,30 +47,30 @@ export const targetCommand = boundCommand({
       const name = words.join("");
       const template = TARGET_TEMPLATES[name];
       if (!template) throw new UserError(`没有「${name || "（空）"}」这个模板。可用：${TEMPLATE_NAMES}。例如：/目标 模板 对口协作`);
-      const before = await storedTargets(ctx.db, ctx.community.id, term.name);
-      await replaceTargets(ctx.db, ctx.community.id, term.name, template, ctx.now);
+      const before = await storedTargets(ctx.db, ctx.community.id, term);
+      await replaceTargets(ctx.db, ctx.community.id, term, template, ctx.now);
       await audit(ctx, "replace", "target", null, { term: term.name, targets: before.map(targetText) }, { term: term.name, template: name, targets: template.map(targetText) });
       return `✅ 已套用模板「${name}」（${term.name}，${template.length} 项）：\n${numbered(template)}`;
     }
 
     if (action === "set") {
       const wanted = readTarget(words);
-      const current = await editableTargets(ctx, term.name);
+      const current = await editableTargets(ctx, term);
       const same = current.find((t) => sameRule(t, wanted));
       if (same?.id !== undefined) {
         await ctx.db.target.update({ where: { id: same.id }, data: { minCount: wanted.min } });
         await audit(ctx, "update", "target", same.id, { target: targetText(same) }, { target: targetText(wanted) });
         return `✅ 已修改目标：${targetText(wanted)}（原为 ≥ ${same.min}）`;
       }
-      const row = await ctx.db.target.create({ data: { ...specToRow(wanted), communityId: ctx.community.id, term: term.name, createdAt: ctx.now } });
+      const row = await ctx.db.target.create({ data: { ...specToRow(wanted), communityId: ctx.community.id, termId: await termIdFor(ctx.db, ctx.community.id, term), createdAt: ctx.now } });
       await audit(ctx, "create", "target", row.id, null, { target: targetText(wanted) });
       return `✅ 已添加目标：${targetText(wanted)}。发送 /目标 列表 查看全部。`;
     }
 
-    const current = await editableTargets(ctx, term.name);
+    const current = await editableTargets(ctx, term);
     const which = words.join(" ");
     if (which === "全部") {
-      await ctx.db.target.deleteMany({ where: { communityId: ctx.community.id, term: term.name } });
+      await ctx.db.target.deleteMany({ where: { communityId: ctx.community.id, termRow: overlapping(term) } });
       await audit(ctx, "delete", "target", null, { term: term.name, targets: current.map(targetText) }, null);
       return `🗑️ 已删除${term.name}全部 ${current.length} 项目标；之后按默认模板「${DEFAULT_TEMPLATE}」统计，或发送 /目标 模板 名称 重新套用。`;
     }

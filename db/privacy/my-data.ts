@@ -24,7 +24,7 @@ export async function personData(db: Db, platform: string, userId: string, now: 
       db.activity.findMany({ where: { communityId: cid, people: { has: m.displayName }, recorderId: { not: m.id } }, select: { number: true, kind: true, date: true }, orderBy: { number: "asc" } }),
       db.mentorPair.findMany({
         where: { communityId: cid, OR: [{ mentorId: m.id }, { menteeId: m.id }] },
-        include: { mentor: { select: { displayName: true } }, mentee: { select: { displayName: true } } },
+        include: { mentor: { select: { displayName: true } }, mentee: { select: { displayName: true } }, termRow: { select: { name: true } } },
       }),
       db.attendance.findMany({ where: { memberId: m.id }, include: { meeting: { select: { startsAt: true } }, school: { select: { fullName: true } } } }),
       db.actionItem.findMany({ where: { communityId: cid, OR: [{ ownerId: m.id }, { doneById: m.id }] }, orderBy: { number: "asc" } }),
@@ -61,7 +61,7 @@ export async function personData(db: Db, platform: string, userId: string, now: 
           .map((p) => ({ 序号: p.position + 1, 类型: p.mimeType, 字节: p.size, 监护人同意: at(p.consentAt), 上传时间: at(p.createdAt) })),
       })),
       写到你名字的其他活动: named.map((a) => ({ 编号: a.number, 类型: a.kind, 日期: day(a.date) })),
-      师徒结对: pairs.map((p) => ({ 导师: p.mentor.displayName, 徒弟: p.mentee.displayName, 学科: p.subject, 学期: p.term })),
+      师徒结对: pairs.map((p) => ({ 导师: p.mentor.displayName, 徒弟: p.mentee.displayName, 学科: p.subject, 学期: p.termRow?.name ?? null })),
       会议签到: attended.map((a) => ({ 会议时间: at(a.meeting.startsAt), 学校: a.school.fullName, 签到时间: at(a.createdAt) })),
       待办: items.map((i) => ({ 编号: i.number, 事项: i.task, 截止: day(i.due), 完成: at(i.doneAt) })),
       你的操作记录: audits.map((a) => ({ 时间: at(a.at), 操作: a.action, 对象: a.entity, 对象ID: a.entityId, 之前: a.before, 之后: a.after })),
