@@ -53,9 +53,9 @@ describe("meeting reminders end to end", () => {
     const p = await g.member("张校长", "二小 校长");
     await p.says("/会议 下次");
 
-    // Feb 6 is in 2027, whose holidays are not published yet: the admin hears so (a week ahead is now).
+    // Feb 6, 2027 is 春节 (known by law every year); the 调休 days are not published yet: the admin hears both (a week ahead is now).
     const proposal = await until(() => outbox(b, g.userId), 1);
-    expect(proposal).toEqual([expect.stringMatching(/国务院还没有公布2027年的放假安排/)]);
+    expect(proposal).toEqual([expect.stringMatching(/2月6日的联席会议在春节假期中[\s\S]*2027年的调休安排还没公布/)]);
 
     clock = new Date("2027-02-03T01:00:30Z"); // 3 days before 09:00 on Feb 6
     const inGroup = await until(() => outbox(a, g.chatId), 1);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Prisma } from "../../db/client.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { findOrCreateMember } from "./members.ts";
@@ -13,7 +14,8 @@ const SHOWN = 20;
 /** This term's pairs, one a line: mentor (school) → mentee (school) subject. */
 async function listPairs(ctx: BoundContext): Promise<string> {
   const { term } = termOf(ctx);
-  const where = { communityId: ctx.community.id, term: term.name };
+  // The term's pairs by identity (db/terms.ts), as /结对's count and /进度 find them; typed so a stale field is a compile error.
+  const where: Prisma.MentorPairWhereInput = { communityId: ctx.community.id, OR: [{ termId: null }, { termRow: overlapping(term) }] };
   const person = { select: { displayName: true, schoolId: true } };
   const [total, pairs] = await Promise.all([
     ctx.db.mentorPair.count({ where }),
