@@ -2,49 +2,12 @@
  * Migration 20261202023000 on pairs and targets filed under a term's name: each row points at the
  * term its name stood for, including rows left behind by a rename (issue 23). A database of its own.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TEST_DATABASE_URL, unique } from "./support/env.ts";
+import { describe, expect, it } from "vitest";
+import { databaseBefore } from "./support/migration-db.ts";
 
 const MIGRATION = "20261202023000_term_identity";
-const dir = join(import.meta.dirname, "..", "prisma", "migrations");
-const name = unique("jiaolian_mig_");
-const url = new URL(TEST_DATABASE_URL);
-url.pathname = `/${name}`;
-const admin = new URL(TEST_DATABASE_URL);
-admin.pathname = "/postgres";
-let db: pg.Client;
-const q = async (sql: string, values: unknown[] = []) => (await db.query(sql, values)).rows;
-
-async function apply(migration: string) {
-  await db.query("BEGIN");
-  await db.query(await readFile(join(dir, migration, "migration.sql"), "utf8"));
-  await db.query("COMMIT");
-}
-
-beforeAll(async () => {
-  const a = new pg.Client({ connectionString: admin.toString() });
-  await a.connect();
-  await a.query(`CREATE DATABASE "${name}"`);
-  await a.end();
-  db = new pg.Client({ connectionString: url.toString() });
-  await db.connect();
-  const all = (await readdir(dir, { withFileTypes: true }))
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
-  for (const m of all.filter((m) => m < MIGRATION)) await apply(m);
-});
-
-afterAll(async () => {
-  await db?.end();
-  const a = new pg.Client({ connectionString: admin.toString() });
-  await a.connect();
-  await a.query(`DROP DATABASE IF EXISTS "${name}"`);
-  await a.end();
-});
+const db = databaseBefore(MIGRATION);
+const { q, apply } = db;
 
 describe(`migration ${MIGRATION}`, () => {
   it("files every pair and target under the term its name stood for, renamed ones included", async () => {
