@@ -10,7 +10,8 @@ import { MEETING_USAGE } from "./usage.ts";
 import type { Occurrence } from "../../core/meetings/schedule.ts";
 import { storeOccurrence } from "../../db/meetings.ts";
 import { AskError, UserError } from "../core/errors.ts";
-import { meetingOn, occurrencesOn, takeDay, when } from "./shared.ts";
+import { meetingWords, pickMeeting } from "./pick.ts";
+import { occurrencesOn, takeDay, when } from "./shared.ts";
 
 function timeArg(word: string | undefined, example: string): string {
   const clock = word === undefined ? undefined : parseClock(word);
@@ -117,14 +118,15 @@ function askSameDay(ctx: BoundContext, typed: string[], live: Occurrence[], mova
   return new AskError("sameDay", { text: `安排 ${typed.join(" ")}` }, question, undefined, [{ label: `改到 ${at}`, command: resend(MOVE_WORD) }, add]);
 }
 
-/** /会议 改期 <原日期> <新日期> [时间]: also how an admin accepts a holiday proposal. */
-export async function move(ctx: BoundContext, words: string[]): Promise<string> {
+/** /会议 改期 <原日期> [原时间] <新日期> [时间]: also how an admin accepts a holiday proposal. */
+export async function move(ctx: BoundContext, words: string[], which?: string): Promise<string> {
   const example = "/会议 改期 12月5日 12月12日";
-  const left = [...words];
-  const from = takeDay(ctx, left, "原来的日期", example).day;
+  const named = meetingWords(ctx, words, "原来的日期", example);
+  const left = [...named.rest];
   const to = takeDay(ctx, left, "新的日期", example);
-  const { id, occurrence } = await meetingOn(ctx, from);
-  const time = to.time ?? (left[0] ? timeArg(left[0], example) : timeOf(ctx, occurrence.startsAt));
+  const typedTime = to.time ?? (left[0] ? timeArg(left[0], example) : undefined);
+  const { id, occurrence } = await pickMeeting(ctx, "改期", named, which);
+  const time = typedTime ?? timeOf(ctx, occurrence.startsAt);
   const startsAt = zonedInstant(to.day, time, ctx.community.timezone);
   notPast(ctx, startsAt, example);
   await ctx.db.meeting.update({ where: { id }, data: { startsAt, plannedAt: ctx.now, cancelled: false } });
@@ -134,22 +136,21 @@ export async function move(ctx: BoundContext, words: string[]): Promise<string> 
 
 const timeOf = (ctx: BoundContext, at: Date) => DateTime.fromJSDate(at, { zone: ctx.community.timezone }).toFormat("HH:mm");
 
-export async function cancel(ctx: BoundContext, words: string[]): Promise<string> {
-  const day = takeDay(ctx, [...words], "要取消的会议日期", "/会议 取消 12月5日").day;
-  const { id, occurrence } = await meetingOn(ctx, day);
+export async function cancel(ctx: BoundContext, words: string[], which?: string): Promise<string> {
+  const { id, occurrence } = await pickMeeting(ctx, "取消", meetingWords(ctx, words, "要取消的会议日期", "/会议 取消 12月5日"), which);
   if (occurrence.cancelled) return `${when(ctx, occurrence.startsAt)} 的会议已经取消过了。`;
   await ctx.db.meeting.update({ where: { id }, data: { cancelled: true } });
   await audit(ctx, "cancel", "meeting", id, null, { startsAt: occurrence.startsAt.toISOString() });
   return `✅ 已取消 ${when(ctx, occurrence.startsAt)} 的会议，不再提醒。`;
 }
 
-export async function setAgenda(ctx: BoundContext, words: string[]): Promise<string> {
-  const left = [...words];
-  const day = takeDay(ctx, left, "会议日期", "/会议 议程 12月5日 期末联考安排").day;
-  const agenda = left.join(" ").trim();
+export async function setAgenda(ctx: BoundContext, words: string[], which?: string): Promise<string> {
+  const example = "/会议 议程 12月5日 期末联考安排";
+  const named = meetingWords(ctx, words, "会议日期", example);
+  const agenda = named.rest.join(" ").trim();
   if (agenda === "") throw new UserError(`请写上议题内容。\n${MEETING_USAGE}`);
   if (agenda.length > 500) throw new UserError("议题不超过500个字。");
-  const { id, occurrence } = await meetingOn(ctx, day);
+  const { id, occurrence } = await pickMeeting(ctx, "议程", named, which);
   await ctx.db.meeting.update({ where: { id }, data: { agenda } });
   await audit(ctx, "agenda", "meeting", id, null, { agenda });
   return `✅ 已设置 ${when(ctx, occurrence.startsAt)} 会议的议题：${agenda}`;

@@ -18,10 +18,12 @@ export const meetingCommand = boundCommand({
     text: field(z.string().max(600, "不超过600个字").optional(), { label: "内容", keys: [], token: "rest" }),
     // The answer to "that day already has a meeting: move it or add another?" (asked by /会议 安排).
     sameDay: field(z.enum(["move", "add", "no"]).optional(), { label: "当天已有会议", keys: [], token: "choice", choices: SAME_DAY_CHOICES, positional: false, hidden: true }),
+    // The answer to "that day has several meetings: which one?" (asked by 改期, 取消, 议程): a time or a number.
+    which: field(z.string().max(20, "不超过20个字").optional(), { label: "哪一场", keys: [], token: "text", positional: false, hidden: true }),
   }),
-  async run(ctx, { text, sameDay }) {
+  async run(ctx, { text, sameDay, which }) {
     try {
-      return await route(ctx, text, sameDay);
+      return await route(ctx, text, sameDay, which);
     } catch (e) {
       // Examples in refusals name the community's own schools, not the demo's 二小.
       if (isUserError(e)) throw new UserError(localizeExamples(e.userText, ctx.schools), e.ambiguity);
@@ -30,7 +32,7 @@ export const meetingCommand = boundCommand({
   },
 });
 
-async function route(ctx: BoundContext, text: string | undefined, sameDay: "move" | "add" | "no" | undefined): Promise<string> {
+async function route(ctx: BoundContext, text: string | undefined, sameDay: "move" | "add" | "no" | undefined, which: string | undefined): Promise<string> {
   const [action, ...words] = (text ?? "").split(/\s+/).filter(Boolean);
   if (action === undefined) return `${await nextMeetings(ctx)}\n\n${MEETING_USAGE}`;
   if (action === "下次" || action === "列表") return nextMeetings(ctx);
@@ -44,14 +46,14 @@ async function route(ctx: BoundContext, text: string | undefined, sameDay: "move
       return arrange(ctx, words, sameDay);
     case "改期":
       admin("给会议改期");
-      return move(ctx, words);
+      return move(ctx, words, which);
     case "取消":
       admin("取消会议");
-      return cancel(ctx, words);
+      return cancel(ctx, words, which);
     case "议程":
     case "议题":
       admin("设置会议议题");
-      return setAgenda(ctx, words);
+      return setAgenda(ctx, words, which);
     default:
       throw new UserError(`没看懂「${action}」。\n${MEETING_USAGE}`);
   }

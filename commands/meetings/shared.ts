@@ -3,7 +3,7 @@ import { DateTime } from "luxon";
 import { parseLeadingDate } from "../../core/dates.ts";
 import { formatWhen } from "../../core/meetings/compose.ts";
 import type { Occurrence } from "../../core/meetings/schedule.ts";
-import { scheduleBetween, storeOccurrence } from "../../db/meetings.ts";
+import { scheduleBetween } from "../../db/meetings.ts";
 import { UserError } from "../core/errors.ts";
 import type { BoundContext } from "../core/types.ts";
 
@@ -37,19 +37,6 @@ export async function occurrencesOn(ctx: BoundContext, day: string): Promise<Occ
   const { from, to } = dayBounds(day, ctx.community.timezone);
   const found = await scheduleBetween(ctx.db, ctx.community, from, to);
   return [...found].sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
-}
-
-/** The meeting on a day (stored or from the rule), cancelled ones included. */
-export async function occurrenceOn(ctx: BoundContext, day: string): Promise<Occurrence | undefined> {
-  const found = await occurrencesOn(ctx, day);
-  return found.find((o) => !o.cancelled) ?? found[0];
-}
-
-/** The meeting on a day, stored so it can be changed; a clear refusal when there is none. */
-export async function meetingOn(ctx: BoundContext, day: string): Promise<{ id: number; occurrence: Occurrence }> {
-  const o = await occurrenceOn(ctx, day);
-  if (!o) throw new UserError(`${day} 没有安排会议。发送 /会议 下次 查看会议安排。`);
-  return { id: await storeOccurrence(ctx.db, ctx.community.id, o, ctx.now), occurrence: o };
 }
 
 export const when = (ctx: BoundContext, at: Date) => formatWhen(at, ctx.community.timezone);
