@@ -2,6 +2,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient, Prisma } from "../generated/prisma/client.ts";
+import { SerialClient } from "./serial-client.ts";
 
 export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
@@ -21,7 +22,8 @@ export interface Database {
  * which on this path was a quarter of the time per message (bench/RESULTS.md).
  */
 export function createDatabase(databaseUrl: string, poolSize = 10, { preparedStatements = true } = {}): Database {
-  const sql = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000 });
+  // SerialClient: Prisma sends a transaction's relation loads at once on its one connection (serial-client.ts).
+  const sql = new pg.Pool({ connectionString: databaseUrl, max: poolSize, connectionTimeoutMillis: 5_000, Client: SerialClient });
   if (!preparedStatements) unnamedPools.add(sql);
   // Prisma's adapter sends unnamed statements unless given a statementNameGenerator: nothing to do there.
   return { db: new PrismaClient({ adapter: new PrismaPg(sql) }), sql };
