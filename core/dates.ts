@@ -135,6 +135,7 @@ export function parseChineseDate(token: string, now: Date, zone: string): DatePa
 /**
  * The date at the start of a list of words, as a person may type it apart ("12月 9日",
  * "2026 年 12 月 9 日"): the first word alone, else it joined with up to five words after it.
+ * A joined date names its month (月): "3 5日" is a number and a day, never the 35th.
  * `used` is how many words the date took (0 when they do not start with a date).
  */
 export function parseLeadingDate(words: readonly string[], now: Date, zone: string): { parse: DateParse; used: number } {
@@ -150,7 +151,9 @@ export function parseLeadingDate(words: readonly string[], now: Date, zone: stri
   let best: { parse: DateParse; used: number } = { parse: alone, used: 1 };
   for (let n = 2; n <= Math.min(6, words.length); n++) {
     if (!piece.test(words[n - 1]!)) break;
-    const joined = parseChineseDate(words.slice(0, n).join(""), now, zone);
+    const text = words.slice(0, n).join("");
+    if (!text.includes("月")) continue;
+    const joined = parseChineseDate(text, now, zone);
     if (joined.ok || joined.reason === "invalid") best = { parse: joined, used: n };
   }
   return best;

@@ -4,11 +4,12 @@
  * schema. A missing required field with a question becomes a `missing` result (the bot asks).
  */
 import type { z } from "zod";
+import { parseLeadingDate } from "../../core/dates.ts";
 import { UserError } from "./errors.ts";
 import { fieldsOf, type ArgsSchema, type FieldSpec } from "./fields.ts";
 import { findSchools, recognize, recognizeKeyed, type ParseEnv } from "./recognize.ts";
 import { candidatesQuestion, nearestWords } from "./suggest.ts";
-import { tokenize } from "./tokenize.ts";
+import { type Piece, tokenize } from "./tokenize.ts";
 
 export type Partial = Record<string, unknown>;
 
@@ -86,6 +87,28 @@ function routeTypo(word: string, fields: readonly FieldSpec[], env: ParseEnv): U
   return undefined;
 }
 
+/**
+ * A date typed apart at piece `i` ("12月 9日", "12 月 9 日", full-width spaces normalized before),
+ * read by the same recogniser as the meeting commands (parseLeadingDate) when the command has an
+ * open date field: only words separated by spaces are joined. How many pieces it took (0: none).
+ */
+function placeSpacedDate(pieces: readonly Piece[], i: number, text: string, fields: readonly FieldSpec[], partial: Partial, env: ParseEnv): number {
+  const f = fields.find((x) => x.token === "date" && x.positional !== false && isOpen(partial, x));
+  if (!f) return 0;
+  const run: string[] = [];
+  for (let j = i; j < pieces.length && run.length < 6; j++) {
+    const p = pieces[j]!;
+    if (p.type !== "word" || (j > i && text.slice(pieces[j - 1]!.end, p.start).trim() !== "")) break;
+    run.push(p.text);
+  }
+  if (run.length < 2) return 0;
+  const { parse, used } = parseLeadingDate(run, env.now, env.zone);
+  if (used < 2) return 0;
+  if (!parse.ok) throw new UserError(`日期「${run.slice(0, used).join(" ")}」不存在，请检查月份和日子。例如：11月20日`);
+  assign(partial, f, parse.value);
+  return used;
+}
+
 function describe(word: string, fields: readonly FieldSpec[]): string {
   const wanted = fields.filter((f) => f.token !== "rest" && f.positional !== false).map((f) => f.label);
   return `没看懂「${word}」：它不是本命令能用的${wanted.join("、")}。`;
@@ -122,10 +145,16 @@ export function collect(schema: ArgsSchema, text: string, env: ParseEnv, partial
   }
 
   const restStarts = kvPieces.filter((p) => byKey.get(p.key)?.token === "rest");
-  for (const p of pieces) {
+  for (let i = 0; i < pieces.length; i++) {
+    const p = pieces[i]!;
     if (p.type !== "word") continue;
     // Words inside a rest value (e.g. 备注=… spanning several words) were taken with it.
     if (restStarts.some((r) => r.start < p.start && !kvPieces.some((q) => q.start > r.start && q.start < p.start))) continue;
+    const dated = placeSpacedDate(pieces, i, text, fields, partial, env);
+    if (dated > 0) {
+      i += dated - 1;
+      continue;
+    }
     if (placeRoute(p.text, fields, partial, env) || placeWord(p.text, fields, partial, env)) continue;
     const typo = routeTypo(p.text, fields, env);
     if (typo) throw typo;

@@ -55,6 +55,27 @@ describe("dates in the community's timezone (today is Sunday 2026-11-22)", () =>
     expect(understand(`/记录 示范课 ${word} 二小`).args?.date).toMatchObject({ date });
   });
 
+  // A date typed apart (issue 23, deliverable 3): the same recogniser as the meeting commands.
+  it.each([
+    ["12月 9日", "2026-12-09"],
+    ["12月\u30009日", "2026-12-09"],
+    ["12 月 9 日", "2026-12-09"],
+    ["１２ 月 ９ 日", "2026-12-09"],
+    ["12月 9号", "2026-12-09"],
+    ["12月9号", "2026-12-09"],
+    ["2026 年 11 月 20 日", "2026-11-20"],
+    ["2026年 11月 20日", "2026-11-20"],
+  ])("typed apart: %s → %s", (word, date) => {
+    expect(understand(`/记录 示范课 ${word} 二小`).args).toMatchObject({ kind: "示范课", date: { date }, host: 1 });
+    expect(understand(`/记录 ${word} 示范课 二小 语文`).args).toMatchObject({ kind: "示范课", date: { date }, host: 1, subject: "语文" });
+  });
+
+  it("joins only a date's pieces: not across punctuation, not numbers without 月, and refuses a day that does not exist", () => {
+    expect(() => understand("/记录 示范课 12月，9日 二小")).toThrow(/没看懂「12月」/);
+    expect(() => understand("/记录 示范课 3 5日 二小")).toThrow(/没看懂「3」/);
+    expect(() => understand("/记录 示范课 12月 40日 二小")).toThrow(/日期「12月 40日」不存在/);
+  });
+
   it("keeps the time of day when given", () => {
     expect(understand("/记录 示范课 上周三下午2点 二小").args?.date).toEqual({ date: "2026-11-11", time: "14:00" });
   });
