@@ -37,6 +37,20 @@ export interface FieldMeta {
   placeholder?: string;
   /** Only filled by answering the bot's question (a confirmation): left out of usage lines. */
   hidden?: boolean;
+  /**
+   * For a command's leading choice field, its sub-verbs (parse.ts reads it from the first word):
+   * per value, what may follow the verb and what that does, one usage line each. Usage, /帮助 and
+   * the command's own refusals show these lines (usage.ts); a value without lines is shown bare.
+   */
+  verbs?: Readonly<Record<string, readonly VerbUsage[]>>;
+}
+
+/** One usage line of a sub-verb: "/设置 提醒 3天 2小时　会前多久提醒". */
+export interface VerbUsage {
+  /** What follows the verb, e.g. "<日期> [补班]"; absent: the verb alone. */
+  args?: string;
+  /** What it does, or an example. */
+  does?: string;
 }
 
 export const fieldRegistry = z.registry<FieldMeta>();

@@ -114,9 +114,27 @@ function describe(word: string, fields: readonly FieldSpec[]): string {
   return `没看懂「${word}」：它不是本命令能用的${wanted.join("、")}。`;
 }
 
+/**
+ * Action word first: a command whose first field is a positional choice (its sub-verbs, as in
+ * /设置 提醒 …, /推送群 添加 …) takes it from the first word when that word is one of its
+ * choices. The rest of the text is what the other fields read, so a free-text field after the verb
+ * gets everything but the verb. Returns that rest (the whole text when the first word is no verb).
+ */
+function takeVerb(fields: readonly FieldSpec[], text: string, env: ParseEnv, partial: Partial): string {
+  const lead = fields[0];
+  if (lead?.token !== "choice" || lead.positional === false || !isOpen(partial, lead)) return text;
+  const first = /^\s*(\S+)(?:\s+|$)/u.exec(text);
+  if (!first) return text;
+  const r = recognize(first[1]!, lead, env);
+  if (!r.ok) return text;
+  assign(partial, lead, r.value);
+  return text.slice(first[0].length);
+}
+
 /** Fills `partial` from argument text. Throws UserError for words that fit nowhere. */
-export function collect(schema: ArgsSchema, text: string, env: ParseEnv, partial: Partial = {}): Partial {
+export function collect(schema: ArgsSchema, whole: string, env: ParseEnv, partial: Partial = {}): Partial {
   const fields = fieldsOf(schema);
+  const text = takeVerb(fields, whole, env, partial);
   const byKey = keysOf(fields);
   const pieces = tokenize(text, new Set(byKey.keys()));
   const restField = fields.find((f) => f.token === "rest" && f.keys.length === 0);

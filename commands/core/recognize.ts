@@ -113,7 +113,9 @@ export function recognize(word: string, f: FieldSpec, env: ParseEnv): Recognized
       return m ? yes(Number(m[1])) : no;
     }
     case "choice": {
-      const v = f.choices?.[word] ?? f.choices?.[word.toLowerCase()];
+      // Own keys only: "constructor" or "toString" are no choice.
+      const own = (w: string) => (f.choices && Object.hasOwn(f.choices, w) ? f.choices[w] : undefined);
+      const v = own(word) ?? own(word.toLowerCase());
       return v !== undefined ? yes(v) : no;
     }
     case "person": {

@@ -1,10 +1,44 @@
 /** Usage lines generated from a command's schema, so help never drifts from the parser. */
 import { localizeExamples } from "./examples.ts";
-import { fieldsOf } from "./fields.ts";
+import { type ArgsSchema, type FieldSpec, fieldsOf } from "./fields.ts";
 import type { SchoolInfo } from "./recognize.ts";
 import type { AnyCommand } from "./types.ts";
 
-export function usageLine(c: AnyCommand): string {
+/** What usage is generated from: a command's name and its schema. */
+type Usable = { name: string; args: ArgsSchema };
+
+/** The leading choice field that declares sub-verbs, if the command has one. */
+function verbField(args: ArgsSchema): FieldSpec | undefined {
+  const lead = fieldsOf(args)[0];
+  return lead?.token === "choice" && lead.verbs ? lead : undefined;
+}
+
+/** The word shown for a verb's value: the first typed word that stands for it. */
+function verbWord(f: FieldSpec, value: string): string {
+  return Object.entries(f.choices ?? {}).find(([, v]) => v === value)?.[0] ?? value;
+}
+
+/**
+ * Every usage line of a command: one per sub-verb line its verb field declares (only `verb`'s when
+ * given), else the one line from its fields.
+ */
+export function usageLines(c: Usable, verb?: string): string[] {
+  const f = verbField(c.args);
+  if (!f?.verbs) return [usageLine(c)];
+  return Object.entries(f.verbs)
+    .filter(([value]) => verb === undefined || value === verb)
+    .flatMap(([value, lines]) => {
+      const head = `/${c.name} ${verbWord(f, value)}`;
+      return lines.length === 0 ? [head] : lines.map((l) => `${head}${l.args ? ` ${l.args}` : ""}${l.does ? `　${l.does}` : ""}`);
+    });
+}
+
+/** "用法：" and the usage lines, for a command's own answer to a bare or unknown sub-verb. */
+export function usageText(c: Usable, verb?: string): string {
+  return ["用法：", ...usageLines(c, verb)].join("\n");
+}
+
+export function usageLine(c: Usable): string {
   const parts = fieldsOf(c.args)
     .filter((f) => !f.hidden)
     .map((f) => {
@@ -26,5 +60,7 @@ export function exampleLine(c: AnyCommand, schools: readonly SchoolInfo[] = []):
 
 export function helpFor(c: AnyCommand, schools: readonly SchoolInfo[] = []): string {
   const names = [c.name, ...c.aliases].map((n) => `/${n}`).join(" ");
-  return localizeExamples([`${names}：${c.summary}`, `用法：${usageLine(c)}`, ...c.examples.map((e) => `例如：${e}`)].join("\n"), schools);
+  const lines = usageLines(c);
+  const usage = lines.length === 1 ? [`用法：${lines[0]}`] : ["用法：", ...lines];
+  return localizeExamples([`${names}：${c.summary}`, ...usage, ...c.examples.map((e) => `例如：${e}`)].join("\n"), schools);
 }

@@ -1,0 +1,63 @@
+/**
+ * One way to declare sub-verbs: a leading choice field. The parser reads it from the first word
+ * ("action word first"), so a free-text field after it gets the rest and never the verb; usage
+ * and /帮助 are generated from the verb field's lines, never written by hand.
+ */
+import { z } from "zod";
+import { describe, expect, it } from "vitest";
+import { field, fieldsOf } from "../../commands/core/fields.ts";
+import { parseArgs } from "../../commands/core/parse.ts";
+import { helpFor, usageLines, usageText } from "../../commands/core/usage.ts";
+import { COMMANDS } from "../../commands/index.ts";
+import { ENV, understand } from "./understand.ts";
+
+const withRest = z.object({
+  action: field(z.enum(["add", "list"]).optional(), {
+    label: "添加|列表",
+    keys: [],
+    token: "choice",
+    choices: { 添加: "add", 新增: "add", 列表: "list" },
+    verbs: { add: [{ args: "<名称> <地址>", does: "添加一个" }, { args: "<名称>", does: "改名" }], list: [] },
+  }),
+  text: field(z.string().optional(), { label: "内容", keys: [], token: "rest" }),
+});
+const withText = z.object({
+  action: field(z.enum(["add", "list"]).optional(), { label: "添加|列表", keys: [], token: "choice", choices: { 添加: "add", 列表: "list" } }),
+  name: field(z.string().optional(), { label: "名称", keys: [], token: "text" }),
+});
+
+const ok = (r: ReturnType<typeof parseArgs>) => (r.kind === "ok" ? r.args : undefined);
+
+describe("action word first", () => {
+  it("a leading choice takes the first word; the free text after it gets the rest, punctuation kept", () => {
+    expect(ok(parseArgs(withRest, "添加 教师群 https://x.example/a?key=1，2", ENV))).toEqual({ action: "add", text: "教师群 https://x.example/a?key=1，2" });
+    expect(ok(parseArgs(withRest, "列表", ENV))).toEqual({ action: "list" });
+  });
+  it("a verb word later in the text is the free text's, not the verb's", () => {
+    expect(ok(parseArgs(withRest, "添加 列表 地址", ENV))).toEqual({ action: "add", text: "列表 地址" });
+    expect(ok(parseArgs(withText, "添加 列表", ENV))).toEqual({ action: "add", name: "列表" });
+  });
+  it("a first word that is no verb leaves the verb empty and the whole text to the free text", () => {
+    expect(ok(parseArgs(withRest, "乱写 添加", ENV))).toEqual({ text: "乱写 添加" });
+  });
+  it("a word of Object.prototype is no choice", () => {
+    expect(ok(parseArgs(withRest, "constructor x", ENV))).toEqual({ text: "constructor x" });
+    expect(ok(parseArgs(withText, "toString", ENV))).toEqual({ name: "toString" });
+  });
+});
+
+describe("usage from the schema", () => {
+  const c = { name: "测试", args: withRest };
+  it("one line per declared verb line, the verb shown by its first word", () => {
+    expect(usageLines(c)).toEqual(["/测试 添加 <名称> <地址>　添加一个", "/测试 添加 <名称>　改名", "/测试 列表"]);
+    expect(usageText(c, "list")).toBe("用法：\n/测试 列表");
+  });
+  it("every command's verb lines name values of its own choices, and every value has lines", () => {
+    for (const command of COMMANDS) {
+      const lead = fieldsOf(command.args)[0];
+      if (!lead?.verbs) continue;
+      const values = new Set(Object.values(lead.choices ?? {}));
+      expect(new Set(Object.keys(lead.verbs)), command.name).toEqual(values);
+    }
+  });
+});
