@@ -2,8 +2,15 @@
 import { parseClock } from "../../core/meetings/clock.ts";
 import { parseWeekday, WEEKDAY_NAMES } from "../../core/digest/when.ts";
 import { UserError } from "../core/errors.ts";
+import type { VerbUsage } from "../core/fields.ts";
 import { audit, requireRole } from "../core/support.ts";
 import type { BoundContext } from "../core/types.ts";
+
+/** The usage lines of /设置 周报 (the sub-verb's entry in /设置's schema). */
+export const DIGEST_SETTINGS_VERB: readonly VerbUsage[] = [
+  { args: "周一 8:00", does: "周报发送时间" },
+  { args: "群 关|开", does: "群里简版" },
+];
 
 const EXAMPLE = "例如：/设置 周报 周一 8:00，或 /设置 周报 群 关";
 

@@ -4,13 +4,13 @@ import { offsetLabel, parseOffsets } from "../../core/meetings/clock.ts";
 import { COVERED_YEARS } from "../../core/meetings/calendar.ts";
 import { DEFAULT_OFFSETS } from "../../core/meetings/due.ts";
 import { UserError } from "../core/errors.ts";
-import { field } from "../core/fields.ts";
-import { digestSettings } from "../digest/digest-settings.ts";
+import { field, type VerbUsage } from "../core/fields.ts";
+import { DIGEST_SETTINGS_VERB, digestSettings } from "../digest/digest-settings.ts";
 import { audit, requireRole } from "../core/support.ts";
 import { boundCommand, type BoundContext } from "../core/types.ts";
 import { dayArg } from "./shared.ts";
-import { SETTINGS_USAGE } from "./usage.ts";
-import { PRIVACY_SETTINGS_USAGE, privacySettings, privacySummary } from "../privacy/privacy-settings.ts";
+import { usageLines, usageText } from "../core/usage.ts";
+import { PRIVACY_SETTINGS_VERB, privacySettings, privacySummary } from "../privacy/privacy-settings.ts";
 import { fromDay, toDay } from "../../core/dates.ts";
 
 async function reminders(ctx: BoundContext, words: string[]): Promise<string> {
@@ -31,7 +31,7 @@ async function holidays(ctx: BoundContext, words: string[]): Promise<string> {
   if (words.length === 0) {
     const rows = await ctx.db.holidayOverride.findMany({ where: { communityId: ctx.community.id }, orderBy: { day: "asc" } });
     const note = `日历库已收录${COVERED_YEARS.first}—${COVERED_YEARS.last}年的法定节假日。`;
-    if (rows.length === 0) return `${note}还没有手动设置的假日。\n${SETTINGS_USAGE}`;
+    if (rows.length === 0) return `${note}还没有手动设置的假日。\n${usageText(SETTINGS, "holiday")}`;
     return [note, "手动设置：", ...rows.map((r) => `· ${toDay(r.day)} ${r.workday ? "补班" : "放假"}`)].join("\n");
   }
   if (words[0] === "删除") {
@@ -55,27 +55,46 @@ async function holidays(ctx: BoundContext, words: string[]): Promise<string> {
   return `✅ 已设置 ${day} 为${workday ? "补班（工作日）" : "假日"}，优先于日历库。`;
 }
 
+const REMINDER_VERB: readonly VerbUsage[] = [{ args: "3天 2小时", does: "会前多久提醒（默认3天和2小时）" }];
+const HOLIDAY_VERB: readonly VerbUsage[] = [{ args: "<日期> [补班]", does: "例如：/设置 假期 2027-01-01；补班日：/设置 假期 2027-02-20 补班" }, { args: "删除 <日期>" }];
+
+const args = z.object({
+  what: field(z.enum(["reminders", "holidays", "digest", "privacy"]).optional(), {
+    label: "提醒|假期|周报|隐私",
+    keys: [],
+    token: "choice",
+    choices: { 提醒: "reminders", 假期: "holidays", 假日: "holidays", 节假日: "holidays", 周报: "digest", 隐私: "privacy" },
+    placeholder: "提醒|假期|周报|隐私",
+    verbs: { reminders: REMINDER_VERB, holidays: HOLIDAY_VERB, digest: DIGEST_SETTINGS_VERB, privacy: PRIVACY_SETTINGS_VERB },
+  }),
+  text: field(z.string().max(300, "不超过300个字").optional(), { label: "内容", keys: [], token: "rest" }),
+});
+
+/** What /设置's usage is generated from (its name and schema). */
+const SETTINGS = { name: "设置", args };
+
 export const settingsCommand = boundCommand({
-  name: "设置",
+  name: SETTINGS.name,
   aliases: ["settings", "设定"],
   summary: "设置会前提醒时间、本共同体的假日和补班日、周报发送时间、个人信息联系人和保存期限（管理员）",
   examples: ["/设置 提醒 3天 2小时", "/设置 假期 2027-01-01", "/设置 假期 2027-02-20 补班", "/设置 周报 周一 8:00", "/设置 隐私 联系人 王主任 13800000000"],
-  args: z.object({
-    text: field(z.string().max(300, "不超过300个字").optional(), { label: "内容", keys: [], token: "rest" }),
-  }),
-  async run(ctx, { text }) {
-    const [what, ...words] = (text ?? "").split(/\s+/).filter(Boolean);
-    if (what === undefined) return `${SETTINGS_USAGE}\n${PRIVACY_SETTINGS_USAGE}\n\n${await privacySummary(ctx)}`;
-    if (what === "提醒") {
-      if (words.length > 0) requireRole(ctx, ["admin"], "修改提醒时间");
-      return reminders(ctx, words);
+  args,
+  async run(ctx, { what, text }) {
+    const words = (text ?? "").split(/\s+/).filter(Boolean);
+    switch (what) {
+      case "reminders":
+        if (words.length > 0) requireRole(ctx, ["admin"], "修改提醒时间");
+        return reminders(ctx, words);
+      case "holidays":
+        if (words.length > 0) requireRole(ctx, ["admin"], "设置假日");
+        return holidays(ctx, words);
+      case "digest":
+        return digestSettings(ctx, words);
+      case "privacy":
+        return privacySettings(ctx, words, usageLines(SETTINGS, "privacy").join("\n"));
+      case undefined:
+        if (words[0] !== undefined) throw new UserError(`没看懂「${words[0]}」。\n${usageText(SETTINGS)}`);
+        return `${usageText(SETTINGS)}\n\n${await privacySummary(ctx)}`;
     }
-    if (what === "假期" || what === "假日" || what === "节假日") {
-      if (words.length > 0) requireRole(ctx, ["admin"], "设置假日");
-      return holidays(ctx, words);
-    }
-    if (what === "周报") return digestSettings(ctx, words);
-    if (what === "隐私") return privacySettings(ctx, words);
-    throw new UserError(`没看懂「${what}」。\n${SETTINGS_USAGE}\n${PRIVACY_SETTINGS_USAGE}`);
   },
 });

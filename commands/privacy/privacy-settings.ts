@@ -5,15 +5,17 @@
 import { DEFAULT_RETENTION, retentionLines } from "../../core/privacy/policy.ts";
 import { privacyOf, setPrivacy } from "../../db/privacy/settings.ts";
 import { UserError } from "../core/errors.ts";
+import type { VerbUsage } from "../core/fields.ts";
 import { audit, requireRole } from "../core/support.ts";
 import type { BoundContext } from "../core/types.ts";
 
-export const PRIVACY_SETTINGS_USAGE = [
-  "/设置 隐私　查看个人信息联系人和保存期限",
-  "/设置 隐私 联系人 王主任 13800000000　个人信息请求找谁（管理员）",
-  "/设置 隐私 消息 180天　消息与推送记录保存多久（30—3650天）",
-  "/设置 隐私 照片 1学期　照片在记录所在学期之后再保存几个学期（0—10）",
-].join("\n");
+/** The usage lines of /设置 隐私 (the sub-verb's entry in /设置's schema). */
+export const PRIVACY_SETTINGS_VERB: readonly VerbUsage[] = [
+  { does: "查看个人信息联系人和保存期限" },
+  { args: "联系人 王主任 13800000000", does: "个人信息请求找谁（管理员）" },
+  { args: "消息 180天", does: "消息与推送记录保存多久（30—3650天）" },
+  { args: "照片 1学期", does: "照片在记录所在学期之后再保存几个学期（0—10）" },
+];
 
 /** The lines /设置 shows about privacy, for this community. */
 export async function privacySummary(ctx: BoundContext): Promise<string> {
@@ -24,9 +26,10 @@ export async function privacySummary(ctx: BoundContext): Promise<string> {
 const DAYS = /^(\d{1,4})(天|日)?$/;
 const TERMS = /^(\d{1,2})(个)?(学期)?$/;
 
-export async function privacySettings(ctx: BoundContext, words: string[]): Promise<string> {
+/** `usage`: the /设置 隐私 usage lines, generated from /设置's schema. */
+export async function privacySettings(ctx: BoundContext, words: string[], usage: string): Promise<string> {
   const [what, ...rest] = words;
-  if (what === undefined) return `${await privacySummary(ctx)}\n\n${PRIVACY_SETTINGS_USAGE}`;
+  if (what === undefined) return `${await privacySummary(ctx)}\n\n${usage}`;
   requireRole(ctx, ["admin"], "修改隐私设置");
   if (what === "联系人") {
     const contact = rest.join(" ").trim();
@@ -52,5 +55,5 @@ export async function privacySettings(ctx: BoundContext, words: string[]): Promi
     await audit(ctx, "set", "photoRetention", ctx.community.id, null, { terms });
     return `✅ 照片保存到记录所在学期${terms > 0 ? `之后再 ${terms} 个学期` : "结束"}，之后自动删除。`;
   }
-  throw new UserError(`没看懂「${what}」。\n${PRIVACY_SETTINGS_USAGE}`);
+  throw new UserError(`没看懂「${what}」。\n${usage}`);
 }

@@ -17,7 +17,13 @@ const withRest = z.object({
     keys: [],
     token: "choice",
     choices: { 添加: "add", 新增: "add", 列表: "list" },
-    verbs: { add: [{ args: "<名称> <地址>", does: "添加一个" }, { args: "<名称>", does: "改名" }], list: [] },
+    verbs: {
+      add: [
+        { args: "<名称> <地址>", does: "添加一个" },
+        { args: "<名称>", does: "改名" },
+      ],
+      list: [],
+    },
   }),
   text: field(z.string().optional(), { label: "内容", keys: [], token: "rest" }),
 });
@@ -44,6 +50,12 @@ describe("action word first", () => {
     expect(ok(parseArgs(withRest, "constructor x", ENV))).toEqual({ text: "constructor x" });
     expect(ok(parseArgs(withText, "toString", ENV))).toEqual({ name: "toString" });
   });
+  it("real commands: /设置 reads its sub-verb from the schema", () => {
+    expect(understand("/设置 提醒 3天 2小时").args).toEqual({ what: "reminders", text: "3天 2小时" });
+    expect(understand("/设置 假期 删除 2027-01-01").args).toEqual({ what: "holidays", text: "删除 2027-01-01" });
+    expect(understand("/設置 週報 群 關").args).toEqual({ what: "digest", text: "群 关" });
+    expect(understand("/设置 颜色 红").args).toEqual({ text: "颜色 红" });
+  });
 });
 
 describe("usage from the schema", () => {
@@ -51,6 +63,13 @@ describe("usage from the schema", () => {
   it("one line per declared verb line, the verb shown by its first word", () => {
     expect(usageLines(c)).toEqual(["/测试 添加 <名称> <地址>　添加一个", "/测试 添加 <名称>　改名", "/测试 列表"]);
     expect(usageText(c, "list")).toBe("用法：\n/测试 列表");
+  });
+  it("/帮助 of a command with sub-verbs lists them", () => {
+    const settings = COMMANDS.find((x) => x.name === "设置")!;
+    const help = helpFor(settings);
+    expect(help).toContain("用法：\n/设置 提醒 3天 2小时　会前多久提醒");
+    expect(help).toContain("/设置 周报 群 关|开　群里简版");
+    expect(help).toContain("/设置 隐私 联系人 王主任 13800000000");
   });
   it("every command's verb lines name values of its own choices, and every value has lines", () => {
     for (const command of COMMANDS) {
