@@ -8,16 +8,23 @@ import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { audit, requireRole } from "../core/support.ts";
 import { boundCommand, type BoundContext } from "../core/types.ts";
+import { usageText } from "../core/usage.ts";
 
-const USAGE = [
-  "用法：",
-  "/推送群 添加 名称 Webhook地址 [加签密钥SEC…]",
-  "/推送群 列表",
-  "/推送群 删除 名称",
-  "例如：/推送群 添加 成员校教师群 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…",
-].join("\n");
+const EXAMPLES = ["/推送群 添加 成员校教师群 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…", "/推送群 列表", "/推送群 删除 成员校教师群"];
 /** Refusals are one line plus this one example (the whole usage is for an empty list and /帮助). */
-const EXAMPLE = "例如：/推送群 添加 成员校教师群 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…";
+const EXAMPLE = `例如：${EXAMPLES[0]}`;
+
+const args = z.object({
+  action: field(z.enum(["add", "list", "delete"]).optional(), {
+    label: "添加|列表|删除",
+    keys: [],
+    token: "choice",
+    choices: { 添加: "add", 设置: "add", 列表: "list", 删除: "delete" },
+    placeholder: "添加|列表|删除",
+    verbs: { add: [{ args: "名称 Webhook地址 [加签密钥SEC…]" }], list: [], delete: [{ args: "名称" }] },
+  }),
+  text: field(z.string().max(600, "不超过600个字").optional(), { label: "内容", keys: [], token: "rest" }),
+});
 
 type Platform = "wecom" | "dingtalk";
 
@@ -64,28 +71,36 @@ export const pushTargetCommand = boundCommand({
   name: "推送群",
   aliases: ["webhook", "群机器人"],
   summary: "管理推送群（机器人进不去的群，用群机器人 Webhook 推送）：添加、列表、删除（管理员）",
-  examples: ["/推送群 添加 成员校教师群 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…", "/推送群 列表", "/推送群 删除 成员校教师群"],
-  args: z.object({
-    text: field(z.string().max(600, "不超过600个字").optional(), { label: "内容", keys: [], token: "rest" }),
-  }),
-  async run(ctx, { text }) {
+  examples: EXAMPLES,
+  args,
+  async run(ctx, { action, text }) {
     requireRole(ctx, ["admin"], "管理推送群");
-    const [action, ...words] = (text ?? "").split(/\s+/).filter(Boolean);
-    if (action === "添加" || action === "设置") return add(ctx, words);
-    if (action === "列表" || action === undefined) {
-      const rows = await ctx.db.pushTarget.findMany({ where: { communityId: ctx.community.id }, orderBy: { name: "asc" } });
-      if (rows.length === 0) return `还没有推送群。\n${USAGE}`;
-      return ["推送群：", ...rows.map((r) => `· ${r.name}（${r.platform === "wecom" ? "企业微信" : "钉钉"}）${masked(r.url)}${r.secret ? " 已加签" : ""}`)].join("\n");
+    const words = (text ?? "").split(/\s+/).filter(Boolean);
+    switch (action) {
+      case "add":
+        return add(ctx, words);
+      case "delete":
+        return remove(ctx, words[0]);
+      case "list":
+        return list(ctx);
+      case undefined:
+        if (words[0] !== undefined) throw new UserError(`没看懂「${words[0]}」：可以添加、列表、删除。\n${EXAMPLE}`);
+        return list(ctx);
     }
-    if (action === "删除") {
-      const name = words[0];
-      if (!name) throw new UserError("请写上要删除的推送群名称。例如：/推送群 删除 成员校教师群");
-      const row = await ctx.db.pushTarget.findUnique({ where: { communityId_name: { communityId: ctx.community.id, name } } });
-      if (!row) throw new UserError(`没有名为「${name}」的推送群。发送 /推送群 列表 查看。`);
-      await ctx.db.pushTarget.delete({ where: { id: row.id } });
-      await audit(ctx, "delete", "pushTarget", row.id, { name }, null);
-      return `已删除推送群「${name}」。`;
-    }
-    throw new UserError(`没看懂「${action}」：可以添加、列表、删除。\n${EXAMPLE}`);
   },
 });
+
+async function list(ctx: BoundContext): Promise<string> {
+  const rows = await ctx.db.pushTarget.findMany({ where: { communityId: ctx.community.id }, orderBy: { name: "asc" } });
+  if (rows.length === 0) return `还没有推送群。\n${usageText({ name: "推送群", args })}\n${EXAMPLE}`;
+  return ["推送群：", ...rows.map((r) => `· ${r.name}（${r.platform === "wecom" ? "企业微信" : "钉钉"}）${masked(r.url)}${r.secret ? " 已加签" : ""}`)].join("\n");
+}
+
+async function remove(ctx: BoundContext, name: string | undefined): Promise<string> {
+  if (!name) throw new UserError("请写上要删除的推送群名称。例如：/推送群 删除 成员校教师群");
+  const row = await ctx.db.pushTarget.findUnique({ where: { communityId_name: { communityId: ctx.community.id, name } } });
+  if (!row) throw new UserError(`没有名为「${name}」的推送群。发送 /推送群 列表 查看。`);
+  await ctx.db.pushTarget.delete({ where: { id: row.id } });
+  await audit(ctx, "delete", "pushTarget", row.id, { name }, null);
+  return `已删除推送群「${name}」。`;
+}

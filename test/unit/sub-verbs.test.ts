@@ -56,6 +56,12 @@ describe("action word first", () => {
     expect(understand("/設置 週報 群 關").args).toEqual({ what: "digest", text: "群 关" });
     expect(understand("/设置 颜色 红").args).toEqual({ text: "颜色 红" });
   });
+  it("real commands: /推送群 reads its sub-verb from the schema", () => {
+    const url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc";
+    expect(understand(`/推送群 添加 教师群 ${url}`).args).toEqual({ action: "add", text: `教师群 ${url}` });
+    expect(understand("/推送群 删除 列表").args).toEqual({ action: "delete", text: "列表" });
+    expect(understand("/推送群").args).toEqual({});
+  });
 });
 
 describe("usage from the schema", () => {
@@ -70,6 +76,8 @@ describe("usage from the schema", () => {
     expect(help).toContain("用法：\n/设置 提醒 3天 2小时　会前多久提醒");
     expect(help).toContain("/设置 周报 群 关|开　群里简版");
     expect(help).toContain("/设置 隐私 联系人 王主任 13800000000");
+    const pushes = helpFor(COMMANDS.find((x) => x.name === "推送群")!);
+    expect(pushes).toContain("用法：\n/推送群 添加 名称 Webhook地址 [加签密钥SEC…]\n/推送群 列表\n/推送群 删除 名称\n");
   });
   it("every command's verb lines name values of its own choices, and every value has lines", () => {
     for (const command of COMMANDS) {
