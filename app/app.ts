@@ -15,7 +15,7 @@ import { ReplyHub } from "../bot/simulator/reply-hub.ts";
 import { registerSimulatorRoutes } from "../bot/simulator/routes.ts";
 import { isLoopbackHost } from "../bot/loopback.ts";
 import { simulatorEnabled, type Env } from "../config/env.ts";
-import { dingtalkAdapter, wecomAdapter } from "./platforms.ts";
+import { dingtalkAdapter, pictureSource, wecomAdapter } from "./platforms.ts";
 import { createLogger, type Logger } from "../config/logger.ts";
 import { activitiesForChat } from "../db/activities.ts";
 import { createDatabase, type Db } from "../db/client.ts";
@@ -110,7 +110,9 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     const settings = { webhookOrigins: { wecom: env.WECOM_API_BASE, dingtalk: env.DINGTALK_OAPI_BASE }, ...(forms ? { forms } : {}), privacy, signIn };
     gate = new OutageGate(() => Promise.all([sql.query("SELECT 1"), pipelined.ping()]), log);
     const outage = { gate, maxWaitMs: env.OUTAGE_MAX_WAIT_MS, noticeAfterMs: env.OUTAGE_NOTICE_AFTER_MS, redis: pipelined, prefix: env.QUEUE_PREFIX };
-    const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings, outage, limits, registry };
+    // Pictures people send are fetched here, in the worker, through the platforms' download APIs (no connection needed).
+    const evidence = { pictures: pictureSource(env), files, warn: (detail: Record<string, unknown>, text: string) => log.warn(detail, text) };
+    const deps = { db, sql, now, producers, log, afterCommit, echo: env.ECHO_MODE, settings, outage, limits, registry, evidence };
     workers.register("inbound", (message, job) => processInbound(deps, message, job), env.INBOUND_CONCURRENCY);
   }
   let scheduler: Scheduler | undefined;

@@ -6,6 +6,10 @@ import { WecomAdapter } from "../bot/wecom/adapter.ts";
 import { DingtalkAdapter } from "../bot/dingtalk/adapter.ts";
 import { dingtalkEnabled, wecomAppEnabled, wecomBotEnabled, type Env } from "../config/env.ts";
 import type { Logger } from "../config/logger.ts";
+import { DingtalkApi } from "../bot/dingtalk/api.ts";
+import { fetchDingtalkPicture } from "../bot/dingtalk/pictures.ts";
+import { fetchWecomPicture } from "../bot/wecom/pictures.ts";
+import { PictureUnavailable, type PictureSource } from "../messages/pictures.ts";
 
 interface Parts {
   http: FastifyInstance;
@@ -54,4 +58,28 @@ export function dingtalkAdapter(env: Env, { http, redis, log }: Parts): Dingtalk
     http,
     log,
   });
+}
+
+/**
+ * Fetching the pictures people send (messages/pictures.ts), for the inbound worker in any
+ * process role: it needs HTTP and the app's credentials, not the platform connection.
+ */
+export function pictureSource(env: Env): PictureSource {
+  const dingtalk =
+    env.DINGTALK_CLIENT_ID && env.DINGTALK_CLIENT_SECRET
+      ? new DingtalkApi({
+          apiBase: env.DINGTALK_API_BASE,
+          oapiBase: env.DINGTALK_OAPI_BASE,
+          clientId: env.DINGTALK_CLIENT_ID,
+          clientSecret: env.DINGTALK_CLIENT_SECRET,
+          robotCode: env.DINGTALK_ROBOT_CODE ?? env.DINGTALK_CLIENT_ID,
+        })
+      : undefined;
+  return {
+    async fetch(platform, picture, maxBytes) {
+      if (platform === "wecom") return fetchWecomPicture(picture, maxBytes);
+      if (platform === "dingtalk" && dingtalk) return fetchDingtalkPicture(dingtalk, picture, maxBytes);
+      throw new PictureUnavailable(`no picture download for ${platform}`);
+    },
+  };
 }

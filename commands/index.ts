@@ -28,6 +28,8 @@ import { adminNotices } from "./community/admin-notices.ts";
 import { privacyNotice } from "./privacy/notice.ts";
 import { batchLines, recordBatch } from "./activities/batch.ts";
 import { undoCommand } from "./activities/undo.ts";
+import { photoCommand } from "./activities/photo.ts";
+import { handlePictures } from "./activities/chat-photos.ts";
 import { checkInCommand } from "./meetings/checkin.ts";
 import { doneCommand } from "./meetings/done.ts";
 import { meetingCommand } from "./meetings/meeting.ts";
@@ -47,6 +49,7 @@ export const COMMANDS: readonly AnyCommand[] = [
   confirmCommand,
   editCommand,
   undoCommand,
+  photoCommand,
   listCommand,
   progressCommand,
   pairCommand,
@@ -85,6 +88,7 @@ export const registry: Registry = createRegistry(COMMANDS, {
   adminNotice: adminNotices,
   senderNotice: privacyNotice,
   batch: { command: recordCommand, lines: batchLines, record: recordBatch },
+  pictures: handlePictures,
 });
 
 export const findCommand = (name: string): AnyCommand | undefined => registry.find(name);

@@ -36,6 +36,8 @@ export const inboundMessageSchema = z.object({
     .array(z.record(z.string(), z.string().max(2048)))
     .max(20)
     .optional(),
+  /** The text of the message this one quotes or replies to, where the platform gives it (WeCom quote). */
+  quotedText: z.string().max(2000).optional(),
   /** ISO time the gateway received the message. */
   receivedAt: z.string().datetime(),
   /** Opaque, adapter-specific data needed to answer this message (e.g. a session webhook). */

@@ -14,7 +14,7 @@ import { createLogger } from "../config/logger.ts";
 import { createDatabase, type Database } from "../db/client.ts";
 import { CHUNK_BYTES, PostgresFileStore } from "../db/file-store.ts";
 import { MIGRATED_MARKER, migrateDiskPhotos } from "../web/forms/photo-migration.ts";
-import { photoKey } from "../web/forms/photos.ts";
+import { photoKey } from "../db/photos.ts";
 import { boundGroup, startTestApp } from "./support/harness.ts";
 import { TEST_DATABASE_URL } from "./support/env.ts";
 

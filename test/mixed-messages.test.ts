@@ -46,8 +46,21 @@ describe("reading the platforms' text-and-picture messages", () => {
     expect(m?.text).toBe("/记录 示范课 11月20日 二小 语文");
     expect(m?.chatType).toBe("group");
     expect(m?.pictures).toEqual([{ url: frame.body.mixed.msg_item[1]!.image!.url, aeskey: "AESKEY1" }]);
-    // A picture with no text is not a command (it is for a record, see deliverable 4).
+    // A picture with no text in a group is no message for the bot (1:1 it is evidence for a record: chat-photos tests).
     expect(messageFromFrame({ ...frame, body: { ...frame.body, mixed: { msg_item: [frame.body.mixed.msg_item[1]!] } } }, NOW)).toBeUndefined();
+  });
+
+  it("a picture alone is a message only in a 1:1 chat (WeCom image, DingTalk picture), with empty text and its picture", () => {
+    // WeCom image message (document 100719; SDK ImageMessage): image.url + image.aeskey; 1:1 only.
+    const image = { msgid: "IMG1", aibotid: "AIBOTID", chattype: "single", from: { userid: "USERID" }, msgtype: "image", image: { url: "https://ww-aibot-img.example/x?sign=1", aeskey: "K" } };
+    expect(messageFromFrame({ headers: { req_id: "R" }, body: image }, NOW)).toMatchObject({ chatType: "direct", text: "", pictures: [{ url: image.image.url, aeskey: "K" }] });
+    expect(messageFromFrame({ headers: { req_id: "R" }, body: { ...image, chattype: "group", chatid: "C" } }, NOW)).toBeUndefined();
+    // Quoting a message keeps the quoted text (SDK QuoteContent), so a picture sent as a reply finds its record.
+    expect(messageFromFrame({ headers: { req_id: "R" }, body: { ...image, quote: { msgtype: "text", text: { content: "✅ 已记录 #12" } } } }, NOW)?.quotedText).toBe("✅ 已记录 #12");
+    // DingTalk picture message (receive-message, 图片): content.downloadCode; 1:1 only.
+    const picture = { msgId: "msgP", conversationId: "cidP", conversationType: "1", senderStaffId: "staff1", msgtype: "picture", content: { downloadCode: "DCP", pictureDownloadCode: "DCP" } };
+    expect(messageFromRobot(picture, NOW)).toMatchObject({ chatType: "direct", text: "", pictures: [{ downloadCode: "DCP" }] });
+    expect(messageFromRobot({ ...picture, conversationType: "2" }, NOW)).toBeUndefined();
   });
 
   it("WeCom: the robot's @name after or inside the command is removed; another person's stays", () => {
@@ -107,7 +120,11 @@ describe("end to end", () => {
     };
     await say(`/绑定 ${unique("共同体")}`);
     await say("/学校 添加 清涧县第二小学 核心 二小");
-    const frame = await wecom.userSendsMixed({ chatId, userId: admin, items: [{ text: "/记录 示范课 11月20日 二小 语文。 @教联体助手" }, { imageUrl: "https://ww-aibot-img.example/pic?sign=1" }] });
+    const frame = await wecom.userSendsMixed({
+      chatId,
+      userId: admin,
+      items: [{ text: "/记录 示范课 11月20日 二小 语文。 @教联体助手" }, { image: wecom.servePicture(Buffer.from("not a picture")) }],
+    });
     const reply = await wecom.waitForReceived((r) => r.reqId === frame.headers.req_id && r.cmd === "aibot_respond_msg", 15_000, "mixed");
     expect(textOf(reply)).toMatch(/已记录 #1/);
     const [record] = (await activitiesForChat(wecomApp.db, "wecom", chatId, true)) ?? [];

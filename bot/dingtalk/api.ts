@@ -107,6 +107,7 @@ interface Answer {
   message?: string;
   accessToken?: string;
   expireIn?: number;
+  downloadUrl?: string;
 }
 
 export class DingtalkApi {
@@ -168,6 +169,20 @@ export class DingtalkApi {
     }
     if (code !== 0 || !a.media_id) throw new MediaRefused(code, `${what}: errcode ${code}${a.errmsg ? ` ${a.errmsg}` : ""}`);
     return a.media_id;
+  }
+
+  /**
+   * The temporary download link of a file in a message the robot received (a picture's
+   * downloadCode): POST /v1.0/robot/messageFiles/download {downloadCode, robotCode} with
+   * x-acs-dingtalk-access-token, answer {downloadUrl} (下载机器人接收消息的文件内容,
+   * open.dingtalk.com/document/orgapp/download-the-file-content-of-the-robot-receiving-message;
+   * mirror help.dingtalk.io/zh/open/development/download-the-file-content-of-the-robot-receiving-message).
+   * The code must be the robot's that received the message, and it expires.
+   */
+  async messageFileUrl(downloadCode: string): Promise<string> {
+    const a = await this.post("/v1.0/robot/messageFiles/download", { downloadCode, robotCode: this.opts.robotCode });
+    if (!a.downloadUrl) throw new Error("dingtalk /v1.0/robot/messageFiles/download: no downloadUrl");
+    return a.downloadUrl;
   }
 
   /**

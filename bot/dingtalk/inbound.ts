@@ -26,6 +26,9 @@ const robotMessage = z.object({
   content: z
     .object({
       recognition: z.string(),
+      /** A picture alone (msgtype "picture", 1:1 or @ in a group): content.downloadCode / pictureDownloadCode (same doc, 图片). */
+      downloadCode: z.string().max(2048),
+      pictureDownloadCode: z.string().max(2048),
       richText: z
         .array(
           z
@@ -70,10 +73,14 @@ export function messageFromRobot(data: unknown, receivedAt: Date): InboundMessag
   const rich = m.msgtype === "richText" ? (m.content?.richText ?? []) : [];
   const richText = rich.flatMap((i) => (i.text !== undefined ? [i.text] : [])).join("\n");
   const pictures = rich.flatMap((i) => (i.type === "picture" && (i.downloadCode || i.pictureDownloadCode) ? [{ downloadCode: (i.downloadCode || i.pictureDownloadCode)! }] : []));
-  const raw = m.msgtype === "text" ? m.text?.content : m.msgtype === "audio" ? m.content?.recognition : m.msgtype === "richText" && richText.trim() !== "" ? richText : undefined;
+  const group = m.conversationType === "2";
+  const code = m.msgtype === "picture" ? m.content?.downloadCode || m.content?.pictureDownloadCode : undefined;
+  if (code) pictures.push({ downloadCode: code });
+  // Pictures without a command reach a record only in a 1:1 chat (in a group nothing says which).
+  const picturesAlone = !group && pictures.length > 0 && (m.msgtype === "picture" || m.msgtype === "richText") ? "" : undefined;
+  const raw = m.msgtype === "text" ? m.text?.content : m.msgtype === "audio" ? m.content?.recognition : m.msgtype === "richText" && richText.trim() !== "" ? richText : picturesAlone;
   const sender = m.senderStaffId || m.senderId;
   if (raw === undefined || !sender) return undefined;
-  const group = m.conversationType === "2";
   const handle: DingtalkReplyHandle = {
     via: "dingtalk",
     conversationType: group ? "group" : "direct",

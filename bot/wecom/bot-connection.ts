@@ -81,6 +81,8 @@ export class BotConnection {
     c.on("message.voice", (f) => handlers.message(f));
     // Text and pictures together (the SDK's MessageType.Mixed): the text is a command.
     c.on("message.mixed", (f) => handlers.message(f));
+    // A picture alone (1:1 chats only): evidence for the sender's record.
+    c.on("message.image", (f) => handlers.message(f));
     c.on("event.template_card_event", (f) => handlers.cardEvent(f));
     c.on("event.enter_chat", (f) => handlers.enterChat(f));
     c.on("authenticated", () => {

@@ -17,6 +17,19 @@ const messageBody = z.object({
   msgtype: z.string(),
   text: z.object({ content: z.string() }).optional().catch(undefined),
   voice: z.object({ content: z.string() }).optional().catch(undefined),
+  /** A picture alone (1:1 only): image.url and its own image.aeskey (document/path/100719; SDK ImageMessage). */
+  image: z
+    .object({ url: z.string().url().max(2048), aeskey: z.string().max(256).optional() })
+    .optional()
+    .catch(undefined),
+  /**
+   * The message this one quotes (SDK BaseMessage.quote, QuoteContent: msgtype and its content,
+   * no message id): the quoted text is kept, so a picture sent as a reply to a record finds it.
+   */
+  quote: z
+    .object({ msgtype: z.string(), text: z.object({ content: z.string() }).optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
   /**
    * Text and pictures in one message (the only non-text kind WeCom delivers in groups):
    * mixed.msg_item[] of { msgtype: "text", text.content } and { msgtype: "image", image.url,
@@ -114,16 +127,25 @@ function mixedParts(b: z.infer<typeof messageBody>): { text: string; pictures: {
   return { text, pictures };
 }
 
-/** A text, voice (already transcribed) or mixed (text and pictures) message; other kinds (a picture alone, files) give undefined. */
+/**
+ * A text, voice (already transcribed) or mixed (text and pictures) message, or in a 1:1 chat
+ * pictures alone (an image message, or a mixed one without text: text ""); other kinds (files,
+ * video) give undefined.
+ */
 export function messageFromFrame(frame: Frame, receivedAt: Date): InboundMessage | undefined {
   const reqId = reqIdOf(frame);
   const parsed = messageBody.safeParse(frame.body);
   if (!reqId || !parsed.success) return undefined;
   const b = parsed.data;
-  const mixed = b.msgtype === "mixed" ? mixedParts(b) : undefined;
+  const direct = where(b).chatType === "direct";
+  const image = b.msgtype === "image" && b.image ? { text: "", pictures: [{ url: b.image.url, ...(b.image.aeskey ? { aeskey: b.image.aeskey } : {}) }] } : undefined;
+  const mixed = b.msgtype === "mixed" ? mixedParts(b) : image;
   const raw = b.msgtype === "text" ? b.text?.content : b.msgtype === "voice" ? b.voice?.content : mixed?.text;
-  if (raw === undefined || (mixed && raw.trim() === "")) return undefined;
+  if (raw === undefined) return undefined;
+  // Pictures without a command reach a record only in a 1:1 chat (WeCom delivers them only there).
+  if (mixed && raw.trim() === "" && (!direct || mixed.pictures.length === 0)) return undefined;
   const handle: WecomReplyHandle = { via: "bot", reqId, kind: "message" };
+  const quoted = b.quote?.text?.content;
   return {
     platform: "wecom",
     ...where(b),
@@ -135,6 +157,7 @@ export function messageFromFrame(frame: Frame, receivedAt: Date): InboundMessage
     mentioned: true,
     ...(mixed?.pictures.length ? { pictures: mixed.pictures.map((p) => ({ ...p })) } : {}),
     ...(b.msgtype === "voice" ? { spoken: true } : {}),
+    ...(quoted ? { quotedText: quoted.slice(0, 2000) } : {}),
     receivedAt: receivedAt.toISOString(),
     replyHandle: { ...handle },
   };

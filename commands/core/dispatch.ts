@@ -28,6 +28,7 @@ import {
   type CommandResult,
   type CommandSettings,
   type CommunityInfo,
+  type Evidence,
   type MemberInfo,
 } from "./types.ts";
 import { exampleLine } from "./usage.ts";
@@ -44,6 +45,8 @@ export interface DispatchDeps {
   settings?: CommandSettings;
   /** The commands (commands/index.ts), handed in so the framework imports no feature. */
   registry: Registry;
+  /** Where pictures that come with messages are fetched and stored; absent: pictures are ignored. */
+  evidence?: Evidence;
 }
 
 const NOT_BOUND = "本群还没有绑定共同体。请先发送：/绑定 共同体名称\n例如：/绑定 清涧县第二小学教育共同体";
@@ -66,7 +69,12 @@ type Intent =
  * answered with what was heard first, so a misheard word is seen before anyone relies on the record.
  */
 export async function handleInbound(deps: DispatchDeps, message: InboundMessage): Promise<InboundResult> {
-  const result = await handleText(deps, message);
+  const hook = deps.registry.pictures;
+  const withPictures = message.pictures?.length && deps.evidence && hook && !message.form ? { hook, evidence: deps.evidence } : undefined;
+  // Pictures alone (a 1:1 picture message): no text to run, only the pictures to place.
+  const alone = withPictures !== undefined && message.text.trim() === "";
+  const text = alone ? null : await handleText(deps, message);
+  const result = withPictures ? await withPictures.hook({ db: deps.db, now: deps.now(), evidence: withPictures.evidence }, message, text) : (text ?? { replies: [], duplicate: false });
   const [first, ...rest] = result.replies;
   if (!message.spoken || !first) return result;
   const heard = dropSpokenFullStop(normalizeText(message.text));

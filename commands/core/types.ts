@@ -1,7 +1,10 @@
 /** What a command is, and the small context its handler receives. */
 import type { z } from "zod";
 import type { LinkSigning } from "../../core/links/index.ts";
-import type { Sql, Tx } from "../../db/client.ts";
+import type { Db, Sql, Tx } from "../../db/client.ts";
+import type { FileStore } from "../../db/file-store.ts";
+import type { PictureSource } from "../../messages/pictures.ts";
+import type { InboundResult } from "../../messages/queues.ts";
 import type { ContextActivity, ContextCommunity, ContextMember } from "../../db/message-context.ts";
 import type { InboundMessage, Reply } from "../../messages/messages.ts";
 import type { RetentionPolicy } from "../../core/privacy/policy.ts";
@@ -130,6 +133,19 @@ export interface RegistryHooks {
   senderNotice?: (db: Pick<Tx, "platformIdentity">, communityId: number, message: InboundMessage, settings: CommandSettings, now: Date, command: string) => Promise<Reply | null>;
   /** Several statements of one command in one message, one a line (several /记录), answered in one reply. */
   batch?: BatchHook;
+  /**
+   * A message's pictures (InboundMessage.pictures) made evidence of its record, or of the
+   * sender's record for pictures alone (`result` null); returns the replies with what happened to them.
+   */
+  pictures?: (env: { db: Db; now: Date; evidence: Evidence }, message: InboundMessage, result: InboundResult | null) => Promise<InboundResult>;
+}
+
+/** Where a message's pictures are fetched from (the platforms, through bot/) and stored. */
+export interface Evidence {
+  pictures: PictureSource;
+  files: FileStore;
+  /** Told when a fetch fails for another reason than the picture itself (logs). */
+  warn?: (detail: Record<string, unknown>, text: string) => void;
 }
 
 /** One line of a message of several statements: its number (1-based) and its argument text, or null when it is not one. */

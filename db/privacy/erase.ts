@@ -34,6 +34,7 @@ export async function eraseMember(tx: Tx, target: ErasedMember, actorId: number 
   for (const a of accounts) {
     await tx.processedMessage.deleteMany({ where: { communityId, key: { startsWith: `${a.platform}:${a.userId}:` } } });
     await tx.pendingQuestion.deleteMany({ where: { communityId, platform: a.platform, userId: a.userId } });
+    await tx.heldPicture.deleteMany({ where: { communityId, platform: a.platform, userId: a.userId } });
     await tx.delivery.deleteMany({ where: { recipient: `user:${a.platform}:${a.userId}` } });
     await tx.linkCodeFailure.deleteMany({ where: { platform: a.platform, userId: a.userId } });
   }
@@ -91,7 +92,7 @@ export async function eraseCommunity(tx: Tx, communityId: number): Promise<void>
   await scrubDistrictPayloads(tx, community.name);
   await tx.activity.deleteMany({ where: { communityId } });
   await tx.community.delete({ where: { id: communityId } });
-  // The photo files live in the shared file store under photos/<community>/ (web/forms/photos.ts photoKey): gone in the same transaction.
+  // The photo files live in the shared file store under photos/<community>/ (db/photos.ts photoKey): gone in the same transaction.
   await tx.$executeRaw`DELETE FROM "StoredFile" WHERE key LIKE ${`photos/${communityId}/%`}`;
 }
 

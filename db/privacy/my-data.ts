@@ -42,7 +42,7 @@ export async function personData(db: Db, platform: string, userId: string, now: 
     communities.push({
       共同体: m.community.name,
       成员: { 姓名: m.displayName, 学校: m.school?.fullName ?? null, 角色: m.roles, 周报私聊: m.digest, 登记时间: at(m.createdAt) },
-      平台账号: m.identities.map((i) => ({ 平台: i.platform, 用户ID: i.userId, 关联时间: at(i.createdAt), 已告知隐私说明: at(i.noticedAt) })),
+      平台账号: m.identities.map((i) => ({ 平台: i.platform, 用户ID: i.userId, 关联时间: at(i.createdAt), 已告知隐私说明: at(i.noticedAt), 确认聊天照片已取得监护人同意: at(i.photoConsentAt) })),
       登记或确认的活动: recorded.map((a) => ({
         编号: a.number,
         由你登记: a.recorderId === m.id,

@@ -36,7 +36,8 @@ export async function runRetention(db: Db, opts: { now: Date; day: string; defau
       const processedMessages = await pruneProcessed(tx, now, defaults.messageDays);
       const deliveries = await tx.$executeRaw`
         DELETE FROM "Delivery" d WHERE d."createdAt" < ${now}::timestamptz - make_interval(days => coalesce((SELECT "messageDays" FROM "CommunityPrivacy" p WHERE p."communityId" = d."communityId"), ${defaults.messageDays}::int))`;
-      const pendingQuestions = (await tx.pendingQuestion.deleteMany({ where: { expiresAt: { lt: now } } })).count;
+      // Pictures that waited for their sender's choice are questions too (their files go as orphans below).
+      const pendingQuestions = (await tx.pendingQuestion.deleteMany({ where: { expiresAt: { lt: now } } })).count + (await tx.heldPicture.deleteMany({ where: { expiresAt: { lt: now } } })).count;
       const linkCodes = (await tx.linkCode.deleteMany({ where: { expiresAt: { lt: now } } })).count;
       // Wrong /关联 codes count for an hour (commands/community/link.ts); a day is past any window.
       const linkCodeFailures = (await tx.linkCodeFailure.deleteMany({ where: { at: { lt: new Date(now.getTime() - DAY_MS) } } })).count;

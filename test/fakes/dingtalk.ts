@@ -23,6 +23,15 @@
  *   help.dingtalk.io/open/development/robot-message-type: "File ✅ via API, ❌ via Webhook"), the
  *   mediaId one this app uploaded, fileType one of xlsx, pdf, zip, rar, doc, docx (the list as Huawei
  *   ROMA's DingTalk connector quotes that doc: support.huaweicloud.com/usermanual-roma3/roma_03_5074.html).
+ * - Pictures people send (servePicture, userSendsPicture): msgtype "picture" with content.downloadCode
+ *   and pictureDownloadCode, and richText picture items (open.dingtalk.com/document/orgapp/receive-message);
+ *   the code is exchanged by POST /v1.0/robot/messageFiles/download {downloadCode, robotCode} with
+ *   x-acs-dingtalk-access-token for {downloadUrl} (下载机器人接收消息的文件内容,
+ *   open.dingtalk.com/document/orgapp/download-the-file-content-of-the-robot-receiving-message,
+ *   mirror help.dingtalk.io/zh/open/development/download-the-file-content-of-the-robot-receiving-message:
+ *   "临时下载码"; the code works only with the robotCode of the robot that received it). The doc
+ *   names no error body for an expired or foreign code: this fake ASSUMES HTTP 400 with the new
+ *   API's {code, requestid, message}, and the download link answers 403 once expired.
  * - Card callback registration (HTTP mode): POST /v1.0/card/callbacks/register {callbackRouteKey,
  *   callbackUrl, apiSecret, forceUpdate} → {success, result{callbackUrl, apiSecret}} (official SDK
  *   alibabacloud dingtalk card_1_0 RegisterCallbackRequest / RegisterCallbackResponseBody; the
@@ -110,6 +119,10 @@ export class FakeDingtalk {
   /** Group messages without an @ of the robot: posted in the chat, never delivered to the bot. */
   readonly unaddressed: string[] = [];
   private autoTimer: NodeJS.Timeout | undefined;
+  private readonly pictures = new Map<string, { bytes: Buffer; until: number }>();
+  /** messageFiles/download calls (accepted or refused) and downloads of picture links. */
+  readonly downloadCodeCalls: { downloadCode: string; robotCode: string; status: number }[] = [];
+  pictureDownloads = 0;
   private readonly closeTimers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -233,6 +246,44 @@ export class FakeDingtalk {
     };
     const streamMessageId = this.push(conn, "/v1.0/im/bot/messages/get", data);
     return { msgId, session, streamMessageId };
+  }
+
+  /** A picture the user sends: its temporary downloadCode (valid `lifeMs`) for a message. */
+  servePicture(bytes: Buffer, lifeMs = 10 * 60_000): string {
+    const code = `dc${randomUUID().replace(/-/g, "")}`;
+    this.pictures.set(code, { bytes, until: Date.now() + lifeMs });
+    return code;
+  }
+
+  /** A picture alone, 1:1 (msgtype "picture", content {downloadCode, pictureDownloadCode}: receive-message, 图片). */
+  async userSendsPicture(o: { userId: string; conversationId: string; downloadCode: string; msgId?: string }): Promise<{ msgId: string; session: string; streamMessageId: string }> {
+    const conn = this.open().find((c) => !c.draining) ?? (await waitFor(() => this.open().find((c) => !c.draining), 10_000, "a live dingtalk connection"));
+    const session = randomUUID();
+    this.sessions.set(session, Date.now() + 90 * 60_000);
+    const msgId = o.msgId ?? `msg${randomUUID().replace(/-/g, "")}`;
+    const data = {
+      conversationId: o.conversationId,
+      conversationType: "1",
+      msgId,
+      senderNick: "张老师",
+      senderStaffId: o.userId,
+      senderId: `$:LWCP_v1:$${o.userId}`,
+      chatbotUserId: "robot",
+      robotCode: this.app.clientId,
+      sessionWebhook: `${this.base}/robot/sendBySession?session=${session}`,
+      sessionWebhookExpiredTime: this.sessions.get(session),
+      createAt: Date.now(),
+      msgtype: "picture",
+      content: { downloadCode: o.downloadCode, pictureDownloadCode: o.downloadCode },
+    };
+    return { msgId, session, streamMessageId: this.push(conn, "/v1.0/im/bot/messages/get", data) };
+  }
+
+  /** The same robot message pushed again on a live connection (as a redelivery would). */
+  repush(data: Record<string, unknown>): string {
+    const conn = this.open().find((c) => !c.draining);
+    if (!conn) throw new Error("no live dingtalk connection");
+    return this.push(conn, "/v1.0/im/bot/messages/get", data);
   }
 
   /**
@@ -489,6 +540,13 @@ export class FakeDingtalk {
   private async onHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.base);
     if (url.pathname === "/media/upload" && req.method === "POST") return this.onUpload(req, res, url);
+    if (url.pathname.startsWith("/picture-files/") && req.method === "GET") {
+      this.pictureDownloads++;
+      const picture = this.pictures.get(decodeURIComponent(url.pathname.slice("/picture-files/".length)));
+      if (!picture || picture.until < Date.now()) return sendJson(res, { code: "AccessDenied", message: "Request has expired" }, 403);
+      res.writeHead(200, { "content-type": "image/jpeg", "content-length": String(picture.bytes.length) });
+      return void res.end(picture.bytes);
+    }
     const raw = req.method === "POST" || req.method === "PUT" ? await readBody(req) : "";
     let body: Record<string, unknown> = {};
     try {
@@ -523,6 +581,17 @@ export class FakeDingtalk {
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
         if (this.throttled(res)) return;
         return this.onCard(req.method ?? "", body, res, push);
+      case "/v1.0/robot/messageFiles/download": {
+        if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
+        if (this.throttled(res)) return;
+        const downloadCode = String(body.downloadCode ?? "");
+        const robotCode = String(body.robotCode ?? "");
+        const picture = this.pictures.get(downloadCode);
+        const ok = picture !== undefined && picture.until >= Date.now() && robotCode === this.app.clientId;
+        this.downloadCodeCalls.push({ downloadCode, robotCode, status: ok ? 200 : 400 });
+        if (!ok) return sendJson(res, { code: "InvalidParameter.DownloadCode", requestid: randomUUID(), message: "下载码无效或已过期" }, 400);
+        return sendJson(res, { downloadUrl: `${this.base}/picture-files/${encodeURIComponent(downloadCode)}?Expires=${Math.floor(picture.until / 1000)}` });
+      }
       case "/v1.0/card/callbacks/register":
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
         return this.onCardRegister(body, res);

@@ -13,8 +13,9 @@
  * Files: temporary media uploaded over the long connection (aibot_upload_media_*) or the app's
  * media/upload (multipart field "media"), sent as file messages; and the 智能机器人's proactive-send
  * quota per conversation per day (see QUOTA below: the errcode is an assumption, not documented).
+ * Pictures people send (see servePicture): an encrypted download url valid five minutes, with its own aeskey.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { createCipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -175,10 +176,12 @@ export class FakeWecom {
    * dist/index.d.ts (MixedMessage). WeCom keeps the robot's @name where the person typed it
    * (the document's sample text "@RobotA hello robot"): `text` is sent as given.
    */
-  async userSendsMixed(o: { items: ({ text: string } | { imageUrl: string })[]; userId: string; chatId?: string; msgid?: string }): Promise<Frame> {
+  async userSendsMixed(o: { items: ({ text: string } | { imageUrl: string } | { image: { url: string; aeskey: string } })[]; userId: string; chatId?: string; msgid?: string }): Promise<Frame> {
     const conn = this.live() ?? (await this.waitForLive());
     const group = o.chatId !== undefined;
-    const msg_item = o.items.map((i) => ("text" in i ? { msgtype: "text", text: { content: i.text } } : { msgtype: "image", image: { url: i.imageUrl, aeskey: randomUUID().replace(/-/g, "") } }));
+    const msg_item = o.items.map((i) =>
+      "text" in i ? { msgtype: "text", text: { content: i.text } } : { msgtype: "image", image: "image" in i ? i.image : { url: i.imageUrl, aeskey: randomUUID().replace(/-/g, "") } },
+    );
     const body: Record<string, unknown> = {
       msgid: o.msgid ?? randomUUID().replace(/-/g, ""),
       aibotid: conn.botId,
@@ -188,6 +191,48 @@ export class FakeWecom {
       create_time: Math.floor(Date.now() / 1000),
       msgtype: "mixed",
       mixed: { msg_item },
+    };
+    const frame: Frame = { cmd: "aibot_msg_callback", headers: { req_id: randomUUID() }, body };
+    this.push(conn, frame, "msg");
+    return frame;
+  }
+
+  /**
+   * A picture as the 智能机器人 hands it over: `image.url` "图片的下载 url（五分钟内有效，已加密）" and
+   * `image.aeskey` "解密密钥，长连接模式下返回，每个下载链接的 aeskey 唯一" (@wecom/aibot-node-sdk 1.0.7
+   * dist/index.d.ts ImageContent; developer.work.weixin.qq.com/document/path/100719 接收消息). The
+   * file is encrypted as the SDK's decryptFile expects it (its doc comment: "AES-256-CBC 解密 …
+   * IV 取 aesKey 解码后的前 16 字节 … PKCS#7 填充至 32 字节的倍数"), the key 32 random bytes in
+   * base64. After `lifeMs` the url answers 403, as an expired signed COS link does.
+   */
+  servePicture(bytes: Buffer, lifeMs = 5 * 60_000): { url: string; aeskey: string } {
+    const key = randomBytes(32);
+    const pad = 32 - (bytes.length % 32);
+    const cipher = createCipheriv("aes-256-cbc", key, key.subarray(0, 16)).setAutoPadding(false);
+    const encrypted = Buffer.concat([cipher.update(Buffer.concat([bytes, Buffer.alloc(pad, pad)])), cipher.final()]);
+    const id = randomUUID().replace(/-/g, "");
+    this.pictures.set(id, { bytes: encrypted, until: this.clock() + lifeMs });
+    return { url: `${this.apiBase}/aibot-img/${id}?sign=${randomUUID().slice(0, 8)}`, aeskey: key.toString("base64").replace(/=+$/, "") };
+  }
+  private readonly pictures = new Map<string, { bytes: Buffer; until: number }>();
+  /** Picture downloads the bot made (id → count). */
+  readonly pictureDownloads = new Map<string, number>();
+
+  /**
+   * A picture alone in a 1:1 chat (msgtype "image", WeCom delivers it only there: document/path/100719),
+   * optionally quoting an earlier message (BaseMessage.quote: QuoteContent {msgtype, text}).
+   */
+  async userSendsImage(o: { userId: string; image: { url: string; aeskey: string }; msgid?: string; quoteText?: string }): Promise<Frame> {
+    const conn = this.live() ?? (await this.waitForLive());
+    const body: Record<string, unknown> = {
+      msgid: o.msgid ?? randomUUID().replace(/-/g, ""),
+      aibotid: conn.botId,
+      chattype: "single",
+      from: { userid: o.userId },
+      create_time: Math.floor(Date.now() / 1000),
+      msgtype: "image",
+      image: o.image,
+      ...(o.quoteText ? { quote: { msgtype: "text", text: { content: o.quoteText } } } : {}),
     };
     const frame: Frame = { cmd: "aibot_msg_callback", headers: { req_id: randomUUID() }, body };
     this.push(conn, frame, "msg");
@@ -445,6 +490,17 @@ export class FakeWecom {
   private async onHttp(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.apiBase);
     if (url.pathname === "/cgi-bin/media/upload") return sendJson(res, await this.mediaUpload(url, req));
+    if (url.pathname.startsWith("/aibot-img/") && req.method === "GET") {
+      const id = url.pathname.slice("/aibot-img/".length);
+      const picture = this.pictures.get(id);
+      this.pictureDownloads.set(id, (this.pictureDownloads.get(id) ?? 0) + 1);
+      if (!picture || picture.until < this.clock()) {
+        res.writeHead(403, { "content-type": "application/xml" });
+        return void res.end("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>");
+      }
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(picture.bytes.length) });
+      return void res.end(picture.bytes);
+    }
     const raw = req.method === "POST" ? await readBody(req) : "";
     let body: Record<string, unknown> = {};
     try {

@@ -6,7 +6,7 @@ import type { FieldSpec } from "../../commands/core/fields.ts";
 import { KIND_NAMES } from "../../core/kinds.ts";
 import { SUBJECT_NAMES } from "../../core/subjects.ts";
 import { esc, page } from "./html.ts";
-import { MAX_PHOTOS } from "./photos.ts";
+import { MAX_PHOTOS } from "../../db/photos.ts";
 import type { FormValues } from "./validate.ts";
 import { consentBox, PHOTO_HINT } from "../privacy/photo-consent.ts";
 

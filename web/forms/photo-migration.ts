@@ -10,7 +10,7 @@ import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../../config/logger.ts";
 import type { FileStore } from "../../db/file-store.ts";
-import { mimeOfName, PHOTO_NAME, photoKey } from "./photos.ts";
+import { mimeOfName, PHOTO_NAME, photoKey } from "../../db/photos.ts";
 
 export const MIGRATED_MARKER = ".moved-to-database";
 

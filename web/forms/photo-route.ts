@@ -6,10 +6,10 @@ import type { FastifyReply } from "fastify";
 import { verifyLink } from "../../core/links/index.ts";
 import { esc, messagePage, page } from "./html.ts";
 import { photoUrl } from "./photo-link.ts";
-import { mimeOfName, openPhoto } from "./photos.ts";
+import { mimeOfName, openPhoto } from "../../db/photos.ts";
 import type { FormDeps } from "./deps.ts";
 import { livePhotos } from "../privacy/live-photos.ts";
-import { strippedStream } from "../privacy/clean-photo.ts";
+import { strippedStream } from "../../core/privacy/clean-photo.ts";
 
 const refuse = (reply: FastifyReply, status: number) =>
   reply

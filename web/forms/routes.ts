@@ -7,7 +7,7 @@ import { checkAsker } from "../auth/bound-link.ts";
 import multipart from "@fastify/multipart";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { FormDeps } from "./deps.ts";
-import { MAX_PHOTO_BYTES, MAX_PHOTOS } from "./photos.ts";
+import { MAX_PHOTO_BYTES, MAX_PHOTOS } from "../../db/photos.ts";
 import { type FormContext, loadForm, recordOfForm } from "./submission.ts";
 import { donePage, formView, refusalPage } from "./views.ts";
 import { readUpload, submitForm } from "./submit.ts";

@@ -5,11 +5,11 @@ import { isUserError } from "../../commands/core/errors.ts";
 import { todayIn } from "../../core/dates.ts";
 import type { FormDeps } from "./deps.ts";
 import { photoUrl } from "./photo-link.ts";
-import { MAX_PHOTOS, photoName, sniffImage, storePhoto, type ImageType } from "./photos.ts";
+import { MAX_PHOTOS, photoName, sniffImage, storePhoto, type ImageType } from "../../db/photos.ts";
 import { recordOfForm, type FormContext } from "./submission.ts";
 import { checkForm, type FormValues } from "./validate.ts";
 import { requiredFields } from "./views.ts";
-import { cleanPhoto } from "../privacy/clean-photo.ts";
+import { cleanPhoto } from "../../core/privacy/clean-photo.ts";
 import { CONSENT_FIELD, NO_CONSENT } from "../privacy/photo-consent.ts";
 
 export interface Upload {

@@ -3,7 +3,7 @@
  * or the type the browser claims), at most 10 MB each, stored under names the bot chooses, in the
  * shared file store (db/file-store.ts), so any replica on any host serves them.
  */
-import type { FileStore, StoredFile } from "../../db/file-store.ts";
+import type { FileStore, StoredFile } from "./file-store.ts";
 
 export const MAX_PHOTOS = 5;
 export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
