@@ -1,5 +1,6 @@
 /** Activities of the community a chat is bound to, as plain JSON (for /sim/activities, later exports). */
 import type { Db } from "./client.ts";
+import { schoolsOf } from "./schools.ts";
 import { toDay } from "../core/dates.ts";
 
 export interface ActivityJson {
@@ -25,7 +26,7 @@ export async function activitiesForChat(db: Db, platform: string, chatId: string
   const chat = await db.chatGroup.findUnique({ where: { platform_chatId: { platform, chatId } } });
   if (!chat) return null;
   const [schools, rows] = await Promise.all([
-    db.school.findMany({ where: { communityId: chat.communityId } }),
+    schoolsOf(db, chat.communityId),
     db.activity.findMany({
       where: { communityId: chat.communityId, ...(includeRevoked ? {} : { revokedAt: null }) },
       orderBy: [{ date: "asc" }, { number: "asc" }],

@@ -6,6 +6,7 @@
 import { todayIn, fromDay, toDay } from "../core/dates.ts";
 import { pairActivity } from "../core/progress.ts";
 import type { Db } from "./client.ts";
+import { schoolsOf } from "./schools.ts";
 
 export interface LedgerRange {
   from: string; // YYYY-MM-DD inclusive
@@ -97,7 +98,7 @@ export async function loadLedger(db: Db, communityId: number, range: LedgerRange
   const rangeAt = { gte: fromDay(range.from), lt: new Date(fromDay(range.to).getTime() + 86_400_000) };
   const [community, schools, rows, pairs, audit, meetings, together] = await Promise.all([
     db.community.findUniqueOrThrow({ where: { id: communityId }, select: { id: true, name: true, timezone: true } }),
-    db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }], select: { id: true, fullName: true, role: true } }),
+    schoolsOf(db, communityId),
     db.activity.findMany({
       where: { communityId, revokedAt: null, date: dateWhere, ...schoolWhere },
       orderBy: [{ date: "asc" }, { number: "asc" }],

@@ -9,6 +9,7 @@ import type { Tx } from "./client.ts";
 import { rowToSpec, storedTargets } from "./targets.ts";
 import { fromDay, toDay } from "../core/dates.ts";
 import { overlapping } from "./terms.ts";
+import { type SchoolRow, schoolsOf, schoolsOfMany } from "./schools.ts";
 
 /** The school year (Sep 1 – Aug 31) a term lies in: yearly targets count over it. */
 function yearStart(term: Term): string {
@@ -21,7 +22,6 @@ export interface LoadedProgressInput extends ProgressInput {
   targetsSet: boolean;
 }
 
-type SchoolRow = { id: number; communityId: number; fullName: string; shortNames: string[]; role: ProgressSchool["role"] };
 type PairRow = {
   id: number;
   communityId: number;
@@ -51,7 +51,7 @@ const PAIR_PEOPLE = { mentor: { select: { displayName: true, schoolId: true } },
 
 export async function loadProgressInput(db: Tx, communityId: number, term: Term, today: string): Promise<LoadedProgressInput> {
   const [schools, pairs, activities, stored] = await Promise.all([
-    db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }] }),
+    schoolsOf(db, communityId),
     db.mentorPair.findMany({ where: { communityId, OR: [{ termRow: overlapping(term) }, { termId: null }] }, include: PAIR_PEOPLE, orderBy: { id: "asc" } }),
     db.activity.findMany({
       where: { communityId, revokedAt: null, date: { gte: fromDay(yearStart(term)), lte: fromDay(term.end) } },
@@ -77,7 +77,7 @@ export async function loadProgressInputs(db: Tx, wanted: readonly { communityId:
     .sort()
     .at(-1)!;
   const [schools, pairs, activities, targets] = await Promise.all([
-    db.school.findMany({ where: { communityId: { in: ids } }, orderBy: [{ role: "asc" }, { id: "asc" }] }),
+    schoolsOfMany(db, ids),
     db.mentorPair.findMany({ where: { communityId: { in: ids } }, include: { ...PAIR_PEOPLE, termRow: TERM_DATES }, orderBy: { id: "asc" } }),
     activitiesOfMany(db, ids, from, to),
     db.target.findMany({ where: { communityId: { in: ids } }, include: { termRow: TERM_DATES }, orderBy: { id: "asc" } }),
@@ -91,11 +91,11 @@ export async function loadProgressInputs(db: Tx, wanted: readonly { communityId:
     }
     return (id: number) => m.get(id) ?? [];
   };
-  const [schoolsOf, pairsOf, targetsOf] = [by(schools), by(pairs), by(targets)];
+  const [schoolsIn, pairsOf, targetsOf] = [by(schools), by(pairs), by(targets)];
   for (const { communityId, term } of wanted) {
     const [start, end] = [yearStart(term), term.end];
     const rows = {
-      schools: schoolsOf(communityId),
+      schools: schoolsIn(communityId),
       pairs: pairsOf(communityId).filter((p) => p.termRow === null || inTerm(p.termRow, term)),
       activities: (activities.get(communityId) ?? []).filter((a) => a.date >= start && a.date <= end),
       stored: targetsOf(communityId)

@@ -1,5 +1,6 @@
 /** Loading what a command runs against: the chat's community, the sender as a member, the schools. */
 import type { Tx } from "../../db/client.ts";
+import { schoolsOf as schoolRows } from "../../db/schools.ts";
 import type { InboundMessage } from "../../messages/messages.ts";
 import type { SchoolInfo } from "./recognize.ts";
 import type { CommunityInfo, MemberInfo } from "./types.ts";
@@ -55,6 +56,5 @@ export async function memberForSender(db: Tx, communityId: number, m: InboundMes
 }
 
 export async function schoolsOf(db: Tx, communityId: number): Promise<SchoolInfo[]> {
-  const rows = await db.school.findMany({ where: { communityId }, orderBy: [{ role: "asc" }, { id: "asc" }] });
-  return rows.map((s) => ({ id: s.id, fullName: s.fullName, shortNames: s.shortNames, role: s.role }));
+  return (await schoolRows(db, communityId)).map(({ communityId: _, ...s }) => s);
 }

@@ -5,6 +5,7 @@
  * `web-<nonce>`, so a double submit runs once), exactly as if it had been typed there: the same
  * authorization, audit and reply (which the group sees too, as with the web form).
  */
+import { schoolsOf } from "../../db/schools.ts";
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
@@ -104,7 +105,7 @@ export function registerRecordRoutes(scope: FastifyInstance, deps: RecordRouteDe
     const values = Object.fromEntries(EDIT_FIELDS.map((k) => [k, typeof body[k] === "string" ? (body[k] as string).slice(0, 600) : ""]));
     const j = nonce.safeParse(body.j);
     if (!l.canEdit || !j.success) return render(req, reply, 403, "没有更正", recordBody(page(l, reply, values, {}, ["没有更正：只有登记人（7天内）或管理员可以更正；或页面已过期，请刷新后再试。"])));
-    const schools = await deps.db.school.findMany({ where: { communityId: l.community.id }, select: { id: true, fullName: true, shortNames: true, role: true } });
+    const schools = await schoolsOf(deps.db, l.community.id);
     const check = checkForm(editCommand.args, { ...values, number: String(l.activity.number) }, { now: deps.now(), zone: l.community.timezone, schools });
     if (!check.ok) return render(req, reply, 422, "没有更正", recordBody(page(l, reply, values, check.errors)));
     if (Object.keys(check.args).length <= 1) return render(req, reply, 422, "没有更正", recordBody(page(l, reply, values, {}, ["没有填写要更正的项。例如：人数填 40，再点「保存更正」。"])));

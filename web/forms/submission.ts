@@ -2,6 +2,8 @@
 import type { Db } from "../../db/client.ts";
 import { registry } from "../../commands/index.ts";
 import type { AnyCommand } from "../../commands/core/types.ts";
+import type { SchoolInfo } from "../../commands/core/recognize.ts";
+import { schoolsOf } from "../../db/schools.ts";
 import { type FormLinkPayload, verifyLink } from "../../core/links/index.ts";
 import { sourceKey } from "../../messages/messages.ts";
 
@@ -11,7 +13,7 @@ export interface FormContext {
   command: AnyCommand & { webForm: { title: string } };
   messageId: string;
   sourceKey: string;
-  community: { id: number; name: string; timezone: string; schools: { fullName: string }[] };
+  community: { id: number; name: string; timezone: string; schools: SchoolInfo[] };
   member: { id: number; displayName: string; schoolName: string | undefined };
 }
 
@@ -23,8 +25,9 @@ export async function loadForm(db: Db, secret: string, rawToken: string, now: Da
   const token = check.payload;
   const command = registry.find(token.cmd);
   if (!command?.webForm) return { ok: false, reason: "tampered" };
-  const [community, member] = await Promise.all([
-    db.community.findUnique({ where: { id: token.c }, include: { schools: { orderBy: [{ role: "asc" }, { id: "asc" }] } } }),
+  const [community, schools, member] = await Promise.all([
+    db.community.findUnique({ where: { id: token.c }, select: { id: true, name: true, timezone: true } }),
+    schoolsOf(db, token.c),
     db.member.findUnique({ where: { id: token.m }, include: { school: true } }),
   ]);
   // The member may have been merged or removed since the link was made.
@@ -37,7 +40,7 @@ export async function loadForm(db: Db, secret: string, rawToken: string, now: Da
       command: { ...command, webForm: command.webForm },
       messageId,
       sourceKey: sourceKey({ platform: token.p, chatId: token.ch, messageId }),
-      community: { id: community.id, name: community.name, timezone: community.timezone, schools: community.schools },
+      community: { id: community.id, name: community.name, timezone: community.timezone, schools },
       member: { id: member.id, displayName: member.displayName, schoolName: member.school?.fullName },
     },
   };

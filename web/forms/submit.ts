@@ -63,8 +63,7 @@ export async function submitForm(deps: FormDeps, ctx: FormContext, upload: Uploa
   const now = deps.now();
   const today = todayIn(now, ctx.community.timezone);
   // Recognition needs the schools with their ids and short names, as a command's context has them.
-  const schools = await deps.db.school.findMany({ where: { communityId: ctx.community.id }, select: { id: true, fullName: true, shortNames: true, role: true } });
-  const env = { now, zone: ctx.community.timezone, schools };
+  const env = { now, zone: ctx.community.timezone, schools: ctx.community.schools };
   const { command } = ctx;
   const check = checkForm(command.args, upload.values, env, requiredFields(ctx), (args): Record<string, string> => {
     // The same date rule as a typed command: not more than a year away.

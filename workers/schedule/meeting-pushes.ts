@@ -9,6 +9,7 @@ import { CATCH_UP_MS, classifyPlanned, latest } from "../../core/meetings/due.ts
 import type { Occurrence } from "../../core/meetings/schedule.ts";
 import { termFor } from "../../core/terms.ts";
 import { todayIn } from "../../core/dates.ts";
+import { schoolsOf } from "../../db/schools.ts";
 import type { DueCommunity } from "./community.ts";
 import { pushTo, skip, type ScheduleDeps } from "./push.ts";
 import type { Audience } from "./recipients.ts";
@@ -21,7 +22,7 @@ const occurrenceKey = (c: DueCommunity, o: Occurrence) => `community:${c.id}@${o
 const dayOf = (c: DueCommunity, o: Occurrence) => todayIn(o.startsAt, c.timezone);
 
 async function attendanceOf(deps: ScheduleDeps, c: DueCommunity, o: Occurrence): Promise<{ confirmed: string[]; unconfirmed: string[] }> {
-  const schools = await deps.db.school.findMany({ where: { communityId: c.id }, orderBy: [{ role: "asc" }, { id: "asc" }] });
+  const schools = await schoolsOf(deps.db, c.id);
   const present = o.meetingId === null ? [] : await deps.db.attendance.findMany({ where: { meetingId: o.meetingId }, select: { schoolId: true } });
   const ids = new Set(present.map((a) => a.schoolId));
   return { confirmed: schools.filter((s) => ids.has(s.id)).map((s) => s.fullName), unconfirmed: schools.filter((s) => !ids.has(s.id)).map((s) => s.fullName) };
