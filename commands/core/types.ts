@@ -1,6 +1,6 @@
 /** What a command is, and the small context its handler receives. */
 import type { z } from "zod";
-import type { LinkSigning } from "../../core/links/index.ts";
+import type { FormSettings } from "../../core/links/index.ts";
 import type { Db, Sql, Tx } from "../../db/client.ts";
 import type { FileStore } from "../../db/file-store.ts";
 import type { PictureSource } from "../../messages/pictures.ts";
@@ -33,10 +33,7 @@ export interface CommandSettings {
   privacy?: { retention: RetentionPolicy };
 }
 
-export interface FormSettings extends LinkSigning {
-  /** How long a link handed out in a chat stays valid. */
-  ttlMs: number;
-}
+export type { FormSettings } from "../../core/links/index.ts";
 
 export const DEFAULT_SETTINGS: CommandSettings = {
   webhookOrigins: { wecom: "https://qyapi.weixin.qq.com", dingtalk: "https://oapi.dingtalk.com" },

@@ -16,6 +16,11 @@ export interface LinkSigning {
   secret: string;
 }
 
+/** Link signing plus how long a link handed out in a chat stays valid: the deployment's one forms setting (app/forms.ts). */
+export interface FormSettings extends LinkSigning {
+  ttlMs: number;
+}
+
 /** The URL of a signed link: `<base>/<kind>/<token>`. */
 export function signLink(signing: LinkSigning, payload: LinkPayload): string {
   return `${signing.baseUrl}/${payload.l}/${signToken(signing.secret, payload)}`;
@@ -34,6 +39,6 @@ export function verifyLink<K extends LinkKind>(secret: string, token: string, no
 }
 
 /** The community's progress chart, rendered when opened; the member who asked is checked again then (none for a group's digest). */
-export function chartLink(signing: LinkSigning & { ttlMs: number }, communityId: number, memberId: number | null, now: Date): string {
+export function chartLink(signing: FormSettings, communityId: number, memberId: number | null, now: Date): string {
   return signLink(signing, { l: "c", w: "chart", c: communityId, ...(memberId === null ? {} : { m: memberId }), exp: now.getTime() + signing.ttlMs });
 }

@@ -4,6 +4,7 @@
  * the same row is a no-op in BullMQ too).
  */
 import type { Logger } from "../../config/logger.ts";
+import type { FormSettings } from "../../core/links/index.ts";
 import type { RetentionPolicy } from "../../core/privacy/policy.ts";
 import type { Db } from "../../db/client.ts";
 import { claim, claimMany, markQueued, markQueuedMany, unqueued } from "../../db/delivery-ledger.ts";
@@ -18,7 +19,7 @@ export interface ScheduleDeps {
   log: Logger;
   now: () => Date;
   /** Signed links (the digest's progress chart); absent: digests go as text only. */
-  forms?: { baseUrl: string; secret: string; ttlMs: number };
+  forms?: FormSettings;
   /** Retention periods and the photo folder (the daily retention run); absent: defaults, no files. */
   privacy?: { retention: RetentionPolicy };
 }
