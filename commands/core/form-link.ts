@@ -47,10 +47,16 @@ export const GROUP_LINK_REFUSED =
  * posted there ("refused"). The simulator names its sender freely (anyone on this machine may
  * post as anyone), so a sign-in would bind nothing there.
  */
-export function groupLinkBinding(ctx: BoundContext): "signed-in" | "refused" | undefined {
+export function groupLinkBinding(ctx: Pick<BoundContext, "message" | "settings">): "signed-in" | "refused" | undefined {
   const { message: m } = ctx;
   if (m.chatType !== "group" || m.platform === "sim") return undefined;
   return ctx.settings.signIn?.includes(m.platform) ? "signed-in" : "refused";
+}
+
+/** `{ sp }` when the chat's platform has web sign-in (a download link's file then carries photo links bound to it), else nothing. */
+export function signInOf(ctx: Pick<BoundContext, "message" | "settings">): { sp?: "wecom" | "dingtalk" } {
+  const p = ctx.message.platform;
+  return p !== "sim" && ctx.settings.signIn?.includes(p) ? { sp: p } : {};
 }
 
 export function formLinkReply(ctx: BoundContext, command: AnyCommand, kind?: string): Reply {

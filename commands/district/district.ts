@@ -13,6 +13,7 @@ import { defaultTermFor } from "../../core/terms.ts";
 import { districtsAdministeredBy } from "../../db/districts.ts";
 import { districtStandings, type DistrictStanding } from "../../db/district-standing.ts";
 import { downloadLink } from "../links/index.ts";
+import { signInOf } from "../core/form-link.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
 import { audit } from "../core/support.ts";
@@ -116,7 +117,8 @@ async function digestNow(ctx: CommandContext, name: string | undefined): Promise
 async function exportLedger(ctx: CommandContext, name: string | undefined) {
   const admin = await myDistrict(ctx, name);
   const term = termNow(ctx);
-  const { url, hours } = downloadLink(ctx.settings.forms, { w: "district", d: admin.districtId, a: admin.id, f: term.start, t: term.end }, ctx.now);
+  // Only ever 1:1 (district data stays out of groups). On a platform with web sign-in the workbook's photo links open only signed in (`sp`).
+  const { url, hours } = downloadLink(ctx.settings.forms, { w: "district", d: admin.districtId, a: admin.id, f: term.start, t: term.end, ...signInOf(ctx) }, ctx.now);
   const text = [`📎 ${admin.district.name} ${term.name}汇总台账（Excel，每个共同体一页）：`, url, `链接${hours}小时内有效，打开即可下载，请勿转发。`].join("\n");
   return [{ text, link: { label: "下载汇总台账", url }, file: { url, label: "汇总台账（Excel）" } }];
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { DateTime } from "luxon";
 import { defaultTermFor, type Term } from "../../core/terms.ts";
-import { groupLinkBinding } from "../core/form-link.ts";
+import { groupLinkBinding, signInOf } from "../core/form-link.ts";
 import { downloadLink, FILE_FETCH_LINK_MS } from "../links/index.ts";
 import { UserError } from "../core/errors.ts";
 import { field } from "../core/fields.ts";
@@ -60,9 +60,10 @@ export const exportCommand = boundCommand({
     // principal of the community; the platform's file message is fetched through a bearer link
     // that lives minutes and is never shown. Without sign-in every member of the group gets the
     // file message anyway, so its link gives nobody there more than they already have.
+    // Asked for on a platform with web sign-in (group or 1:1), the workbook's photo links open only signed in (`sp`).
     const signedInOnly = groupLinkBinding(ctx) === "signed-in";
-    const { url, hours } = downloadLink(ctx.settings.forms, { ...payload, ...(signedInOnly && ctx.message.platform !== "sim" ? { si: 1 as const, sp: ctx.message.platform } : {}) }, ctx.now);
-    const fileUrl = signedInOnly ? downloadLink(ctx.settings.forms, payload, ctx.now, FILE_FETCH_LINK_MS).url : url;
+    const { url, hours } = downloadLink(ctx.settings.forms, { ...payload, ...signInOf(ctx), ...(signedInOnly ? { si: 1 as const } : {}) }, ctx.now);
+    const fileUrl = signedInOnly ? downloadLink(ctx.settings.forms, { ...payload, ...signInOf(ctx) }, ctx.now, FILE_FETCH_LINK_MS).url : url;
     const what = args.what === "ledger" ? "活动台账（Excel）" : "工作总结（Word）";
     const scope = school !== undefined ? `${schoolName(ctx.schools, school) ?? "本校"}` : "全共同体";
     const opens = signedInOnly ? "只有本共同体的管理员和校长登录后能打开" : "打开即可下载";

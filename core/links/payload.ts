@@ -15,6 +15,9 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** A gallery shows at most this many photos (one activity's). */
 export const MAX_PHOTO_FILES = 5;
 
+/** A platform with web sign-in: where a browser is sent to sign in for a link bound to the person. */
+const signInPlatform = z.enum(["wecom", "dingtalk"]);
+
 /** Who asked for a page that acts in a chat as them: community, member, where replies go, one use. */
 const askedInChat = {
   /** community id, member id */
@@ -71,8 +74,11 @@ export const downloadLinkSchema = z.strictObject({
   p: z.literal(1).optional(),
   /** posted in a group: opens only for a signed-in account that may have the file (checked as for the asker) */
   si: z.literal(1).optional(),
-  /** the platform of that group: where a browser is sent to sign in */
-  sp: z.enum(["wecom", "dingtalk"]).optional(),
+  /**
+   * Asked for on a platform with web sign-in (a group or 1:1): where a browser is sent to sign in,
+   * and the photo links written into the file open only signed in (the file travels further than the chat).
+   */
+  sp: signInPlatform.optional(),
   exp: z.number(),
 });
 
@@ -93,6 +99,10 @@ export const photoLinkSchema = z
     c: id,
     f: z.string().min(1).optional(),
     fs: z.array(z.string().min(1)).min(1).max(MAX_PHOTO_FILES).optional(),
+    /** made for a group, a ledger or a signed-in page: opens only for a signed-in member of the community or admin of its district */
+    si: z.literal(1).optional(),
+    /** where a browser is sent to sign in */
+    sp: signInPlatform.optional(),
     exp: z.number(),
   })
   .refine((p) => (p.f === undefined) !== (p.fs === undefined), "one file or several, not both");
@@ -119,6 +129,7 @@ export type ChartLinkPayload = LinkOf<"c">;
 export type PhotoLinkPayload = LinkOf<"p">;
 export type UploadLinkPayload = LinkOf<"i">;
 export type MyDataLinkPayload = LinkOf<"my">;
+export type SignInPlatform = z.infer<typeof signInPlatform>;
 
 /**
  * A token signed before payloads carried `l`, given its kind from its shape alone (never from

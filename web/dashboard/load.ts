@@ -11,7 +11,7 @@ import { districtStandings } from "../../db/district-standing.ts";
 import { scheduleBetween } from "../../db/meetings.ts";
 import { progressReportOf } from "../../db/progress-report.ts";
 import type { FormSettings } from "../../commands/core/types.ts";
-import { photoUrl } from "../forms/photo-link.ts";
+import { photoBindingFor, photoUrl } from "../forms/photo-link.ts";
 import type { CommunityPageData } from "./community-view.ts";
 import type { DistrictRow } from "./district-view.ts";
 import type { SchoolPageData } from "./school-view.ts";
@@ -49,7 +49,8 @@ export async function loadCommunityPage(db: Db, communityId: number, ownSchoolId
   };
 }
 
-export async function loadSchoolPage(db: Db, forms: FormSettings, communityId: number, schoolId: number, now: Date): Promise<SchoolPageData | null> {
+/** `viewerPlatform`: the signed-in account's; the records' photo links are bound to sign-in on that platform (a copied link opens for nobody else). */
+export async function loadSchoolPage(db: Db, forms: FormSettings, communityId: number, schoolId: number, now: Date, viewerPlatform?: string): Promise<SchoolPageData | null> {
   const c = await db.community.findUnique({ where: { id: communityId }, select: { name: true } });
   if (!c) return null;
   const report = await progressReportOf(db, communityId, now);
@@ -57,7 +58,13 @@ export async function loadSchoolPage(db: Db, forms: FormSettings, communityId: n
   if (!standing) return null;
   const records = await schoolRecords(db, communityId, schoolId, { from: report.term.start, to: report.term.end });
   const exp = now.getTime() + forms.ttlMs;
-  return { communityId, communityName: c.name, report, standing, records: records.map((r) => ({ ...r, photoUrls: r.photos.map((f) => photoUrl(forms, communityId, [f], exp)) })) };
+  return {
+    communityId,
+    communityName: c.name,
+    report,
+    standing,
+    records: records.map((r) => ({ ...r, photoUrls: r.photos.map((f) => photoUrl(forms, communityId, [f], exp, photoBindingFor(viewerPlatform))) })),
+  };
 }
 
 export interface DistrictLoad {

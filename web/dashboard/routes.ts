@@ -18,6 +18,7 @@ import { homeBody } from "./home-view.ts";
 import { dashboardPage } from "./layout.ts";
 import { loadCommunityPage, loadDistrictPage, loadSchoolPage } from "./load.ts";
 import { schoolBody } from "./school-view.ts";
+import { photoBindingFor } from "../forms/photo-link.ts";
 import { registerRecordRoutes, type RecordRouteDeps } from "./record-routes.ts";
 
 export interface DashboardDeps extends RecordRouteDeps {
@@ -89,7 +90,7 @@ export async function registerDashboardRoutes(app: FastifyInstance, deps: Dashbo
       const p = schoolParams.safeParse(req.params);
       if (!p.success) return notFound(req, reply);
       if (!(await communityAccess(deps.db, req.account!, p.data.id))) return notFound(req, reply);
-      const data = await loadSchoolPage(deps.db, deps.forms, p.data.id, p.data.sid, deps.now());
+      const data = await loadSchoolPage(deps.db, deps.forms, p.data.id, p.data.sid, deps.now(), req.account!.platform);
       if (!data) return notFound(req, reply);
       return render(req, reply, 200, data.standing.school.fullName, schoolBody(data));
     });
@@ -105,7 +106,9 @@ export async function registerDashboardRoutes(app: FastifyInstance, deps: Dashbo
       const needle = q.q.trim();
       const filtered = data.rows.filter((r) => (!needle || r.name.includes(needle)) && (!q.status || r.status === q.status));
       const admin = await deps.db.districtAdmin.findFirst({ where: { districtId: p.data.id, platform: req.account!.platform, userId: req.account!.userId }, select: { id: true } });
-      const workbook = admin ? downloadLink(deps.forms, { w: "district", d: p.data.id, a: admin.id, n: data.term.name, f: data.term.start, t: data.term.end }, deps.now()).url : null;
+      const workbook = admin
+        ? downloadLink(deps.forms, { w: "district", d: p.data.id, a: admin.id, n: data.term.name, f: data.term.start, t: data.term.end, ...photoBindingFor(req.account!.platform) }, deps.now()).url
+        : null;
       return render(
         req,
         reply,

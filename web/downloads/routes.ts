@@ -6,7 +6,7 @@
 import { sendToSignIn, viewerOf } from "../auth/bound-link.ts";
 import { PassThrough } from "node:stream";
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { verifyLink } from "../../core/links/index.ts";
+import { type DownloadLinkPayload, verifyLink } from "../../core/links/index.ts";
 import { districtStandings } from "../../db/district-standing.ts";
 import { loadLedger } from "../../db/ledger.ts";
 import { progressForSchool, progressReportOf } from "../../db/progress-report.ts";
@@ -14,7 +14,7 @@ import { loadSummaryExtras } from "../../db/summary-input.ts";
 import type { PhotoLink } from "../../reports/ledger-xlsx.ts";
 import type { FormDeps } from "../forms/deps.ts";
 import { messagePage } from "../forms/html.ts";
-import { LEDGER_PHOTO_LINK_MS, photoUrl } from "../forms/photo-link.ts";
+import { LEDGER_PHOTO_LINK_MS, photoBindingFor, photoUrl } from "../forms/photo-link.ts";
 
 /** Loaded on first use: exceljs and docx add over a second to every start-up (and so to crash recovery), and exports are rare. */
 const ledgerModule = () => import("../../reports/ledger-xlsx.ts");
@@ -31,13 +31,23 @@ const refuse = (reply: FastifyReply, status: number, lines: string[]) => reply.c
 const attachment = (name: string) => `attachment; filename="jiaolian${name.slice(name.lastIndexOf("."))}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export function registerDownloadRoutes(app: FastifyInstance, deps: DownloadDeps): void {
-  const photoLink: PhotoLink = (communityId, files) => (files.length ? photoUrl(deps.forms, communityId, files, deps.now().getTime() + LEDGER_PHOTO_LINK_MS) : undefined);
+  /**
+   * The 照片 cell of a ledger. A file asked for on a platform with web sign-in (`sp`) travels
+   * further than its chat (forwarded, handed to an inspector), and its links last half a year: they
+   * open only for a signed-in member of the community or admin of its district. Otherwise (the
+   * simulator, a platform without sign-in) they stay bearer links.
+   */
+  const photoLinkFor =
+    (sp: DownloadLinkPayload["sp"]): PhotoLink =>
+    (communityId, files) =>
+      files.length ? photoUrl(deps.forms, communityId, files, deps.now().getTime() + LEDGER_PHOTO_LINK_MS, photoBindingFor(sp)) : undefined;
 
   app.get<{ Params: { token: string } }>("/d/:token", async (req, reply) => {
     const check = verifyLink(deps.forms.secret, req.params.token, deps.now(), "d");
     if (!check.ok) return refuse(reply, check.reason === "expired" ? 410 : 403, check.reason === "expired" ? ["链接已过期，请重新发送 /导出。"] : ["链接无效，请重新发送 /导出。"]);
     const t = check.payload;
     const range = { from: t.f, to: t.t };
+    const photoLink = photoLinkFor(t.sp);
 
     if (t.w === "district") {
       const admin = t.a === undefined ? null : await deps.db.districtAdmin.findUnique({ where: { id: t.a }, include: { district: true } });

@@ -3,11 +3,24 @@
  * a ledger row): a page that shows them all, each image behind its own signed link with the same
  * expiry. The token names the community and the files, so it opens nothing else.
  */
-import { type LinkSigning, signLink } from "../../core/links/index.ts";
+import { type LinkSigning, type SignInPlatform, signLink } from "../../core/links/index.ts";
 
-export function photoUrl(signing: LinkSigning, communityId: number, files: readonly string[], exp: number): string {
+/**
+ * Where a photo link opens only signed in (web/forms/photo-route.ts): `{ sp }` binds it, sending a
+ * browser nobody signed in on to that platform's sign-in (`{}`: the chooser of every sign-in);
+ * undefined leaves a bearer link (1:1, the simulator, a platform without web sign-in).
+ */
+export type PhotoBinding = { sp?: SignInPlatform } | undefined;
+
+export function photoUrl(signing: LinkSigning, communityId: number, files: readonly string[], exp: number, binding?: PhotoBinding): string {
   const [only] = files;
-  return signLink(signing, files.length === 1 && only !== undefined ? { l: "p", c: communityId, f: only, exp } : { l: "p", c: communityId, fs: [...files], exp });
+  const bound = binding ? { si: 1 as const, ...(binding.sp ? { sp: binding.sp } : {}) } : {};
+  return signLink(signing, files.length === 1 && only !== undefined ? { l: "p", c: communityId, f: only, ...bound, exp } : { l: "p", c: communityId, fs: [...files], ...bound, exp });
+}
+
+/** The binding of a link asked for on `platform` (undefined: a bearer link). */
+export function photoBindingFor(platform: string | undefined): PhotoBinding {
+  return platform === "wecom" || platform === "dingtalk" ? { sp: platform } : undefined;
 }
 
 /**

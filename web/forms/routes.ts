@@ -75,6 +75,6 @@ export function registerFormRoutes(app: FastifyInstance, deps: FormDeps): void {
       }
     });
 
-    scope.get<{ Params: { token: string } }>("/p/:token", (req, reply) => servePhoto(deps, req.params.token, reply));
+    scope.get<{ Params: { token: string } }>("/p/:token", (req, reply) => servePhoto(deps, req, reply));
   });
 }

@@ -4,7 +4,7 @@ import { checkDay } from "../../commands/activities/record.ts";
 import { isUserError } from "../../commands/core/errors.ts";
 import { todayIn } from "../../core/dates.ts";
 import type { FormDeps } from "./deps.ts";
-import { photoUrl } from "./photo-link.ts";
+import { photoBindingFor, photoUrl } from "./photo-link.ts";
 import { MAX_PHOTOS, photoName, sniffImage, storePhoto, type ImageType } from "../../db/photos.ts";
 import { recordOfForm, type FormContext } from "./submission.ts";
 import { checkForm, type FormValues } from "./validate.ts";
@@ -122,5 +122,7 @@ async function keepPhotos(deps: FormDeps, ctx: FormContext, upload: Upload): Pro
     skipDuplicates: true,
   });
   const exp = deps.now().getTime() + deps.forms.ttlMs;
-  return rows.map((r) => photoUrl(deps.forms, ctx.community.id, [r.fileName], exp));
+  // A form posted in a group (signed in) shows its photos through links bound the same way; 1:1 they stay short-lived bearer links.
+  const binding = ctx.token.si === 1 ? photoBindingFor(ctx.token.p) : undefined;
+  return rows.map((r) => photoUrl(deps.forms, ctx.community.id, [r.fileName], exp, binding));
 }
