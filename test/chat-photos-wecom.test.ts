@@ -64,6 +64,8 @@ describe("WeCom: pictures are a record's evidence", () => {
     // Nothing is kept before the consent.
     expect(await photosOf(chatId, 1)).toHaveLength(0);
     const card = reply.body.template_card as Card;
+    // The consent button takes the place of the record's own 「加照片」 (the same command).
+    expect(card.button_list.map((b) => b.text)).toEqual(["已取得同意，附上", "确认", "撤销", "再记一条"]);
     const consent = card.button_list.find((b) => b.text === "已取得同意，附上");
     expect(consent?.key).toBe("/照片 1");
     const click = await fake.clickButton({ taskId: card.task_id, key: consent!.key, userId: admin, chatId });
@@ -113,9 +115,17 @@ describe("WeCom: pictures are a record's evidence", () => {
       const update = await fake.waitForReceived((r) => r.reqId === click.headers.req_id, 10_000, "card update");
       expect(JSON.stringify(update.body)).toMatch(/照片已附到 #1（示范课 11月20日）.*这条记录共有照片 2 张/);
       expect(await photosOf(chatId, 1)).toHaveLength(2);
+      // 「加照片」 under record #3's reply (/照片 3 with nothing waiting) says where the next pictures go.
+      const wanted = await says(admin, "/照片 3");
+      expect(allText(wanted)).toMatch(/把照片发给我即可/);
+      const afterWanted = await fake.userSendsImage({ userId: admin, image: fake.servePicture(jpegWithGps()) });
+      expect(allText(await replyTo(afterWanted, "after 加照片"))).toMatch(/照片已附到 #3/);
+      // 「/照片 2」 typed with a picture in the group (mixed): it goes to #2.
+      const typed = await fake.userSendsMixed({ chatId, userId: admin, items: [{ text: "@教联体助手 /照片 2" }, { image: fake.servePicture(jpegWithGps()) }] });
+      expect(allText(await replyTo(typed, "typed /照片 2"))).toMatch(/^📷 照片已附到 #2（听评课 11月21日）\n本次 1 张，这条记录共有照片 2 张/);
       // Quoting the record's reply names it, whatever the time.
       const quoted = await fake.userSendsImage({ userId: admin, image: fake.servePicture(jpegWithGps()), quoteText: "✅ 已记录 #2\n类型：听评课" });
-      expect(allText(await replyTo(quoted, "quoted"))).toMatch(/照片已附到 #2/);
+      expect(allText(await replyTo(quoted, "quoted"))).toMatch(/照片已附到 #2.*\n.*共有照片 3 张/);
     } finally {
       clock = TEST_NOW.getTime();
     }

@@ -67,7 +67,7 @@ describe("DingTalk Stream mode", () => {
     expect(JSON.stringify(reply.body)).not.toContain("dtmd:");
     const cardBizId = String(reply.body.cardBizId);
     expect(JSON.stringify(fake.cards.get(cardBizId)?.data)).toMatch(/已记录 #1/);
-    expect(fake.cardButtons(cardBizId).map((b) => b.label)).toEqual(["确认", "撤销", "再记一条"]);
+    expect(fake.cardButtons(cardBizId).map((b) => b.label)).toEqual(["确认", "撤销", "加照片", "再记一条"]);
     expect(fake.acked(streamMessageId)).toBe(true);
     expect(await records(conversationId)).toHaveLength(1);
   });

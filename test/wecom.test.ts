@@ -59,7 +59,7 @@ describe("WeCom 智能机器人 through the long connection", () => {
     expect(reply.body.msgtype).toBe("stream_with_template_card");
     const card = reply.body.template_card as { card_type: string; button_list: { text: string; key: string }[] };
     expect(card.card_type).toBe("button_interaction");
-    expect(card.button_list.map((b) => b.text)).toEqual(["确认", "撤销", "再记一条"]);
+    expect(card.button_list.map((b) => b.text)).toEqual(["确认", "撤销", "加照片", "再记一条"]);
     expect(await recordsIn(chatId)).toHaveLength(1);
   });
 

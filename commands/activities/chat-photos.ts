@@ -27,15 +27,11 @@ import { PictureTooLarge, PictureUnavailable } from "../../messages/pictures.ts"
 import type { InboundResult } from "../../messages/queues.ts";
 import { boundCommunityOf, soleCommunityOfSender } from "../core/context.ts";
 import type { Evidence } from "../core/types.ts";
-import { attachedText, attachPhotos, photoCountOf } from "./photo-rows.ts";
+import { attachedText, attachPhotos, PHOTOS_WANTED, photoCountOf, RECENT_RECORD_MS } from "./photo-rows.ts";
+import { normalizeText, stripLeadingMentions } from "../../core/normalize.ts";
 
-/**
- * A picture sent 1:1 within this time after the sender's last record belongs to it: a teacher
- * records from the classroom and sends the photos right after, as one piece of work; ten
- * minutes covers picking several photos from the album on a slow phone, and is short enough
- * that a picture for another activity (sent later that day) is asked about instead of guessed.
- */
-export const RECENT_RECORD_MS = 10 * 60_000;
+export { RECENT_RECORD_MS } from "./photo-rows.ts";
+
 /** How long pictures wait for their sender's choice or consent (then the retention run drops them). */
 export const HELD_MS = 30 * 60_000;
 const MAX_PHOTO_MB = 10;
@@ -93,7 +89,8 @@ const dayText = (d: Date) => {
  * The message's pictures handled, its replies extended. `result` is what the message's text
  * gave (null: the message is pictures alone).
  */
-export async function handlePictures(env: PicturesEnv, message: InboundMessage, result: InboundResult | null): Promise<InboundResult> {
+export async function handlePictures(env: PicturesEnv, message: InboundMessage, textResult: InboundResult | null): Promise<InboundResult> {
+  let result = textResult;
   const refs = message.pictures ?? [];
   const alone = result === null;
   if (refs.length === 0) return result ?? { replies: [], duplicate: false };
@@ -102,12 +99,25 @@ export async function handlePictures(env: PicturesEnv, message: InboundMessage, 
   const { db } = env;
   const communityId = (await boundCommunityOf(db, message)) ?? (message.chatType === "direct" ? ((await soleCommunityOfSender(db, message))?.id ?? null) : null);
   const identity =
-    communityId === null ? null : await db.platformIdentity.findUnique({ where: { communityId_platform_userId: { communityId, platform: message.platform, userId: message.senderId } } });
+    communityId === null
+      ? null
+      : await db.platformIdentity.findUnique({
+          where: { communityId_platform_userId: { communityId, platform: message.platform, userId: message.senderId } },
+          include: { member: { select: { roles: true } } },
+        });
   if (communityId === null || !identity) return alone ? say("还没有你的记录，照片没有保存。请先发 /记录，再发照片。") : (result ?? say(""));
 
   const key = sourceKey(message);
   let target: Target | null;
-  if (!alone) {
+  // 「/照片 12」 typed with pictures (WeCom mixed, DingTalk richText): they go to #12, the command's own answer is replaced.
+  const named = result === null ? undefined : photoCommandNumber(message.text);
+  if (result !== null && named !== undefined) {
+    target = await db.activity
+      .findFirst({ where: { communityId, number: named, revokedAt: null }, select: { number: true, sourceMessageKey: true, kind: true, date: true, recorderId: true } })
+      .then((a) => (a && (a.recorderId === identity.memberId || isAdmin(identity)) ? a : null));
+    if (!target) return result;
+    result = { replies: [], duplicate: result.duplicate };
+  } else if (result !== null) {
     target = await db.activity
       .findUnique({ where: { sourceMessageKey: key }, select: { number: true, sourceMessageKey: true, kind: true, date: true, communityId: true, revokedAt: true } })
       .then((a) => (a && a.communityId === communityId && !a.revokedAt ? a : null));
@@ -136,7 +146,7 @@ export async function handlePictures(env: PicturesEnv, message: InboundMessage, 
       await attachPhotos(db, communityId, target.sourceMessageKey, ok, identity.photoConsentAt ?? env.now);
       await db.heldPicture.deleteMany({ where: { pictureKey: { in: ok.map((o) => o.key) } } });
       const count = await photoCountOf(db, target.sourceMessageKey);
-      lines.push(alone ? attachedText(target, ok.length, count) : `📷 已附照片 ${ok.length} 张。`);
+      lines.push(alone || named !== undefined ? attachedText(target, ok.length, count) : `📷 已附照片 ${ok.length} 张。`);
     } else {
       const held = await hold(env, communityId, message, ok, target?.number ?? null);
       if (target) {
@@ -163,6 +173,14 @@ export async function handlePictures(env: PicturesEnv, message: InboundMessage, 
   return merge(result, lines, actions, extra, alone && !target);
 }
 
+const isAdmin = (identity: { member: { roles: string[] } }) => identity.member.roles.includes("admin");
+
+/** The record number of a typed 「/照片 12」 (or /附照片, /photo), else undefined. */
+function photoCommandNumber(text: string): number | undefined {
+  const m = /^\/?\s*(?:照片|附照片|photo)\s+#?(\d{1,7})\s*$/i.exec(stripLeadingMentions(normalizeText(text)).text);
+  return m?.[1] ? Number(m[1]) : undefined;
+}
+
 function say(text: string): InboundResult {
   return { replies: text ? [{ text }] : [], duplicate: false };
 }
@@ -172,7 +190,9 @@ function merge(result: InboundResult | null, lines: string[], actions: NonNullab
   const replies = result ? [...result.replies] : [];
   const [first, ...rest] = replies;
   if (first && lines.length > 0) {
-    replies.splice(0, 1, { ...first, text: `${first.text}\n${lines.join("\n")}`, ...(actions.length ? { actions: [...actions, ...(first.actions ?? [])] } : {}) });
+    // The consent button replaces the record's own 「加照片」 (the same command).
+    const kept = (first.actions ?? []).filter((a) => !actions.some((b) => b.command === a.command));
+    replies.splice(0, 1, { ...first, text: `${first.text}\n${lines.join("\n")}`, ...(actions.length ? { actions: [...actions, ...kept] } : {}) });
     return { ...(result ?? { duplicate: false }), replies: [...replies.slice(0, 1), ...rest, ...extra] };
   }
   const own: Reply[] = lines.length > 0 ? [{ text: lines.join("\n"), ...(actions.length ? { actions } : {}) }] : [];
@@ -213,8 +233,15 @@ async function quotedOrRecent(env: PicturesEnv, communityId: number, memberId: n
     const a = await env.db.activity.findFirst({ where: { communityId, number: Number(quoted), recorderId: memberId, revokedAt: null }, select });
     if (a) return a;
   }
+  const since = new Date(env.now.getTime() - RECENT_RECORD_MS);
+  // 「加照片」 pressed on a record (photo.ts) says which, for the same few minutes.
+  const wanted = await env.db.auditLog.findFirst({ where: { communityId, actorId: memberId, action: PHOTOS_WANTED, at: { gte: since } }, orderBy: { id: "desc" }, select: { entityId: true } });
+  if (wanted?.entityId) {
+    const a = await env.db.activity.findFirst({ where: { id: wanted.entityId, communityId, revokedAt: null }, select });
+    if (a) return a;
+  }
   return env.db.activity.findFirst({
-    where: { communityId, recorderId: memberId, revokedAt: null, createdAt: { gte: new Date(env.now.getTime() - RECENT_RECORD_MS) } },
+    where: { communityId, recorderId: memberId, revokedAt: null, createdAt: { gte: since } },
     orderBy: [{ createdAt: "desc" }, { number: "desc" }],
     select,
   });

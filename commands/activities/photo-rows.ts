@@ -3,6 +3,18 @@ import type { Db, Tx } from "../../db/client.ts";
 import { isUniqueViolation } from "../../db/client.ts";
 import { toDay } from "../../core/dates.ts";
 
+/**
+ * A picture sent 1:1 within this time after the sender's last record (or 「加照片」 on one)
+ * belongs to it: a teacher records from the classroom and sends the photos right after, as one
+ * piece of work; ten minutes covers picking several photos from the album on a slow phone, and is
+ * short enough that a picture for another activity (sent later that day) is asked about instead
+ * of guessed.
+ */
+export const RECENT_MINUTES = 10;
+export const RECENT_RECORD_MS = RECENT_MINUTES * 60_000;
+/** The audit action of 「加照片」 pressed with nothing waiting: the next pictures go to that record. */
+export const PHOTOS_WANTED = "photos-wanted";
+
 export interface StoredPicture {
   /** `<message key>#<n>`: the picture's own key, unique, so a redelivery adds no row. */
   key: string;

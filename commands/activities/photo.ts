@@ -9,7 +9,7 @@ import { field } from "../core/fields.ts";
 import { audit } from "../core/support.ts";
 import { boundCommand } from "../core/types.ts";
 import { editableActivity } from "./activity-access.ts";
-import { attachedText, attachPhotos, photoCountOf } from "./photo-rows.ts";
+import { attachedText, attachPhotos, PHOTOS_WANTED, photoCountOf, RECENT_MINUTES } from "./photo-rows.ts";
 
 export const photoCommand = boundCommand({
   name: "照片",
@@ -27,7 +27,13 @@ export const photoCommand = boundCommand({
       where: { communityId: ctx.community.id, platform: m.platform, chatId: m.chatId, userId: m.senderId, expiresAt: { gt: ctx.now } },
       orderBy: { id: "asc" },
     });
-    if (held.length === 0) return "没有等待附上的照片（照片只等30分钟）。请把照片再发一次。";
+    if (held.length === 0) {
+      // 「加照片」 under a record: the sender's pictures of the next minutes go to this one (chat-photos.ts).
+      await audit(ctx, PHOTOS_WANTED, "activity", activity.id, null, null);
+      return m.chatType === "direct"
+        ? `📷 把照片发给我即可\n${RECENT_MINUTES}分钟内发来的照片附到 #${number}（${activity.kind}）。`
+        : `📷 请在与我的单聊里发照片\n${RECENT_MINUTES}分钟内发来的照片附到 #${number}（${activity.kind}）；也可以在群里 @我 发送「/照片 ${number}」并带上照片。`;
+    }
     // The press is the consent, for these photos and the ones this account sends later.
     await ctx.db.platformIdentity.updateMany({ where: { communityId: ctx.community.id, platform: m.platform, userId: m.senderId, photoConsentAt: null }, data: { photoConsentAt: ctx.now } });
     await attachPhotos(

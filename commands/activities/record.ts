@@ -4,7 +4,7 @@ import { isVisitKind, visitDirection } from "../../core/direction.ts";
 import { insertActivity, type NewActivity } from "../../db/insert-activity.ts";
 import { sourceKey } from "../../messages/messages.ts";
 import { activityFields, confirmField } from "./activity-fields.ts";
-import type { Reply } from "../../messages/messages.ts";
+import type { Platform, Reply } from "../../messages/messages.ts";
 import { activityDetails, type ActivityRow } from "./activity-view.ts";
 import type { SchoolInfo } from "../core/recognize.ts";
 import { AskError, UserError } from "../core/errors.ts";
@@ -34,7 +34,12 @@ export function farDateQuestion(day: string): string {
 export interface NextActions {
   /** Web forms are on: "再记一条" opens the form with the same kind. */
   forms?: boolean;
+  /** The platform delivers pictures people send (WeCom, DingTalk): "加照片" says how, and where they go. */
+  photos?: boolean;
 }
+
+/** Platforms whose pictures reach the bot (messages/pictures.ts); the simulator's do not. */
+export const takesPictures = (platform: Platform) => platform === "wecom" || platform === "dingtalk";
 
 /**
  * The reply to a new record; also rebuilt from the stored record when its message comes again.
@@ -51,7 +56,8 @@ export function recordedReplies(activity: ActivityRow, schools: readonly SchoolI
       actions: [
         { label: "确认", command: `/确认 ${number}` },
         { label: "撤销", command: `/撤销 ${number}` },
-        // The next likely action (issue 25): another of the same kind, on the form with the kind chosen.
+        // The next likely actions (issue 25): its photos, and another of the same kind on the form with the kind chosen.
+        ...(next.photos ? [{ label: "加照片", command: `/照片 ${number}` }] : []),
         ...(next.forms ? [{ label: "再记一条", command: `/表单 ${activity.kind}` }] : []),
       ],
     },
@@ -75,11 +81,12 @@ export const recordCommand = boundCommand({
   examples: ["/记录 示范课 11月20日 二小 语文", "/记录 听评课 昨天 二小 参与=郝家也、双庙 数学 《分数的意义》 35人 备注=效果很好", "/记录 示范课 上周五 二小 李老师执教 语文"],
   args: recordArgs,
   singleStatement: true,
-  replay: (recorded, schools, today, settings) => recordedReplies({ ...recorded, date: fromDay(recorded.date) }, schools, today, { forms: settings.forms !== undefined }),
+  replay: (recorded, schools, today, settings, platform) =>
+    recordedReplies({ ...recorded, date: fromDay(recorded.date) }, schools, today, { forms: settings.forms !== undefined, photos: takesPictures(platform) }),
   webForm: { title: "登记活动" },
   async run(ctx, args) {
     const { activity, today } = await recordActivity(ctx, args);
-    return recordedReplies(activity, ctx.schools, today, { forms: ctx.settings.forms !== undefined });
+    return recordedReplies(activity, ctx.schools, today, { forms: ctx.settings.forms !== undefined, photos: takesPictures(ctx.message.platform) });
   },
 });
 

@@ -86,7 +86,7 @@ async function handleText(deps: DispatchDeps, message: InboundMessage): Promise<
   if (message.text.trim().length > MAX_TEXT_LENGTH) return reply(TOO_LONG);
   const loaded = await loadMessageContext(deps.sql, message, key);
   const now = deps.now();
-  const earlier = repliesOfProcessed(deps, loaded, now);
+  const earlier = repliesOfProcessed(deps, loaded, now, message);
   if (earlier) return { replies: earlier, duplicate: true };
 
   const { text: typed, mentioned } = stripLeadingMentions(dropSpokenFullStop(normalizeText(message.text)));
@@ -196,7 +196,7 @@ async function handleText(deps: DispatchDeps, message: InboundMessage): Promise<
     }
     if (isUniqueViolation(e)) {
       // The same message committed meanwhile (a second gateway or a retried job): answer as before.
-      const stored = repliesOfProcessed(deps, await loadMessageContext(deps.sql, message, key), now);
+      const stored = repliesOfProcessed(deps, await loadMessageContext(deps.sql, message, key), now, message);
       if (stored) return { replies: stored, duplicate: true };
     }
     throw e;
@@ -230,7 +230,7 @@ async function runBatch(deps: DispatchDeps, key: string, lines: BatchLine[], bas
     });
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
-    const stored = repliesOfProcessed(deps, await loadMessageContext(deps.sql, base.message, key), base.now);
+    const stored = repliesOfProcessed(deps, await loadMessageContext(deps.sql, base.message, key), base.now, base.message);
     if (stored) return { replies: stored, duplicate: true };
   }
   return { replies, duplicate: false };
@@ -312,10 +312,10 @@ function bareCommand(registry: Registry, text: string): { name: string; rest: st
 }
 
 /** The replies a message produced when it was processed before, if it was. */
-function repliesOfProcessed({ registry, settings }: Pick<DispatchDeps, "registry" | "settings">, loaded: MessageContext, now: Date): Reply[] | undefined {
+function repliesOfProcessed({ registry, settings }: Pick<DispatchDeps, "registry" | "settings">, loaded: MessageContext, now: Date, message: InboundMessage): Reply[] | undefined {
   if (loaded.processed) return loaded.processed as Reply[];
   const today = loaded.community ? todayIn(now, loaded.community.timezone) : undefined;
-  if (loaded.recorded && registry.replayRecorded) return registry.replayRecorded(loaded.recorded, loaded.schools, today, settings ?? DEFAULT_SETTINGS);
+  if (loaded.recorded && registry.replayRecorded) return registry.replayRecorded(loaded.recorded, loaded.schools, today, settings ?? DEFAULT_SETTINGS, message.platform);
   return undefined;
 }
 

@@ -6,7 +6,7 @@ import type { FileStore } from "../../db/file-store.ts";
 import type { PictureSource } from "../../messages/pictures.ts";
 import type { InboundResult } from "../../messages/queues.ts";
 import type { ContextActivity, ContextCommunity, ContextMember } from "../../db/message-context.ts";
-import type { InboundMessage, Reply } from "../../messages/messages.ts";
+import type { InboundMessage, Platform, Reply } from "../../messages/messages.ts";
 import type { RetentionPolicy } from "../../core/privacy/policy.ts";
 import type { ArgsSchema } from "./fields.ts";
 import type { ParseEnv, SchoolInfo } from "./recognize.ts";
@@ -82,7 +82,7 @@ export interface Command<S extends ArgsSchema, C extends CommandContext = Comman
    * A redelivered message that this command already recorded (an activity under the message's
    * key, found with the message context) is answered again from that record. One command at most.
    */
-  replay?: (recorded: ContextActivity, schools: readonly SchoolInfo[], today: string | undefined, settings: CommandSettings) => Reply[];
+  replay?: (recorded: ContextActivity, schools: readonly SchoolInfo[], today: string | undefined, settings: CommandSettings, platform: Platform) => Reply[];
   /**
    * The command has a web form built from `args` (web/forms/): sent with no arguments, it answers
    * with a link to that form instead of asking field by field.
@@ -169,5 +169,5 @@ export interface Registry extends RegistryHooks {
   /** The command whose name or alias is closest to what was typed, for "did you mean". */
   suggest(name: string): AnyCommand | undefined;
   /** How a redelivered message that a single-statement command already recorded is answered again. */
-  replayRecorded?: (recorded: ContextActivity, schools: readonly SchoolInfo[], today: string | undefined, settings: CommandSettings) => Reply[];
+  replayRecorded?: (recorded: ContextActivity, schools: readonly SchoolInfo[], today: string | undefined, settings: CommandSettings, platform: Platform) => Reply[];
 }
