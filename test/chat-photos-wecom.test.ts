@@ -145,6 +145,16 @@ describe("WeCom: pictures are a record's evidence", () => {
     expect(text).toMatch(/第4张照片没有保存：(没能从平台取到|不是照片)/); // a wrong key: the padding check fails (or, rarely, garbage)
     expect(await photosOf(admin, 4)).toHaveLength(0);
   });
+
+  it("a record the bot asks back about keeps its pictures waiting; 加照片 under the finished record attaches them", async () => {
+    const frame = await fake.userSendsMixed({ chatId, userId: admin, items: [{ text: "@教联体助手 /记录 示范课 11月22日 语文" }, { image: fake.servePicture(jpegWithGps()) }] });
+    const asked = allText(await replyTo(frame, "asked"));
+    expect(asked).toMatch(/照片 1 张先留着/);
+    expect(allText(await says(admin, "二小", chatId))).toMatch(/已记录 #5/);
+    const attached = await says(admin, "/照片 5", chatId);
+    expect(allText(attached)).toMatch(/照片已附到 #5（示范课 11月22日）\n本次 1 张/);
+    expect(await photosOf(chatId, 5)).toHaveLength(1);
+  });
 });
 
 async function readStored(communityId: number, fileName: string): Promise<Buffer> {

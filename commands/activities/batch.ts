@@ -23,7 +23,7 @@ const RECORD_WORD = /^\/?\s*(?:记录|登记|record)(?:\s+|$)/i;
 const LIST_NUMBER = /^(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[.、)）:：]\s*/;
 
 /** The argument text of a line that is a record ("/记录 示范课 …", "示范课 …", "2、示范课 …"), else null. */
-function recordRest(line: string): string | null {
+export function recordRest(line: string): string | null {
   const text = line.replace(LIST_NUMBER, "");
   const word = RECORD_WORD.exec(text);
   if (word) return text.slice(word[0].length).trim();

@@ -27,6 +27,7 @@ import { PictureTooLarge, PictureUnavailable } from "../../messages/pictures.ts"
 import type { InboundResult } from "../../messages/queues.ts";
 import { boundCommunityOf, soleCommunityOfSender } from "../core/context.ts";
 import type { Evidence } from "../core/types.ts";
+import { recordRest } from "./batch.ts";
 import { attachedText, attachPhotos, PHOTOS_WANTED, photoCountOf, RECENT_RECORD_MS } from "./photo-rows.ts";
 import { normalizeText, stripLeadingMentions } from "../../core/normalize.ts";
 
@@ -109,6 +110,7 @@ export async function handlePictures(env: PicturesEnv, message: InboundMessage, 
 
   const key = sourceKey(message);
   let target: Target | null;
+  let waiting = false;
   // 「/照片 12」 typed with pictures (WeCom mixed, DingTalk richText): they go to #12, the command's own answer is replaced.
   const named = result === null ? undefined : photoCommandNumber(message.text);
   if (result !== null && named !== undefined) {
@@ -124,7 +126,12 @@ export async function handlePictures(env: PicturesEnv, message: InboundMessage, 
     // A message that was no record (a question asked back, a refusal, another command) keeps no pictures;
     // several records in one message: which one is asked.
     const several = target ? 0 : await db.activity.count({ where: { communityId, sourceMessageKey: { startsWith: `${key}#` } } });
-    if (!target && several === 0) return result;
+    if (!target && several === 0) {
+      // A record not made yet (the bot asked back, e.g. which school hosted it): the pictures wait for 「加照片」 under it.
+      const first = stripLeadingMentions(normalizeText(message.text.split("\n")[0] ?? "")).text;
+      if (recordRest(first) === null) return result;
+      waiting = true;
+    }
   } else {
     target = await quotedOrRecent(env, communityId, identity.memberId, message);
   }
@@ -152,6 +159,8 @@ export async function handlePictures(env: PicturesEnv, message: InboundMessage, 
       if (target) {
         lines.push(`📷 收到照片 ${ok.length} 张，还没附上：${CONSENT_NOTE}。`);
         actions.push({ label: CONSENT_LABEL, command: `/照片 ${target.number}` });
+      } else if (waiting) {
+        lines.push(`📷 照片 ${ok.length} 张先留着（30分钟）：记录完成后点「加照片」即附上。`);
       } else {
         const choices = await lastRecords(db, communityId, identity.memberId);
         if (choices.length === 0) {
