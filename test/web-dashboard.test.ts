@@ -80,6 +80,31 @@ describe("signed-in pages", () => {
     for (const f of fractions(progress.split("\n").slice(2).join("\n"))) expect(fractions(page.text)).toContain(f);
   });
 
+  it("a principal sees their own school first: its standing and what it lacks, then the community's", async () => {
+    const g = await communityWithRecords();
+    const principal = unique("p");
+    expect(await g.says(`/成员 李校长 郝家也 校长 账号=${principal}`)).toMatch(/已添加成员：李校长/);
+    const progress = await g.says("/进度 全部");
+    const web = new WebClient(app);
+    await web.signInAsSim(principal);
+    const id = await communityIdOf(g);
+    const page = (await web.get(`/community/${id}`)).text;
+    const own = page.indexOf("我校：郝家也中心小学");
+    expect(own).toBeGreaterThan(0);
+    expect(own).toBeLessThan(page.indexOf("捆绑考核"));
+    // The same figures as the school's line in /进度 全部 ("还差 b 项，已达标 m 项").
+    const [, behind, met] = /【郝家也[^】]*】还差 (\d+) 项，已达标 (\d+) 项/.exec(progress)!;
+    expect(page.slice(own, page.indexOf("捆绑考核"))).toContain(`<div class="big">${met} / ${Number(met) + Number(behind)}</div>`);
+    // In the schools' table too, theirs is the first row.
+    expect(/<tbody><tr class="mine"><td class="name"><a href="[^"]+">郝家也中心小学<\/a>（我校）/.test(page)).toBe(true);
+    // Item tables name their columns in the order the cells come: figures before the direction.
+    expect(page).toContain('<th scope="col">目标</th><th class="num" scope="col">完成 / 目标</th><th scope="col">状态</th><th scope="col">方向</th>');
+    // The admin (no school) gets no such card.
+    const admin = new WebClient(app);
+    await admin.signInAsSim(g.userId);
+    expect((await admin.get(`/community/${id}`)).text).not.toContain("我校：");
+  });
+
   it("a school's page lists its records; user text is escaped", async () => {
     const g = await boundGroup(app);
     await g.says("/记录 示范课 11月10日 二小 郝家也 语文 《<script>alert(1)</script>》");

@@ -133,6 +133,34 @@ describe("platform sign-in in a browser", () => {
     await other.close();
   });
 
+  it("WeCom: a bureau admin lands on the district's page, on a phone and a desktop: lights, filter, chart, a link to each community", SLOW, async () => {
+    const userId = unique("wb");
+    const district = await app.db.district.create({ data: { name: `${unique("县")}教育局`, joinCode: unique("J").slice(0, 8).toUpperCase() } });
+    await app.db.districtAdmin.create({ data: { districtId: district.id, platform: "wecom", userId, displayName: "李科长" } });
+    // Two communities join; a third (not joined) must not show.
+    const ids = [(await communityFor("wecom", unique("wx"))).communityId, (await communityFor("wecom", unique("wx"))).communityId];
+    await communityFor("wecom", unique("wx"));
+    await app.db.community.updateMany({ where: { id: { in: ids } }, data: { districtId: district.id } });
+    fake.wecomUser = userId;
+    for (const [size, context] of [
+      ["390", await phone()],
+      ["1280", await desktop()],
+    ] as const) {
+      const page = await context.newPage();
+      await page.goto(`${app.url}/login/wecom?next=/`);
+      await page.waitForURL(/\/district\/\d+(#.*)?$/);
+      await expect(page.locator("tbody tr").count()).resolves.toBe(2);
+      await expect(page.locator('tbody a[href^="/community/"]').count()).resolves.toBe(2);
+      await expect(page.getByLabel("状态").isVisible()).resolves.toBe(true);
+      await expect(page.locator(".chart svg").count()).resolves.toBe(1);
+      await expect(page.getByRole("link", { name: "下载区县台账" }).isVisible()).resolves.toBe(true);
+      const overflow = await page.evaluate<number>("document.documentElement.scrollWidth - window.innerWidth");
+      expect(overflow).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(ARTIFACTS, `district-wecom-${size}.png`), fullPage: true });
+      await context.close();
+    }
+  });
+
   it("the keyboard reaches every link and the sign-out button; every table header is a column header", SLOW, async () => {
     const userId = unique("wx");
     await communityFor("wecom", userId);

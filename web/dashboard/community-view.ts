@@ -46,6 +46,16 @@ function table(head: string[], rows: string[], numCols: number[] = []): string {
   return `<div class="scroll"><table><thead><tr>${th}</tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
 }
 
+/** A member's own school, first on the page (a principal reads it before the community's): its standing, what it lacks, its records. */
+function ownSchoolCard(c: CommunityPageData): string {
+  const s = c.report.schools.find((x) => x.school.id === c.ownSchoolId);
+  if (!s) return "";
+  const behind = s.items.filter((i) => !i.met).map((i) => `${targetLabel(i)} ${scopeWhere(c.report, i.scope, s.school.id)}（${i.done} / ${i.min}）`.trim());
+  const lacks = s.items.length === 0 ? "本校没有目标。" : behind.length === 0 ? "本校的目标全部达标 🎉" : `还差：${behind.slice(0, 5).join("、")}${behind.length > 5 ? ` 等 ${behind.length} 项` : ""}`;
+  return `<div class="card mine"><h2>我校：${esc(s.school.fullName)}</h2><div class="big">${s.met} / ${s.items.length}</div><div>项目标已达成</div>${progressBar(s.met, s.items.length)}
+<p>${esc(lacks)}</p><p><a href="/community/${c.id}/school/${s.school.id}">本校的记录和照片</a></p></div>`;
+}
+
 export function communityBody(c: CommunityPageData): string {
   const r = c.report;
   const { total, met, holdingBack } = r.community;
@@ -63,7 +73,7 @@ export function communityBody(c: CommunityPageData): string {
     ? `<ul class="plain">${c.actionItems.map((a) => `<li>#${a.number} ${esc(a.task)}${a.ownerName ? `（${esc(a.ownerName)}）` : ""}${a.due ? ` · ${esc(a.due)}前` : ""}</li>`).join("")}</ul>`
     : '<p class="muted">没有未完成的待办。</p>';
   return `${back}<h1>${esc(c.name)}</h1><p class="sub">${esc(r.term.name)} · 截至 ${esc(r.today)}</p>
-<div class="grid two">${standing}<div class="card chart"><h2>还差的目标</h2>${c.chartSvg}</div></div>
+${ownSchoolCard(c)}<div class="grid two">${standing}<div class="card chart"><h2>还差的目标</h2>${c.chartSvg}</div></div>
 <div class="card"><h2>各校进度</h2>${table(
     ["学校", "已达标", "状态", "还差"],
     schools.map((s) => schoolRow(c, s)),
@@ -72,27 +82,27 @@ export function communityBody(c: CommunityPageData): string {
 ${
   pairItems.length
     ? `<div class="card"><h2>校际送教与交流</h2>${table(
-        ["目标", "方向", "完成 / 目标", "状态"],
+        ["目标", "完成 / 目标", "状态", "方向"],
         pairItems.map((i) => itemRow(r, i)),
-        [2],
+        [1],
       )}</div>`
     : ""
 }
 ${
   communityItems.length
     ? `<div class="card"><h2>共同体整体</h2>${table(
-        ["目标", "范围", "完成 / 目标", "状态"],
+        ["目标", "完成 / 目标", "状态", "范围"],
         communityItems.map((i) => itemRow(r, i)),
-        [2],
+        [1],
       )}</div>`
     : ""
 }
 ${
   mentorItems.length
     ? `<div class="card"><h2>师徒结对</h2>${table(
-        ["目标", "结对", "完成 / 目标", "状态"],
+        ["目标", "完成 / 目标", "状态", "结对"],
         mentorItems.map((i) => itemRow(r, i)),
-        [2],
+        [1],
       )}</div>`
     : ""
 }

@@ -30,6 +30,7 @@ th{font-weight:600;color:#4e5969;white-space:nowrap}
 td.name{white-space:nowrap}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 tr.mine td{background:#f0f7ff}
+.card.mine{border-left:4px solid #1664ff}
 a{color:#0e5bd8}
 .st{display:inline-block;padding:1px 8px;border-radius:10px;font-size:14px;white-space:nowrap}
 .st.ok{background:#e8f8f0;color:#006b45}
