@@ -6,7 +6,7 @@ import { todayIn } from "../../core/dates.ts";
 import { formatDay } from "../../core/meetings/compose.ts";
 import { audit } from "../core/support.ts";
 import type { BoundContext } from "../core/types.ts";
-import { MEETING_USAGE } from "./usage.ts";
+import { meetingUsage, SAME_DAY_CHOICES } from "./meeting-args.ts";
 import type { Occurrence } from "../../core/meetings/schedule.ts";
 import { storeOccurrence } from "../../db/meetings.ts";
 import { AskError, UserError } from "../core/errors.ts";
@@ -27,23 +27,6 @@ function notPast(ctx: BoundContext, at: Date, example: string): void {
   if (at.getTime() - ctx.now.getTime() > 400 * 86_400_000) throw new UserError(`${when(ctx, at)} 离现在超过一年，请检查日期。例如：${example}`);
 }
 
-/** How an admin answers "that day already has a meeting": move it, or add another (some communities meet twice a day). */
-export const SAME_DAY_CHOICES: Readonly<Record<string, "move" | "add" | "no">> = {
-  改时间: "move",
-  改期: "move",
-  改: "move",
-  调整: "move",
-  移: "move",
-  另加: "add",
-  另加一场: "add",
-  再加: "add",
-  再加一场: "add",
-  新增: "add",
-  加一场: "add",
-  取消: "no",
-  不: "no",
-  否: "no",
-};
 /** The last word of the ready-made messages behind the two buttons. */
 const MOVE_WORD = "改时间";
 const ADD_WORD = "另加一场";
@@ -112,10 +95,10 @@ function askSameDay(ctx: BoundContext, typed: string[], live: Occurrence[], mova
     const why = live.length > 1 ? "当天已有不止一场，请用 /会议 改期 调整其中一场" : "它已有纪要、签到或待办，不能改时间（这些只属于那一场）";
     const refused = triedMove ? "没有改时间：" : "";
     const question = `${head}${refused}${why}。\n要在 ${at} 另加一场吗？回复「另加」确认，回复「取消」不安排。`;
-    return new AskError("sameDay", { text: `安排 ${typed.join(" ")}` }, question, undefined, [add]);
+    return new AskError("sameDay", { action: "arrange", text: typed.join(" ") }, question, undefined, [add]);
   }
   const question = `${head}\n· 改时间：把 ${timeOf(ctx, movable.startsAt)} 的会议改到 ${at}\n· 另加：${at} 再开一场，原来的不变\n回复「改时间」或「另加」（回复「取消」不安排）。`;
-  return new AskError("sameDay", { text: `安排 ${typed.join(" ")}` }, question, undefined, [{ label: `改到 ${at}`, command: resend(MOVE_WORD) }, add]);
+  return new AskError("sameDay", { action: "arrange", text: typed.join(" ") }, question, undefined, [{ label: `改到 ${at}`, command: resend(MOVE_WORD) }, add]);
 }
 
 /** /会议 改期 <原日期> [原时间] <新日期> [时间]: also how an admin accepts a holiday proposal. */
@@ -148,7 +131,7 @@ export async function setAgenda(ctx: BoundContext, words: string[], which?: stri
   const example = "/会议 议程 12月5日 期末联考安排";
   const named = meetingWords(ctx, words, "会议日期", example);
   const agenda = named.rest.join(" ").trim();
-  if (agenda === "") throw new UserError(`请写上议题内容。\n${MEETING_USAGE}`);
+  if (agenda === "") throw new UserError(`请写上议题内容。\n${meetingUsage()}`);
   if (agenda.length > 500) throw new UserError("议题不超过500个字。");
   const { id, occurrence } = await pickMeeting(ctx, "议程", named, which);
   await ctx.db.meeting.update({ where: { id }, data: { agenda } });

@@ -11,6 +11,7 @@ import type { Occurrence } from "../../core/meetings/schedule.ts";
 import { storeOccurrence } from "../../db/meetings.ts";
 import { AskError, UserError } from "../core/errors.ts";
 import type { BoundContext } from "../core/types.ts";
+import { MEETING_ACTIONS } from "./meeting-args.ts";
 import { occurrencesOn, takeDay } from "./shared.ts";
 
 /** The day a command names a meeting by, its time when typed, and the words after them. */
@@ -33,7 +34,7 @@ export function meetingWords(ctx: BoundContext, words: readonly string[], what: 
  * or the number in the question's list); `verb` is the sub-command (改期, 取消, 议程), which the
  * buttons resend with the meeting's time.
  */
-export async function pickMeeting(ctx: BoundContext, verb: string, named: NamedMeeting, which: string | undefined): Promise<{ id: number; occurrence: Occurrence }> {
+export async function pickMeeting(ctx: BoundContext, verb: "改期" | "取消" | "议程", named: NamedMeeting, which: string | undefined): Promise<{ id: number; occurrence: Occurrence }> {
   const { day, rest } = named;
   const all = await occurrencesOn(ctx, day);
   if (all.length === 0) throw new UserError(`${formatDay(day)} 没有安排会议。发送 /会议 下次 查看会议安排。`);
@@ -41,7 +42,7 @@ export async function pickMeeting(ctx: BoundContext, verb: string, named: NamedM
   // A cancelled meeting is only meant when the day has no other (改期 brings it back).
   const candidates = live.length > 0 ? live : all;
   const time = named.time ?? (which === undefined ? undefined : answerOf(which, candidates, ctx));
-  const asked = { text: [verb, day, ...rest].join(" ") };
+  const asked = { action: MEETING_ACTIONS[verb], text: [day, ...rest].join(" ") };
   let chosen: Occurrence | undefined;
   if (time !== undefined) {
     chosen = live.find((o) => clockOf(ctx, o) === time) ?? all.find((o) => clockOf(ctx, o) === time);
@@ -93,7 +94,7 @@ const VERB_TEXT: Readonly<Record<string, string>> = { 改期: "要改期", 取�
  * "Which one?", filed as the question for the hidden field `which`: the answer (a time or a
  * number) re-runs the same command; each button sends the command with that meeting's time.
  */
-function askWhich(ctx: BoundContext, verb: string, day: string, candidates: readonly Occurrence[], rest: readonly string[], asked: { text: string }, head: string): AskError {
+function askWhich(ctx: BoundContext, verb: string, day: string, candidates: readonly Occurrence[], rest: readonly string[], asked: Record<string, unknown>, head: string): AskError {
   const count = candidates.length === 1 ? "有 1 场会议" : `有 ${candidates.length} 场会议`;
   const question = `${head}${count}：\n${listOf(ctx, candidates)}\n${VERB_TEXT[verb] ?? "要"}的是哪一场？点选项，或回复它的时间（例如 ${clockOf(ctx, candidates.at(-1)!)}）。`;
   return new AskError("which", asked, question, undefined, buttons(ctx, verb, day, candidates, rest));

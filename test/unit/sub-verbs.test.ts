@@ -62,6 +62,12 @@ describe("action word first", () => {
     expect(understand("/推送群 删除 列表").args).toEqual({ action: "delete", text: "列表" });
     expect(understand("/推送群").args).toEqual({});
   });
+  it("real commands: /会议 reads its sub-verb from the schema; the bot's own answers stay hidden fields", () => {
+    expect(understand("/会议 安排 12月12日 14:00 二小 送课安排").args).toEqual({ action: "arrange", text: "12月12日 14:00 二小 送课安排" });
+    expect(understand("/會議 改期 12月5日 12月12日").args).toEqual({ action: "move", text: "12月5日 12月12日" });
+    expect(understand("/会议 议题 12月5日 取消 安排").args).toEqual({ action: "agenda", text: "12月5日 取消 安排" });
+    expect(understand("/会议 开会吧").args).toEqual({ text: "开会吧" });
+  });
 });
 
 describe("usage from the schema", () => {
@@ -78,6 +84,9 @@ describe("usage from the schema", () => {
     expect(help).toContain("/设置 隐私 联系人 王主任 13800000000");
     const pushes = helpFor(COMMANDS.find((x) => x.name === "推送群")!);
     expect(pushes).toContain("用法：\n/推送群 添加 名称 Webhook地址 [加签密钥SEC…]\n/推送群 列表\n/推送群 删除 名称\n");
+    const meetings = helpFor(COMMANDS.find((x) => x.name === "会议")!);
+    expect(meetings).toContain("用法：\n/会议 规则 <规则> [地点]　例如：/会议 规则 每月第一个周六 9:00 二小会议室\n/会议 安排 ");
+    expect(meetings).toContain("/会议 改期 <原日期> [原时间] <新日期> [时间]　例如：/会议 改期 12月5日 12月12日");
   });
   it("every command's verb lines name values of its own choices, and every value has lines", () => {
     for (const command of COMMANDS) {
