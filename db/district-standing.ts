@@ -3,7 +3,7 @@
  * of all, who holds it back) and the next joint meeting, on top of the activity figures.
  */
 import { todayIn } from "../core/dates.ts";
-import { DISTRICT_TIMEZONE } from "../core/digest/district.ts";
+import { DISTRICT_TIMEZONE, type DistrictDigestRow } from "../core/digest/district.ts";
 import { mapLimit } from "../core/map-limit.ts";
 import type { Term } from "../core/terms.ts";
 import type { Tx } from "./client.ts";
@@ -11,11 +11,8 @@ import { districtOverview, type DistrictCommunityRow } from "./districts.ts";
 import { scheduleBetween } from "./meetings.ts";
 import { progressReportsOf } from "./progress-report.ts";
 
-export interface DistrictStanding extends DistrictCommunityRow {
-  met: number;
-  total: number;
-  holdingBack: string | null;
-  nextMeeting: Date | null;
+/** The standing's fields are the district digest's (core/digest/district.ts), declared there once. */
+export interface DistrictStanding extends DistrictCommunityRow, Pick<DistrictDigestRow, "met" | "total" | "holdingBack" | "nextMeeting"> {
   /** The community's own term the standing is judged in. */
   term: Term;
 }
