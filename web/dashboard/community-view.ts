@@ -56,13 +56,27 @@ function ownSchoolCard(c: CommunityPageData): string {
 <p>${esc(lacks)}</p><p><a href="/community/${c.id}/school/${s.school.id}">本校的记录和照片</a></p></div>`;
 }
 
+/** The target cards under the schools' table, in this order: scope, heading, the scope's column. */
+const SCOPE_CARDS = [
+  ["pair", "校际送教与交流", "方向"],
+  ["community", "共同体整体", "范围"],
+  ["mentor", "师徒结对", "结对"],
+] as const;
+
+/** One card of a scope's targets; nothing when the scope has none. */
+function itemsCard(r: ProgressReport, title: string, column: string, items: readonly ProgressItem[]): string {
+  if (items.length === 0) return "";
+  return `<div class="card"><h2>${title}</h2>${table(
+    ["目标", "完成 / 目标", "状态", column],
+    items.map((i) => itemRow(r, i)),
+    [1],
+  )}</div>`;
+}
+
 export function communityBody(c: CommunityPageData): string {
   const r = c.report;
   const { total, met, holdingBack } = r.community;
   const schools = [...r.schools].sort((a, b) => Number(b.school.id === c.ownSchoolId) - Number(a.school.id === c.ownSchoolId));
-  const pairItems = r.items.filter((i) => i.scope.type === "pair");
-  const mentorItems = r.items.filter((i) => i.scope.type === "mentor");
-  const communityItems = r.items.filter((i) => i.scope.type === "community");
   const back = c.districtId ? `<p><a href="/district/${c.districtId}">← 返回区县总览</a></p>` : "";
   const standing = `<div class="card"><h2>捆绑考核</h2><div class="big">${met} / ${total}</div><div>项目标已达成 ${statusMark(c.status)}</div>${progressBar(met, total)}
 <p>${holdingBack && holdingBack.behind > 0 ? `拖后腿的是 ${esc(holdingBackText(holdingBack))}` : total > 0 ? "全部达标 🎉" : "还没有目标"}；${esc(r.term.name)}剩 ${r.weeksLeft} 周${r.plannedActivities > 0 ? `；另有 ${r.plannedActivities} 项计划中的活动（到日子才计入）` : ""}。</p></div>`;
@@ -79,32 +93,13 @@ ${ownSchoolCard(c)}<div class="grid two">${standing}<div class="card chart"><h2>
     schools.map((s) => schoolRow(c, s)),
     [1],
   )}</div>
-${
-  pairItems.length
-    ? `<div class="card"><h2>校际送教与交流</h2>${table(
-        ["目标", "完成 / 目标", "状态", "方向"],
-        pairItems.map((i) => itemRow(r, i)),
-        [1],
-      )}</div>`
-    : ""
-}
-${
-  communityItems.length
-    ? `<div class="card"><h2>共同体整体</h2>${table(
-        ["目标", "完成 / 目标", "状态", "范围"],
-        communityItems.map((i) => itemRow(r, i)),
-        [1],
-      )}</div>`
-    : ""
-}
-${
-  mentorItems.length
-    ? `<div class="card"><h2>师徒结对</h2>${table(
-        ["目标", "完成 / 目标", "状态", "结对"],
-        mentorItems.map((i) => itemRow(r, i)),
-        [1],
-      )}</div>`
-    : ""
-}
+${SCOPE_CARDS.map(([scope, title, column]) =>
+  itemsCard(
+    r,
+    title,
+    column,
+    r.items.filter((i) => i.scope.type === scope),
+  ),
+).join("\n")}
 <div class="grid two"><div class="card"><h2>接下来的会议</h2>${meetings}</div><div class="card"><h2>未完成的待办</h2>${actions}</div></div>`;
 }
