@@ -9,18 +9,13 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { randomUUID } from "node:crypto";
-import pino from "pino";
-import { preparePostgres } from "../app/preflight.ts";
-import type { Logger } from "../config/logger.ts";
 import { composeDigest } from "../core/digest/compose.ts";
 import { DIGEST_LIMIT } from "../core/digest/pack.ts";
 import { countingTermFor } from "../core/terms.ts";
-import { createDatabase } from "../db/client.ts";
+import type { createDatabase } from "../db/client.ts";
+import { schedulerHarness } from "./scheduler-harness.ts";
 import { loadDigestInput } from "../db/digest-input.ts";
 import { renderProgressChart } from "../reports/progress-chart.ts";
-import { createRedis } from "../config/redis.ts";
-import { createProducers } from "../messages/producers.ts";
 import { runDigestWork } from "../workers/schedule/digest-work.ts";
 
 const COMMUNITIES = Number(process.env.BENCH_COMMUNITIES ?? 3000);
@@ -66,13 +61,7 @@ async function seed(sql: ReturnType<typeof createDatabase>["sql"], run: string):
 const mb = (b: number) => (b / 2 ** 20).toFixed(0);
 
 async function main(): Promise<void> {
-  await preparePostgres(DATABASE_URL);
-  const { db, sql } = createDatabase(DATABASE_URL, 10);
-  const redis = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, { forWorker: false });
-  const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const producers = createProducers(redis, prefix);
-  const log = pino({ level: "warn" }) as unknown as Logger;
-  const run = `b${randomUUID().slice(0, 8)}`;
+  const { db, sql, redis, producers, log, run } = await schedulerHarness(DATABASE_URL, "warn");
 
   let t = performance.now();
   await seed(sql, run);

@@ -6,13 +6,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { randomUUID } from "node:crypto";
-import pino from "pino";
-import { preparePostgres } from "../app/preflight.ts";
-import type { Logger } from "../config/logger.ts";
-import { createDatabase } from "../db/client.ts";
-import { createRedis } from "../config/redis.ts";
-import { createProducers } from "../messages/producers.ts";
+import { schedulerHarness } from "./scheduler-harness.ts";
 import { runDueWork } from "../workers/schedule/due-work.ts";
 
 const COMMUNITIES = Number(process.env.BENCH_COMMUNITIES ?? 300);
@@ -24,13 +18,7 @@ const DUE = new Date("2026-12-02T01:00:00Z"); // 3 days before 09:00 Beijing on 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function main(): Promise<void> {
-  await preparePostgres(DATABASE_URL);
-  const { db, sql } = createDatabase(DATABASE_URL, 10);
-  const redis = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, { forWorker: false });
-  const prefix = `bench-${randomUUID().slice(0, 8)}`;
-  const producers = createProducers(redis, prefix);
-  const log = pino({ level: "silent" }) as unknown as Logger;
-  const run = `b${randomUUID().slice(0, 8)}`;
+  const { db, sql, redis, producers, log, run } = await schedulerHarness(DATABASE_URL, "silent");
 
   await db.$executeRawUnsafe(`TRUNCATE "Community" CASCADE`);
   for (let i = 0; i < COMMUNITIES; i++) {
