@@ -42,6 +42,8 @@ import { registerMetricsRoute, registerQueueDashboard } from "./admin.ts";
 import { InboundLimits } from "../bot/inbound-limits.ts";
 import { clusterGaugesExporter, processInfo, watchPlatforms, watchQueues } from "../bot/metrics.ts";
 import { Lease } from "../bot/lease.ts";
+import { ConnectionLease } from "../bot/connection-lease.ts";
+import type { Worker } from "bullmq";
 import { hostname } from "node:os";
 import { OutageGate } from "../workers/outage.ts";
 
@@ -160,6 +162,10 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   const adapters = new Map<Platform, PlatformAdapter>();
   const unwatchPlatforms = watchPlatforms(() => [...adapters.values()].flatMap((a) => a.status?.() ?? []));
   let gateway: Gateway | undefined;
+  // Gateways run active/standby: the lease holder opens the long connections (bot/connection-lease.ts).
+  let connectionLease: ConnectionLease | undefined;
+  let outboundWorker: Worker | undefined;
+  const longConnections = () => [...adapters.values()].flatMap((a) => a.longConnection?.() ?? []);
 
   if (isGateway) {
     // WAIT covers every write of the connection the job was added on (BullMQ's Queue uses it as given).
@@ -183,11 +189,13 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     const dingtalk = dingtalkAdapter(env, { http, redis: pipelined, log });
     if (dingtalk) adapters.set("dingtalk", dingtalk);
     registerPrivacyPage(http, { messageDays: env.RETENTION_MESSAGE_DAYS, photoTerms: env.RETENTION_PHOTO_TERMS });
-    for (const adapter of adapters.values()) await adapter.start(gateway.sink);
+    // Routes now (every replica serves them); long connections only once this process holds the lease.
+    for (const adapter of adapters.values()) await adapter.start(gateway.sink, { connect: false });
     const limiter = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.ROBOT_RATE_LIMIT, windowMs: env.ROBOT_RATE_WINDOW_MS });
     // One-second windows: a longer window would let the whole budget of it go in one burst, over the platform's per-second limit.
     const pushBudget = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.PUSH_SENDS_PER_SECOND, windowMs: 1000 });
-    workers.register("outbound", outboundProcessor(adapters, limiter, quotaFallback({ db, producers, log }), pushBudget), env.OUTBOUND_CONCURRENCY);
+    const fence = longConnections().length > 0 ? () => connectionLease?.fenced() ?? Promise.resolve(false) : undefined;
+    outboundWorker = workers.register("outbound", outboundProcessor(adapters, limiter, quotaFallback({ db, producers, log }), pushBudget, fence), env.OUTBOUND_CONCURRENCY);
     const gw = gateway;
     if (forms) {
       const formDeps = { db, forms, files, now, log, sink: gw.sink, resultOf: (id: string, ms: number) => gw.resultOf(id, ms) };
@@ -203,6 +211,22 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   const address = await http.listen({ host: env.HOST, port: env.PORT });
   const url = address.replace("0.0.0.0", "127.0.0.1").replace("[::]", "127.0.0.1");
   if (forms && !env.PUBLIC_BASE_URL) forms.baseUrl = url; // links work on this machine only
+  const platformConnections = longConnections();
+  if (platformConnections.length > 0) {
+    const worker = outboundWorker;
+    connectionLease = new ConnectionLease({
+      redis: pipelined,
+      prefix: env.QUEUE_PREFIX,
+      ttlMs: env.CONNECTION_LEASE_MS,
+      // No two live processes listen on one host and address, and a restart takes its own lease back at once.
+      owner: `${hostname()}|${address}`,
+      connections: platformConnections,
+      log,
+      onLead: () => worker?.resume(),
+      onFollow: () => void worker?.pause(true).catch(() => undefined),
+    });
+    await connectionLease.start();
+  }
   log.info({ url, role: env.ROLE, platforms: [...adapters.keys()] }, "教联体助手 started");
 
   let closed = false;
@@ -224,6 +248,8 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
       gate?.stop();
       await workers.closeAll(outage);
       for (const adapter of adapters.values()) await adapter.stop();
+      // Last: a standby takes the connections over at once, after this process's last send.
+      await connectionLease?.stop();
       await producers.close();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       await db.$disconnect();

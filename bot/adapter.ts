@@ -10,15 +10,33 @@ export interface ConnectionStatus {
   platform: Platform;
   /** Which connection of the platform (e.g. WeCom "bot"), when it has several kinds. */
   part?: string;
-  state: "connecting" | "connected" | "reconnecting" | "replaced" | "stopped";
+  /** standby: closed on purpose, another gateway holds the connection (bot/connection-lease.ts). */
+  state: "connecting" | "connected" | "reconnecting" | "replaced" | "standby" | "stopped";
   /** ISO time the connection entered this state. */
   since: string;
   reconnects: number;
 }
 
+/**
+ * A platform connection only one process may hold at a time (WeCom's 智能机器人 closes the older
+ * of two; DingTalk would split the stream between them): opened by the holder of the lease,
+ * closed by a standby (bot/connection-lease.ts).
+ */
+export interface LongConnection {
+  open(): void;
+  standby(): void;
+}
+
+export interface StartOptions {
+  /** Open the long connection at once (default). False: only its HTTP routes; the lease opens it. */
+  connect?: boolean;
+}
+
 export interface PlatformAdapter {
   readonly platform: Platform;
-  start(sink: InboundSink): Promise<void>;
+  start(sink: InboundSink, options?: StartOptions): Promise<void>;
+  /** The long connection this adapter holds, if it has one. */
+  longConnection?(): LongConnection | undefined;
   /**
    * The sends that deliver replies or a push, in order. Must be deterministic for one message:
    * a retried job skips the sends that already went out by their position.

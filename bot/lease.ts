@@ -42,17 +42,31 @@ export interface LeaseOptions {
   /** What is leased, e.g. "metrics" or "wecom-bot:<botId>". */
   name: string;
   ttlMs: number;
+  /**
+   * Who contends; default host:pid:random. A name that is stable across restarts (host and listen
+   * address: no two live processes share one) lets a restarted process take its lease back at
+   * once instead of waiting out the ttl of the one it replaced.
+   */
+  owner?: string;
+  /**
+   * Keep holding while Redis cannot be reached (default: give up). For the platform connection:
+   * nobody can take the lease from a Redis that is down, and the connection is what keeps
+   * receiving (into the spool) meanwhile; `fenced()` still answers false until Redis is back.
+   */
+  keepThroughOutage?: boolean;
   onAcquired?: (token: number) => void;
   onLost?: () => void;
 }
 
 export class Lease {
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly owner: string;
   private token = 0;
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
 
-  constructor(private readonly o: LeaseOptions) {}
+  constructor(private readonly o: LeaseOptions) {
+    this.owner = o.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
 
   private get key() {
     return `${this.o.prefix}:lease:${this.o.name}`;
@@ -92,8 +106,9 @@ export class Lease {
         this.o.onAcquired?.(token);
       }
     } catch {
-      // Redis unreachable: a holder cannot prove it still holds, so it stops acting as one.
-      if (this.token > 0) this.lose();
+      // Redis unreachable: a holder cannot prove it still holds, so it stops acting as one
+      // (unless told to keep through an outage; it learns the truth once Redis answers again).
+      if (this.token > 0 && !this.o.keepThroughOutage) this.lose();
     } finally {
       this.ticking = false;
     }
@@ -106,9 +121,13 @@ export class Lease {
    */
   async fenced(): Promise<boolean> {
     if (this.token === 0) return false;
-    const ok = Number(await this.o.redis.eval(RENEW, 1, this.key, this.grant, 0).catch(() => 0)) === 1;
-    if (!ok) this.lose();
-    return ok;
+    const answer = await this.o.redis.eval(RENEW, 1, this.key, this.grant, 0).then(Number, () => undefined);
+    if (answer === undefined) {
+      if (!this.o.keepThroughOutage) this.lose();
+      return false;
+    }
+    if (answer !== 1) this.lose();
+    return answer === 1;
   }
 
   private lose(): void {

@@ -181,6 +181,8 @@ export const envSchema = z
     SPOOL_DIR: z.string().default("./data/spool"),
     /** Lease for exporting cluster-wide gauges once: a dead exporter is replaced within about 4/3 of this. */
     METRICS_LEASE_MS: z.coerce.number().int().min(300).default(15_000),
+    // Gateways run active/standby on one lease: a dead holder's connections reopen elsewhere within ~4/3 of it.
+    CONNECTION_LEASE_MS: z.coerce.number().int().min(300).default(6_000),
     /** /healthz answers 503 once a configured platform connection has been down this long. */
     PLATFORM_DOWN_MS: z.coerce.number().int().min(100).default(120_000),
   })

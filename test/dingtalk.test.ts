@@ -191,10 +191,16 @@ describe("DingTalk Stream mode", () => {
     expect(textOf(reply)).toMatch(/记录/);
   });
 
-  it("two gateway processes of one app handle a message once", async () => {
+  it("a second gateway of one app stands by (one Stream connection, healthy); a message delivered twice is handled once", async () => {
     const second = await startApp({ env: testEnv({ ...dingEnv(), QUEUE_PREFIX: prefix }) });
     try {
-      const conns = await fake.waitForOpen(2);
+      // Active/standby (bot/connection-lease.ts): the first gateway holds the Stream, the second waits.
+      const health = (await (await fetch(`${second.url}/healthz`)).json()) as { ok: boolean; platforms: { platform: string; state: string }[] };
+      expect(health.ok).toBe(true);
+      expect(health.platforms.find((p) => p.platform === "dingtalk")?.state).toBe("standby");
+      await new Promise((r) => setTimeout(r, 500));
+      const conns = await fake.waitForOpen(1);
+      expect(conns).toHaveLength(1);
       const { conversationId, admin } = await boundDingGroup();
       const m = await fake.userSays({ conversationId, userId: admin, text: "/记录 示范课 11月20日 二小", to: conns[0] });
       const data = {

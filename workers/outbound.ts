@@ -34,7 +34,15 @@ export type OnQuota = (message: OutboundMessage, jobId: string | undefined) => P
  * shared by every gateway in Redis). Replies take none of it, so under a Monday fan-out the
  * platform's own limit still has room for them; robot webhooks have their own per-robot bucket.
  */
-export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapter>, limiter: RateLimiter, onQuota?: OnQuota, pushBudget?: RateLimiter) {
+/** How soon a send this gateway may no longer make (it lost the platform connections) is tried again, by the holder. */
+export const NOT_HOLDER_RETRY_MS = 500;
+
+/**
+ * fence: asked right before each send when gateways run active/standby (bot/connection-lease.ts):
+ * false means another gateway holds the platform connections now, and the job goes back to the
+ * queue for it, with the sends already made counted, instead of being sent from here.
+ */
+export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapter>, limiter: RateLimiter, onQuota?: OnQuota, pushBudget?: RateLimiter, fence?: () => Promise<boolean>) {
   return async (message: OutboundMessage, job: Job, token?: string): Promise<void> => {
     const deliveries = planFor(adapters, message, limiter.windowMs);
     const budgeted = pushBudget && !message.webhook && (job.opts.priority ?? 0) >= (SCHEDULED_PUSH.priority ?? 1);
@@ -54,6 +62,11 @@ export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapte
       if (budgeted) {
         const wait = await pushBudget.take(`push:${message.platform}`);
         if (wait > 0) await waitFor(i, wait);
+      }
+      if (fence && !message.webhook && !(await fence())) {
+        await job.updateProgress(i);
+        await job.moveToDelayed(Date.now() + NOT_HOLDER_RETRY_MS, token);
+        throw new DelayedError();
       }
       try {
         await d.send();

@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import type { RedisClient } from "../../config/redis.ts";
 import type { Logger } from "../../config/logger.ts";
 import type { OutboundMessage } from "../../messages/messages.ts";
-import type { ConnectionStatus, InboundSink, PlatformAdapter } from "../adapter.ts";
+import type { ConnectionStatus, InboundSink, LongConnection, PlatformAdapter, StartOptions } from "../adapter.ts";
 import type { Delivery } from "../delivery.ts";
 import { InboundSpool, spoolDefaults } from "../spool.ts";
 import { DingtalkApi, type DingtalkApiOptions } from "./api.ts";
@@ -70,7 +70,7 @@ export class DingtalkAdapter implements PlatformAdapter {
     });
   }
 
-  async start(sink: InboundSink): Promise<void> {
+  async start(sink: InboundSink, { connect = true }: StartOptions = {}): Promise<void> {
     const spool = new InboundSpool(sink, { ...spoolDefaults, dir: this.opts.spoolDir, log: this.log });
     this.spool = spool;
     await spool.start();
@@ -102,7 +102,13 @@ export class DingtalkAdapter implements PlatformAdapter {
     client.on(TOPIC_ROBOT, (frame, ack) => void receiver.onRobotMessage(frame, ack));
     client.on(TOPIC_CARD, (frame, ack) => void receiver.onCardCallback(frame, ack));
     this.client = client;
-    client.start();
+    if (connect) client.start();
+  }
+
+  /** Stream mode's socket; HTTP mode has none (every gateway serves the callback). */
+  longConnection(): LongConnection | undefined {
+    const c = this.client;
+    return c && { open: () => c.start(), standby: () => c.stop("standby") };
   }
 
   /**

@@ -72,17 +72,21 @@ export class StreamClient {
   }
 
   start(): void {
+    if (!this.stopped && this.current) return; // already open
     this.stopped = false;
+    this.attempt = 0;
+    this.setState("connecting");
     void this.openNext();
   }
 
-  stop(): void {
+  /** `as`: "standby" when another gateway holds the stream (bot/connection-lease.ts). */
+  stop(as: "stopped" | "standby" = "stopped"): void {
     this.stopped = true;
     if (this.retry) clearTimeout(this.retry);
     this.retry = undefined;
     this.current?.close();
     this.current = undefined;
-    this.setState("stopped");
+    this.setState(as);
   }
 
   status(): ConnectionStatus {

@@ -9,7 +9,7 @@ import type { FastifyInstance } from "fastify";
 import type { RedisClient } from "../../config/redis.ts";
 import type { Logger } from "../../config/logger.ts";
 import type { OutboundMessage } from "../../messages/messages.ts";
-import type { ConnectionStatus, InboundSink, PlatformAdapter } from "../adapter.ts";
+import type { ConnectionStatus, InboundSink, LongConnection, PlatformAdapter, StartOptions } from "../adapter.ts";
 import type { Delivery } from "../delivery.ts";
 import { WecomAppApi, type AppApiOptions } from "./app-api.ts";
 import { registerWecomCallback } from "./app-callback.ts";
@@ -46,9 +46,17 @@ export class WecomAdapter implements PlatformAdapter {
     this.sender = new WecomSender({ connection: this.connection, app, cards: this.cards, quota, log: this.log });
   }
 
-  async start(sink: InboundSink): Promise<void> {
+  async start(sink: InboundSink, { connect = true }: StartOptions = {}): Promise<void> {
+    // The app's callback is plain HTTP: served by every gateway, standby or not.
     if (this.opts.app) registerWecomCallback(this.opts.app.http, this.opts.app.keys, sink, this.log, () => (this.opts.now?.() ?? new Date()).getTime());
-    if (this.connection) this.connection.start(new WecomReceiver(sink, this.cards, this.log).handlers(this.connection));
+    if (!this.connection) return;
+    this.connection.listen(new WecomReceiver(sink, this.cards, this.log).handlers(this.connection));
+    if (connect) this.connection.open();
+  }
+
+  longConnection(): LongConnection | undefined {
+    const c = this.connection;
+    return c && { open: () => c.open(), standby: () => c.standby() };
   }
 
   plan(message: OutboundMessage): Delivery[] {

@@ -19,7 +19,13 @@ export interface BotConnectionOptions {
   log: Logger;
 }
 
-export type ConnectionState = "connecting" | "online" | "replaced" | "stopped";
+export interface ConnectionHandlers {
+  message(frame: Frame): void;
+  cardEvent(frame: Frame): void;
+  enterChat(frame: Frame): void;
+}
+
+export type ConnectionState = "connecting" | "online" | "replaced" | "standby" | "stopped";
 
 /** An acknowledgement with a non-zero errcode. */
 export class WecomAckError extends Error {
@@ -46,6 +52,8 @@ export class BotConnection {
   since = Date.now();
   reconnects = 0;
   private wasOnline = false;
+  /** open() was called since the last standby(): there is a socket (or a reconnect loop) to close. */
+  private opened = false;
 
   get state(): ConnectionState {
     return this.current;
@@ -75,7 +83,14 @@ export class BotConnection {
     });
   }
 
-  start(handlers: { message(frame: Frame): void; cardEvent(frame: Frame): void; enterChat(frame: Frame): void }): void {
+  /** Listens and connects. */
+  start(handlers: ConnectionHandlers): void {
+    this.listen(handlers);
+    this.open();
+  }
+
+  /** Wires the handlers once; the connection may then be opened and closed many times. */
+  listen(handlers: ConnectionHandlers): void {
     const c = this.client;
     c.on("message.text", (f) => handlers.message(f));
     c.on("message.voice", (f) => handlers.message(f));
@@ -91,8 +106,10 @@ export class BotConnection {
       this.log.info("wecom bot connection online");
     });
     c.on("disconnected", (reason) => {
+      // Closed on purpose (standby, stop) or by the server for a newer connection: not a loss.
+      if (this.state === "replaced" || this.state === "stopped" || this.state === "standby") return;
       if (this.state === "online") this.reconnects++;
-      if (this.state !== "replaced" && this.state !== "stopped") this.state = "connecting";
+      this.state = "connecting";
       this.log.warn({ reason }, "wecom bot connection lost");
     });
     c.on("event.disconnected_event", () => {
@@ -100,7 +117,24 @@ export class BotConnection {
       this.log.warn("another connection of this WeCom bot took over (another instance started?); this one stays idle and does not reconnect");
     });
     c.on("error", (err) => this.log.warn({ err: err.message }, "wecom bot connection error"));
-    c.connect();
+  }
+
+  /** Connects (again, after a standby or a replacement: the SDK's client reconnects on connect()). */
+  open(): void {
+    if (this.state === "online") return;
+    this.state = "connecting";
+    this.opened = true;
+    this.client.connect();
+  }
+
+  /** Closes the connection on purpose: another gateway holds the lease (bot/connection-lease.ts). */
+  standby(): void {
+    const wasReplaced = this.state === "replaced";
+    this.state = "standby";
+    if (!this.opened) return;
+    this.opened = false;
+    if (!wasReplaced) this.client.disconnect();
+    this.log.info("wecom bot connection closed: standby, another gateway holds it");
   }
 
   async replyStream(reqId: string, streamId: string, content: string, card?: Record<string, unknown>): Promise<void> {
@@ -176,7 +210,9 @@ export class BotConnection {
   stop(): void {
     const wasReplaced = this.state === "replaced";
     this.state = "stopped";
-    // After a "replaced" notice the SDK has already closed the socket and marked itself stopped.
-    if (!wasReplaced) this.client.disconnect();
+    // After a "replaced" notice the SDK has already closed the socket and marked itself stopped;
+    // a standby has nothing open.
+    if (!wasReplaced && this.opened) this.client.disconnect();
+    this.opened = false;
   }
 }
