@@ -11,6 +11,7 @@
  */
 import { EventEmitter } from "node:events";
 import { DWClient, type DWClientDownStream } from "dingtalk-stream";
+import WebSocket from "ws";
 import type { Logger } from "../../config/logger.ts";
 import { requestJson } from "../http-json.ts";
 
@@ -28,7 +29,7 @@ export interface StreamSocketOptions {
 interface DWClientInternals {
   dw_url?: string;
   userDisconnect: boolean;
-  socket?: { readyState: number; ping(data?: unknown): void; terminate(): void; close(): void; once(event: "close", cb: () => void): void };
+  socket?: WebSocket;
 }
 
 const OPEN = 1;
@@ -88,6 +89,38 @@ export class StreamSocket extends DWClient {
     this.internals.userDisconnect = true;
     this.internals.socket?.terminate();
     this.finish();
+  }
+
+  /**
+   * The WebSocket handshake as the SDK's own _connect does it (2.1.5 dist/client.mjs: same URL,
+   * TLS options, pong → heartbeat, message → onDownStream, connected/registered flags), but its
+   * errors go to our log: the SDK prints every refused handshake with console.warn and a stack
+   * trace, and "connect success" with console.info, outside the structured log.
+   */
+  override _connect(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const url = this.internals.dw_url;
+      if (!url) return reject(new Error("dingtalk stream: no endpoint"));
+      this.internals.userDisconnect = false;
+      const socket = new WebSocket(url, { rejectUnauthorized: true });
+      this.internals.socket = socket;
+      socket.on("open", () => {
+        this.connected = true;
+        resolve();
+      });
+      socket.on("pong", () => this.heartbeat());
+      socket.on("message", (data: WebSocket.RawData) => this.onDownStream(data.toString()));
+      socket.on("close", () => {
+        this.connected = false;
+        this.registered = false;
+      });
+      socket.on("error", (err) => {
+        // A refused handshake is logged once by StreamClient ("connection failed", with its retry).
+        if (this.connected) this.opts.log.warn({ err: err.message }, "dingtalk stream socket error");
+        socket.terminate();
+        reject(err);
+      });
+    });
   }
 
   override async getEndpoint(): Promise<this> {
