@@ -22,6 +22,9 @@ export class OwnRedis {
     const until = Date.now() + 10_000;
     for (;;) {
       const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      // Refused while the server starts: expected, and the connect() below reports it; without a
+      // listener ioredis prints each one to stderr as an "Unhandled error event".
+      probe.on("error", () => undefined);
       const ok = await probe
         .connect()
         .then(() => probe.ping())
