@@ -17,6 +17,12 @@ console.log(`${SESSION_HELP.join("\n")}\n`);
 
 rl.setPrompt("你> ");
 rl.prompt();
+// Piped input closes the interface at its end while queued lines are still being answered; a
+// prompt after that throws on Node 26 (ERR_USE_AFTER_CLOSE), so it is only shown while open.
+let inputOpen = true;
+rl.on("close", () => {
+  inputOpen = false;
+});
 // Async iteration queues lines typed (or piped) while a reply is still on its way.
 for await (const raw of rl) {
   const line = raw.trim();
@@ -36,7 +42,7 @@ for await (const raw of rl) {
     const replies = await say(bot.url, { ...session, text: line });
     console.log(replies.length ? `助手> ${replies.join("\n助手> ")}\n` : "（没有回复：群里不带 / 的消息会被忽略）\n");
   }
-  rl.prompt();
+  if (inputOpen) rl.prompt();
 }
 rl.close();
 await bot.close();

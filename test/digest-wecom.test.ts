@@ -56,7 +56,7 @@ describe("weekly digest on WeCom", { timeout: 90_000 }, () => {
 
     const text = await fake.waitForReceived((r) => r.cmd === "aibot_send_msg" && r.body.chatid === reached && r.body.msgtype === "markdown", 10_000, "digest text");
     expect(textOf(text)).toMatch(/^📬 .* 周报[\s\S]*【本校 郝家也】[\s\S]*📈 进度图：http/);
-    const image = await fake.waitForReceived((r) => r.cmd === "aibot_send_msg" && r.body.chatid === reached && r.body.msgtype === "image", 10_000, "digest chart");
+    const image = await fake.waitForReceived((r) => r.cmd === "aibot_send_msg" && r.body.chatid === reached && r.body.msgtype === "image", 20_000, "digest chart");
     const mediaId = (image.body.image as { media_id: string }).media_id;
     const media = fake.media.get(mediaId)!;
     expect(media.type).toBe("image");
