@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { App } from "../app/app.ts";
 import { Lease } from "../bot/lease.ts";
 import { startTestApp } from "./support/harness.ts";
-import { unique } from "./support/env.ts";
+import { testPrefix, unique } from "./support/env.ts";
 
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 afterAll(() => redis.disconnect());
@@ -23,7 +23,7 @@ async function until(probe: () => boolean | Promise<boolean>, timeoutMs: number)
 
 describe("Lease", () => {
   it("one holder at a time; a paused holder is replaced within the ttl and fenced off when it wakes", async () => {
-    const prefix = unique("jt");
+    const prefix = testPrefix("jt");
     const ttlMs = 900;
     const events: string[] = [];
     const a = new Lease({ redis, prefix, name: "conn", ttlMs, onAcquired: (t) => events.push(`a+${t}`), onLost: () => events.push("a-") });
@@ -81,7 +81,7 @@ describe("cluster-wide gauges", () => {
   };
 
   it("two processes of one deployment: queue depths come from one of them, and from the other once it is gone", async () => {
-    const QUEUE_PREFIX = unique("jt");
+    const QUEUE_PREFIX = testPrefix("jt");
     one = await startTestApp({ QUEUE_PREFIX, ROLE: "gateway", METRICS_LEASE_MS: "900" });
     two = await startTestApp({ QUEUE_PREFIX, ROLE: "gateway", METRICS_LEASE_MS: "900" });
     for (let i = 0; i < 3; i++) await one.producers.inbound.queue.add("inbound", { never: "processed" }, { delay: 3_600_000, jobId: unique("d") });

@@ -15,12 +15,12 @@ import { outboundProcessor } from "../workers/outbound.ts";
 import { createRedis } from "../config/redis.ts";
 import { pushAll } from "../workers/schedule/push.ts";
 import { boundGroup, startTestApp } from "./support/harness.ts";
-import { unique } from "./support/env.ts";
+import { testPrefix } from "./support/env.ts";
 
 let app: App;
 let producers: Producers;
 const redis = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }, { forWorker: false });
-const prefix = unique("prio");
+const prefix = testPrefix("prio"); // its keys are removed when the file ends (support/redis-cleanup.ts)
 
 beforeAll(async () => {
   app = await startTestApp();
@@ -65,7 +65,7 @@ describe("the outbound queue", () => {
   });
 
   it("scheduled pushes use only their budget of platform calls; replies are not counted against it and are not held", async () => {
-    const p = unique("budget");
+    const p = testPrefix("budget");
     const conn = createRedis({ kind: "standalone", url: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" });
     const queue = new Queue("outbound", { connection: conn, prefix: p });
     const sent: string[] = [];
