@@ -19,7 +19,7 @@ export interface StoredFile {
   stream: Readable;
 }
 
-/** One interface for every kind of shared file storage (PostgreSQL now; S3-compatible later). */
+/** One interface for every kind of shared file storage (PostgreSQL, the default; S3-compatible, db/s3-file-store.ts). */
 export interface FileStore {
   /** Stores the file unless the key exists already (same key, same file: a second submit writes nothing). */
   put(key: string, mimeType: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ created: boolean; size: number }>;
@@ -30,18 +30,18 @@ export interface FileStore {
   delete(key: string): Promise<boolean>;
 }
 
-/** Cuts a stream of arbitrary pieces into CHUNK_BYTES pieces, holding at most one chunk. */
-async function* rechunk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Buffer> {
+/** Cuts a stream of arbitrary pieces into pieces of `bytes` (the last one shorter), holding at most one piece. */
+export async function* rechunk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, bytes = CHUNK_BYTES): AsyncGenerator<Buffer> {
   let parts: Buffer[] = [];
   let held = 0;
   for await (const piece of source) {
     let b = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
     while (b.length > 0) {
-      const take = Math.min(b.length, CHUNK_BYTES - held);
+      const take = Math.min(b.length, bytes - held);
       parts.push(b.subarray(0, take));
       held += take;
       b = b.subarray(take);
-      if (held === CHUNK_BYTES) {
+      if (held === bytes) {
         yield Buffer.concat(parts, held);
         parts = [];
         held = 0;
