@@ -19,7 +19,7 @@ import { dingtalkAdapter, pictureSource, wecomAdapter } from "./platforms.ts";
 import { createLogger, type Logger } from "../config/logger.ts";
 import { activitiesForChat } from "../db/activities.ts";
 import { createDatabase, type Db } from "../db/client.ts";
-import { PostgresFileStore } from "../db/file-store.ts";
+import { checkFileStore, fileStore } from "./files.ts";
 import { migrateDiskPhotos } from "../web/forms/photo-migration.ts";
 import type { Platform } from "../messages/messages.ts";
 import { processInbound } from "../workers/inbound.ts";
@@ -69,9 +69,10 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   for (const warning of await checkRedis(target)) log.warn(warning);
   const applied = await preparePostgres(env.DATABASE_DIRECT_URL ?? env.DATABASE_URL);
   if (applied.length) log.info({ applied }, "migrations applied");
+  await checkFileStore(env);
 
   const { db, sql } = createDatabase(env.DATABASE_URL, env.DB_POOL_SIZE, { preparedStatements: env.DB_PREPARED_STATEMENTS });
-  const files = new PostgresFileStore(sql);
+  const files = fileStore(env, sql);
   // Photos earlier versions kept on this host's disk: into shared storage, once.
   await migrateDiskPhotos(files, env.PHOTO_DIR, log);
   const connections: RedisClient[] = [];

@@ -1,8 +1,11 @@
 /**
- * Before anything starts: PostgreSQL answers (the database is created and migrated) and Redis
- * answers. Otherwise one paragraph saying what was tried and how to fix it.
+ * Before anything starts: PostgreSQL answers (the database is created and migrated), Redis
+ * answers, and with FILE_STORE=s3 the bucket answers with the configured credentials. Otherwise
+ * one paragraph saying what was tried and how to fix it.
  */
 import type { Cluster } from "ioredis";
+import type { Client } from "minio";
+import { type S3Settings, s3Client } from "../db/s3-file-store.ts";
 import { maskUrl } from "../config/logger.ts";
 import { createRedis, describeTarget, type RedisClient, type RedisTarget } from "../config/redis.ts";
 import { ensureDatabase, migrate } from "../db/migrate.ts";
@@ -84,4 +87,36 @@ export function redisSettingWarnings(memory: string, persistence: string, save: 
     );
   }
   return warnings;
+}
+
+const S3_CHECK_MS = 15_000;
+
+/** The bucket answers a HEAD with these credentials (StartupError otherwise, saying which setting to look at). */
+export async function checkBucket(settings: S3Settings, client: Client = s3Client(settings)): Promise<void> {
+  const where = `${maskUrl(settings.endpoint)} 的桶 ${settings.bucket}`;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer within ${S3_CHECK_MS / 1000} s`), { code: "ETIMEDOUT" })), S3_CHECK_MS);
+  });
+  let exists: boolean;
+  try {
+    exists = await Promise.race([client.bucketExists(settings.bucket), timeout]);
+  } catch (e) {
+    const code = String((e as { code?: unknown }).code ?? "");
+    const why = e instanceof Error ? e.message : String(e);
+    const fix =
+      code === "AccessDenied" || code === "SignatureDoesNotMatch" || code === "InvalidAccessKeyId"
+        ? "密钥被拒绝：请检查 S3_ACCESS_KEY_ID、S3_SECRET_ACCESS_KEY，以及这对密钥是否有这个桶的权限。 / The credentials were refused: check S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY and the key's permissions on the bucket."
+        : code === "MovedPermanently" || code === "TemporaryRedirect" || code === "AuthorizationHeaderMalformed"
+          ? "服务要求别的地址或区域：请检查 S3_ENDPOINT、S3_REGION 和 S3_FORCE_PATH_STYLE。 / The server points elsewhere: check S3_ENDPOINT, S3_REGION and S3_FORCE_PATH_STYLE."
+          : "请确认对象存储服务在运行、S3_ENDPOINT 写对了（含 http:// 或 https:// 和端口）。 / Check that the object storage answers at S3_ENDPOINT.";
+    throw new StartupError(`教联体助手无法启动：访问对象存储失败（尝试了 ${where}：${code ? `${code} ` : ""}${why}）。${fix}`);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!exists) {
+    throw new StartupError(
+      `教联体助手无法启动：对象存储里没有桶 ${settings.bucket}（${maskUrl(settings.endpoint)}）。请先建好这个桶，或改 S3_BUCKET；也请检查 S3_REGION 和 S3_FORCE_PATH_STYLE。 / Bucket ${settings.bucket} does not exist at ${maskUrl(settings.endpoint)}: create it or fix S3_BUCKET.`,
+    );
+  }
 }

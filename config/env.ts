@@ -122,8 +122,22 @@ export const envSchema = z
       .min(0.01)
       .max(24 * 30)
       .default(24),
-    /** Where uploaded photos are kept (served back only through signed links). */
+    /** Where earlier versions kept uploaded photos; moved into the file store once at start. */
     PHOTO_DIR: z.string().default("data/photos"),
+    /** Where shared files (photos) live: PostgreSQL (the default, nothing more to run) or an S3-compatible bucket. */
+    FILE_STORE: z.enum(["postgres", "s3"]).default("postgres"),
+    /** S3-compatible endpoint, e.g. https://s3.cn-north-1.amazonaws.com.cn, https://cos.ap-beijing.myqcloud.com, http://minio:9000. */
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_REGION: z.string().min(1).default("us-east-1"),
+    /** S3's bucket naming rules: 3-63 lower-case letters, digits, dots and hyphens. */
+    S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "桶名应为3—63位小写字母、数字、点和连字符")
+      .optional(),
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+    /** Bucket in the path (MinIO, Ceph and most self-hosted servers) instead of in the host name (AWS, Aliyun OSS). */
+    S3_FORCE_PATH_STYLE: flag.default(false),
     /** Processed messages (with the bot's replies) and delivery logs are deleted after this many days; a community may set its own (/设置 隐私). */
     RETENTION_MESSAGE_DAYS: z.coerce.number().int().min(7).max(3650).default(180),
     /** Photos are kept for the term of their record plus this many terms; a community may set its own. */
@@ -198,6 +212,11 @@ export const envSchema = z
       // Without one hash tag BullMQ's scripts touch keys in different slots and Redis refuses them (CROSSSLOT).
       ctx.addIssue({ code: "custom", path: ["QUEUE_PREFIX"], message: `使用 Redis Cluster 时必须用花括号括起来，例如 {${env.QUEUE_PREFIX}}` });
     }
+    if (env.FILE_STORE === "s3") {
+      for (const k of ["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+        if (env[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: "FILE_STORE=s3 时必须设置 S3_ENDPOINT、S3_BUCKET、S3_ACCESS_KEY_ID、S3_SECRET_ACCESS_KEY" });
+      }
+    }
     for (const [what, keys] of groups) {
       const set = keys.filter((k) => env[k] !== undefined);
       if (set.length > 0 && set.length < keys.length) {
@@ -221,6 +240,7 @@ export const FILE_VARIABLES = [
   "WECOM_APP_AES_KEY",
   "WECOM_APP_SECRET",
   "DINGTALK_CLIENT_SECRET",
+  "S3_SECRET_ACCESS_KEY",
 ] as const;
 
 /** Parses the environment; throws an Error whose message lists every bad variable (never values). */

@@ -27,6 +27,9 @@ const SECRET_KEYS = [
   "DINGTALK_CLIENT_SECRET",
   "ADMIN_TOKEN",
   "METRICS_TOKEN",
+  "S3_SECRET_ACCESS_KEY",
+  "secretAccessKey",
+  "secretKey",
 ];
 
 export function createLogger(level: string, name = "jiaolian", destination?: DestinationStream): Logger {

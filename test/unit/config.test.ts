@@ -37,6 +37,22 @@ describe("configuration", () => {
     expect(() => loadEnv({ WECOM_APP_AES_KEY: "short" })).toThrow(/WECOM_APP_AES_KEY/);
   });
 
+  it("keeps files in PostgreSQL by default; FILE_STORE=s3 needs endpoint, bucket and both keys", () => {
+    expect(loadEnv({}).FILE_STORE).toBe("postgres");
+    try {
+      loadEnv({ FILE_STORE: "s3", S3_ENDPOINT: "http://127.0.0.1:9000", S3_SECRET_ACCESS_KEY: "s3-topsecret" });
+      expect.unreachable();
+    } catch (e) {
+      const text = (e as Error).message;
+      expect(text).toMatch(/S3_BUCKET/);
+      expect(text).toMatch(/S3_ACCESS_KEY_ID/);
+      expect(text).not.toMatch(/s3-topsecret/);
+    }
+    expect(() => loadEnv({ FILE_STORE: "s3", S3_ENDPOINT: "http://127.0.0.1:9000", S3_BUCKET: "No_Such", S3_ACCESS_KEY_ID: "a", S3_SECRET_ACCESS_KEY: "b" })).toThrow(/S3_BUCKET/);
+    const env = loadEnv({ FILE_STORE: "s3", S3_ENDPOINT: "http://127.0.0.1:9000", S3_BUCKET: "photos", S3_ACCESS_KEY_ID: "a", S3_SECRET_ACCESS_KEY: "b", S3_FORCE_PATH_STYLE: "true" });
+    expect(env).toMatchObject({ S3_REGION: "us-east-1", S3_FORCE_PATH_STYLE: true });
+  });
+
   it("turns the simulator off by default once a platform is configured", () => {
     expect(simulatorEnabled(loadEnv({}))).toBe(true);
     expect(simulatorEnabled(loadEnv({ DINGTALK_CLIENT_ID: "a", DINGTALK_CLIENT_SECRET: "b" }))).toBe(false);

@@ -29,6 +29,6 @@ export async function migrateDiskPhotos(store: FileStore, dir: string, log: Logg
     }
   }
   await writeFile(join(dir, MIGRATED_MARKER), `moved to the database on ${new Date().toISOString()}\n`);
-  if (moved > 0) log.info({ moved, dir }, "photos moved from disk into the database");
+  if (moved > 0) log.info({ moved, dir }, "photos moved from disk into the file store");
   return moved;
 }
