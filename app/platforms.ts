@@ -1,15 +1,22 @@
-/** Building the platform adapters the configuration asks for (secrets go from env straight in, never logged). */
+/**
+ * Building the platform adapters the configuration asks for: one per organisation (config/orgs.ts)
+ * and platform, joined per platform by bot/org-router.ts. Secrets go from env straight in, never logged.
+ */
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { RedisClient } from "../config/redis.ts";
+import type { PlatformAdapter } from "../bot/adapter.ts";
 import { WecomAdapter } from "../bot/wecom/adapter.ts";
 import { DingtalkAdapter } from "../bot/dingtalk/adapter.ts";
-import { dingtalkEnabled, wecomAppEnabled, wecomBotEnabled, type Env } from "../config/env.ts";
+import { OrgRouter, PICTURE_ORG } from "../bot/org-router.ts";
+import type { Env } from "../config/env.ts";
 import type { Logger } from "../config/logger.ts";
-import { DingtalkApi } from "../bot/dingtalk/api.ts";
+import { organisations, type OrgConfig } from "../config/orgs.ts";
+import { DingtalkApi, type DingtalkApiOptions } from "../bot/dingtalk/api.ts";
 import { fetchDingtalkPicture } from "../bot/dingtalk/pictures.ts";
 import { fetchWecomPicture } from "../bot/wecom/pictures.ts";
 import { PictureUnavailable, type PictureSource } from "../messages/pictures.ts";
+import { LEGACY_ORG } from "../messages/orgs.ts";
 
 interface Parts {
   http: FastifyInstance;
@@ -19,66 +26,78 @@ interface Parts {
   now?: () => Date;
 }
 
-export function wecomAdapter(env: Env, { http, redis, log, now }: Parts): WecomAdapter | undefined {
-  const bot =
-    wecomBotEnabled(env) && env.WECOM_BOT_ID && env.WECOM_BOT_SECRET
-      ? { botId: env.WECOM_BOT_ID, secret: env.WECOM_BOT_SECRET, wsUrl: env.WECOM_WS_URL, heartbeatMs: env.WECOM_HEARTBEAT_MS }
-      : undefined;
-  const app =
-    wecomAppEnabled(env) && env.WECOM_CORP_ID && env.WECOM_APP_TOKEN && env.WECOM_APP_AES_KEY && env.WECOM_APP_SECRET && env.WECOM_AGENT_ID
-      ? {
-          api: { apiBase: env.WECOM_API_BASE, corpId: env.WECOM_CORP_ID, secret: env.WECOM_APP_SECRET, agentId: env.WECOM_AGENT_ID },
-          keys: { token: env.WECOM_APP_TOKEN, aesKey: env.WECOM_APP_AES_KEY, corpId: env.WECOM_CORP_ID },
-          http,
-        }
-      : undefined;
-  if (!bot && !app) return undefined;
-  return new WecomAdapter({ ...(bot ? { bot } : {}), ...(app ? { app } : {}), redis, prefix: env.QUEUE_PREFIX, log, ...(now ? { now } : {}) });
+/**
+ * What one organisation's adapters keep apart from another's: Redis keys (card and quota state
+ * are per chat id, which two organisations may share), the spool folder and HTTP callback paths.
+ * The legacy organisation keeps the names it had before there were organisations.
+ */
+const legacy = (org: OrgConfig) => org.key === LEGACY_ORG;
+const orgPrefix = (env: Env, org: OrgConfig) => (legacy(org) ? env.QUEUE_PREFIX : `${env.QUEUE_PREFIX}:org:${org.key}`);
+const routeSuffix = (org: OrgConfig) => (legacy(org) ? "" : `/${org.key}`);
+const orgLog = (log: Logger, org: OrgConfig) => (legacy(org) ? log : log.child({ org: org.key }));
+
+function dingtalkApiOptions(d: NonNullable<OrgConfig["dingtalk"]>): DingtalkApiOptions {
+  return { apiBase: d.apiBase, oapiBase: d.oapiBase, clientId: d.clientId, clientSecret: d.clientSecret, robotCode: d.robotCode };
 }
 
-export function dingtalkAdapter(env: Env, { http, redis, log }: Parts): DingtalkAdapter | undefined {
-  if (!dingtalkEnabled(env) || !env.DINGTALK_CLIENT_ID || !env.DINGTALK_CLIENT_SECRET) return undefined;
+function wecomFor(env: Env, org: OrgConfig, { http, redis, log, now }: Parts): WecomAdapter | undefined {
+  const b = org.wecomBot;
+  const a = org.wecomApp;
+  if (!b && !a) return undefined;
+  const bot = b && { botId: b.botId, secret: b.secret, wsUrl: b.wsUrl, heartbeatMs: env.WECOM_HEARTBEAT_MS };
+  const app = a && {
+    api: { apiBase: a.apiBase, corpId: a.corpId, secret: a.secret, agentId: a.agentId },
+    keys: { token: a.token, aesKey: a.aesKey, corpId: a.corpId },
+    http,
+    path: `/wecom/callback${routeSuffix(org)}`,
+  };
+  return new WecomAdapter({ ...(bot ? { bot } : {}), ...(app ? { app } : {}), redis, prefix: orgPrefix(env, org), log: orgLog(log, org), ...(now ? { now } : {}) });
+}
+
+function dingtalkFor(env: Env, org: OrgConfig, { http, redis, log }: Parts): DingtalkAdapter | undefined {
+  const d = org.dingtalk;
+  if (!d) return undefined;
   return new DingtalkAdapter({
-    api: {
-      apiBase: env.DINGTALK_API_BASE,
-      oapiBase: env.DINGTALK_OAPI_BASE,
-      clientId: env.DINGTALK_CLIENT_ID,
-      clientSecret: env.DINGTALK_CLIENT_SECRET,
-      robotCode: env.DINGTALK_ROBOT_CODE ?? env.DINGTALK_CLIENT_ID,
-    },
-    mode: env.DINGTALK_MODE,
-    gatewayUrl: env.DINGTALK_GATEWAY_URL ?? `${env.DINGTALK_API_BASE}/v1.0/gateway/connections/open`,
+    api: dingtalkApiOptions(d),
+    mode: d.mode,
+    gatewayUrl: d.gatewayUrl,
     keepAliveMs: env.DINGTALK_KEEPALIVE_MS,
     backoff: { initialMs: env.DINGTALK_BACKOFF_INITIAL_MS, maxMs: env.DINGTALK_BACKOFF_MAX_MS, handoverRetryMs: env.DINGTALK_HANDOVER_RETRY_MS },
-    spoolDir: join(env.SPOOL_DIR, env.QUEUE_PREFIX, "dingtalk"),
+    spoolDir: join(env.SPOOL_DIR, env.QUEUE_PREFIX, legacy(org) ? "dingtalk" : `dingtalk-${org.key}`),
     redis,
-    prefix: env.QUEUE_PREFIX,
-    ...(env.DINGTALK_CARD_ROUTE_KEY ? { cardRouteKey: env.DINGTALK_CARD_ROUTE_KEY } : {}),
+    prefix: orgPrefix(env, org),
+    ...(d.cardRouteKey ? { cardRouteKey: d.cardRouteKey } : {}),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
     http,
-    log,
+    routeSuffix: routeSuffix(org),
+    log: orgLog(log, org),
   });
 }
 
+function router(platform: "wecom" | "dingtalk", env: Env, parts: Parts, build: (env: Env, org: OrgConfig, parts: Parts) => PlatformAdapter | undefined): OrgRouter | undefined {
+  const byOrg = new Map<string, PlatformAdapter>();
+  for (const org of organisations(env)) {
+    const adapter = build(env, org, parts);
+    if (adapter) byOrg.set(org.key, adapter);
+  }
+  return byOrg.size > 0 ? new OrgRouter(platform, byOrg) : undefined;
+}
+
+export const wecomAdapter = (env: Env, parts: Parts) => router("wecom", env, parts, wecomFor);
+export const dingtalkAdapter = (env: Env, parts: Parts) => router("dingtalk", env, parts, dingtalkFor);
+
 /**
  * Fetching the pictures people send (messages/pictures.ts), for the inbound worker in any
- * process role: it needs HTTP and the app's credentials, not the platform connection.
+ * process role: it needs HTTP and the app's credentials, not the platform connection. A DingTalk
+ * download code works only with the app that received it: the picture names its organisation.
  */
 export function pictureSource(env: Env): PictureSource {
-  const dingtalk =
-    env.DINGTALK_CLIENT_ID && env.DINGTALK_CLIENT_SECRET
-      ? new DingtalkApi({
-          apiBase: env.DINGTALK_API_BASE,
-          oapiBase: env.DINGTALK_OAPI_BASE,
-          clientId: env.DINGTALK_CLIENT_ID,
-          clientSecret: env.DINGTALK_CLIENT_SECRET,
-          robotCode: env.DINGTALK_ROBOT_CODE ?? env.DINGTALK_CLIENT_ID,
-        })
-      : undefined;
+  const dingtalk = new Map(organisations(env).flatMap((o) => (o.dingtalk ? [[o.key, new DingtalkApi(dingtalkApiOptions(o.dingtalk))] as const] : [])));
   return {
     async fetch(platform, picture, maxBytes) {
       if (platform === "wecom") return fetchWecomPicture(picture, maxBytes);
-      if (platform === "dingtalk" && dingtalk) return fetchDingtalkPicture(dingtalk, picture, maxBytes);
+      const api = platform === "dingtalk" ? dingtalk.get(picture[PICTURE_ORG] ?? LEGACY_ORG) : undefined;
+      if (api) return fetchDingtalkPicture(api, picture, maxBytes);
       throw new PictureUnavailable(`no picture download for ${platform}`);
     },
   };

@@ -14,28 +14,32 @@ import type { WebLogin } from "../bot/web-login.ts";
 import { wecomWebLogin } from "../bot/wecom/web-login.ts";
 import type { FormSettings } from "../commands/core/types.ts";
 import { simulatorEnabled, type Env } from "../config/env.ts";
+import { organisations, type OrgConfig } from "../config/orgs.ts";
 import type { Logger } from "../config/logger.ts";
 import type { Db } from "../db/client.ts";
 import { registerAuthRoutes } from "../web/auth/routes.ts";
 import { sessionKeys } from "../web/auth/session.ts";
 import { registerDashboardRoutes } from "../web/dashboard/routes.ts";
 
+/** Each organisation's sign-ins (config/orgs.ts), WeCom's first: the user ids they return are qualified by web/auth/routes.ts. */
 export function webLogins(env: Env): WebLogin[] {
-  const logins: WebLogin[] = [];
+  const orgs = organisations(env);
+  const named = (o: OrgConfig, login: WebLogin): WebLogin => Object.assign(login, { org: o.key, ...(o.name ? { orgName: o.name } : {}) });
   // 网页授权 needs a self-built app (corp id, its secret and agent id); the 智能机器人 has none.
-  if (env.WECOM_CORP_ID && env.WECOM_APP_SECRET && env.WECOM_AGENT_ID)
-    logins.push(wecomWebLogin({ corpId: env.WECOM_CORP_ID, agentId: env.WECOM_AGENT_ID, secret: env.WECOM_APP_SECRET, apiBase: env.WECOM_API_BASE, oauthBase: env.WECOM_OAUTH_BASE }));
-  if (env.DINGTALK_CLIENT_ID && env.DINGTALK_CLIENT_SECRET)
-    logins.push(
-      dingtalkWebLogin({
-        clientId: env.DINGTALK_CLIENT_ID,
-        clientSecret: env.DINGTALK_CLIENT_SECRET,
-        apiBase: env.DINGTALK_API_BASE,
-        oapiBase: env.DINGTALK_OAPI_BASE,
-        loginBase: env.DINGTALK_LOGIN_BASE,
-      }),
-    );
-  return logins;
+  const wecom = orgs.flatMap((o) =>
+    o.wecomApp ? [named(o, wecomWebLogin({ corpId: o.wecomApp.corpId, agentId: o.wecomApp.agentId, secret: o.wecomApp.secret, apiBase: o.wecomApp.apiBase, oauthBase: env.WECOM_OAUTH_BASE }))] : [],
+  );
+  const dingtalk = orgs.flatMap((o) =>
+    o.dingtalk
+      ? [
+          named(
+            o,
+            dingtalkWebLogin({ clientId: o.dingtalk.clientId, clientSecret: o.dingtalk.clientSecret, apiBase: o.dingtalk.apiBase, oapiBase: o.dingtalk.oapiBase, loginBase: env.DINGTALK_LOGIN_BASE }),
+          ),
+        ]
+      : [],
+  );
+  return [...wecom, ...dingtalk];
 }
 
 export async function registerWebPages(

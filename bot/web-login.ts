@@ -6,6 +6,10 @@
 export interface WebLogin {
   /** The platform whose user ids it returns (the same account key the bot uses for a sender). */
   readonly platform: "wecom" | "dingtalk";
+  /** The organisation whose app signs in (messages/orgs.ts); absent: the legacy one. Its user ids are qualified by it. */
+  readonly org?: string;
+  /** What the sign-in button calls the organisation when a platform has several. */
+  readonly orgName?: string;
   /** The platform's authorize URL that comes back to `redirectUri` with a code and `state`. */
   authorizeUrl(redirectUri: string, state: string): string;
   /** The query parameter the platform returns the code in. */

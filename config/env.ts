@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { readSecretFiles } from "./secret-files.ts";
+import { LEGACY_ORG, parseOrgList } from "./org-schema.ts";
 
 const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 /** "host:port,host:port" (an IPv6 address in brackets). */
@@ -149,6 +150,14 @@ export const envSchema = z
     ROBOT_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
     ROBOT_RATE_WINDOW_MS: z.coerce.number().int().min(100).default(60_000),
 
+    /**
+     * More organisations (WeCom corps, DingTalk orgs) as a JSON list (config/org-schema.ts); the
+     * single-org variables below are the organisation `default`. Holds secrets: ORGANISATIONS_FILE.
+     */
+    ORGANISATIONS: z
+      .string()
+      .optional()
+      .transform((raw, ctx) => (raw === undefined ? undefined : parseOrgList(raw, ctx))),
     // WeCom 智能机器人 (long connection). Both or neither.
     WECOM_BOT_ID: z.string().optional(),
     WECOM_BOT_SECRET: z.string().optional(),
@@ -217,6 +226,11 @@ export const envSchema = z
         if (env[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: "FILE_STORE=s3 时必须设置 S3_ENDPOINT、S3_BUCKET、S3_ACCESS_KEY_ID、S3_SECRET_ACCESS_KEY" });
       }
     }
+    const legacy = env.WECOM_BOT_ID !== undefined || env.WECOM_CORP_ID !== undefined || env.DINGTALK_CLIENT_ID !== undefined;
+    const i = env.ORGANISATIONS?.findIndex((o) => o.key === LEGACY_ORG) ?? -1;
+    if (legacy && i >= 0) {
+      ctx.addIssue({ code: "custom", path: ["ORGANISATIONS", i, "key"], message: `「${LEGACY_ORG}」是 WECOM_*/DINGTALK_* 变量所配组织的代号，请换一个代号，或把这些变量移进 ORGANISATIONS` });
+    }
     for (const [what, keys] of groups) {
       const set = keys.filter((k) => env[k] !== undefined);
       if (set.length > 0 && set.length < keys.length) {
@@ -241,6 +255,7 @@ export const FILE_VARIABLES = [
   "WECOM_APP_SECRET",
   "DINGTALK_CLIENT_SECRET",
   "S3_SECRET_ACCESS_KEY",
+  "ORGANISATIONS",
 ] as const;
 
 /** Parses the environment; throws an Error whose message lists every bad variable (never values). */
@@ -253,9 +268,9 @@ export function loadEnv(raw: NodeJS.ProcessEnv = process.env): Env {
   return parsed.data;
 }
 
-export const wecomBotEnabled = (env: Env) => env.WECOM_BOT_ID !== undefined;
-export const wecomAppEnabled = (env: Env) => env.WECOM_CORP_ID !== undefined;
-export const dingtalkEnabled = (env: Env) => env.DINGTALK_CLIENT_ID !== undefined;
+export const wecomBotEnabled = (env: Env) => env.WECOM_BOT_ID !== undefined || (env.ORGANISATIONS?.some((o) => o.wecomBot) ?? false);
+export const wecomAppEnabled = (env: Env) => env.WECOM_CORP_ID !== undefined || (env.ORGANISATIONS?.some((o) => o.wecomApp) ?? false);
+export const dingtalkEnabled = (env: Env) => env.DINGTALK_CLIENT_ID !== undefined || (env.ORGANISATIONS?.some((o) => o.dingtalk) ?? false);
 
 /** The simulator runs when asked to, or by default when no platform is configured. */
 export function simulatorEnabled(env: Env): boolean {

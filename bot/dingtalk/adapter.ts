@@ -36,6 +36,8 @@ export interface DingtalkAdapterOptions {
   /** Largest export sent as a file message (DingTalk's media limit by default); larger ones go as the link alone. */
   maxFileBytes?: number;
   http: FastifyInstance;
+  /** Appended to the HTTP callback paths (an organisation's `/<key>`; empty for the legacy one). */
+  routeSuffix?: string;
   log: Logger;
   now?: () => number;
 }
@@ -86,6 +88,7 @@ export class DingtalkAdapter implements PlatformAdapter {
         log: this.log,
         redis: this.opts.redis,
         prefix: this.opts.prefix,
+        path: `/dingtalk/callback${this.opts.routeSuffix ?? ""}`,
         now: this.now,
       });
       this.startHttpCards(receiver);
@@ -122,9 +125,10 @@ export class DingtalkAdapter implements PlatformAdapter {
     if (!routeKey || !base) return;
     const secret = this.opts.api.clientSecret;
     const token = cardCallbackToken(secret, routeKey);
-    registerCardCallbackRoute(this.opts.http, token, (body) => receiver.onHttpCardPress(body), this.log);
+    const path = `${CARD_CALLBACK_PATH}${this.opts.routeSuffix ?? ""}`;
+    registerCardCallbackRoute(this.opts.http, token, (body) => receiver.onHttpCardPress(body), this.log, path);
     void this.api
-      .registerCardCallback({ callbackRouteKey: routeKey, callbackUrl: `${base}${CARD_CALLBACK_PATH}/${token}`, apiSecret: cardCallbackApiSecret(secret, routeKey) })
+      .registerCardCallback({ callbackRouteKey: routeKey, callbackUrl: `${base}${path}/${token}`, apiSecret: cardCallbackApiSecret(secret, routeKey) })
       .then(() => {
         this.httpCardsReady = true;
         this.log.info({ routeKey }, "dingtalk card callback URL registered; groups get interactive cards");

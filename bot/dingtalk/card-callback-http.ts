@@ -38,8 +38,9 @@ export function cardCallbackTokenValid(expected: string, given: unknown): boolea
 /** What became of a press: queued (200), not a card press at all (400), or not ours / no longer valid (403). */
 export type PressOutcome = "queued" | "malformed" | "unknown";
 
-export function registerCardCallbackRoute(http: FastifyInstance, token: string, onPress: (body: unknown) => Promise<PressOutcome>, log: Logger): void {
-  http.post<{ Params: { token: string } }>(`${CARD_CALLBACK_PATH}/:token`, async (req, reply) => {
+/** `path`: CARD_CALLBACK_PATH, or one per organisation under it. */
+export function registerCardCallbackRoute(http: FastifyInstance, token: string, onPress: (body: unknown) => Promise<PressOutcome>, log: Logger, path = CARD_CALLBACK_PATH): void {
+  http.post<{ Params: { token: string } }>(`${path}/:token`, async (req, reply) => {
     if (!cardCallbackTokenValid(token, req.params.token)) {
       log.warn("dingtalk card callback refused (wrong path token)");
       return reply.code(403).send({ error: "签名校验失败" });

@@ -42,6 +42,8 @@ export interface CallbackOptions {
   /** Where used pairs are remembered (shared by every gateway), under the queue prefix. */
   redis: RedisClient;
   prefix: string;
+  /** Where DingTalk posts the robot's messages (default /dingtalk/callback; one per organisation). */
+  path?: string;
   now?: () => number;
 }
 
@@ -68,7 +70,7 @@ export function registerDingtalkCallback(http: FastifyInstance, o: CallbackOptio
     if (!callbackSignValid(o.secret, timestamp, sign, now())) return refuse(reply, "bad or stale signature");
     if (!(await firstUse(o, String(timestamp), String(sign)))) return refuse(reply, "signature already used");
   };
-  http.post("/dingtalk/callback", { onRequest: checkSignature, bodyLimit: BODY_LIMIT }, async (req, reply) => {
+  http.post(o.path ?? "/dingtalk/callback", { onRequest: checkSignature, bodyLimit: BODY_LIMIT }, async (req, reply) => {
     const message = messageFromRobot(req.body, new Date(now()));
     if (!message) return reply.code(400).send({ error: "请求格式不对：应为钉钉机器人消息的 JSON。" });
     await o.sink(message);

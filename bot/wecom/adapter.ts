@@ -22,7 +22,8 @@ import { WecomSender } from "./send.ts";
 
 export interface WecomAdapterOptions {
   bot?: Omit<BotConnectionOptions, "log">;
-  app?: { api: AppApiOptions; keys: CallbackKeys; http: FastifyInstance };
+  /** `path`: where WeCom posts the app's callbacks (default /wecom/callback; one per organisation). */
+  app?: { api: AppApiOptions; keys: CallbackKeys; http: FastifyInstance; path?: string };
   redis: RedisClient;
   prefix: string;
   log: Logger;
@@ -48,7 +49,7 @@ export class WecomAdapter implements PlatformAdapter {
 
   async start(sink: InboundSink, { connect = true }: StartOptions = {}): Promise<void> {
     // The app's callback is plain HTTP: served by every gateway, standby or not.
-    if (this.opts.app) registerWecomCallback(this.opts.app.http, this.opts.app.keys, sink, this.log, () => (this.opts.now?.() ?? new Date()).getTime());
+    if (this.opts.app) registerWecomCallback(this.opts.app.http, this.opts.app.keys, sink, this.log, () => (this.opts.now?.() ?? new Date()).getTime(), this.opts.app.path);
     if (!this.connection) return;
     this.connection.listen(new WecomReceiver(sink, this.cards, this.log).handlers(this.connection));
     if (connect) this.connection.open();

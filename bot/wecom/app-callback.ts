@@ -30,10 +30,11 @@ const inner = z.object({
 const refuse = (reply: FastifyReply) => reply.code(403).type("text/plain; charset=utf-8").send("签名校验失败");
 const bad = (reply: FastifyReply, what: string) => reply.code(400).type("text/plain; charset=utf-8").send(what);
 
-export function registerWecomCallback(http: FastifyInstance, keys: CallbackKeys, sink: InboundSink, log: Logger, clock: () => number = Date.now): void {
-  http.addContentTypeParser(["text/xml", "application/xml"], { parseAs: "string", bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+/** `path`: one per organisation's app (app/platforms.ts), all on one server. */
+export function registerWecomCallback(http: FastifyInstance, keys: CallbackKeys, sink: InboundSink, log: Logger, clock: () => number = Date.now, path = "/wecom/callback"): void {
+  if (!http.hasContentTypeParser("text/xml")) http.addContentTypeParser(["text/xml", "application/xml"], { parseAs: "string", bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
 
-  http.get("/wecom/callback", async (req, reply) => {
+  http.get(path, async (req, reply) => {
     const q = query.extend({ echostr: z.string().min(1).max(1024) }).safeParse(req.query);
     if (!q.success) return refuse(reply);
     try {
@@ -45,7 +46,7 @@ export function registerWecomCallback(http: FastifyInstance, keys: CallbackKeys,
     }
   });
 
-  http.post("/wecom/callback", async (req, reply) => {
+  http.post(path, async (req, reply) => {
     const q = query.safeParse(req.query);
     if (!q.success) return refuse(reply);
     const body = typeof req.body === "string" ? safeXml(req.body) : undefined;

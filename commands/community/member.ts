@@ -7,6 +7,7 @@
  * its role takes effect when its person claims it with a code (/认领码, /认领).
  */
 import { z } from "zod";
+import { LEGACY_ORG, localId, orgOf, qualify } from "../../messages/orgs.ts";
 import { UserError } from "../core/errors.ts";
 import { localizeExamples } from "../core/examples.ts";
 import { field } from "../core/fields.ts";
@@ -21,7 +22,8 @@ const PLATFORM_NAMES: Record<string, string> = { wecom: "企业微信", dingtalk
 /** The account the admin pointed at: an @-mention or 账号=, or undefined for a bare name. */
 function accountOf(ctx: BoundContext, typedName: string | undefined, account: string | undefined): Account | undefined {
   const { platform, mentions = [] } = ctx.message;
-  if (account) return { platform, userId: account };
+  // A typed 账号 is the platform's own id, in the organisation the admin writes from (messages/orgs.ts).
+  if (account) return { platform, userId: qualify(orgOf(ctx.message.senderId), account) };
   if (mentions.length > 1) throw new UserError("一次只能设置一位成员，请只 @ 一个人。例如：/成员 @王芳 校长");
   const mention = mentions[0];
   if (mention) return { platform, userId: mention.userId };
@@ -91,7 +93,8 @@ export const memberCommand = boundCommand({
     });
     await audit(ctx, created ? "create" : "update", "member", member.id, created ? null : { roles: member.roles, schoolId: member.schoolId }, { roles: updated.roles, schoolId: updated.schoolId });
     const where = schoolName(ctx.schools, updated.schoolId) ?? "未设学校";
-    const accounts = member.identities.map((i) => `${PLATFORM_NAMES[i.platform] ?? i.platform}账号 ${i.userId}`).join("、");
+    const orgNote = (id: string) => (orgOf(id) === LEGACY_ORG ? "" : `（${orgOf(id)}）`);
+    const accounts = member.identities.map((i) => `${PLATFORM_NAMES[i.platform] ?? i.platform}${orgNote(i.userId)}账号 ${localId(i.userId)}`).join("、");
     const done = `已${created ? "添加" : "设置"}成员：${updated.displayName}，${where}，${updated.roles.map((r) => ROLE_NAMES[r]).join("、")}${accounts ? `（${accounts}）` : ""}`;
     return claimed || updated.roles.every((r) => r === "teacher") ? done : `${done}\n${placeholderNote(updated.displayName)}`;
   },

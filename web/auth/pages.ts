@@ -3,9 +3,16 @@ import { esc, messagePage, page } from "../forms/html.ts";
 
 const PLATFORM_NAMES = { wecom: "企业微信", dingtalk: "钉钉" } as const;
 
-export function chooserPage(platforms: readonly ("wecom" | "dingtalk")[], next: string, simulator: boolean): string {
+/** One sign-in button: the platform, where it starts, and the organisation when the platform has several. */
+export interface SignInChoice {
+  platform: "wecom" | "dingtalk";
+  href: string;
+  orgName?: string;
+}
+
+export function chooserPage(choices: readonly SignInChoice[], next: string, simulator: boolean): string {
   const q = `?next=${encodeURIComponent(next)}`;
-  const buttons = platforms.map((p) => `<p><a class="btn" href="/login/${p}${esc(q)}">用${PLATFORM_NAMES[p]}登录</a></p>`);
+  const buttons = choices.map((c) => `<p><a class="btn" href="${esc(c.href + q)}">用${PLATFORM_NAMES[c.platform]}登录${c.orgName ? `（${esc(c.orgName)}）` : ""}</a></p>`);
   if (simulator) buttons.push(`<p><a class="btn" href="/login/sim${esc(q)}">本机模拟登录（开发测试用）</a></p>`);
   const none = buttons.length === 0 ? `<div class="box">网页登录未开启：需要配置企业微信自建应用或钉钉应用（见 README「网页登录」）。</div>` : "";
   return page("登录 教联体助手", `<h1>登录 教联体助手</h1><p class="sub">用你在群里和机器人说话的账号登录，看本共同体的进度。</p>${none}${buttons.join("")}`);

@@ -5,6 +5,7 @@
  * `web-<nonce>`, so a double submit runs once), exactly as if it had been typed there: the same
  * authorization, audit and reply (which the group sees too, as with the web form).
  */
+import { orgOf } from "../../messages/orgs.ts";
 import { schoolsOf } from "../../db/schools.ts";
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -74,7 +75,9 @@ export function registerRecordRoutes(scope: FastifyInstance, deps: RecordRouteDe
   /** Runs one command as the signed-in member, in the community's group on their platform. */
   async function submit(req: FastifyRequest, l: NonNullable<Awaited<ReturnType<typeof load>>>, jobNonce: string, form: { command: string; args: Record<string, unknown> }): Promise<string[]> {
     const who = req.account!;
-    const chat = await deps.db.chatGroup.findFirst({ where: { communityId: l.community.id, platform: who.platform }, orderBy: { id: "asc" } });
+    // The replies go to a group of the member's own organisation: another's bot cannot post there (messages/orgs.ts).
+    const groups = await deps.db.chatGroup.findMany({ where: { communityId: l.community.id, platform: who.platform }, orderBy: { id: "asc" }, select: { chatId: true } });
+    const chat = groups.find((g) => orgOf(g.chatId) === orgOf(who.userId));
     if (!chat) return ["这个共同体还没有绑定你所在平台的群，请在群里发送命令。"];
     const { jobId } = await deps.sink({
       platform: who.platform,
