@@ -196,7 +196,7 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
     // One-second windows: a longer window would let the whole budget of it go in one burst, over the platform's per-second limit.
     const pushBudget = new RateLimiter(shared, env.QUEUE_PREFIX, { limit: env.PUSH_SENDS_PER_SECOND, windowMs: 1000 });
     const fence = longConnections().length > 0 ? () => connectionLease?.fenced() ?? Promise.resolve(false) : undefined;
-    outboundWorker = workers.register("outbound", outboundProcessor(adapters, limiter, quotaFallback({ db, producers, log }), pushBudget, fence), env.OUTBOUND_CONCURRENCY);
+    outboundWorker = workers.register("outbound", outboundProcessor(adapters, limiter, quotaFallback({ db, producers, log }), pushBudget, fence), env.OUTBOUND_CONCURRENCY, { countsOwnStarts: true });
     const gw = gateway;
     if (forms) {
       const formDeps = { db, forms, files, now, log, sink: gw.sink, resultOf: (id: string, ms: number) => gw.resultOf(id, ms) };

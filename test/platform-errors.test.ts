@@ -79,7 +79,7 @@ describe("DingTalk throttling", () => {
     const message = { platform: "dingtalk" as const, chatId: "c", chatType: "group" as const, replies: [{ text: "x" }] };
     await expect(run(message, job, "tok")).rejects.toThrow(/delayed/i);
     expect(moved).toHaveLength(1);
-    expect(job.progress).toBe(1);
+    expect(job.progress).toEqual({ sent: 1, waits: 1 });
     await run(message, job, "tok");
     expect(calls).toEqual(["a", "b"]);
   });

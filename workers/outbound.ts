@@ -3,6 +3,10 @@
  * a message and runs them in order. The job's progress counts sends already made, so a retry
  * never repeats one. A send whose robot is over its per-minute limit, or that the platform
  * throttled, moves the job to "delayed" until the limit allows it: late, never dropped.
+ *
+ * The progress is `{ sent, waits }`: sends made, and how often the job moved itself to "delayed".
+ * Starts beyond those waits are crashes (or lost locks): past MAX_STARTS of them the job fails,
+ * as BullMQ's maxStartedAttempts would, without counting a wait for its turn as a failure.
  */
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { PlatformAdapter } from "../bot/adapter.ts";
@@ -12,6 +16,7 @@ import { throttledSends } from "../bot/metrics.ts";
 import { webhookDeliveries } from "../bot/webhooks.ts";
 import type { OutboundMessage, Platform } from "../messages/messages.ts";
 import { SCHEDULED_PUSH } from "../messages/producers.ts";
+import { MAX_STARTS } from "./worker-manager.ts";
 
 /** Robot webhooks need no connection of the bot's own: they go out from any gateway. */
 function planFor(adapters: ReadonlyMap<Platform, PlatformAdapter>, message: OutboundMessage, windowMs: number) {
@@ -46,12 +51,16 @@ export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapte
   return async (message: OutboundMessage, job: Job, token?: string): Promise<void> => {
     const deliveries = planFor(adapters, message, limiter.windowMs);
     const budgeted = pushBudget && !message.webhook && (job.opts.priority ?? 0) >= (SCHEDULED_PUSH.priority ?? 1);
-    const done = typeof job.progress === "number" ? job.progress : 0;
-    const waitFor = async (position: number, ms: number): Promise<never> => {
-      throttledSends.inc({ platform: message.platform });
-      await job.updateProgress(position);
+    const { sent: done, waits } = progressOf(job);
+    if ((job.attemptsStarted ?? 0) - waits > MAX_STARTS) throw new UnrecoverableError(`started ${job.attemptsStarted} times, ${waits} of them after waiting its turn`);
+    const later = async (position: number, ms: number): Promise<never> => {
+      await job.updateProgress({ sent: position, waits: waits + 1 } satisfies OutboundProgress);
       await job.moveToDelayed(Date.now() + ms, token);
       throw new DelayedError();
+    };
+    const waitFor = async (position: number, ms: number): Promise<never> => {
+      throttledSends.inc({ platform: message.platform });
+      return later(position, ms);
     };
     for (let i = done; i < deliveries.length; i++) {
       const d = deliveries[i]!;
@@ -63,11 +72,7 @@ export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapte
         const wait = await pushBudget.take(`push:${message.platform}`);
         if (wait > 0) await waitFor(i, wait);
       }
-      if (fence && !message.webhook && !(await fence())) {
-        await job.updateProgress(i);
-        await job.moveToDelayed(Date.now() + NOT_HOLDER_RETRY_MS, token);
-        throw new DelayedError();
-      }
+      if (fence && !message.webhook && !(await fence())) await later(i, NOT_HOLDER_RETRY_MS);
       try {
         await d.send();
       } catch (e) {
@@ -80,7 +85,20 @@ export function outboundProcessor(adapters: ReadonlyMap<Platform, PlatformAdapte
         throw e;
       }
       // Only needed when more sends follow; the last one completes the job.
-      if (i + 1 < deliveries.length) await job.updateProgress(i + 1);
+      if (i + 1 < deliveries.length) await job.updateProgress({ sent: i + 1, waits } satisfies OutboundProgress);
     }
   };
+}
+
+export interface OutboundProgress {
+  sent: number;
+  waits: number;
+}
+
+/** A number is the progress jobs queued before `waits` was counted carry: sends made. */
+function progressOf(job: Job): OutboundProgress {
+  const p = job.progress as unknown;
+  if (typeof p === "number") return { sent: p, waits: 0 };
+  if (p && typeof p === "object" && typeof (p as OutboundProgress).sent === "number") return { sent: (p as OutboundProgress).sent, waits: Number((p as OutboundProgress).waits) || 0 };
+  return { sent: 0, waits: 0 };
 }

@@ -26,7 +26,17 @@ export interface WorkerOptions {
  * time (out of memory, say) would otherwise be reclaimed after every restart for ever. Above any
  * queue's attempts plus maxStalledCount, so only such a loop reaches it.
  */
-const MAX_STARTS = 25;
+export const MAX_STARTS = 25;
+
+export interface RegisterOptions {
+  /**
+   * The handler applies the MAX_STARTS guard itself: BullMQ counts every start, also the ones
+   * after a job moved itself to "delayed" on purpose (a rate limit, a throttled platform, the
+   * push budget). During a fan-out a push may wait its turn dozens of times, and BullMQ would fail
+   * it as "job started more than allowable limit": a digest part dropped in silence.
+   */
+  countsOwnStarts?: boolean;
+}
 
 export class WorkerManager {
   private readonly workers: Worker[] = [];
@@ -35,7 +45,7 @@ export class WorkerManager {
     this.reclaimer = new Reclaimer({ connection: opts.connection, prefix: opts.prefix, log: opts.log, ...opts.reclaim });
   }
 
-  register<Q extends QueueName, R>(name: Q, handler: (payload: JobPayload<Q>, job: Job, token?: string) => Promise<R>, concurrency = this.opts.concurrency): Worker {
+  register<Q extends QueueName, R>(name: Q, handler: (payload: JobPayload<Q>, job: Job, token?: string) => Promise<R>, concurrency = this.opts.concurrency, options: RegisterOptions = {}): Worker {
     const log = this.opts.log.child({ queue: name });
     const worker = new Worker(
       name,
@@ -54,7 +64,7 @@ export class WorkerManager {
         stalledInterval: this.opts.stalledInterval,
         // A job stalls when its worker died (or, rarely, blocked past the lock): run it again, it is idempotent.
         maxStalledCount: 10,
-        maxStartedAttempts: MAX_STARTS,
+        ...(options.countsOwnStarts ? {} : { maxStartedAttempts: MAX_STARTS }),
       },
     );
     worker.on("failed", (job, err) => {
