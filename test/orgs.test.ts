@@ -13,6 +13,7 @@ import { waitFor } from "./fakes/http-util.ts";
 import { FakeWecom, type Received, textOf } from "./fakes/wecom.ts";
 import { get, startTestApp } from "./support/harness.ts";
 import { testPrefix, unique } from "./support/env.ts";
+import { SCHEDULED_PUSH } from "../messages/producers.ts";
 
 const DING_A = { clientId: "dingorga", clientSecret: "dt-secret-a" };
 const DING_B = { clientId: "dingorgb", clientSecret: "dt-secret-b" };
@@ -182,6 +183,20 @@ describe("across organisations", () => {
     const view = await dsays(da, unique("dcid"), bureau, "/区县 进度", { group: false });
     expect(view).toContain(wecomName);
     expect(view).toContain(dingName);
+  });
+
+  it("a scheduled push to a chat goes out through the bot of the chat's organisation, with that organisation's chat id", async () => {
+    const chat = unique("wc");
+    const conversation = unique("cid");
+    await app.producers.outbound.add({ platform: "wecom", chatId: `north~${chat}`, chatType: "group", replies: [{ text: "北区周报" }] }, unique("push"), SCHEDULED_PUSH);
+    await app.producers.outbound.add({ platform: "dingtalk", chatId: `north~${conversation}`, chatType: "group", replies: [{ text: "北区会议提醒" }] }, unique("push"), SCHEDULED_PUSH);
+    const wecom = await wb.waitForReceived((r) => r.cmd === "aibot_send_msg" && r.body.chatid === chat, 15_000, "push in corp B");
+    expect(textOf(wecom)).toMatch(/北区周报/);
+    const ding = await waitFor(() => db.sent.find((s) => s.target === conversation), 15_000, "push in org B");
+    expect(ding.via).toBe("group");
+    expect(JSON.stringify(ding.body)).toMatch(/北区会议提醒/);
+    expect(wa.received.some((r) => r.body.chatid === chat || r.body.chatid === `north~${chat}`)).toBe(false);
+    expect(da.sent.some((s) => s.target === conversation || s.target === `north~${conversation}`)).toBe(false);
   });
 
   it("/healthz names each organisation's connection", async () => {

@@ -99,6 +99,27 @@ function recorder(): PlatformAdapter & { sink?: InboundSink; planned: OutboundMe
 }
 
 describe("OrgRouter", () => {
+  it("opens and closes every organisation's long connection together: one lease holds them all (bot/connection-lease.ts)", () => {
+    const calls: string[] = [];
+    const withConnection = (org: string): PlatformAdapter => ({
+      ...recorder(),
+      longConnection: () => ({ open: () => calls.push(`open ${org}`), standby: () => calls.push(`standby ${org}`) }),
+    });
+    const router = new OrgRouter(
+      "dingtalk",
+      new Map([
+        ["default", withConnection("default")],
+        ["north", withConnection("north")],
+        ["http-only", recorder()],
+      ]),
+    );
+    const connection = router.longConnection();
+    connection?.open();
+    connection?.standby();
+    expect(calls).toEqual(["open default", "open north", "standby default", "standby north"]);
+    expect(new OrgRouter("dingtalk", new Map([["a", recorder()]])).longConnection()).toBeUndefined();
+  });
+
   const message = (o: Partial<InboundMessage> = {}): InboundMessage => ({
     platform: "wecom",
     chatId: "g1",
