@@ -26,6 +26,12 @@ export function orgOf(id: string): string {
   return at > 0 && ORG_KEY_PATTERN.test(id.slice(0, at)) ? id.slice(0, at) : LEGACY_ORG;
 }
 
+/** How a person reads an account: the platform's own id, and "（<org>）" before it for an organisation other than the legacy one. */
+export function accountLabel(id: string): string {
+  const org = orgOf(id);
+  return org === LEGACY_ORG ? id : `（${org}）${localId(id)}`;
+}
+
 /** The platform's own id behind a pipeline id (what the organisation's API knows). */
 export function localId(id: string): string {
   const org = orgOf(id);

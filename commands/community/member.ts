@@ -7,7 +7,7 @@
  * its role takes effect when its person claims it with a code (/认领码, /认领).
  */
 import { z } from "zod";
-import { LEGACY_ORG, localId, orgOf, qualify } from "../../messages/orgs.ts";
+import { accountLabel, orgOf, qualify } from "../../messages/orgs.ts";
 import { UserError } from "../core/errors.ts";
 import { localizeExamples } from "../core/examples.ts";
 import { field } from "../core/fields.ts";
@@ -93,8 +93,7 @@ export const memberCommand = boundCommand({
     });
     await audit(ctx, created ? "create" : "update", "member", member.id, created ? null : { roles: member.roles, schoolId: member.schoolId }, { roles: updated.roles, schoolId: updated.schoolId });
     const where = schoolName(ctx.schools, updated.schoolId) ?? "未设学校";
-    const orgNote = (id: string) => (orgOf(id) === LEGACY_ORG ? "" : `（${orgOf(id)}）`);
-    const accounts = member.identities.map((i) => `${PLATFORM_NAMES[i.platform] ?? i.platform}${orgNote(i.userId)}账号 ${localId(i.userId)}`).join("、");
+    const accounts = member.identities.map((i) => `${PLATFORM_NAMES[i.platform] ?? i.platform}账号 ${accountLabel(i.userId)}`).join("、");
     const done = `已${created ? "添加" : "设置"}成员：${updated.displayName}，${where}，${updated.roles.map((r) => ROLE_NAMES[r]).join("、")}${accounts ? `（${accounts}）` : ""}`;
     return claimed || updated.roles.every((r) => r === "teacher") ? done : `${done}\n${placeholderNote(updated.displayName)}`;
   },

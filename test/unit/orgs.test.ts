@@ -8,7 +8,7 @@ import { OrgRouter } from "../../bot/org-router.ts";
 import { loadEnv, simulatorEnabled } from "../../config/env.ts";
 import { organisations } from "../../config/orgs.ts";
 import type { InboundMessage, OutboundMessage } from "../../messages/messages.ts";
-import { localId, orgOf, qualify } from "../../messages/orgs.ts";
+import { accountLabel, localId, orgOf, qualify } from "../../messages/orgs.ts";
 
 const SECRET = "super-secret-value-123";
 const errorOf = (raw: Record<string, string>): string => {
@@ -78,6 +78,8 @@ describe("qualified ids", () => {
     expect([orgOf("yulin~wangfang"), localId("yulin~wangfang")]).toEqual(["yulin", "wangfang"]);
     // A DingTalk conversation id is base64: its / and = never make it another organisation's.
     expect([orgOf("cidAB/cd+e=="), localId("cidAB/cd+e==")]).toEqual(["default", "cidAB/cd+e=="]);
+    // Shown to people as the platform's own id, with the organisation when it is not the legacy one.
+    expect([accountLabel("wangfang"), accountLabel("yulin~wangfang")]).toEqual(["wangfang", "（yulin）wangfang"]);
   });
 });
 

@@ -4,6 +4,7 @@
  * decided per request from the signed-in platform account (db/dashboard.ts), so a role taken away
  * in chat is gone on the next page.
  */
+import { accountLabel } from "../../messages/orgs.ts";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { FormSettings } from "../../commands/core/types.ts";
@@ -46,7 +47,7 @@ const districtQuery = z.object({
 });
 
 const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(body);
-const who = (a: SignedIn) => `已登录：${a.platform === "wecom" ? "企业微信" : a.platform === "dingtalk" ? "钉钉" : "模拟器"} ${a.userId}`;
+const who = (a: SignedIn) => `已登录：${a.platform === "wecom" ? "企业微信" : a.platform === "dingtalk" ? "钉钉" : "模拟器"} ${accountLabel(a.userId)}`;
 
 export async function registerDashboardRoutes(app: FastifyInstance, deps: DashboardDeps): Promise<void> {
   await app.register(async (scope) => {
