@@ -121,7 +121,10 @@ export async function startApp({ env, log = createLogger(env.LOG_LEVEL), now = (
   let scheduler: Scheduler | undefined;
   if (isWorker && env.SCHEDULER_ENABLED && !env.ECHO_MODE) {
     const privacy = { retention: { messageDays: env.RETENTION_MESSAGE_DAYS, photoTerms: env.RETENTION_PHOTO_TERMS } };
-    scheduler = await startScheduler({ db, producers, log, now, privacy, ...(forms ? { forms } : {}) }, { workers, connection: shared, prefix: env.QUEUE_PREFIX, everyMs: env.SCHEDULER_EVERY_MS });
+    scheduler = await startScheduler(
+      { db, producers, log, now, privacy, files, ...(forms ? { forms } : {}) },
+      { workers, connection: shared, prefix: env.QUEUE_PREFIX, everyMs: env.SCHEDULER_EVERY_MS },
+    );
   }
 
   const health = async (verbose: boolean) => {

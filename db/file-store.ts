@@ -28,7 +28,19 @@ export interface FileStore {
   has(key: string): Promise<boolean>;
   /** True when something was deleted. */
   delete(key: string): Promise<boolean>;
+  /** Deletes every file whose key starts with the prefix (e.g. "photos/12/"); returns how many. */
+  deleteUnder(prefix: string): Promise<number>;
+  /** Every key under the prefix with when it was written (sweeps of files no row points to any more). */
+  list(prefix: string): AsyncIterable<{ key: string; writtenAt: Date }>;
+  /**
+   * True when the bytes live outside PostgreSQL, so a deletion decided in a database transaction
+   * is carried out after it (db/file-deletions.ts) and orphans are found by listing the store.
+   */
+  readonly outsideDatabase: boolean;
 }
+
+/** A LIKE pattern matching keys that start with the prefix (its own % and _ taken literally). */
+const startsWith = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Cuts a stream of arbitrary pieces into pieces of `bytes` (the last one shorter), holding at most one piece. */
 export async function* rechunk(source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, bytes = CHUNK_BYTES): AsyncGenerator<Buffer> {
@@ -52,6 +64,7 @@ export async function* rechunk(source: AsyncIterable<Uint8Array> | Iterable<Uint
 }
 
 export class PostgresFileStore implements FileStore {
+  readonly outsideDatabase = false;
   constructor(private readonly sql: Sql) {}
 
   async put(key: string, mimeType: string, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<{ created: boolean; size: number }> {
@@ -118,5 +131,24 @@ export class PostgresFileStore implements FileStore {
   async delete(key: string): Promise<boolean> {
     // Chunks go with their file (ON DELETE CASCADE).
     return ((await this.sql.query(`DELETE FROM "StoredFile" WHERE key = $1`, [key])).rowCount ?? 0) > 0;
+  }
+
+  async deleteUnder(prefix: string): Promise<number> {
+    return (await this.sql.query(`DELETE FROM "StoredFile" WHERE key LIKE $1`, [startsWith(prefix)])).rowCount ?? 0;
+  }
+
+  async *list(prefix: string): AsyncGenerator<{ key: string; writtenAt: Date }> {
+    // Pages of 1000 by key (the unique index), so a long listing holds no transaction open.
+    let after = "";
+    for (;;) {
+      const page = await this.sql.query<{ key: string; createdAt: Date }>(`SELECT key, "createdAt" FROM "StoredFile" WHERE key LIKE $1 AND key > $2 ORDER BY key LIMIT 1000`, [
+        startsWith(prefix),
+        after,
+      ]);
+      for (const row of page.rows) yield { key: row.key, writtenAt: row.createdAt };
+      const last = page.rows.at(-1);
+      if (!last || page.rows.length < 1000) return;
+      after = last.key;
+    }
   }
 }

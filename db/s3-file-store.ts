@@ -50,6 +50,7 @@ const NOT_FOUND = new Set(["NotFound", "NoSuchKey"]);
 const isNotFound = (e: unknown) => e instanceof S3Error && NOT_FOUND.has(String(e.code));
 
 export class S3FileStore implements FileStore {
+  readonly outsideDatabase = true;
   private readonly client: Client;
   private readonly bucket: string;
 
@@ -114,6 +115,17 @@ export class S3FileStore implements FileStore {
     if (!(await this.stat(key))) return false;
     await this.client.removeObject(this.bucket, key);
     return true;
+  }
+
+  async deleteUnder(prefix: string): Promise<number> {
+    // Listed first, then deleted 1000 a request (S3's DeleteObjects limit, batched by the client).
+    const keys: string[] = [];
+    for await (const f of this.list(prefix)) keys.push(f.key);
+    if (keys.length === 0) return 0;
+    // The client returns only the keys the server refused (its removeObjectsParser keeps DeleteResult's Error entries).
+    const failed = (await this.client.removeObjects(this.bucket, keys)).filter((r) => r != null);
+    if (failed.length > 0) throw new Error(`S3 refused to delete ${failed.length} of ${keys.length} files under ${prefix}`);
+    return keys.length;
   }
 
   /** Every key under the prefix with its time of writing (paged by the client, 1000 a request). */

@@ -9,6 +9,7 @@
 import { readLedger } from "../../core/ledger/read.ts";
 import { ERASED_NAME } from "../../core/privacy/statement.ts";
 import type { Tx } from "../client.ts";
+import { recordFileDeletions } from "../file-deletions.ts";
 import { type Replacement, scrubCommunityText } from "./scrub.ts";
 
 export interface ErasedMember {
@@ -92,8 +93,10 @@ export async function eraseCommunity(tx: Tx, communityId: number): Promise<void>
   await scrubDistrictPayloads(tx, community.name);
   await tx.activity.deleteMany({ where: { communityId } });
   await tx.community.delete({ where: { id: communityId } });
-  // The photo files live in the shared file store under photos/<community>/ (db/photos.ts photoKey): gone in the same transaction.
+  // The photo files live in the shared file store under photos/<community>/ (db/photos.ts photoKey): in PostgreSQL they go in
+  // the same transaction; in a bucket, recorded here and deleted after the commit (db/file-deletions.ts).
   await tx.$executeRaw`DELETE FROM "StoredFile" WHERE key LIKE ${`photos/${communityId}/%`}`;
+  await recordFileDeletions(tx, [`photos/${communityId}/`], { under: true });
 }
 
 async function scrubDistrictPayloads(tx: Tx, name: string): Promise<void> {

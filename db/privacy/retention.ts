@@ -8,6 +8,8 @@
  */
 import { photoKeptUntil, type RetentionPolicy } from "../../core/privacy/policy.ts";
 import type { Db, Tx } from "../client.ts";
+import { recordFileDeletions } from "../file-deletions.ts";
+import type { FileStore } from "../file-store.ts";
 import { fromDay, toDay } from "../../core/dates.ts";
 import { termSettingOf } from "../../core/terms.ts";
 
@@ -49,6 +51,8 @@ export async function runRetention(db: Db, opts: { now: Date; day: string; defau
       // The files live in the shared file store (db/file-store.ts) under photos/<community>/<name>: deleted with their rows,
       // and so are files no photo row points to any more (a form whose job never recorded), after a day.
       const keys = photoFiles.map((f) => `photos/${f.communityId}/${f.fileName}`);
+      // In a bucket they go after the commit (db/file-deletions.ts); its orphans are found by sweepOrphanPhotoFiles.
+      await recordFileDeletions(tx, keys);
       const files =
         (await tx.$executeRaw`DELETE FROM "StoredFile" WHERE key = ANY(${keys}::text[])`) +
         (await tx.$executeRaw`DELETE FROM "StoredFile" f WHERE f.key LIKE 'photos/%' AND f."createdAt" < ${new Date(now.getTime() - ORPHAN_MS)}
@@ -120,4 +124,34 @@ async function prunePhotos(tx: Tx, now: Date, defaultTerms: number): Promise<Pho
   });
   if (gone.length > 0) await tx.activityPhoto.deleteMany({ where: { id: { in: gone.map((r) => r.id) } } });
   return gone.map((r) => ({ communityId: r.communityId, fileName: r.fileName }));
+}
+
+/**
+ * Photo files no photo row points to, written more than a day ago (a form whose job never
+ * recorded, pictures whose sender never answered), in a store outside PostgreSQL, where the
+ * retention transaction's DELETE cannot reach them: found by listing the store. The same rule as
+ * that DELETE. Returns how many went.
+ */
+export async function sweepOrphanPhotoFiles(db: Db, files: FileStore, now: Date): Promise<number> {
+  if (!files.outsideDatabase) return 0;
+  const before = now.getTime() - ORPHAN_MS;
+  let old: string[] = [];
+  let deleted = 0;
+  const sweep = async () => {
+    const parsed = old.map((key) => /^photos\/(\d+)\/(.+)$/.exec(key)).filter((m) => m !== null);
+    // By community (indexed) and name: a listing is in key order, so a batch spans few communities.
+    const rows = await db.$queryRaw<{ communityId: number; fileName: string }[]>`
+      SELECT "communityId", "fileName" FROM "ActivityPhoto"
+      WHERE "communityId" = ANY(${[...new Set(parsed.map((m) => Number(m[1])))]}::int[]) AND "fileName" = ANY(${parsed.map((m) => m[2] ?? "")}::text[])`;
+    const kept = new Set(rows.map((r) => `photos/${r.communityId}/${r.fileName}`));
+    for (const key of old) if (!kept.has(key) && (await files.delete(key))) deleted++;
+    old = [];
+  };
+  for await (const f of files.list("photos/")) {
+    if (f.writtenAt.getTime() >= before) continue;
+    old.push(f.key);
+    if (old.length >= 500) await sweep();
+  }
+  if (old.length > 0) await sweep();
+  return deleted;
 }

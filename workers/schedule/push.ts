@@ -3,6 +3,7 @@
  * process whose insert succeeded queues the send (jobId from the row, so a repair re-queue of
  * the same row is a no-op in BullMQ too).
  */
+import type { FileStore } from "../../db/file-store.ts";
 import type { Logger } from "../../config/logger.ts";
 import type { FormSettings } from "../../core/links/index.ts";
 import type { RetentionPolicy } from "../../core/privacy/policy.ts";
@@ -22,6 +23,8 @@ export interface ScheduleDeps {
   forms?: FormSettings;
   /** Retention periods and the photo folder (the daily retention run); absent: defaults, no files. */
   privacy?: { retention: RetentionPolicy };
+  /** The shared file store: deletions recorded by transactions are carried out in it; absent: left recorded. */
+  files?: FileStore;
 }
 
 export interface Push {

@@ -12,6 +12,7 @@ import type { WorkerManager } from "../worker-manager.ts";
 import { runDigestWork } from "./digest-work.ts";
 import { runDistrictDigestWork } from "./district-digest-work.ts";
 import { runDueWork } from "./due-work.ts";
+import { runFileDeletionWork } from "./file-deletion-work.ts";
 import { runRetentionWork } from "./retention-work.ts";
 import type { ScheduleDeps } from "./push.ts";
 
@@ -33,7 +34,9 @@ export async function startScheduler(deps: ScheduleDeps, opts: { workers: Worker
     async () => {
       const now = deps.now();
       const meetings = await runDueWork(deps, now);
-      return { ...meetings, digest: await runDigestWork(deps, now), districtDigest: await runDistrictDigestWork(deps, now), retention: await runRetentionWork(deps, now) };
+      const done = { ...meetings, digest: await runDigestWork(deps, now), districtDigest: await runDistrictDigestWork(deps, now), retention: await runRetentionWork(deps, now) };
+      // Last: carries out what this tick's retention (and any erasure since the last tick) recorded.
+      return { ...done, filesDeleted: await runFileDeletionWork(deps) };
     },
     1,
   );
