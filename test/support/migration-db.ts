@@ -16,6 +16,8 @@ export interface MigrationDb {
   q(sql: string, values?: unknown[]): Promise<pg.QueryResult["rows"]>;
   /** Applies a migration by its folder name. */
   apply(migration: string): Promise<void>;
+  /** The database's URL, for code under test that opens its own pool. */
+  url: string;
 }
 
 /** Registers the hooks: a database with every migration before `migration` applied. */
@@ -33,6 +35,7 @@ export function databaseBefore(migration: string): MigrationDb {
     await a.end();
   };
   const handle: MigrationDb = {
+    url: url.toString(),
     async q(sql, values = []) {
       return (await db!.query(sql, values)).rows;
     },
