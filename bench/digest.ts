@@ -7,13 +7,13 @@
  * and separately the chart cost (one chart per community and week at most).
  * Targets (issue 11): every digest composed in ≤ 30 s, RSS < 300 MB.
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { composeDigest } from "../core/digest/compose.ts";
 import { DIGEST_LIMIT } from "../core/digest/pack.ts";
 import { countingTermFor } from "../core/terms.ts";
 import { schedulerHarness } from "./scheduler-harness.ts";
 import { seedProvince } from "./province-seed.ts";
+import { prependResults } from "./results.ts";
 import { loadDigestInput } from "../db/digest-input.ts";
 import { renderProgressChart } from "../reports/progress-chart.ts";
 import { runDigestWork } from "../workers/schedule/digest-work.ts";
@@ -114,10 +114,7 @@ async function main(): Promise<void> {
     "",
   ].join("\n");
   console.log(section);
-  const file = new URL("../../bench/RESULTS.md", import.meta.url);
-  const old = readFileSync(file, "utf8");
-  const cut = old.indexOf("\n## ");
-  writeFileSync(file, cut < 0 ? `${old}\n${section}` : `${old.slice(0, cut + 1)}${section}\n${old.slice(cut + 1)}`);
+  prependResults(new URL("../../bench/RESULTS.md", import.meta.url), section);
 }
 
 await main();

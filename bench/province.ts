@@ -13,7 +13,6 @@
  * (takeover time, and every part delivered exactly once afterwards). Appends to bench/RESULTS.md.
  */
 import { execSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { Redis } from "ioredis";
 import { DateTime } from "luxon";
@@ -24,6 +23,7 @@ import { FakeWecom } from "../test/fakes/wecom.ts";
 import { testEnv, unique } from "../test/support/env.ts";
 import { type BotProcess, spawnBot, waitFor } from "../test/support/process.ts";
 import { seedProvince } from "./province-seed.ts";
+import { prependResults } from "./results.ts";
 
 const COMMUNITIES = Number(process.env.BENCH_COMMUNITIES ?? 3000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/jiaolian_bench_province";
@@ -257,10 +257,7 @@ async function main(): Promise<void> {
       "",
     ].join("\n");
     console.log(section);
-    const file = new URL("./RESULTS.md", import.meta.url);
-    const old = readFileSync(file, "utf8");
-    const cut = old.indexOf("\n## ");
-    writeFileSync(file, cut < 0 ? `${old}\n${section}` : `${old.slice(0, cut + 1)}${section}\n${old.slice(cut + 1)}`);
+    prependResults(new URL("./RESULTS.md", import.meta.url), section);
   } finally {
     clearInterval(sampler);
     for (const p of all) await p.stop();

@@ -30,7 +30,7 @@ describe("S3FileStore", () => {
   let settings: S3Settings;
   beforeAll(async () => {
     s3 = await startOwnS3();
-    settings = { endpoint: s3.endpoint, region: s3.region, bucket: s3.bucket, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true };
+    settings = s3.settings();
   });
   afterAll(async () => {
     await s3?.close();

@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import S3rver from "s3rver";
+import type { S3Settings } from "../../db/s3-file-store.ts";
 
 export interface SeenRequest {
   method: string;
@@ -35,6 +36,8 @@ export interface OwnS3 {
   refused: number;
   /** Env settings for an app using this server. */
   env(): Record<string, string>;
+  /** The same, for an S3FileStore made directly. */
+  settings(): S3Settings;
   close(): Promise<void>;
 }
 
@@ -97,6 +100,7 @@ export async function startOwnS3(bucket = "jiaolian-test"): Promise<OwnS3> {
     secretAccessKey: SECRET,
     seen,
     refused: 0,
+    settings: () => ({ endpoint: own.endpoint, region: own.region, bucket, accessKeyId: ACCESS_KEY, secretAccessKey: SECRET, forcePathStyle: true }),
     env: () => ({
       FILE_STORE: "s3",
       S3_ENDPOINT: own.endpoint,
