@@ -152,11 +152,12 @@ async function main(): Promise<void> {
     const urls = await Promise.all(gateways.map(urlOf));
     await Promise.all(workers.map(urlOf));
     let seen: unknown;
-    const leaderIndex = await waitFor(async () => {
+    // An object, not the index: waitFor takes a falsy answer (gateway 0) for "not yet".
+    const { leaderIndex } = await waitFor(async () => {
       const h = await Promise.all(urls.map(health));
       seen = h;
       const i = h.findIndex(holds);
-      return i >= 0 && h.some((x, j) => j !== i && x.length === 3 && x.every((s) => s === "standby")) ? i : undefined;
+      return i >= 0 && h.some((x, j) => j !== i && x.length === 3 && x.every((s) => s === "standby")) ? { leaderIndex: i } : undefined;
     }, 120_000).catch((e: Error) => {
       throw new Error(`no leader among the gateways: ${JSON.stringify(seen)} ${gateways.map((g) => g.output().slice(-2000)).join("\n")}`, { cause: e });
     });
