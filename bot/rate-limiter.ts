@@ -1,7 +1,9 @@
 /**
  * Per-robot send limits shared by every gateway process (a sliding window in Redis, on Redis's
  * clock). take() either takes a slot now (0) or says how long to wait; nothing is ever dropped.
- * A platform's own throttling answer blocks the whole bucket for as long as it asks.
+ * reserve() books the earliest slot free now or later, for a sender that sleeps until then
+ * instead of asking again. A platform's own throttling answer blocks the whole bucket for as
+ * long as it asks.
  */
 import type { RedisClient } from "../config/redis.ts";
 
@@ -20,6 +22,33 @@ if redis.call('ZCARD', KEYS[1]) < limit then
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)
+`;
+
+/**
+ * The same window, with slots booked ahead: a slot at time t is free when fewer than `limit`
+ * bookings lie in (t - window, t]. Bookings are made in time order, so the next free slot is now,
+ * or one window after the booking `limit` places from the end. A block (the platform said "too
+ * many") moves it past the block's end.
+ */
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local slot = now
+local blocked = redis.call('PTTL', KEYS[2])
+if blocked > 0 then slot = now + blocked end
+local n = redis.call('ZCARD', KEYS[1])
+if n >= limit then
+  local kth = redis.call('ZRANGE', KEYS[1], n - limit, n - limit, 'WITHSCORES')
+  slot = math.max(slot, tonumber(kth[2]) + window)
+end
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last[2] then slot = math.max(slot, tonumber(last[2])) end
+redis.call('ZADD', KEYS[1], slot, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], slot - now + window)
+return slot - now
 `;
 
 export interface RateLimit {
@@ -52,6 +81,18 @@ export class RateLimiter {
   async take(bucket: string): Promise<number> {
     const member = `${process.pid}-${Date.now()}-${++this.seq}`;
     const wait = await this.redis.eval(TAKE, 2, this.key(bucket), this.blockKey(bucket), this.windowMsWithMargin, this.rate.limit, member);
+    return Number(wait);
+  }
+
+  /**
+   * Books the earliest free slot and says how far ahead it is (0: now). The slot is the caller's
+   * whether or not it sends then: a booking is never handed to another sender, so a sender that
+   * sleeps until its slot need not ask again, and thousands of waiting senders cost one call each
+   * instead of one a second.
+   */
+  async reserve(bucket: string): Promise<number> {
+    const member = `${process.pid}-${Date.now()}-${++this.seq}`;
+    const wait = await this.redis.eval(RESERVE, 2, this.key(bucket), this.blockKey(bucket), this.windowMsWithMargin, this.rate.limit, member);
     return Number(wait);
   }
 
