@@ -35,5 +35,7 @@ export async function seedProvince(sql: Sql, run: string, communities: number): 
     generate_series(1, $1) g`,
     [PER_COMMUNITY],
   );
+  // Numbering goes on from the seeded activities, as it would had they been recorded one by one.
+  await sql.query(`UPDATE "Community" SET "activitySeq" = $1`, [PER_COMMUNITY]);
   await sql.query(`ANALYZE`);
 }
