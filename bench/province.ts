@@ -10,18 +10,23 @@
  * the workers' scheduler (ticking every second) finds them due. Measured: how long the tick takes
  * to claim and queue every digest, how long until the platforms have received every part, and a
  * SIGKILL of the gateway that holds the platform connections once a third has been delivered
- * (takeover time, and every part delivered exactly once afterwards). Appends to bench/RESULTS.md.
+ * (takeover time, and every part delivered exactly once afterwards). Teachers record meanwhile:
+ * 20 `/记录` a second from other chats for a minute before the due minute (quiet) and for a minute
+ * from it (the tick and fan-out), each timed to the bot's answer (bench/province-replies.ts).
+ * Appends to bench/RESULTS.md.
  */
 import { execSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { Redis } from "ioredis";
 import { DateTime } from "luxon";
 import { preparePostgres } from "../app/preflight.ts";
 import { createDatabase } from "../db/client.ts";
 import { FakeDingtalk } from "../test/fakes/dingtalk.ts";
-import { FakeWecom } from "../test/fakes/wecom.ts";
+import { FakeWecom, textOf } from "../test/fakes/wecom.ts";
 import { testEnv, unique } from "../test/support/env.ts";
 import { type BotProcess, spawnBot, waitFor } from "../test/support/process.ts";
+import { ReplyLoad, type ReplyFigures } from "./province-replies.ts";
 import { seedProvince } from "./province-seed.ts";
 import { prependResults } from "./results.ts";
 
@@ -32,6 +37,8 @@ const LEASE_MS = 6000;
 const ZONE = "Asia/Shanghai";
 const WECOM_BOT = "provincebot";
 const WECOM_BOT_2 = "provincebot2";
+const REPLIES_PER_SECOND = 20;
+const REPLY_SECONDS = Number(process.env.BENCH_REPLY_SECONDS ?? 60);
 
 interface Part {
   target: string;
@@ -41,17 +48,28 @@ interface Part {
 /** Every part a platform accepted, by target (a WeCom chat or user id, a DingTalk conversation or user). */
 const delivered: Part[] = [];
 
-function startFakes() {
+function startFakes(replies: () => ReplyLoad | undefined) {
   const wecom = new FakeWecom({ [WECOM_BOT]: "province-secret", [WECOM_BOT_2]: "province-secret-2" });
   // A reply on the req_id and a proactive send both land here; the digest is proactive only.
   wecom.onReceived = (r) => {
     if (r.cmd === "aibot_send_msg") delivered.push({ target: `wecom:${String(r.body.chatid)}`, at: Date.now() });
+    replies()?.onWecom(r.cmd, r.reqId, () => textOf(r));
   };
   const dingtalk = new FakeDingtalk({ clientId: "dingprovince", clientSecret: "province-ding-secret" });
   dingtalk.onSent = (s) => {
     if (s.via === "user" || s.via === "group") delivered.push({ target: `dingtalk:${s.target}`, at: Date.now() });
+    replies()?.onDingtalk(s.via, s.target, () => JSON.stringify(s.body).slice(0, 200));
   };
   return { wecom, dingtalk };
+}
+
+/** Group chats the teachers write in, as the platforms know them: the legacy WeCom corp's and yulin's. */
+async function replyChats(sql: ReturnType<typeof createDatabase>["sql"]) {
+  const rows = await sql.query<{ platform: string; chatId: string }>(`SELECT platform, "chatId" FROM "ChatGroup" WHERE "chatId" NOT LIKE 'yanan~%' ORDER BY "communityId" DESC LIMIT 200`);
+  return {
+    wecom: rows.rows.filter((r) => r.platform === "wecom").map((r) => r.chatId),
+    dingtalk: rows.rows.filter((r) => r.platform === "dingtalk").map((r) => r.chatId.replace(/^yulin~/, "")),
+  };
 }
 
 /**
@@ -69,9 +87,9 @@ async function placeOnPlatforms(sql: ReturnType<typeof createDatabase>["sql"]): 
     SELECT 'wecom:' || "userId" || ':seed', "communityId", "memberId", '[]'::jsonb, now() - interval '30 days' FROM "PlatformIdentity" WHERE platform = 'wecom'`);
 }
 
-/** Every community's digest at the start of the next minute but one, today, planned a week ago. */
+/** Every community's digest at the start of a minute 2–3 minutes ahead (room for the quiet minute), today, planned a week ago. */
 async function digestsDueSoon(sql: ReturnType<typeof createDatabase>["sql"]): Promise<Date> {
-  const due = DateTime.now().setZone(ZONE).plus({ minutes: 2 }).startOf("minute");
+  const due = DateTime.now().setZone(ZONE).plus({ minutes: 3 }).startOf("minute");
   await sql.query(`UPDATE "Community" SET "digestWeekday" = $1, "digestTime" = $2, timezone = $3, "createdAt" = now() - interval '7 days', "digestChangedAt" = NULL`, [
     due.weekday,
     due.toFormat("HH:mm"),
@@ -116,7 +134,8 @@ async function main(): Promise<void> {
   await placeOnPlatforms(sql);
   const seedS = (performance.now() - t) / 1000;
 
-  const { wecom, dingtalk } = startFakes();
+  let replyLoad: ReplyLoad | undefined;
+  const { wecom, dingtalk } = startFakes(() => replyLoad);
   await wecom.start();
   await dingtalk.start();
   const prefix = unique("bprov");
@@ -163,8 +182,16 @@ async function main(): Promise<void> {
     });
     const dueAt = await digestsDueSoon(sql);
     console.error(`leader: gateway ${leaderIndex}; digests due at ${dueAt.toISOString()}`);
+    replyLoad = new ReplyLoad(wecom, dingtalk, await replyChats(sql));
+    // Warm-up (first messages of each chat), then the quiet minute, over before the due minute.
+    await replyLoad.run(REPLIES_PER_SECOND, 3, 20_000);
+    const quiet = await replyLoad.run(REPLIES_PER_SECOND, REPLY_SECONDS, Math.max(1000, dueAt.getTime() - Date.now() - REPLY_SECONDS * 1000 - 5000));
     const load0 = loadavg()[0]!;
-    await waitFor(async () => Date.now() >= dueAt.getTime(), 200_000, 500);
+    await waitFor(async () => Date.now() >= dueAt.getTime(), 200_000, 200);
+    let loaded: ReplyFigures | undefined;
+    const loadedRun = replyLoad.run(REPLIES_PER_SECOND, REPLY_SECONDS).then((f) => {
+      loaded = f;
+    });
 
     // The tick: claims appear in the ledger as the scheduler composes; done when the count holds.
     const claimed = async () => Number((await sql.query<{ n: string }>(`SELECT count(*) n FROM "Delivery" WHERE kind = 'weekly-digest'`)).rows[0]!.n);
@@ -208,7 +235,8 @@ async function main(): Promise<void> {
         last = c;
       }
       const total = [...expected.values()].reduce((a, b) => a + b, 0);
-      if (!killed && tickDoneAt && delivered.length >= total / 3) {
+      // The kill waits for the loaded minute's answers: a takeover inside it would be measured as reply latency.
+      if (!killed && tickDoneAt && loaded && delivered.length >= total / 3) {
         killed = gateways[leaderIndex]!;
         killed.child.kill("SIGKILL");
         killedAt = Date.now();
@@ -221,6 +249,7 @@ async function main(): Promise<void> {
     }
     // A little longer, so that a late duplicate would show.
     await new Promise((r) => setTimeout(r, 10_000));
+    await loadedRun;
     clearInterval(sampler);
 
     const total = [...expected.values()].reduce((a, b) => a + b, 0);
@@ -256,12 +285,27 @@ async function main(): Promise<void> {
       `| parts missing / delivered more than once | ${missing} / ${extra} |`,
       `| peak RSS: gateways, workers | ${gateways.map(mb).join(", ")} MB; ${workers.map(mb).join(", ")} MB |`,
       "",
+      `Teachers recording meanwhile: ${REPLIES_PER_SECOND} \`/记录\` a second from other groups (half WeCom, half DingTalk) for ${REPLY_SECONDS} s, each timed from the platform's push to the bot's answer at the platform. Answer: "${(loaded ?? quiet).sample}".`,
+      "",
+      "| minute | answered | reply p50 ms | reply p99 ms | reply max ms |",
+      "|---|---|---|---|---|",
+      ...[
+        ["quiet (the minute before the due minute)", quiet],
+        ["from the due minute (tick and fan-out)", loaded],
+      ].map(([name, f]) => (f && typeof f === "object" ? `| ${name} | ${f.answered}/${f.sent} | ${f.p50} | ${f.p99} | ${f.max} |` : `| ${String(name)} | not measured | | | |`)),
+      "",
+      `Reply p99 from the due minute ÷ quiet: ${loaded ? (loaded.p99 / Math.max(1, quiet.p99)).toFixed(2) : "?"}× (target ≤ 1.5×).`,
+      "",
     ].join("\n");
     console.log(section);
+    console.error(`dingtalk sends by kind: ${JSON.stringify(Object.fromEntries(replyLoad.vias))}`);
     prependResults(new URL("./RESULTS.md", import.meta.url), section);
   } finally {
     clearInterval(sampler);
     for (const p of all) await p.stop();
+    // BENCH_LOG_DIR: each process's log, to read what it said (gateway-0.log … worker-1.log).
+    const logDir = process.env.BENCH_LOG_DIR;
+    if (logDir) all.forEach((p, i) => writeFileSync(`${logDir}/${i < 2 ? `gateway-${i}` : `worker-${i - 2}`}.log`, p.output()));
     await wecom.stop();
     await dingtalk.stop();
     const redis = new Redis(REDIS_URL);
