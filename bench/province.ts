@@ -305,7 +305,7 @@ async function main(): Promise<void> {
     for (const p of all) await p.stop();
     // BENCH_LOG_DIR: each process's log, to read what it said (gateway-0.log … worker-1.log).
     const logDir = process.env.BENCH_LOG_DIR;
-    if (logDir) all.forEach((p, i) => writeFileSync(`${logDir}/${i < 2 ? `gateway-${i}` : `worker-${i - 2}`}.log`, p.output()));
+    if (logDir) for (const [i, p] of all.entries()) writeFileSync(`${logDir}/${i < 2 ? `gateway-${i}` : `worker-${i - 2}`}.log`, p.output());
     await wecom.stop();
     await dingtalk.stop();
     const redis = new Redis(REDIS_URL);
