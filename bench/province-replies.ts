@@ -98,7 +98,8 @@ export class ReplyLoad {
       p50: pct(latencies, 50),
       p99: pct(latencies, 99),
       max: Math.max(...latencies),
-      sample: probes.find((p) => p.text)?.text?.split("\n")[0] ?? "",
+      // A WeCom answer's text (DingTalk's is a card's JSON).
+      sample: probes.find((p) => p.text && !p.text.startsWith("{"))?.text?.split("\n")[0] ?? "",
     };
   }
 
