@@ -10,7 +10,11 @@
  *   src/constants.ts RobotMessageBase.
  * - OpenAPI throttling: https://open.dingtalk.com/document/development/how-to-process-api-throttling-on-the-dingtalk-server
  *   (new API error codes Forbidden.AccessDenied.QpsLimitForAppkeyAndApi / QpsLimitForApi; the
- *   new API's error body is {code, requestid, message}).
+ *   new API's error body is {code, requestid, message}). The limit itself: 20 calls a second per
+ *   app and API on DingTalk's standard edition (40 professional, 60 dedicated), as DingTalk's
+ *   developer group answered it (developer.aliyun.com/ask/615474, 2024-04-19; the throttling doc
+ *   gives no number). This fake holds every app to the standard edition's 20 in any second, per
+ *   API, and refuses the rest with 403 QpsLimitForAppkeyAndApi (opts.apiQps to change it).
  * - Robot interactive cards (StandardCard): open-dingtalk/dingtalk-stream-sdk-python
  *   dingtalk_stream/chatbot.py reply_card / update_card (doc links there:
  *   https://open.dingtalk.com/document/orgapp/robots-send-interactive-cards and
@@ -82,6 +86,9 @@ export class FakeDingtalk {
   private readonly tickets = new Set<string>();
   private readonly sessions = new Map<string, number>();
   private readonly webhookLimits = new Map<string, WindowCounter>();
+  private readonly apiLimits = new Map<string, WindowCounter>();
+  /** OpenAPI calls refused for going over the per-second limit (not counting throttleNext). */
+  qpsRefusals = 0;
   tokenCalls = 0;
   /** Called for every message the bot sent (the benchmark waits on it). */
   onSent: ((s: Sent) => void) | undefined;
@@ -127,7 +134,7 @@ export class FakeDingtalk {
 
   constructor(
     readonly app: { clientId: string; clientSecret: string },
-    readonly opts: { webhookSecret?: string; webhookLimit?: number; webhookWindowMs?: number; tokenLifeS?: number; closeAfterNoticeMs?: number; mediaMaxBytes?: number } = {},
+    readonly opts: { webhookSecret?: string; webhookLimit?: number; webhookWindowMs?: number; tokenLifeS?: number; closeAfterNoticeMs?: number; mediaMaxBytes?: number; apiQps?: number } = {},
   ) {}
 
   /** The bot's settings that point it at this fake (Stream gateway, OpenAPI and oapi on loopback). */
@@ -443,10 +450,13 @@ export class FakeDingtalk {
     });
   }
 
-  /** 403 with the new OpenAPI's error body (see the throttling doc cited above). */
-  private throttled(res: ServerResponse): boolean {
-    if (this.throttleNext <= 0) return false;
-    this.throttleNext--;
+  /** 403 with the new OpenAPI's error body (see the throttling doc cited above): forced by throttleNext, or over the API's per-second limit. */
+  private throttled(res: ServerResponse, api: string): boolean {
+    const limit = this.apiLimits.get(api) ?? new WindowCounter(this.opts.apiQps ?? 20, 1000);
+    this.apiLimits.set(api, limit);
+    if (this.throttleNext > 0) this.throttleNext--;
+    else if (limit.allow()) return false;
+    else this.qpsRefusals++;
     sendJson(res, { code: "Forbidden.AccessDenied.QpsLimitForAppkeyAndApi", requestid: randomUUID(), message: "应用调用该接口的QPS超过限制" }, 403);
     return true;
   }
@@ -579,11 +589,11 @@ export class FakeDingtalk {
       case "/v1.0/im/v1.0/robot/interactiveCards/send":
       case "/v1.0/im/robots/interactiveCards":
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
-        if (this.throttled(res)) return;
+        if (this.throttled(res, url.pathname)) return;
         return this.onCard(req.method ?? "", body, res, push);
       case "/v1.0/robot/messageFiles/download": {
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
-        if (this.throttled(res)) return;
+        if (this.throttled(res, url.pathname)) return;
         const downloadCode = String(body.downloadCode ?? "");
         const robotCode = String(body.robotCode ?? "");
         const picture = this.pictures.get(downloadCode);
@@ -597,14 +607,14 @@ export class FakeDingtalk {
         return this.onCardRegister(body, res);
       case "/v1.0/robot/groupMessages/send":
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
-        if (this.throttled(res)) return;
+        if (this.throttled(res, url.pathname)) return;
         if (this.badFile(body, res)) return;
         if (!validTemplate(body)) return sendJson(res, { code: "InvalidParameter.msgParam", message: "msgParam 与 msgKey 不匹配" }, 400);
         push({ via: "group", body, target: String(body.openConversationId) });
         return sendJson(res, { processQueryKey: randomUUID() });
       case "/v1.0/robot/oToMessages/batchSend":
         if (!this.token(req)) return sendJson(res, { code: "InvalidAuthentication" }, 401);
-        if (this.throttled(res)) return;
+        if (this.throttled(res, url.pathname)) return;
         if (this.badFile(body, res)) return;
         if (!validTemplate(body)) return sendJson(res, { code: "InvalidParameter.msgParam", message: "msgParam 与 msgKey 不匹配" }, 400);
         push({ via: "user", body, target: String((body.userIds as string[] | undefined)?.[0]) });
