@@ -4,7 +4,7 @@
  * and two worker processes (real OS processes, `app/start.ts` with ROLE=gateway / ROLE=worker) on
  * the machine's Redis and a database of the bench's own; the platforms are the loopback fakes of
  * the test suite (test/fakes/), which speak WeCom's long connection and DingTalk's Stream and
- * OpenAPI to the real SDK code paths.
+ * OpenAPI to the real SDK code paths, with DingTalk's 20 OpenAPI calls a second per API enforced.
  *
  * The Monday tick is the real one: every community's digest time is set to the next minute, and
  * the workers' scheduler (ticking every second) finds them due. Measured: how long the tick takes
@@ -291,6 +291,7 @@ async function main(): Promise<void> {
       `| recipients (principals 1:1 and groups) / parts | ${recipients} / ${total} (WeCom ${wecomParts}, DingTalk ${total - wecomParts}) |`,
       `| the tick: due minute → every digest claimed and queued | ${((tickDoneAt - dueAt.getTime()) / 1000).toFixed(1)} s |`,
       ...fanOutRows,
+      `| DingTalk OpenAPI calls refused by the fake's 20 a second per API (and sent again later) | ${dingtalk.qpsRefusals} |`,
       `| peak RSS: gateways, workers | ${gateways.map(mb).join(", ")} MB; ${workers.map(mb).join(", ")} MB |`,
       "",
       `Teachers recording meanwhile: ${REPLIES_PER_SECOND} \`/记录\` a second from other groups (half WeCom, half DingTalk) for ${REPLY_SECONDS} s, each timed from the platform's push to the bot's answer at the platform. Answer: "${(loaded ?? quiet).sample}".`,
