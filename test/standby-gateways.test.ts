@@ -95,7 +95,10 @@ describe("gateways, active and standby", () => {
     const delivered: { frame: Frame; title: string }[] = [];
     let noSocket = 0;
     let takeoverMs = 0;
-    for (let i = 1; i <= 60; i++) {
+    let afterTakeover = 0;
+    // 60 messages at least, and on until 10 have arrived at the new holder (a takeover may take
+    // most of the 10 s allowed on a loaded machine; the old fixed 60 then left too few after it).
+    for (let i = 1; i <= 60 || (afterTakeover < 10 && i <= 300); i++) {
       if (i === 11) {
         await waitFor(() => replyTo(delivered.at(-1)!.frame)[0], 30_000, "the 10th reply");
         await new Promise((r) => setTimeout(r, 300)); // its reply job completed, not only sent
@@ -109,6 +112,7 @@ describe("gateways, active and standby", () => {
         noSocket++;
       } else {
         const title = `第${i}课`;
+        if (takeoverMs > 0) afterTakeover++;
         delivered.push({ frame: await fake.userSays({ chatId, userId: admin, text: `/记录 示范课 11月20日 二小 课题=${title}` }), title });
       }
       await new Promise((r) => setTimeout(r, 100));
@@ -119,7 +123,8 @@ describe("gateways, active and standby", () => {
 
     expect(takeoverMs).toBeLessThan(10_000);
     // Messages went on arriving after the takeover, and while no gateway held the socket none was delivered.
-    expect(delivered.length).toBeGreaterThan(20);
+    expect(afterTakeover).toBeGreaterThanOrEqual(10);
+    expect(delivered.length).toBeGreaterThanOrEqual(20);
     expect(noSocket).toBeLessThanOrEqual(Math.ceil(takeoverMs / 100) + 3);
     expect(delivered.map((d) => replyTo(d.frame).length)).toEqual(delivered.map(() => 1));
     const records = (await activitiesForChat(workers[0]!.db, "wecom", chatId, true)) ?? [];
