@@ -4,7 +4,7 @@
  * away with on DingTalk too, and nothing more.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeDingtalk } from "./fakes/dingtalk.ts";
+import { FakeDingtalk, fetchAccessToken } from "./fakes/dingtalk.ts";
 
 const APP = { clientId: "dingfakemedia", clientSecret: "dt-fake-media" };
 let fake: FakeDingtalk;
@@ -12,12 +12,7 @@ let token: string;
 
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP, { mediaMaxBytes: 2048 }).start();
-  const res = await fetch(`${fake.base}/v1.0/oauth2/accessToken`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ appKey: APP.clientId, appSecret: APP.clientSecret }),
-  });
-  token = ((await res.json()) as { accessToken: string }).accessToken;
+  token = await fetchAccessToken(fake);
 });
 afterAll(async () => fake?.stop());
 

@@ -4,7 +4,7 @@
  * QpsLimitForAppkeyAndApi, another API still has its own 20, and the next second takes calls again.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FakeDingtalk } from "./fakes/dingtalk.ts";
+import { FakeDingtalk, fetchAccessToken } from "./fakes/dingtalk.ts";
 
 const APP = { clientId: "dingfakeqps", clientSecret: "dt-fake-qps" };
 let fake: FakeDingtalk;
@@ -12,12 +12,7 @@ let token: string;
 
 beforeAll(async () => {
   fake = await new FakeDingtalk(APP).start();
-  const res = await fetch(`${fake.base}/v1.0/oauth2/accessToken`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ appKey: APP.clientId, appSecret: APP.clientSecret }),
-  });
-  token = ((await res.json()) as { accessToken: string }).accessToken;
+  token = await fetchAccessToken(fake);
 });
 afterAll(async () => fake?.stop());
 

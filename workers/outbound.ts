@@ -47,7 +47,7 @@ export type OnQuota = (message: OutboundMessage, jobId: string | undefined) => P
  * the queue once a second for half an hour: tens of thousands of Redis commands a second that
  * the replies then queued behind.
  */
-export const pushBucket = (message: OutboundMessage) => `push:${message.platform}:${orgOf(message.chatId)}`;
+const pushBucket = (message: OutboundMessage) => `push:${message.platform}:${orgOf(message.chatId)}`;
 
 /** How soon a send this gateway may no longer make (it lost the platform connections) is tried again, by the holder. */
 export const NOT_HOLDER_RETRY_MS = 500;

@@ -648,6 +648,16 @@ export class FakeDingtalk {
   }
 }
 
+/** An access token from the fake's own token endpoint, for tests that call its OpenAPI directly. */
+export async function fetchAccessToken(fake: FakeDingtalk): Promise<string> {
+  const res = await fetch(`${fake.base}/v1.0/oauth2/accessToken`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ appKey: fake.app.clientId, appSecret: fake.app.clientSecret }),
+  });
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
 /**
  * The robot OpenAPI's message templates (msgKey) and the msgParam fields each requires, from
  * open.dingtalk.com/document/orgapp/types-of-messages-sent-by-robots: sampleText {content},
